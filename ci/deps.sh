@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages testplanet needs, if any is missing. Idempotent and
+# non-interactive; needs root (or sudo) only when something is actually missing.
+# Usage: ci/deps.sh            Exit: 0 ready, 2 something is missing and cannot be installed.
+set -euo pipefail
+
+# One line per package, with why it is here (the README's dependency list says more).
+packages=(
+  cmake            # build system (>= 3.25)
+  ninja-build      # the generator our presets use
+  g++              # C++20 compiler (GCC 12)
+  ccache           # faster rebuilds; used automatically when present
+  libboost-dev     # Boost.Asio: the coroutine executor
+  libgtest-dev     # GoogleTest
+  libgmock-dev     # GoogleMock
+  libbenchmark-dev # Google Benchmark: kernel and order-path benchmarks
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+  [ "${status:0:2}" = "ii" ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "ci/deps.sh: installing ${missing[*]}" >&2
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    as_root=(sudo)
+  else
+    echo "ci/deps.sh: missing packages (${missing[*]}) and not root; install them or run as root" >&2
+    exit 2
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The README's second command, and what CI runs: installs what is missing, then builds and
+# tests every preset that CI checks.
+#   dev      (debug)                      the whole suite
+#   release  (optimized)                  the unit tests again: pinned digests must match dev's
+#   asan     (address + undefined sanit.) the unit tests under the sanitizers
+# Usage: ci/test.sh [PRESET...]   (default: dev release asan)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash ci/deps.sh
+
+presets=("$@")
+[ ${#presets[@]} -gt 0 ] || presets=(dev release asan)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+for preset in "${presets[@]}"; do
+  echo "=== $preset: configure and build"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  echo "=== $preset: test"
+  if [ "$preset" = dev ]; then
+    ctest --preset "$preset" -j "$jobs"
+  else
+    ctest --preset "$preset" -j "$jobs" -L unit
+  fi
+done

@@ -1,0 +1,179 @@
+// Simulator: the virtual clock, the event scheduler and the driver of one simulated world.
+//
+// Events are callbacks scheduled at virtual instants. They fire in a total order: by time, then
+// by the sequence number given when they were scheduled, so ties at one instant run in
+// scheduling order — never by pointer, hash or container order. Time jumps straight to the next
+// event. Every fired event is recorded in the trace (time, sequence, peer, label).
+//
+// Boost.Asio's io_context is the executor for coroutines (co_spawn, awaitable); the simulator
+// drains it with poll() at the current instant between events and never calls run(), which
+// would sleep in real time. Handlers posted to it run at the instant they were posted.
+//
+// Driving: RunFor, RunUntil(time), RunUntil(predicate, limit) and RunUntilIdle fire everything
+// due before they return; Step fires one event. A runaway guard (SimulatorOptions::max_events,
+// max_time) stops a run with RESOURCE_EXHAUSTED instead of spinning forever. Any failure — the
+// guard, an exception escaping a callback, Fail() — is sticky: later Run calls return it.
+//
+// Threading: none. Everything runs on the thread that calls Run*.
+// Trap: Run* must not be called from inside an event; they return FAILED_PRECONDITION there.
+#ifndef TESTPLANET_SIM_SIMULATOR_H_
+#define TESTPLANET_SIM_SIMULATOR_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "sim/clock.h"
+#include "sim/random.h"
+#include "sim/status.h"
+#include "sim/trace.h"
+#include "sim/unique_function.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace testplanet {
+
+// Limits of the event queue's packed entries: sequence numbers (events ever scheduled) and
+// events pending at once.
+inline constexpr std::uint64_t kMaxScheduledEvents = std::uint64_t{1} << 40;
+inline constexpr std::uint64_t kMaxPendingEvents = std::uint64_t{1} << 24;
+
+struct SimulatorOptions {
+  std::uint64_t seed = 1;
+  // Runaway guards: a run that fires more events, or reaches a later virtual time, fails.
+  std::uint64_t max_events = 2'000'000'000;
+  Duration max_time = std::chrono::hours(24 * 365 * 10);
+  TraceDetail trace_detail = TraceDetail::kDigestOnly;
+};
+
+// Identifies a scheduled event so that it can be cancelled. Default-constructed: no event.
+struct TimerId {
+  std::uint32_t slot = 0;
+  std::uint64_t seq = 0;  // 0 never names a live event
+  explicit operator bool() const { return seq != 0; }
+};
+
+// Who an event belongs to and what it is, for the trace. `label` is free for the caller.
+struct EventTag {
+  PeerId peer = kSimulatorPeer;
+  std::uint64_t label = 0;
+};
+
+class Simulator {
+ public:
+  explicit Simulator(SimulatorOptions options = {});
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  TimePoint Now() const { return now_; }
+  Random& random() { return random_; }
+  Trace& trace() { return trace_; }
+  const SimulatorOptions& options() const { return options_; }
+  // The executor for coroutines. Never call run() on it.
+  boost::asio::io_context& io() { return *io_; }
+
+  // Schedules `fn` at `when` (clamped to Now() if earlier). Returns an id for Cancel.
+  TimerId ScheduleAt(TimePoint when, UniqueFunction<void()> fn, EventTag tag = {});
+  TimerId ScheduleAfter(Duration delay, UniqueFunction<void()> fn, EventTag tag = {}) {
+    return ScheduleAt(now_ + delay, std::move(fn), tag);
+  }
+  // Schedules `fn` at the current instant, after everything already scheduled for it.
+  TimerId Post(UniqueFunction<void()> fn, EventTag tag = {}) {
+    return ScheduleAt(now_, std::move(fn), tag);
+  }
+  // Cancels a pending event and destroys its callback. Returns true iff it was still pending.
+  bool Cancel(TimerId id);
+
+  // Fires every event due up to Now() + d, then sets the clock to Now() + d.
+  Status RunFor(Duration d);
+  // Fires every event due up to `until`, then sets the clock to `until` (if it is later).
+  Status RunUntil(TimePoint until);
+  // Fires events until `predicate` holds (checked before each event and at the start) or
+  // `limit` of virtual time has passed. Returns true iff the predicate held. When no event is
+  // left the clock moves to the limit (unless the limit is infinite) and the answer is final.
+  bool RunUntil(UniqueFunction<bool()> predicate, Duration limit);
+  // Fires events until none is left.
+  Status RunUntilIdle();
+  // Fires the next event (after draining the executor). Returns false when none is left or
+  // the simulation has failed.
+  bool Step();
+
+  // Marks the simulation failed with `status` (the first failure wins); Run* stop at once.
+  void Fail(const Status& status);
+  const Status& status() const { return status_; }
+
+  // Returns true iff the caller is inside a fired event or a coroutine the simulator runs.
+  bool InsideEvent() const { return depth_ > 0; }
+  std::uint64_t events_fired() const { return events_fired_; }
+  std::size_t pending_events() const { return heap_.size() - stale_in_heap_; }
+  // Returns the time of the next pending event, or kTimeInfinity when there is none.
+  TimePoint NextEventTime();
+
+  // Records a semantic trace record at the current instant, attributed to the current event.
+  void Record(PeerId peer, const TraceKind& kind, std::uint64_t a = 0, std::uint64_t b = 0,
+              std::uint64_t c = 0) {
+    trace_.Record(TraceRecord{now_.time_since_epoch().count(), current_seq_, peer, kind.id, a,
+                              b, c});
+  }
+
+ private:
+  // 16 bytes, so that the heap's sift steps move as little as a bare (time, seq) pair does.
+  // `key` packs the sequence (high 40 bits) above the slot index (low 24 bits): comparing keys
+  // compares sequences, since sequences are unique.
+  struct HeapEntry {
+    std::int64_t time;
+    std::uint64_t key;
+    std::uint64_t seq() const { return key >> kSlotBits; }
+    std::uint32_t slot() const { return static_cast<std::uint32_t>(key & kSlotMask); }
+  };
+  static constexpr int kSlotBits = 24;
+  static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
+  struct Slot {
+    UniqueFunction<void()> fn;
+    std::uint64_t seq = 0;  // the live event's sequence, 0 when free
+    EventTag tag;
+  };
+  // Min-heap order on (time, seq), as a "less" for std::push_heap's max-heap.
+  struct Later {
+    bool operator()(const HeapEntry& x, const HeapEntry& y) const {
+      return x.time > y.time || (x.time == y.time && x.key > y.key);
+    }
+  };
+
+  // The one driver loop behind every Run*. Returns true iff the predicate (if any) held.
+  bool Drive(TimePoint deadline, UniqueFunction<bool()>* predicate);
+  // Drops cancelled entries from the top of the heap.
+  void SkipStale();
+  // Rebuilds the heap without cancelled entries once they outnumber live ones.
+  void MaybeCompact();
+  // Fires the top entry. REQUIRES: the top is live.
+  void FireTop();
+  // Runs ready executor handlers at the current instant.
+  void PollExecutor();
+  Status CheckCanRun() const;
+
+  SimulatorOptions options_;
+  TimePoint now_{};
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t current_seq_ = 0;
+  std::uint64_t events_fired_ = 0;
+  std::size_t stale_in_heap_ = 0;
+  int depth_ = 0;
+  bool tearing_down_ = false;
+  Status status_;
+  std::vector<HeapEntry> heap_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  Random random_;
+  Trace trace_;
+  std::unique_ptr<boost::asio::io_context> io_;
+  struct WorkGuard;  // keeps io_ from stopping when it runs out of handlers
+  std::unique_ptr<WorkGuard> work_;
+};
+
+}  // namespace testplanet
+
+#endif  // TESTPLANET_SIM_SIMULATOR_H_

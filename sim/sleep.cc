@@ -1,0 +1,104 @@
+#include "sim/sleep.h"
+
+#include <algorithm>
+
+#include "sim/simulator.h"
+
+namespace testplanet {
+namespace {
+
+struct SleepOp {
+  TimerId timer;
+  Context::Registration registration;
+  UniqueFunction<void(bool)> done;
+};
+
+void StartSleep(const Context& ctx, TimePoint until, UniqueFunction<void(bool)> done) {
+  Simulator& sim = ctx.sim();
+  if (ctx.Done()) {
+    sim.Post([done = std::move(done)]() mutable { done(false); });
+    return;
+  }
+  auto op = std::make_unique<SleepOp>();
+  SleepOp* raw = op.get();
+  raw->done = std::move(done);
+  raw->timer = sim.ScheduleAt(until, [op = std::move(op)]() mutable {
+    op->registration.Reset();
+    UniqueFunction<void(bool)> resume = std::move(op->done);
+    resume(true);
+  });
+  raw->registration = ctx.OnDone([raw, &sim] {
+    UniqueFunction<void(bool)> resume = std::move(raw->done);
+    sim.Cancel(raw->timer);  // destroys the op; `raw` is dangling from here on
+    sim.Post([resume = std::move(resume)]() mutable { resume(false); });
+  });
+}
+
+}  // namespace
+
+Awaitable<bool> SleepUntil(Context ctx, TimePoint until) {
+  return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(bool)>(
+      [](auto handler, const Context& sleep_ctx, TimePoint sleep_until) {
+        StartSleep(sleep_ctx, sleep_until, std::move(handler));
+      },
+      boost::asio::use_awaitable, std::move(ctx), until);
+}
+
+Awaitable<bool> Sleep(Context ctx, Duration d) {
+  const TimePoint now = ctx.sim().Now();
+  return SleepUntil(std::move(ctx), d >= kTimeInfinity - now ? kTimeInfinity : now + d);
+}
+
+Awaitable<bool> Fence::Wait(Context ctx) {
+  return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(bool)>(
+      [this](auto handler, const Context& wait_ctx) { StartWait(wait_ctx, std::move(handler)); },
+      boost::asio::use_awaitable, std::move(ctx));
+}
+
+struct Fence::Waiter {
+  std::uint64_t id;
+  Context::Registration registration;
+  UniqueFunction<void(bool)> done;
+};
+
+Fence::Fence(Simulator& sim) : sim_(&sim) {}
+
+Fence::~Fence() {
+  // Reset registrations first: a waiter's ctx must not call back into a dead fence.
+  for (auto& waiter : waiters_) waiter->registration.Reset();
+}
+
+void Fence::Release() {
+  if (released_) return;
+  released_ = true;
+  std::vector<std::unique_ptr<Waiter>> waiters = std::move(waiters_);
+  waiters_.clear();
+  for (auto& waiter : waiters) {
+    waiter->registration.Reset();
+    sim_->Post([done = std::move(waiter->done)]() mutable { done(true); });
+  }
+}
+
+void Fence::StartWait(const Context& ctx, UniqueFunction<void(bool)> done) {
+  if (released_ || ctx.Done()) {
+    sim_->Post([done = std::move(done), ok = released_]() mutable { done(ok); });
+    return;
+  }
+  auto waiter = std::make_unique<Waiter>();
+  waiter->id = next_waiter_id_++;
+  waiter->done = std::move(done);
+  Waiter* raw = waiter.get();
+  waiters_.push_back(std::move(waiter));
+  raw->registration = ctx.OnDone([this, id = raw->id] { Finish(id, false); });
+}
+
+void Fence::Finish(std::uint64_t id, bool released) {
+  auto it = std::find_if(waiters_.begin(), waiters_.end(),
+                         [id](const auto& waiter) { return waiter->id == id; });
+  if (it == waiters_.end()) return;
+  std::unique_ptr<Waiter> waiter = std::move(*it);
+  waiters_.erase(it);
+  sim_->Post([done = std::move(waiter->done), released]() mutable { done(released); });
+}
+
+}  // namespace testplanet

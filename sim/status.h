@@ -1,0 +1,100 @@
+// Status: an error as a value — a code and a message — for everything in testplanet that can fail.
+//
+// Promises: an OK status carries no message and costs one pointer-sized word to copy around
+// (the message lives behind a shared pointer only when there is one). Codes follow the
+// gRPC/absl vocabulary so that peers' RPC errors map onto them without translation.
+// Trap: a Status is [[nodiscard]]; ignoring one needs an explicit `(void)` or `.IgnoreError()`.
+#ifndef TESTPLANET_SIM_STATUS_H_
+#define TESTPLANET_SIM_STATUS_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace testplanet {
+
+enum class StatusCode : int {
+  kOk = 0,
+  kCancelled = 1,
+  kUnknown = 2,
+  kInvalidArgument = 3,
+  kDeadlineExceeded = 4,
+  kNotFound = 5,
+  kAlreadyExists = 6,
+  kPermissionDenied = 7,
+  kResourceExhausted = 8,
+  kFailedPrecondition = 9,
+  kAborted = 10,
+  kOutOfRange = 11,
+  kUnimplemented = 12,
+  kInternal = 13,
+  kUnavailable = 14,
+  kDataLoss = 15,
+  kUnauthenticated = 16,
+};
+
+// Returns the canonical upper-case name of `code`, e.g. "DEADLINE_EXCEEDED".
+std::string_view StatusCodeName(StatusCode code);
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;  // OK
+  Status(StatusCode code, std::string_view message);
+
+  static Status Ok() { return Status(); }
+
+  bool ok() const { return code_ == StatusCode::kOk; }
+  StatusCode code() const { return code_; }
+  // Returns the message, empty for OK.
+  std::string_view message() const;
+  // Returns "CODE: message", or "OK".
+  std::string ToString() const;
+
+  // Returns a copy whose message is "context: message"; OK stays OK.
+  Status WithContext(std::string_view context) const;
+
+  void IgnoreError() const {}
+
+  friend bool operator==(const Status& a, const Status& b) {
+    return a.code_ == b.code_ && a.message() == b.message();
+  }
+
+ private:
+  StatusCode code_ = StatusCode::kOk;
+  std::shared_ptr<const std::string> message_;
+};
+
+inline Status CancelledError(std::string_view m) { return Status(StatusCode::kCancelled, m); }
+inline Status DeadlineExceededError(std::string_view m) {
+  return Status(StatusCode::kDeadlineExceeded, m);
+}
+inline Status InvalidArgumentError(std::string_view m) {
+  return Status(StatusCode::kInvalidArgument, m);
+}
+inline Status FailedPreconditionError(std::string_view m) {
+  return Status(StatusCode::kFailedPrecondition, m);
+}
+inline Status ResourceExhaustedError(std::string_view m) {
+  return Status(StatusCode::kResourceExhausted, m);
+}
+inline Status InternalError(std::string_view m) { return Status(StatusCode::kInternal, m); }
+inline Status UnavailableError(std::string_view m) { return Status(StatusCode::kUnavailable, m); }
+inline Status NotFoundError(std::string_view m) { return Status(StatusCode::kNotFound, m); }
+
+// Collects errors from several steps (closing a peer's services, say) into one Status.
+// The combined status has the first error's code; its message lists every error in order.
+class StatusGroup {
+ public:
+  void Add(const Status& status);
+  bool ok() const { return count_ == 0; }
+  Status Combined() const;
+
+ private:
+  Status first_;
+  std::string messages_;
+  int count_ = 0;
+};
+
+}  // namespace testplanet
+
+#endif  // TESTPLANET_SIM_STATUS_H_

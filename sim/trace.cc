@@ -1,0 +1,43 @@
+#include "sim/trace.h"
+
+#include <cstdio>
+
+namespace testplanet {
+std::uint64_t Trace::Fingerprint(const TraceRecord& r) {
+  std::uint64_t h = Mix64(static_cast<std::uint64_t>(r.time_ns) ^ r.kind);
+  h = Mix64(h + (r.seq ^ (static_cast<std::uint64_t>(r.peer) << 40)));
+  return Mix64(h + (r.a ^ Rotl64(r.b, 21) ^ Rotl64(r.c, 42)));
+}
+
+void Trace::Keep(const TraceRecord& record, std::uint64_t fingerprint) {
+  fingerprints_.push_back(fingerprint);
+  if (detail_ == TraceDetail::kRecords) records_.push_back(record);
+}
+
+std::uint64_t Trace::InternName(std::string_view name) {
+  const std::uint64_t id = StableHash(name);
+  names_.try_emplace(id, name);
+  return id;
+}
+
+std::string_view Trace::NameOf(std::uint64_t id) const {
+  auto it = names_.find(id);
+  return it == names_.end() ? std::string_view() : std::string_view(it->second);
+}
+
+PeerId Trace::RegisterPeer(std::string_view name) {
+  peer_names_.emplace_back(name);
+  return static_cast<PeerId>(peer_names_.size() - 1);
+}
+
+std::string_view Trace::PeerName(PeerId peer) const {
+  return peer < peer_names_.size() ? std::string_view(peer_names_[peer]) : std::string_view("?");
+}
+
+std::string Trace::FormatDigest(std::uint64_t digest) {
+  char buffer[17];
+  std::snprintf(buffer, sizeof(buffer), "%016llx", static_cast<unsigned long long>(digest));
+  return buffer;
+}
+
+}  // namespace testplanet

@@ -1,0 +1,131 @@
+// Trace: the record of everything that happened in a simulation, and its running digest.
+//
+// Every fired event and every semantic record (a chore run beginning, a message delivered)
+// becomes a TraceRecord. Each record has a 64-bit fingerprint, and the run's digest folds the
+// fingerprints in order. The digest is always on and cheap; keeping the records themselves
+// (for export, or to find where two runs diverge) is the configurable part.
+//
+// Stable encoding (changing any of this changes every digest; bump kTraceEncodingVersion):
+//   kind id   = StableHash(kind name) (FNV-1a 64 of the UTF-8 name), e.g. "sim.event"
+//   name id   = StableHash(name) for chore and peer names carried in fields
+//   fingerprint = Mix(Mix(Mix(time_ns ^ kind) + (seq ^ peer << 40)) + (a ^ Rotl(b,21) ^ Rotl(c,42)))
+//   digest_0  = kDigestSeed; digest_n = Mix(digest_{n-1} + fingerprint_n)
+//   Mix       = Mix64 in hash.h (the MurmurHash3 finalizer); arithmetic is modulo 2^64.
+// Promises: the same records in the same order give the same digest on every build and machine.
+#ifndef TESTPLANET_SIM_TRACE_H_
+#define TESTPLANET_SIM_TRACE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/clock.h"
+#include "sim/hash.h"
+#include "sim/unique_function.h"
+
+namespace testplanet {
+
+inline constexpr int kTraceEncodingVersion = 1;
+inline constexpr std::uint64_t kDigestSeed = 0x74657374706c616eULL;  // "testplan"
+
+// A kind of trace record, named ("cycle.run.begin") and identified by the name's stable hash.
+struct TraceKind {
+  constexpr explicit TraceKind(std::string_view kind_name)
+      : id(StableHash(kind_name)), name(kind_name) {}
+  std::uint64_t id;
+  std::string_view name;
+};
+
+// Index of a peer in the simulation (0 is the simulator itself); assigned in registration order.
+using PeerId = std::uint32_t;
+inline constexpr PeerId kSimulatorPeer = 0;
+
+struct TraceRecord {
+  std::int64_t time_ns;  // virtual time since the epoch
+  std::uint64_t seq;     // the scheduler sequence of the event during which this was recorded
+  PeerId peer;
+  std::uint64_t kind;    // TraceKind::id
+  std::uint64_t a, b, c; // kind-specific fields (documented next to each kind)
+};
+
+enum class TraceDetail {
+  kDigestOnly,   // fold fingerprints into the digest; keep nothing else
+  kFingerprints, // also keep each record's fingerprint (enough to find where two runs diverge)
+  kRecords,      // also keep every record (for export and debugging)
+};
+
+class Trace {
+ public:
+  explicit Trace(TraceDetail detail = TraceDetail::kDigestOnly) : detail_(detail) {}
+
+  static std::uint64_t Fingerprint(const TraceRecord& record);
+
+  // Appends a record: folds it into the digest, keeps what the detail level says, and hands it
+  // to the listener if one is set.
+  void Record(const TraceRecord& record) {
+    const std::uint64_t fingerprint = Fingerprint(record);
+    digest_ = Mix64(digest_ + fingerprint);
+    ++count_;
+    if (detail_ != TraceDetail::kDigestOnly) Keep(record, fingerprint);
+    if (listener_) listener_(record);
+  }
+
+  std::uint64_t digest() const { return digest_; }
+  std::uint64_t count() const { return count_; }
+  TraceDetail detail() const { return detail_; }
+  const std::vector<TraceRecord>& records() const { return records_; }
+  const std::vector<std::uint64_t>& fingerprints() const { return fingerprints_; }
+
+  // Calls `listener` for every record from now on (a log writer, an exporter, a test probe).
+  void SetListener(UniqueFunction<void(const TraceRecord&)> listener) {
+    listener_ = std::move(listener);
+  }
+
+  // Remembers `name` so that exporters can turn a name id back into text; returns its id.
+  std::uint64_t InternName(std::string_view name);
+  // Returns the name for `id`, or "" when it was never interned.
+  std::string_view NameOf(std::uint64_t id) const;
+
+  // Registers a peer's name; returns its PeerId (0 is "sim", registered at construction).
+  PeerId RegisterPeer(std::string_view name);
+  std::string_view PeerName(PeerId peer) const;
+  std::size_t peer_count() const { return peer_names_.size(); }
+
+  // Formats a digest the way reports print it: 16 lower-case hex digits.
+  static std::string FormatDigest(std::uint64_t digest);
+
+
+ private:
+  void Keep(const TraceRecord& record, std::uint64_t fingerprint);
+
+  TraceDetail detail_;
+  std::uint64_t digest_ = kDigestSeed;
+  std::uint64_t count_ = 0;
+  std::vector<TraceRecord> records_;
+  std::vector<std::uint64_t> fingerprints_;
+  UniqueFunction<void(const TraceRecord&)> listener_;
+  std::map<std::uint64_t, std::string> names_;  // ordered: lookups only, never iterated for logic
+  std::vector<std::string> peer_names_{"sim"};
+};
+
+// Kinds recorded by the kernel. Fields are documented per kind.
+namespace trace_kinds {
+// A scheduled callback fired. a = label (caller-chosen, 0 for plain timers).
+inline constexpr TraceKind kEvent{"sim.event"};
+// A cycle run began. a = cycle name id, b = CycleRunReason, c = run number (1-based).
+inline constexpr TraceKind kCycleRunBegin{"cycle.run.begin"};
+// A cycle run ended. a = cycle name id, b = StatusCode, c = run number.
+inline constexpr TraceKind kCycleRunEnd{"cycle.run.end"};
+// A tick fell due while the cycle was running and was dropped. a = cycle name id.
+inline constexpr TraceKind kCycleTickDropped{"cycle.tick.dropped"};
+// A cycle stopped. a = cycle name id, b = StatusCode that Run returned.
+inline constexpr TraceKind kCycleStopped{"cycle.stopped"};
+// A lifecycle item's run ended. a = item name id, b = StatusCode.
+inline constexpr TraceKind kLifecycleItemExit{"lifecycle.item.exit"};
+}  // namespace trace_kinds
+
+}  // namespace testplanet
+
+#endif  // TESTPLANET_SIM_TRACE_H_

@@ -1,0 +1,179 @@
+#include "sim/context.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <vector>
+
+#include "sim/asio.h"
+#include "sim/simulator.h"
+#include "sim/sleep.h"
+
+namespace testplanet {
+namespace {
+
+using namespace std::chrono_literals;
+
+TimePoint At(Duration d) { return TimePoint(d); }
+
+TEST(Context, BackgroundNeverEnds) {
+  Simulator sim;
+  Context root = Context::Background(sim);
+  ASSERT_TRUE(sim.RunFor(24h).ok());
+  EXPECT_FALSE(root.Done());
+  EXPECT_TRUE(root.Err().ok());
+  EXPECT_EQ(root.Deadline(), kTimeInfinity);
+}
+
+TEST(Context, CancelEndsTheScopeAndEveryDescendantButNotTheParent) {
+  Simulator sim;
+  Context root = Context::Background(sim);
+  Context child = root.WithCancel();
+  Context grandchild = child.WithTimeout(1h);
+  Context sibling = root.WithCancel();
+  child.Cancel();
+  EXPECT_TRUE(child.Done());
+  EXPECT_TRUE(grandchild.Done());
+  EXPECT_EQ(grandchild.Err().code(), StatusCode::kCancelled);
+  EXPECT_FALSE(root.Done());
+  EXPECT_FALSE(sibling.Done());
+}
+
+TEST(Context, CancelWithAReasonPassesItDown) {
+  Simulator sim;
+  Context root = Context::Background(sim);
+  Context child = root.WithCancel();
+  Context grandchild = child.WithCancel();
+  child.Cancel(UnavailableError("peer crashed"));
+  child.Cancel(InternalError("ignored: already ended"));
+  EXPECT_EQ(grandchild.Err().message(), "peer crashed");
+  EXPECT_EQ(child.Err().code(), StatusCode::kUnavailable);
+}
+
+TEST(Context, DeadlinePassesOnVirtualTime) {
+  Simulator sim;
+  Context ctx = Context::Background(sim).WithTimeout(10min);
+  EXPECT_EQ(ctx.Deadline(), At(10min));
+  ASSERT_TRUE(sim.RunFor(10min - 1ns).ok());
+  EXPECT_FALSE(ctx.Done());
+  ASSERT_TRUE(sim.RunFor(1ns).ok());
+  EXPECT_TRUE(ctx.Done());
+  EXPECT_EQ(ctx.Err().code(), StatusCode::kDeadlineExceeded);
+}
+
+TEST(Context, AChildsDeadlineIsNeverLaterThanItsParents) {
+  Simulator sim;
+  Context parent = Context::Background(sim).WithTimeout(1min);
+  Context child = parent.WithTimeout(1h);
+  EXPECT_EQ(child.Deadline(), At(1min));
+  ASSERT_TRUE(sim.RunFor(1min).ok());
+  EXPECT_EQ(child.Err().code(), StatusCode::kDeadlineExceeded);
+}
+
+TEST(Context, AChildOfAnEndedScopeIsBornEnded) {
+  Simulator sim;
+  Context parent = Context::Background(sim).WithCancel();
+  parent.Cancel();
+  Context child = parent.WithTimeout(1h);
+  EXPECT_TRUE(child.Done());
+  EXPECT_EQ(child.Err().code(), StatusCode::kCancelled);
+  EXPECT_TRUE(Context::Background(sim).WithTimeout(0s).Done());
+}
+
+TEST(Context, OnDoneRunsInRegistrationOrderAndOnlyWhileRegistered) {
+  Simulator sim;
+  Context ctx = Context::Background(sim).WithCancel();
+  std::vector<int> calls;
+  auto r1 = ctx.OnDone([&] { calls.push_back(1); });
+  auto r2 = ctx.OnDone([&] { calls.push_back(2); });
+  auto r3 = ctx.OnDone([&] { calls.push_back(3); });
+  r2.Reset();
+  ctx.Cancel();
+  EXPECT_EQ(calls, (std::vector<int>{1, 3}));
+  auto late = ctx.OnDone([&] { calls.push_back(4); });
+  EXPECT_EQ(calls, (std::vector<int>{1, 3, 4})) << "registering on an ended scope calls at once";
+}
+
+TEST(Context, AContextOutlivingItsCreatorIsSafe) {
+  Simulator sim;
+  std::optional<Context> child;
+  {
+    Context parent = Context::Background(sim).WithTimeout(5s);
+    child = parent.WithCancel();
+  }
+  ASSERT_TRUE(sim.RunFor(10s).ok());
+  EXPECT_EQ(child->Err().code(), StatusCode::kDeadlineExceeded);
+}
+
+TEST(Sleep, ReturnsFalseAtTheInstantItsContextEnds) {
+  Simulator sim;
+  Context ctx = Context::Background(sim).WithTimeout(3s);
+  std::optional<bool> completed;
+  std::optional<TimePoint> woke;
+  boost::asio::co_spawn(
+      sim.io(),
+      [&]() -> Awaitable<void> {
+        completed = co_await Sleep(ctx, 1h);
+        woke = sim.Now();
+      },
+      boost::asio::detached);
+  ASSERT_TRUE(sim.RunFor(2h).ok());
+  EXPECT_EQ(completed, false);
+  EXPECT_EQ(woke, At(3s));
+  EXPECT_EQ(sim.pending_events(), 0u) << "the cancelled sleep left its timer behind";
+}
+
+TEST(Sleep, OnAnEndedContextReturnsFalseAtOnce) {
+  Simulator sim;
+  Context ctx = Context::Background(sim).WithCancel();
+  ctx.Cancel();
+  std::optional<bool> completed;
+  boost::asio::co_spawn(
+      sim.io(), [&]() -> Awaitable<void> { completed = co_await Sleep(ctx, 1h); },
+      boost::asio::detached);
+  ASSERT_TRUE(sim.RunFor(0s).ok());
+  EXPECT_EQ(completed, false);
+}
+
+TEST(Fence, WaitersWakeInOrderWhenReleased) {
+  Simulator sim;
+  Context root = Context::Background(sim);
+  Fence fence(sim);
+  std::vector<int> woke;
+  for (int i = 0; i < 3; ++i) {
+    boost::asio::co_spawn(
+        sim.io(),
+        [&, i]() -> Awaitable<void> {
+          if (co_await fence.Wait(root)) woke.push_back(i);
+        },
+        boost::asio::detached);
+  }
+  sim.ScheduleAfter(5s, [&] { fence.Release(); });
+  ASSERT_TRUE(sim.RunFor(4s).ok());
+  EXPECT_TRUE(woke.empty());
+  ASSERT_TRUE(sim.RunFor(1s).ok());
+  EXPECT_EQ(woke, (std::vector<int>{0, 1, 2}));
+  EXPECT_TRUE(fence.Released());
+}
+
+TEST(Fence, WaitWithADeadlineGivesUpOnTime) {
+  Simulator sim;
+  Fence fence(sim);
+  std::optional<bool> released;
+  std::optional<TimePoint> at;
+  boost::asio::co_spawn(
+      sim.io(),
+      [&]() -> Awaitable<void> {
+        released = co_await fence.Wait(Context::Background(sim).WithTimeout(30s));
+        at = sim.Now();
+      },
+      boost::asio::detached);
+  ASSERT_TRUE(sim.RunFor(1min).ok());
+  EXPECT_EQ(released, false);
+  EXPECT_EQ(at, At(30s));
+  fence.Release();  // no waiter left to wake
+  ASSERT_TRUE(sim.RunFor(1s).ok());
+}
+
+}  // namespace
+}  // namespace testplanet

@@ -1,0 +1,248 @@
+#include "sim/simulator.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/asio.h"
+#include "sim/context.h"
+#include "sim/sleep.h"
+
+namespace testplanet {
+namespace {
+
+using namespace std::chrono_literals;
+
+TimePoint At(Duration d) { return TimePoint(d); }
+
+TEST(Simulator, TimeStartsAtTheEpochAndMovesOnlyWhenDriven) {
+  Simulator sim;
+  EXPECT_EQ(sim.Now(), At(0s));
+  ASSERT_TRUE(sim.RunFor(90min).ok());
+  EXPECT_EQ(sim.Now(), At(90min));
+  EXPECT_EQ(ToUnixNanos(At(0s)), kEpochUnixSeconds * 1'000'000'000);
+}
+
+TEST(Simulator, EventsFireInTimeOrderAndTiesInSchedulingOrder) {
+  Simulator sim;
+  std::vector<std::string> fired;
+  sim.ScheduleAt(At(3s), [&] { fired.push_back("c@3"); });
+  sim.ScheduleAt(At(1s), [&] { fired.push_back("a@1"); });
+  sim.ScheduleAt(At(2s), [&] { fired.push_back("b1@2"); });
+  sim.ScheduleAt(At(2s), [&] { fired.push_back("b2@2"); });
+  sim.ScheduleAt(At(2s), [&] {
+    fired.push_back("b3@2");
+    sim.Post([&] { fired.push_back("posted-by-b3@2"); });
+  });
+  sim.ScheduleAt(At(2s), [&] { fired.push_back("b4@2"); });
+  ASSERT_TRUE(sim.RunUntilIdle().ok());
+  EXPECT_EQ(fired, (std::vector<std::string>{"a@1", "b1@2", "b2@2", "b3@2", "b4@2",
+                                             "posted-by-b3@2", "c@3"}));
+}
+
+TEST(Simulator, RunForFiresEverythingDueIncludingTheLastInstant) {
+  Simulator sim;
+  int fired = 0;
+  sim.ScheduleAfter(10s, [&] { ++fired; });
+  sim.ScheduleAfter(10s + 1ns, [&] { ++fired; });
+  ASSERT_TRUE(sim.RunFor(10s).ok());
+  EXPECT_EQ(fired, 1);
+  EXPECT_EQ(sim.Now(), At(10s));
+  EXPECT_EQ(sim.pending_events(), 1u);
+}
+
+TEST(Simulator, EventsScheduledInThePastFireNow) {
+  Simulator sim;
+  ASSERT_TRUE(sim.RunFor(1min).ok());
+  std::optional<TimePoint> when;
+  sim.ScheduleAt(At(5s), [&] { when = sim.Now(); });
+  ASSERT_TRUE(sim.RunFor(0s).ok());
+  EXPECT_EQ(when, At(1min));
+}
+
+TEST(Simulator, CancelledEventsNeverFireEvenWhenTheirSlotIsReused) {
+  Simulator sim;
+  int first = 0, second = 0;
+  TimerId id = sim.ScheduleAfter(5s, [&] { ++first; });
+  EXPECT_TRUE(sim.Cancel(id));
+  EXPECT_FALSE(sim.Cancel(id));
+  sim.ScheduleAfter(7s, [&] { ++second; });  // likely reuses the slot
+  ASSERT_TRUE(sim.RunFor(1min).ok());
+  EXPECT_EQ(first, 0);
+  EXPECT_EQ(second, 1);
+  EXPECT_EQ(sim.pending_events(), 0u);
+}
+
+TEST(Simulator, ManyCancellationsKeepTheQueueCorrect) {
+  Simulator sim;
+  std::vector<TimerId> ids;
+  int fired = 0;
+  for (int i = 0; i < 5000; ++i) ids.push_back(sim.ScheduleAfter(Duration(i + 1), [&] { ++fired; }));
+  for (int i = 0; i < 5000; ++i) {
+    if (i % 5 != 0) {
+      EXPECT_TRUE(sim.Cancel(ids[i]));
+    }
+  }
+  EXPECT_EQ(sim.pending_events(), 1000u);
+  ASSERT_TRUE(sim.RunUntilIdle().ok());
+  EXPECT_EQ(fired, 1000);
+}
+
+TEST(Simulator, RunUntilPredicateStopsAtTheEventThatMadeItTrue) {
+  Simulator sim;
+  int count = 0;
+  for (int i = 1; i <= 10; ++i) sim.ScheduleAt(At(std::chrono::seconds(i)), [&] { ++count; });
+  EXPECT_TRUE(sim.RunUntil([&] { return count == 4; }, 1h));
+  EXPECT_EQ(sim.Now(), At(4s));
+  EXPECT_FALSE(sim.RunUntil([&] { return count == 100; }, 1h));
+  EXPECT_EQ(sim.Now(), At(4s) + 1h) << "an unmet predicate lets the whole limit pass";
+  EXPECT_EQ(count, 10);
+}
+
+TEST(Simulator, RunUntilPredicateHonoursTheLimit) {
+  Simulator sim;
+  bool fired = false;
+  sim.ScheduleAfter(2h, [&] { fired = true; });
+  EXPECT_FALSE(sim.RunUntil([&] { return fired; }, 1h));
+  EXPECT_EQ(sim.Now(), At(1h));
+  EXPECT_TRUE(sim.RunUntil([&] { return fired; }, 1h));
+  EXPECT_EQ(sim.Now(), At(2h));
+}
+
+TEST(Simulator, StepFiresExactlyOneEvent) {
+  Simulator sim;
+  int count = 0;
+  sim.ScheduleAfter(1s, [&] { ++count; });
+  sim.ScheduleAfter(2s, [&] { ++count; });
+  EXPECT_TRUE(sim.Step());
+  EXPECT_EQ(count, 1);
+  EXPECT_EQ(sim.Now(), At(1s));
+  EXPECT_TRUE(sim.Step());
+  EXPECT_FALSE(sim.Step());
+  EXPECT_EQ(count, 2);
+}
+
+TEST(Simulator, RunawayEventCountIsStoppedWithAClearError) {
+  Simulator sim(SimulatorOptions{.max_events = 1000});
+  std::function<void()> forever = [&] { sim.ScheduleAfter(1ms, [&] { forever(); }); };
+  forever();
+  Status status = sim.RunUntilIdle();
+  EXPECT_EQ(status.code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(status.message().find("max_events"), std::string_view::npos) << status.ToString();
+  EXPECT_EQ(sim.events_fired(), 1000u);
+  EXPECT_EQ(sim.RunFor(1s).code(), StatusCode::kResourceExhausted) << "failure is sticky";
+}
+
+TEST(Simulator, RunawayVirtualTimeIsStoppedWithAClearError) {
+  Simulator sim(SimulatorOptions{.max_time = 24h});
+  std::function<void()> forever = [&] { sim.ScheduleAfter(1h, [&] { forever(); }); };
+  forever();
+  Status status = sim.RunUntilIdle();
+  EXPECT_EQ(status.code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(status.message().find("max_time"), std::string_view::npos) << status.ToString();
+  EXPECT_EQ(sim.Now(), At(24h));
+}
+
+TEST(Simulator, AnExceptionInAnEventFailsTheRunInsteadOfCrashing) {
+  Simulator sim;
+  sim.ScheduleAfter(3s, [] { throw std::runtime_error("boom"); });
+  Status status = sim.RunFor(1min);
+  EXPECT_EQ(status.code(), StatusCode::kInternal);
+  EXPECT_NE(status.message().find("boom"), std::string_view::npos);
+  EXPECT_NE(status.message().find("+3s"), std::string_view::npos) << status.ToString();
+}
+
+TEST(Simulator, FailIsStickyAndTheFirstFailureWins) {
+  Simulator sim;
+  sim.ScheduleAfter(1s, [&] { sim.Fail(InternalError("invariant broken")); });
+  sim.ScheduleAfter(2s, [&] { sim.Fail(InternalError("second")); });
+  EXPECT_EQ(sim.RunFor(1min).message(), "invariant broken");
+  EXPECT_EQ(sim.Now(), At(1s));
+}
+
+TEST(Simulator, RunCallsFromInsideAnEventAreRefused) {
+  Simulator sim;
+  std::optional<Status> inner;
+  sim.ScheduleAfter(1s, [&] { inner = sim.RunFor(1s); });
+  ASSERT_TRUE(sim.RunFor(5s).ok());
+  ASSERT_TRUE(inner.has_value());
+  EXPECT_EQ(inner->code(), StatusCode::kFailedPrecondition);
+}
+
+TEST(Simulator, CoroutinesStartAtTheCurrentInstantAndSleepOnVirtualTime) {
+  Simulator sim;
+  std::vector<TimePoint> seen;
+  Context root = Context::Background(sim);
+  ASSERT_TRUE(sim.RunFor(10s).ok());
+  boost::asio::co_spawn(
+      sim.io(),
+      [&]() -> Awaitable<void> {
+        seen.push_back(sim.Now());
+        EXPECT_TRUE(co_await Sleep(root, 90min));
+        seen.push_back(sim.Now());
+        EXPECT_TRUE(co_await Sleep(root, 0s));
+        seen.push_back(sim.Now());
+      },
+      boost::asio::detached);
+  ASSERT_TRUE(sim.RunFor(2h).ok());
+  EXPECT_EQ(seen, (std::vector<TimePoint>{At(10s), At(10s) + 90min, At(10s) + 90min}));
+}
+
+TEST(Simulator, AnExceptionInACoroutineFailsTheRun) {
+  Simulator sim;
+  Context root = Context::Background(sim);
+  boost::asio::co_spawn(
+      sim.io(),
+      [&]() -> Awaitable<void> {
+        co_await Sleep(root, 1s);
+        throw std::runtime_error("coroutine boom");
+      },
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
+  Status status = sim.RunFor(1min);
+  EXPECT_EQ(status.code(), StatusCode::kInternal);
+  EXPECT_NE(status.message().find("coroutine boom"), std::string_view::npos) << status.ToString();
+}
+
+TEST(Simulator, EveryFiredEventFeedsTheDigest) {
+  Simulator a, b;
+  a.ScheduleAfter(1s, [] {});
+  b.ScheduleAfter(1s, [] {});
+  ASSERT_TRUE(a.RunFor(1min).ok());
+  ASSERT_TRUE(b.RunFor(1min).ok());
+  EXPECT_EQ(a.trace().digest(), b.trace().digest());
+  EXPECT_EQ(a.trace().count(), 1u);
+  b.ScheduleAfter(1s, [] {});
+  ASSERT_TRUE(b.RunFor(1min).ok());
+  EXPECT_NE(a.trace().digest(), b.trace().digest());
+}
+
+TEST(Simulator, DestroyingASimulatorWithSuspendedCoroutinesIsClean) {
+  bool destroyed = false;
+  struct Flag {
+    bool* flag;
+    ~Flag() { *flag = true; }
+  };
+  {
+    Simulator sim;
+    Context root = Context::Background(sim);
+    boost::asio::co_spawn(
+        sim.io(),
+        [&]() -> Awaitable<void> {
+          Flag flag{&destroyed};
+          co_await Sleep(root, 24h);
+        },
+        boost::asio::detached);
+    ASSERT_TRUE(sim.RunFor(1s).ok());
+    EXPECT_FALSE(destroyed);
+  }
+  EXPECT_TRUE(destroyed);
+}
+
+}  // namespace
+}  // namespace testplanet
