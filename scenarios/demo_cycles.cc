@@ -95,13 +95,16 @@ int main(int argc, char** argv) {
   });
 
   const testplanet::Duration total = std::chrono::minutes(minutes);
-  if (Status s = sim.RunFor(total / 2); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+  if (Status s = sim.RunFor(total / 2); !s.ok())
+    return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
   std::printf("%-9s test: sender.Pause(); sender.TriggerWait()\n", FormatTime(sim.Now()).c_str());
   sender.Pause();
-  if (Status s = sender.TriggerWait(); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+  if (Status s = sender.TriggerWait(); !s.ok())
+    return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
   std::printf("%-9s test: TriggerWait returned; sender.Restart()\n", FormatTime(sim.Now()).c_str());
   sender.Restart();
-  if (Status s = sim.RunFor(total - total / 2); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+  if (Status s = sim.RunFor(total - total / 2); !s.ok())
+    return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
 
   (void)sender.Close();
   (void)cleanup.Close();

@@ -25,8 +25,10 @@ struct Context::State : std::enable_shared_from_this<Context::State> {
 
   void LinkChild(State* child) {
     child->prev_sibling = last_child;
-    if (last_child != nullptr) last_child->next_sibling = child;
-    else first_child = child;
+    if (last_child != nullptr)
+      last_child->next_sibling = child;
+    else
+      first_child = child;
     last_child = child;
   }
   void UnlinkChild(State* child) {
@@ -36,8 +38,10 @@ struct Context::State : std::enable_shared_from_this<Context::State> {
   }
   void LinkNode(Node* node) {
     node->prev = last_node;
-    if (last_node != nullptr) last_node->next = node;
-    else first_node = node;
+    if (last_node != nullptr)
+      last_node->next = node;
+    else
+      first_node = node;
     last_node = node;
     node->linked = true;
   }

@@ -115,7 +115,7 @@ class Cycle {
   bool Paused() const { return paused_; }
   bool Running() const { return running_; }  // fn is in progress
   bool Started() const { return started_; }
-  bool Stopped() const { return exited_; }   // Run has returned
+  bool Stopped() const { return exited_; }  // Run has returned
   Duration interval() const { return interval_; }
   const std::string& name() const { return name_; }
   PeerId peer() const { return peer_; }

@@ -53,9 +53,7 @@ void LifecycleGroup::OnItemExit(std::size_t index, Status status) {
     ctx_->Cancel(failure_);
   }
   if (--running_ == 0 && on_exit_) {
-    sim_->Post([on_exit = std::move(on_exit_), failure = failure_]() mutable {
-      on_exit(failure);
-    });
+    sim_->Post([on_exit = std::move(on_exit_), failure = failure_]() mutable { on_exit(failure); });
     on_exit_ = {};
   }
 }

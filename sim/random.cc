@@ -40,9 +40,7 @@ std::int64_t RandomStream::Uniform(std::int64_t low, std::int64_t high) {
   return static_cast<std::int64_t>(static_cast<std::uint64_t>(low) + Below(span + 1));
 }
 
-double RandomStream::NextDouble() {
-  return static_cast<double>(Next() >> 11) * 0x1.0p-53;
-}
+double RandomStream::NextDouble() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
 
 bool RandomStream::Bernoulli(double p) {
   if (p <= 0) return false;

@@ -5,14 +5,30 @@
 #include <string>
 
 #include "sim/asio.h"
-#include "boost/asio/executor_work_guard.hpp"
 
 namespace testplanet {
+namespace {
 
-struct Simulator::WorkGuard {
-  explicit WorkGuard(boost::asio::io_context& io) : guard(io.get_executor()) {}
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard;
+// Reading whether the io_context has handlers waiting, without polling it.
+//
+// An empty poll() costs about as much as firing an event (thread bookkeeping, a call stack
+// push, the queue check), and the driver would pay it after every event. Asio keeps the count
+// of pending work in the private member scheduler::outstanding_work_; an explicit template
+// instantiation may name a private member (C++ [temp.spec]/6), which is how we read it. Without
+// a work guard the count is exactly "handlers posted and not yet run".
+// Trap: tied to Boost.Asio's internals (1.74 here); a rename is a compile error, not a
+// silent change of behaviour.
+struct OutstandingWork {
+  using Member = boost::asio::detail::atomic_count boost::asio::detail::scheduler::*;
+  friend Member MemberOf(OutstandingWork);
 };
+template <typename Tag, typename Tag::Member kMember>
+struct ExposeMember {
+  friend typename Tag::Member MemberOf(Tag) { return kMember; }
+};
+template struct ExposeMember<OutstandingWork, &boost::asio::detail::scheduler::outstanding_work_>;
+
+}  // namespace
 
 Simulator::Simulator(SimulatorOptions options)
     : options_(options),
@@ -20,26 +36,25 @@ Simulator::Simulator(SimulatorOptions options)
       trace_(options.trace_detail),
       // One thread, and no locking: the simulation never touches the context from another.
       io_(std::make_unique<boost::asio::io_context>(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE)),
-      work_(std::make_unique<WorkGuard>(*io_)) {
-  heap_.reserve(1024);
-  slots_.reserve(1024);
+      io_pending_(&(boost::asio::use_service<boost::asio::detail::scheduler>(*io_).*
+                    MemberOf(OutstandingWork{}))) {
+  heap_.Reserve(1024);
 }
 
 Simulator::~Simulator() {
   // Pending callbacks may own suspended coroutines whose destructors cancel timers; the flag
   // turns those Cancel calls into no-ops while the containers are torn down.
   tearing_down_ = true;
-  std::vector<Slot> slots = std::move(slots_);
-  slots.clear();
-  heap_.clear();
-  work_.reset();
+  std::vector<std::unique_ptr<Slot[]>> chunks = std::move(slot_chunks_);
+  chunks.clear();
+  heap_.Clear();
   io_.reset();
 }
 
 TimerId Simulator::ScheduleAt(TimePoint when, UniqueFunction<void()> fn, EventTag tag) {
   if (when < now_) when = now_;
   std::uint32_t slot_index;
-  if (free_slots_.empty() && slots_.size() >= kMaxPendingEvents) {
+  if (free_slots_.empty() && slot_count_ >= kMaxPendingEvents) {
     Fail(ResourceExhaustedError("more than " + std::to_string(kMaxPendingEvents) +
                                 " events pending at once"));
     return TimerId{};
@@ -52,22 +67,23 @@ TimerId Simulator::ScheduleAt(TimePoint when, UniqueFunction<void()> fn, EventTa
     slot_index = free_slots_.back();
     free_slots_.pop_back();
   } else {
-    slot_index = static_cast<std::uint32_t>(slots_.size());
-    slots_.emplace_back();
+    slot_index = slot_count_++;
+    if ((slot_index & kChunkMask) == 0) {
+      slot_chunks_.push_back(std::make_unique<Slot[]>(std::size_t{1} << kChunkBits));
+    }
   }
   const std::uint64_t seq = next_seq_++;
-  Slot& slot = slots_[slot_index];
+  Slot& slot = SlotAt(slot_index);
   slot.fn = std::move(fn);
   slot.seq = seq;
   slot.tag = tag;
-  heap_.push_back(HeapEntry{when.time_since_epoch().count(), seq << kSlotBits | slot_index});
-  std::push_heap(heap_.begin(), heap_.end(), Later{});
+  heap_.Push(HeapEntry{when.time_since_epoch().count(), seq << kSlotBits | slot_index});
   return TimerId{slot_index, seq};
 }
 
 bool Simulator::Cancel(TimerId id) {
-  if (tearing_down_ || !id || id.slot >= slots_.size()) return false;
-  Slot& slot = slots_[id.slot];
+  if (tearing_down_ || !id || id.slot >= slot_count_) return false;
+  Slot& slot = SlotAt(id.slot);
   if (slot.seq != id.seq) return false;
   slot.seq = 0;
   free_slots_.push_back(id.slot);
@@ -81,43 +97,42 @@ bool Simulator::Cancel(TimerId id) {
 
 void Simulator::MaybeCompact() {
   if (stale_in_heap_ < 1024 || stale_in_heap_ * 2 < heap_.size()) return;
-  std::erase_if(heap_, [this](const HeapEntry& e) { return slots_[e.slot()].seq != e.seq(); });
-  std::make_heap(heap_.begin(), heap_.end(), Later{});
+  heap_.EraseIf([this](const HeapEntry& e) { return SlotAt(SlotOf(e)).seq != SeqOf(e); });
   stale_in_heap_ = 0;
 }
 
 void Simulator::SkipStale() {
-  while (!heap_.empty() && slots_[heap_.front().slot()].seq != heap_.front().seq()) {
-    std::pop_heap(heap_.begin(), heap_.end(), Later{});
-    heap_.pop_back();
+  while (!heap_.empty() && SlotAt(SlotOf(heap_.top())).seq != SeqOf(heap_.top())) {
+    heap_.Pop();
     --stale_in_heap_;
   }
 }
 
 TimePoint Simulator::NextEventTime() {
   SkipStale();
-  return heap_.empty() ? kTimeInfinity : TimePoint(Duration(heap_.front().time));
+  return heap_.empty() ? kTimeInfinity : TimePoint(Duration(heap_.top().time));
 }
 
 void Simulator::FireTop() {
-  std::pop_heap(heap_.begin(), heap_.end(), Later{});
-  const HeapEntry entry = heap_.back();
-  heap_.pop_back();
-  Slot& slot = slots_[entry.slot()];
-  // Move the callback out: it may schedule events, which can reallocate slots_.
-  UniqueFunction<void()> fn = std::move(slot.fn);
-  const EventTag tag = slot.tag;
+  const HeapEntry entry = heap_.top();
+  heap_.Pop();
+  // The next event's slot is likely a cache miss on a large queue; start loading it now so
+  // that the miss overlaps this event's callback.
+  if (!heap_.empty()) __builtin_prefetch(&SlotAt(SlotOf(heap_.top())));
+  const std::uint32_t slot_index = SlotOf(entry);
+  Slot& slot = SlotAt(slot_index);
+  // The event is no longer pending (Cancel of it is a no-op from here on), but its slot is not
+  // free until the callback has returned: the callback runs in place.
   slot.seq = 0;
-  free_slots_.push_back(entry.slot());
 
   now_ = TimePoint(Duration(entry.time));
-  current_seq_ = entry.seq();
+  current_seq_ = SeqOf(entry);
   ++events_fired_;
-  trace_.Record(TraceRecord{entry.time, entry.seq(), tag.peer, trace_kinds::kEvent.id, tag.label,
-                            0, 0});
+  trace_.Record(TraceRecord{entry.time, current_seq_, slot.tag.peer, trace_kinds::kEvent.id,
+                            slot.tag.label, 0, 0});
   ++depth_;
   try {
-    fn();
+    slot.fn();
   } catch (const std::exception& e) {
     Fail(InternalError(std::string("exception escaped an event at ") + FormatTime(now_) + ": " +
                        e.what()));
@@ -125,15 +140,21 @@ void Simulator::FireTop() {
     Fail(InternalError("unknown exception escaped an event at " + FormatTime(now_)));
   }
   --depth_;
+  slot.fn.Reset();
+  free_slots_.push_back(slot_index);
 }
 
 void Simulator::PollExecutor() {
+  if (*static_cast<const boost::asio::detail::atomic_count*>(io_pending_) == 0) return;
   ++depth_;
   try {
+    // Without a work guard the context stops itself whenever it runs dry; restart() re-arms
+    // it so that the handlers posted since then run.
+    io_->restart();
     io_->poll();
   } catch (const std::exception& e) {
-    Fail(InternalError(std::string("exception escaped a coroutine at ") + FormatTime(now_) +
-                       ": " + e.what()));
+    Fail(InternalError(std::string("exception escaped a coroutine at ") + FormatTime(now_) + ": " +
+                       e.what()));
   }
   --depth_;
 }
@@ -157,16 +178,17 @@ bool Simulator::Drive(TimePoint deadline, UniqueFunction<bool()>* predicate) {
     if (!status_.ok()) return false;
     if (predicate != nullptr && (*predicate)()) return true;
     SkipStale();
-    if (heap_.empty() || heap_.front().time > deadline.time_since_epoch().count()) return false;
+    if (heap_.empty() || heap_.top().time > deadline.time_since_epoch().count()) return false;
     if (events_fired_ >= options_.max_events) {
       Fail(ResourceExhaustedError("runaway simulation: " + std::to_string(events_fired_) +
                                   " events fired by " + FormatTime(now_) +
                                   " (SimulatorOptions::max_events)"));
       return false;
     }
-    if (heap_.front().time > time_cap.time_since_epoch().count()) {
-      Fail(ResourceExhaustedError("runaway simulation: an event is due after the virtual time cap " +
-                                  FormatTime(time_cap) + " (SimulatorOptions::max_time)"));
+    if (heap_.top().time > time_cap.time_since_epoch().count()) {
+      Fail(
+          ResourceExhaustedError("runaway simulation: an event is due after the virtual time cap " +
+                                 FormatTime(time_cap) + " (SimulatorOptions::max_time)"));
       return false;
     }
     FireTop();

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "sim/clock.h"
+#include "sim/event_heap.h"
 #include "sim/random.h"
 #include "sim/status.h"
 #include "sim/trace.h"
@@ -115,32 +116,24 @@ class Simulator {
   // Records a semantic trace record at the current instant, attributed to the current event.
   void Record(PeerId peer, const TraceKind& kind, std::uint64_t a = 0, std::uint64_t b = 0,
               std::uint64_t c = 0) {
-    trace_.Record(TraceRecord{now_.time_since_epoch().count(), current_seq_, peer, kind.id, a,
-                              b, c});
+    trace_.Record(
+        TraceRecord{now_.time_since_epoch().count(), current_seq_, peer, kind.id, a, b, c});
   }
 
  private:
-  // 16 bytes, so that the heap's sift steps move as little as a bare (time, seq) pair does.
-  // `key` packs the sequence (high 40 bits) above the slot index (low 24 bits): comparing keys
+  // A heap entry's key packs the event's sequence (high 40 bits) above its slot index (low 24
+  // bits): 16-byte entries move as little as a bare (time, seq) pair does, and comparing keys
   // compares sequences, since sequences are unique.
-  struct HeapEntry {
-    std::int64_t time;
-    std::uint64_t key;
-    std::uint64_t seq() const { return key >> kSlotBits; }
-    std::uint32_t slot() const { return static_cast<std::uint32_t>(key & kSlotMask); }
-  };
+  static std::uint64_t SeqOf(const HeapEntry& e) { return e.key >> kSlotBits; }
+  static std::uint32_t SlotOf(const HeapEntry& e) {
+    return static_cast<std::uint32_t>(e.key & kSlotMask);
+  }
   static constexpr int kSlotBits = 24;
   static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
   struct Slot {
     UniqueFunction<void()> fn;
     std::uint64_t seq = 0;  // the live event's sequence, 0 when free
     EventTag tag;
-  };
-  // Min-heap order on (time, seq), as a "less" for std::push_heap's max-heap.
-  struct Later {
-    bool operator()(const HeapEntry& x, const HeapEntry& y) const {
-      return x.time > y.time || (x.time == y.time && x.key > y.key);
-    }
   };
 
   // The one driver loop behind every Run*. Returns true iff the predicate (if any) held.
@@ -164,14 +157,23 @@ class Simulator {
   int depth_ = 0;
   bool tearing_down_ = false;
   Status status_;
-  std::vector<HeapEntry> heap_;
-  std::vector<Slot> slots_;
+  Slot& SlotAt(std::uint32_t index) {
+    return slot_chunks_[index >> kChunkBits][index & kChunkMask];
+  }
+
+  // Slots live in fixed-size chunks so that their addresses never change: a callback runs in
+  // place and may schedule new events (adding chunks) while it runs.
+  static constexpr int kChunkBits = 10;
+  static constexpr std::uint32_t kChunkMask = (1u << kChunkBits) - 1;
+  EventHeap heap_;
+  std::vector<std::unique_ptr<Slot[]>> slot_chunks_;
+  std::uint32_t slot_count_ = 0;
   std::vector<std::uint32_t> free_slots_;
   Random random_;
   Trace trace_;
   std::unique_ptr<boost::asio::io_context> io_;
-  struct WorkGuard;  // keeps io_ from stopping when it runs out of handlers
-  std::unique_ptr<WorkGuard> work_;
+  // io_'s count of handlers waiting to run (see PollExecutor); read to skip empty polls.
+  const void* io_pending_ = nullptr;
 };
 
 }  // namespace testplanet

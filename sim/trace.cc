@@ -3,11 +3,6 @@
 #include <cstdio>
 
 namespace testplanet {
-std::uint64_t Trace::Fingerprint(const TraceRecord& r) {
-  std::uint64_t h = Mix64(static_cast<std::uint64_t>(r.time_ns) ^ r.kind);
-  h = Mix64(h + (r.seq ^ (static_cast<std::uint64_t>(r.peer) << 40)));
-  return Mix64(h + (r.a ^ Rotl64(r.b, 21) ^ Rotl64(r.c, 42)));
-}
 
 void Trace::Keep(const TraceRecord& record, std::uint64_t fingerprint) {
   fingerprints_.push_back(fingerprint);

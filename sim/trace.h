@@ -8,7 +8,8 @@
 // Stable encoding (changing any of this changes every digest; bump kTraceEncodingVersion):
 //   kind id   = StableHash(kind name) (FNV-1a 64 of the UTF-8 name), e.g. "sim.event"
 //   name id   = StableHash(name) for chore and peer names carried in fields
-//   fingerprint = Mix(Mix(Mix(time_ns ^ kind) + (seq ^ peer << 40)) + (a ^ Rotl(b,21) ^ Rotl(c,42)))
+//   h1 = (time_ns ^ kind) * K1;  h2 = (seq ^ peer << 40) * K2;  h3 = (a ^ Rotl(b,21) ^ Rotl(c,42))
+//   * K3 fingerprint = Mix(h1 ^ Rotl(h2,23) ^ Rotl(h3,47))      (K1..K3: kFingerprintK1..K3 below)
 //   digest_0  = kDigestSeed; digest_n = Mix(digest_{n-1} + fingerprint_n)
 //   Mix       = Mix64 in hash.h (the MurmurHash3 finalizer); arithmetic is modulo 2^64.
 // Promises: the same records in the same order give the same digest on every build and machine.
@@ -29,6 +30,9 @@ namespace testplanet {
 
 inline constexpr int kTraceEncodingVersion = 1;
 inline constexpr std::uint64_t kDigestSeed = 0x74657374706c616eULL;  // "testplan"
+inline constexpr std::uint64_t kFingerprintK1 = 0x9e3779b97f4a7c15ULL;
+inline constexpr std::uint64_t kFingerprintK2 = 0xc2b2ae3d27d4eb4fULL;
+inline constexpr std::uint64_t kFingerprintK3 = 0x165667b19e3779f9ULL;
 
 // A kind of trace record, named ("cycle.run.begin") and identified by the name's stable hash.
 struct TraceKind {
@@ -46,21 +50,27 @@ struct TraceRecord {
   std::int64_t time_ns;  // virtual time since the epoch
   std::uint64_t seq;     // the scheduler sequence of the event during which this was recorded
   PeerId peer;
-  std::uint64_t kind;    // TraceKind::id
-  std::uint64_t a, b, c; // kind-specific fields (documented next to each kind)
+  std::uint64_t kind;     // TraceKind::id
+  std::uint64_t a, b, c;  // kind-specific fields (documented next to each kind)
 };
 
 enum class TraceDetail {
-  kDigestOnly,   // fold fingerprints into the digest; keep nothing else
-  kFingerprints, // also keep each record's fingerprint (enough to find where two runs diverge)
-  kRecords,      // also keep every record (for export and debugging)
+  kDigestOnly,    // fold fingerprints into the digest; keep nothing else
+  kFingerprints,  // also keep each record's fingerprint (enough to find where two runs diverge)
+  kRecords,       // also keep every record (for export and debugging)
 };
 
 class Trace {
  public:
   explicit Trace(TraceDetail detail = TraceDetail::kDigestOnly) : detail_(detail) {}
 
-  static std::uint64_t Fingerprint(const TraceRecord& record);
+  static std::uint64_t Fingerprint(const TraceRecord& r) {
+    // Three independent products (they overlap in the pipeline), then one full mix.
+    const std::uint64_t h1 = (static_cast<std::uint64_t>(r.time_ns) ^ r.kind) * kFingerprintK1;
+    const std::uint64_t h2 = (r.seq ^ (static_cast<std::uint64_t>(r.peer) << 40)) * kFingerprintK2;
+    const std::uint64_t h3 = (r.a ^ Rotl64(r.b, 21) ^ Rotl64(r.c, 42)) * kFingerprintK3;
+    return Mix64(h1 ^ Rotl64(h2, 23) ^ Rotl64(h3, 47));
+  }
 
   // Appends a record: folds it into the digest, keeps what the detail level says, and hands it
   // to the listener if one is set.
@@ -95,7 +105,6 @@ class Trace {
 
   // Formats a digest the way reports print it: 16 lower-case hex digits.
   static std::string FormatDigest(std::uint64_t digest);
-
 
  private:
   void Keep(const TraceRecord& record, std::uint64_t fingerprint);

@@ -339,8 +339,7 @@ TEST_F(CycleTest, RunAsAnAwaitableReturnsAfterStop) {
   Cycle cycle(sim_, "chore", 0, 15s);
   std::optional<Status> exit;
   boost::asio::co_spawn(
-      sim_.io(),
-      [&]() -> Awaitable<void> { exit = co_await cycle.Run(root_, Work(1s)); },
+      sim_.io(), [&]() -> Awaitable<void> { exit = co_await cycle.Run(root_, Work(1s)); },
       boost::asio::detached);
   ASSERT_TRUE(sim_.RunFor(31s).ok());
   EXPECT_EQ(log_.runs.size(), 3u);
@@ -367,7 +366,7 @@ TEST_F(CycleTest, DeviationPauseTakesEffectAtOnceWhileFnRuns) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Start(root_, Work(40s));
   ASSERT_TRUE(sim_.RunFor(20s).ok());  // a tick at 15 is held
-  cycle.Pause();  // returns at once, although fn runs until 40
+  cycle.Pause();                       // returns at once, although fn runs until 40
   EXPECT_TRUE(cycle.Paused());
   EXPECT_TRUE(cycle.Running());
   EXPECT_EQ(sim_.Now(), At(20s));

@@ -51,10 +51,14 @@ WorkloadResult RunWorkload(std::uint64_t seed) {
   // 6,000 raw timers; each may schedule a follow-up or cancel an earlier timer.
   std::vector<TimerId> ids;
   for (int i = 0; i < 6000; ++i) {
-    ids.push_back(sim.ScheduleAfter(std::chrono::milliseconds(timers.Below(3'600'000)), [&] {
-      if (timers.Bernoulli(0.2)) sim.ScheduleAfter(std::chrono::milliseconds(timers.Below(1000)), [] {});
-      if (timers.Bernoulli(0.1)) sim.Cancel(ids[timers.Below(ids.size())]);
-    }, EventTag{0, 7}));
+    ids.push_back(sim.ScheduleAfter(
+        std::chrono::milliseconds(timers.Below(3'600'000)),
+        [&] {
+          if (timers.Bernoulli(0.2))
+            sim.ScheduleAfter(std::chrono::milliseconds(timers.Below(1000)), [] {});
+          if (timers.Bernoulli(0.1)) sim.Cancel(ids[timers.Below(ids.size())]);
+        },
+        EventTag{0, 7}));
   }
 
   // 300 coroutines: sleep, sometimes under a timeout, sometimes waiting on a fence that a
@@ -86,11 +90,21 @@ WorkloadResult RunWorkload(std::uint64_t seed) {
     sim.ScheduleAfter(std::chrono::seconds(control.Below(3600)), [&] {
       Cycle& cycle = *cycles[control.Below(cycles.size())];
       switch (control.Below(5)) {
-        case 0: cycle.Pause(); break;
-        case 1: cycle.Restart(); break;
-        case 2: cycle.Trigger(); break;
-        case 3: (void)cycle.ChangeInterval(std::chrono::seconds(1 + control.Below(120))); break;
-        default: cycle.Stop(); break;
+        case 0:
+          cycle.Pause();
+          break;
+        case 1:
+          cycle.Restart();
+          break;
+        case 2:
+          cycle.Trigger();
+          break;
+        case 3:
+          (void)cycle.ChangeInterval(std::chrono::seconds(1 + control.Below(120)));
+          break;
+        default:
+          cycle.Stop();
+          break;
       }
     });
   }
@@ -120,7 +134,7 @@ TEST(Determinism, AnotherSeedGivesAnotherDigest) {
 // changes on purpose; then update it here, in the same commit, and say why.
 TEST(Determinism, TheDigestIsTheSameOnEveryBuildAndMachine) {
   const WorkloadResult result = RunWorkload(1);
-  EXPECT_EQ(Trace::FormatDigest(result.digest), "91ff9bea7714424e") << "events " << result.events;
+  EXPECT_EQ(Trace::FormatDigest(result.digest), "25fc6ed0c13b0714") << "events " << result.events;
 }
 
 }  // namespace

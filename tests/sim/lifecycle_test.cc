@@ -56,8 +56,8 @@ TEST(LifecycleGroup, AFailingRunShutsTheOthersDownAndIsReported) {
   std::vector<std::string> log;
   LifecycleGroup group(sim, 0);
   group.Add({"contact", Service(log, "contact"), Closer(log, "contact")});
-  group.Add({"orders", Service(log, "orders", 5s, InternalError("db corrupt")),
-             Closer(log, "orders")});
+  group.Add(
+      {"orders", Service(log, "orders", 5s, InternalError("db corrupt")), Closer(log, "orders")});
   group.Add({"collector", Service(log, "collector"), Closer(log, "collector")});
   std::optional<Status> exit;
   group.Start(Context::Background(sim), [&](Status s) { exit = s; });

@@ -81,7 +81,8 @@ TEST(Simulator, ManyCancellationsKeepTheQueueCorrect) {
   Simulator sim;
   std::vector<TimerId> ids;
   int fired = 0;
-  for (int i = 0; i < 5000; ++i) ids.push_back(sim.ScheduleAfter(Duration(i + 1), [&] { ++fired; }));
+  for (int i = 0; i < 5000; ++i)
+    ids.push_back(sim.ScheduleAfter(Duration(i + 1), [&] { ++fired; }));
   for (int i = 0; i < 5000; ++i) {
     if (i % 5 != 0) {
       EXPECT_TRUE(sim.Cancel(ids[i]));

@@ -17,7 +17,8 @@ TEST(Status, ErrorsCarryCodeAndMessage) {
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(s.code(), StatusCode::kUnavailable);
   EXPECT_EQ(s.ToString(), "UNAVAILABLE: satellite unreachable");
-  EXPECT_EQ(s.WithContext("settle sat1").ToString(), "UNAVAILABLE: settle sat1: satellite unreachable");
+  EXPECT_EQ(s.WithContext("settle sat1").ToString(),
+            "UNAVAILABLE: settle sat1: satellite unreachable");
   EXPECT_TRUE(Status().WithContext("x").ok());
   EXPECT_EQ(StatusCodeName(StatusCode::kDeadlineExceeded), "DEADLINE_EXCEEDED");
   EXPECT_EQ(StatusCodeName(static_cast<StatusCode>(99)), "UNKNOWN");
