@@ -8,8 +8,10 @@
 #define TESTPLANET_SIM_STATUS_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace testplanet {
 
@@ -93,6 +95,30 @@ class StatusGroup {
   Status first_;
   std::string messages_;
   int count_ = 0;
+};
+
+// StatusOr<T>: a T, or the Status saying why there is none.
+// REQUIRES: construct from a non-OK Status only; value() REQUIRES ok().
+template <typename T>
+class [[nodiscard]] StatusOr {
+ public:
+  StatusOr(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  StatusOr(Status status)                           // NOLINT(google-explicit-constructor)
+      : status_(status.ok() ? InternalError("StatusOr built from an OK status") : std::move(status)) {}
+
+  bool ok() const { return value_.has_value(); }
+  const Status& status() const { return status_; }
+  T& value() & { return *value_; }
+  const T& value() const& { return *value_; }
+  T&& value() && { return std::move(*value_); }
+  T& operator*() & { return *value_; }
+  const T& operator*() const& { return *value_; }
+  T* operator->() { return &*value_; }
+  const T* operator->() const { return &*value_; }
+
+ private:
+  Status status_;
+  std::optional<T> value_;
 };
 
 }  // namespace testplanet
