@@ -9,24 +9,27 @@
 namespace testplanet {
 namespace {
 
-// Reading whether the io_context has handlers waiting, without polling it.
+// Reading whether the io_context has handlers ready to run, without polling it.
 //
 // An empty poll() costs about as much as firing an event (thread bookkeeping, a call stack
-// push, the queue check), and the driver would pay it after every event. Asio keeps the count
-// of pending work in the private member scheduler::outstanding_work_; an explicit template
-// instantiation may name a private member (C++ [temp.spec]/6), which is how we read it. Without
-// a work guard the count is exactly "handlers posted and not yet run".
+// push, the queue check), and the driver would pay it after every event. Asio keeps ready
+// handlers in the private member scheduler::op_queue_ (outside poll(), every post lands there:
+// we never run the context on a thread, and no reactor task exists because no socket or timer
+// service is ever created); an explicit template instantiation may name a private member
+// (C++ [temp.spec]/6), which is how we read it. The work count would not do: every suspended
+// co_spawn'ed coroutine holds work.
 // Trap: tied to Boost.Asio's internals (1.74 here); a rename is a compile error, not a
 // silent change of behaviour.
-struct OutstandingWork {
-  using Member = boost::asio::detail::atomic_count boost::asio::detail::scheduler::*;
-  friend Member MemberOf(OutstandingWork);
+using ReadyQueue = boost::asio::detail::op_queue<boost::asio::detail::scheduler_operation>;
+struct ReadyHandlers {
+  using Member = ReadyQueue boost::asio::detail::scheduler::*;
+  friend Member MemberOf(ReadyHandlers);
 };
 template <typename Tag, typename Tag::Member kMember>
 struct ExposeMember {
   friend typename Tag::Member MemberOf(Tag) { return kMember; }
 };
-template struct ExposeMember<OutstandingWork, &boost::asio::detail::scheduler::outstanding_work_>;
+template struct ExposeMember<ReadyHandlers, &boost::asio::detail::scheduler::op_queue_>;
 
 }  // namespace
 
@@ -36,8 +39,8 @@ Simulator::Simulator(SimulatorOptions options)
       trace_(options.trace_detail),
       // One thread, and no locking: the simulation never touches the context from another.
       io_(std::make_unique<boost::asio::io_context>(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE)),
-      io_pending_(&(boost::asio::use_service<boost::asio::detail::scheduler>(*io_).*
-                    MemberOf(OutstandingWork{}))) {
+      io_ready_(&(boost::asio::use_service<boost::asio::detail::scheduler>(*io_).*
+                  MemberOf(ReadyHandlers{}))) {
   heap_.Reserve(1024);
 }
 
@@ -145,7 +148,7 @@ void Simulator::FireTop() {
 }
 
 void Simulator::PollExecutor() {
-  if (*static_cast<const boost::asio::detail::atomic_count*>(io_pending_) == 0) return;
+  if (static_cast<const ReadyQueue*>(io_ready_)->empty()) return;
   ++depth_;
   try {
     // Without a work guard the context stops itself whenever it runs dry; restart() re-arms

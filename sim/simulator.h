@@ -25,6 +25,7 @@
 
 #include "sim/clock.h"
 #include "sim/event_heap.h"
+#include "sim/log.h"
 #include "sim/random.h"
 #include "sim/status.h"
 #include "sim/trace.h"
@@ -72,6 +73,11 @@ class Simulator {
   TimePoint Now() const { return now_; }
   Random& random() { return random_; }
   Trace& trace() { return trace_; }
+  Log& log() { return log_; }
+  // Writes a log line at the current instant.
+  void WriteLog(PeerId peer, LogLevel level, std::string message) {
+    log_.Write(now_, peer, level, std::move(message));
+  }
   const SimulatorOptions& options() const { return options_; }
   // The executor for coroutines. Never call run() on it.
   boost::asio::io_context& io() { return *io_; }
@@ -171,9 +177,10 @@ class Simulator {
   std::vector<std::uint32_t> free_slots_;
   Random random_;
   Trace trace_;
+  Log log_;
   std::unique_ptr<boost::asio::io_context> io_;
-  // io_'s count of handlers waiting to run (see PollExecutor); read to skip empty polls.
-  const void* io_pending_ = nullptr;
+  // io_'s queue of handlers ready to run (see PollExecutor); read to skip empty polls.
+  const void* io_ready_ = nullptr;
 };
 
 }  // namespace testplanet

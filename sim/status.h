@@ -102,9 +102,12 @@ class StatusGroup {
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
+  // Holds no value (UNKNOWN); exists because Asio's co_spawn needs default-constructible results.
+  StatusOr() : status_(Status(StatusCode::kUnknown, "StatusOr holds no value")) {}
   StatusOr(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  StatusOr(Status status)                           // NOLINT(google-explicit-constructor)
-      : status_(status.ok() ? InternalError("StatusOr built from an OK status") : std::move(status)) {}
+  StatusOr(Status status)                          // NOLINT(google-explicit-constructor)
+      : status_(status.ok() ? InternalError("StatusOr built from an OK status")
+                            : std::move(status)) {}
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }

@@ -1,0 +1,433 @@
+#include "fakes/sim_network.h"
+
+#include <algorithm>
+#include <deque>
+#include <exception>
+#include <optional>
+
+#include "sim/sleep.h"
+
+namespace testplanet::fakes {
+namespace {
+
+Status EndOfStream() { return Status(StatusCode::kOutOfRange, "end of stream"); }
+
+}  // namespace
+
+struct SimNetwork::Endpoint {
+  rpc::Address address;
+  std::uint32_t index = 0;
+  PeerId peer = kSimulatorPeer;
+  PeerIdentity identity;
+  rpc::Server* server = nullptr;
+  std::optional<Context> serve_ctx;
+  bool up = true;
+  std::vector<std::weak_ptr<ConnState>> connections;
+};
+
+struct SimNetwork::ConnState {
+  std::uint32_t client = 0;
+  std::uint32_t server = 0;
+  Duration latency{};
+  bool broken = false;
+  Status broken_status;
+  std::vector<std::weak_ptr<StreamState>> streams;
+};
+
+namespace {
+
+// One direction of a stream: what has arrived and who waits for it.
+struct HalfPipe {
+  std::deque<std::string> inbox;
+  std::optional<Status> end;  // the writer's end, once delivered (OK: a clean end)
+  TimePoint last_arrival{};   // keeps deliveries in order
+  bool send_closed = false;   // the writer has closed or ended this direction
+  UniqueFunction<void(StatusOr<std::string>)> waiter;
+  Context::Registration waiter_registration;
+};
+
+}  // namespace
+
+struct SimNetwork::StreamState {
+  SimNetwork* network = nullptr;
+  std::shared_ptr<ConnState> connection;
+  std::string method;
+  HalfPipe to_server;
+  HalfPipe to_client;
+  std::optional<Context> server_ctx;  // cancelled when the connection breaks
+};
+
+namespace {
+
+// What a reader of `half` gets right now, if anything.
+std::optional<StatusOr<std::string>> Ready(HalfPipe& half, const SimNetwork::ConnState& conn) {
+  if (!half.inbox.empty()) {
+    std::string message = std::move(half.inbox.front());
+    half.inbox.pop_front();
+    return StatusOr<std::string>(std::move(message));
+  }
+  if (conn.broken) return StatusOr<std::string>(conn.broken_status);
+  if (half.end) return StatusOr<std::string>(half.end->ok() ? EndOfStream() : *half.end);
+  return std::nullopt;
+}
+
+// Hands the next result to a waiting reader, if there is one and a result is ready.
+void Wake(HalfPipe& half, const SimNetwork::ConnState& conn) {
+  if (!half.waiter) return;
+  std::optional<StatusOr<std::string>> result = Ready(half, conn);
+  if (!result) return;
+  UniqueFunction<void(StatusOr<std::string>)> waiter = std::move(half.waiter);
+  half.waiter = {};
+  half.waiter_registration.Reset();
+  waiter(std::move(*result));
+}
+
+}  // namespace
+
+// --- Streams -----------------------------------------------------------------------------------
+
+class SimNetwork::SimStream : public rpc::Stream {
+ public:
+  SimStream(std::shared_ptr<StreamState> state, bool client)
+      : state_(std::move(state)), client_(client) {}
+  ~SimStream() override {
+    // Dropping a stream abandons its reader and, for a client, ends its direction.
+    HalfPipe& in = Inbound();
+    in.waiter = {};
+    in.waiter_registration.Reset();
+    if (client_) CloseSend();
+  }
+
+  Awaitable<Status> Send(Context ctx, std::string message) override {
+    co_return SendNow(ctx, std::move(message));
+  }
+
+  Awaitable<StatusOr<std::string>> Recv(Context ctx) override {
+    if (auto ready = Ready(Inbound(), *state_->connection)) co_return std::move(*ready);
+    if (ctx.Done()) co_return ctx.Err();
+    co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
+                                                   void(StatusOr<std::string>)>(
+        [this](auto handler, Context wait_ctx) {
+          HalfPipe& in = Inbound();
+          in.waiter = std::move(handler);
+          Simulator& sim = *state_->network->sim_;
+          std::weak_ptr<StreamState> weak = state_;
+          const bool client = client_;
+          in.waiter_registration = wait_ctx.OnDone([weak, client, &sim, wait_ctx] {
+            auto state = weak.lock();
+            if (!state) return;
+            HalfPipe& half = client ? state->to_client : state->to_server;
+            if (!half.waiter) return;
+            auto waiter = std::move(half.waiter);
+            half.waiter = {};
+            sim.Post([waiter = std::move(waiter), err = wait_ctx.Err()]() mutable { waiter(err); });
+          });
+        },
+        boost::asio::use_awaitable, std::move(ctx));
+  }
+
+  void CloseSend() override { EndDirection(Status::Ok()); }
+
+  // Ends this side's direction with `status` (the server handler's result), once.
+  void EndDirection(const Status& status) {
+    HalfPipe& out = Outbound();
+    if (out.send_closed) return;
+    out.send_closed = true;
+    SimNetwork& network = *state_->network;
+    const TimePoint arrival = NextArrival(out);
+    network.sim_->ScheduleAt(arrival, [state = state_, to_server = client_, status] {
+      HalfPipe& half = to_server ? state->to_server : state->to_client;
+      half.end = status;
+      Wake(half, *state->connection);
+    });
+  }
+
+ private:
+  HalfPipe& Inbound() { return client_ ? state_->to_client : state_->to_server; }
+  HalfPipe& Outbound() { return client_ ? state_->to_server : state_->to_client; }
+
+  TimePoint NextArrival(HalfPipe& out) {
+    const TimePoint arrival =
+        std::max(state_->network->sim_->Now() + state_->connection->latency, out.last_arrival);
+    out.last_arrival = arrival;
+    return arrival;
+  }
+
+  Status SendNow(const Context& ctx, std::string message) {
+    const ConnState& conn = *state_->connection;
+    if (conn.broken) return conn.broken_status;
+    if (ctx.Done()) return ctx.Err();
+    HalfPipe& out = Outbound();
+    if (out.send_closed) return FailedPreconditionError("send on a closed stream");
+    const TimePoint arrival = NextArrival(out);
+    state_->network->sim_->ScheduleAt(
+        arrival, [state = state_, to_server = client_, message = std::move(message)]() mutable {
+          state->network->Deliver(std::move(state), to_server, std::move(message));
+        });
+    return Status::Ok();
+  }
+
+  std::shared_ptr<StreamState> state_;
+  bool client_;
+};
+
+void SimNetwork::Deliver(std::shared_ptr<StreamState> stream, bool to_server, std::string message) {
+  const ConnState& conn = *stream->connection;
+  if (conn.broken) return;  // lost with the connection
+  const Endpoint& from = *by_index_[to_server ? conn.client : conn.server];
+  const Endpoint& to = *by_index_[to_server ? conn.server : conn.client];
+  ++messages_delivered_;
+  bytes_delivered_ += message.size();
+  sim_->Record(to.peer, net_kinds::kMessage, from.peer, to.peer, message.size());
+  HalfPipe& half = to_server ? stream->to_server : stream->to_client;
+  half.inbox.push_back(std::move(message));
+  Wake(half, conn);
+}
+
+void SimNetwork::OpenAtServer(std::shared_ptr<StreamState> stream, std::string method) {
+  ConnState& conn = *stream->connection;
+  if (conn.broken) return;
+  Endpoint& server = *by_index_[conn.server];
+  const Endpoint& client = *by_index_[conn.client];
+  rpc::StreamHandler* handler = server.server ? server.server->Find(method) : nullptr;
+  auto server_side = std::make_shared<SimStream>(stream, /*client=*/false);
+  if (handler == nullptr || !server.serve_ctx) {
+    server_side->EndDirection(
+        Status(StatusCode::kUnimplemented, "no method " + method + " at " + server.address));
+    return;
+  }
+  sim_->Record(server.peer, net_kinds::kStreamOpen, client.peer, server.peer,
+               sim_->trace().InternName(method));
+  stream->server_ctx = server.serve_ctx->WithCancel();
+  const PeerId client_peer = client.peer, server_peer = server.peer;
+  Simulator* sim = sim_;
+  boost::asio::co_spawn(
+      sim_->io(), (*handler)(*stream->server_ctx, client.identity, *server_side),
+      [server_side, sim, client_peer, server_peer](std::exception_ptr error, Status status) {
+        if (error) {
+          try {
+            std::rethrow_exception(error);
+          } catch (const std::exception& e) {
+            status = InternalError(std::string("handler threw: ") + e.what());
+          } catch (...) {
+            status = InternalError("handler threw");
+          }
+        }
+        sim->Record(server_peer, net_kinds::kStreamEnd, client_peer, server_peer,
+                    static_cast<std::uint64_t>(status.code()));
+        server_side->EndDirection(status);
+      });
+}
+
+// --- Connections and dialing -------------------------------------------------------------------
+
+class SimNetwork::SimConnection : public rpc::Connection {
+ public:
+  SimConnection(SimNetwork* network, std::shared_ptr<ConnState> conn, PeerIdentity remote)
+      : network_(network), conn_(std::move(conn)), remote_(std::move(remote)) {}
+
+  const PeerIdentity& remote() const override { return remote_; }
+
+  Awaitable<StatusOr<std::unique_ptr<rpc::Stream>>> OpenStream(Context ctx,
+                                                               std::string method) override {
+    if (conn_->broken) co_return conn_->broken_status;
+    if (ctx.Done()) co_return ctx.Err();
+    auto state = std::make_shared<StreamState>();
+    state->network = network_;
+    state->connection = conn_;
+    state->method = method;
+    conn_->streams.push_back(state);
+    Simulator& sim = *network_->sim_;
+    const TimePoint arrival = sim.Now() + conn_->latency;
+    state->to_server.last_arrival = arrival;
+    sim.ScheduleAt(arrival, [network = network_, state, method = std::move(method)]() mutable {
+      network->OpenAtServer(std::move(state), std::move(method));
+    });
+    co_return std::unique_ptr<rpc::Stream>(std::make_unique<SimStream>(state, /*client=*/true));
+  }
+
+ private:
+  SimNetwork* network_;
+  std::shared_ptr<ConnState> conn_;
+  PeerIdentity remote_;
+};
+
+class SimNetwork::SimDialer : public rpc::Dialer {
+ public:
+  SimDialer(SimNetwork* network, std::uint32_t self) : network_(network), self_(self) {}
+
+  Awaitable<StatusOr<std::unique_ptr<rpc::Connection>>> Dial(Context ctx,
+                                                             const rpc::Address& address) override {
+    SimNetwork& net = *network_;
+    Simulator& sim = *net.sim_;
+    Endpoint* target = net.Find(address);
+    const Endpoint& self = *net.by_index_[self_];
+    const Duration latency =
+        target ? net.LinkLatency(self_, target->index) : net.options_.min_latency;
+    // While partitioned, SYNs are lost: retry each second until the context ends.
+    while (target && net.PartitionedIndices(self_, target->index)) {
+      if (!co_await Sleep(ctx, std::chrono::seconds(1))) co_return Finish(ctx.Err(), target);
+    }
+    if (!co_await Sleep(ctx, 2 * latency)) co_return Finish(ctx.Err(), target);
+    target = net.Find(address);
+    if (target == nullptr || !target->up || !self.up) {
+      co_return Finish(UnavailableError("connection refused: " + address), target);
+    }
+    if (net.PartitionedIndices(self_, target->index)) {
+      co_return Finish(DeadlineExceededError("dial " + address + ": partitioned"), target);
+    }
+    auto conn = std::make_shared<ConnState>();
+    conn->client = self_;
+    conn->server = target->index;
+    conn->latency = latency;
+    net.by_index_[self_]->connections.push_back(conn);
+    target->connections.push_back(conn);
+    Finish(Status::Ok(), target).IgnoreError();
+    (void)sim;
+    co_return std::unique_ptr<rpc::Connection>(
+        std::make_unique<SimConnection>(network_, std::move(conn), target->identity));
+  }
+
+ private:
+  Status Finish(Status status, const Endpoint* target) {
+    network_->sim_->Record(network_->by_index_[self_]->peer, net_kinds::kDial,
+                           network_->by_index_[self_]->peer, target ? target->peer : 0,
+                           static_cast<std::uint64_t>(status.code()));
+    return status;
+  }
+
+  SimNetwork* network_;
+  std::uint32_t self_;
+};
+
+// --- The network -------------------------------------------------------------------------------
+
+SimNetwork::SimNetwork(Simulator& sim, NetworkOptions options) : sim_(&sim), options_(options) {}
+SimNetwork::~SimNetwork() = default;
+
+SimNetwork::Endpoint* SimNetwork::Find(const rpc::Address& address) const {
+  auto it = endpoints_.find(address);
+  return it == endpoints_.end() ? nullptr : it->second.get();
+}
+
+Status SimNetwork::Listen(const rpc::Address& address, PeerId peer, const PeerIdentity& identity,
+                          rpc::Server* server, Context serve_ctx) {
+  Endpoint* endpoint = Find(address);
+  if (endpoint != nullptr && endpoint->identity.id != identity.id) {
+    return Status(StatusCode::kAlreadyExists, "address " + address + " is taken");
+  }
+  if (endpoint == nullptr) {
+    auto created = std::make_unique<Endpoint>();
+    created->address = address;
+    created->index = static_cast<std::uint32_t>(by_index_.size());
+    endpoint = created.get();
+    by_index_.push_back(endpoint);
+    endpoints_.emplace(address, std::move(created));
+  }
+  endpoint->peer = peer;
+  endpoint->identity = identity;
+  endpoint->server = server;
+  endpoint->serve_ctx = std::move(serve_ctx);
+  endpoint->up = true;
+  return Status::Ok();
+}
+
+void SimNetwork::SetServeContext(const rpc::Address& address, Context serve_ctx) {
+  if (Endpoint* endpoint = Find(address)) endpoint->serve_ctx = std::move(serve_ctx);
+}
+
+std::unique_ptr<rpc::Dialer> SimNetwork::DialerFor(const rpc::Address& self) {
+  Endpoint* endpoint = Find(self);
+  if (endpoint == nullptr) {
+    // A peer that only dials (an uplink) still needs an identity on the network.
+    Status s = Listen(self, kSimulatorPeer, PeerIdentity{}, nullptr, Context::Background(*sim_));
+    s.IgnoreError();
+    endpoint = Find(self);
+  }
+  return std::make_unique<SimDialer>(this, endpoint->index);
+}
+
+Duration SimNetwork::LinkLatency(std::uint32_t a, std::uint32_t b) {
+  const auto key = std::minmax(a, b);
+  auto it = link_latency_.find(key);
+  if (it != link_latency_.end()) return it->second;
+  RandomStream stream = sim_->random().Stream("net/link/" + by_index_[key.first]->address + "/" +
+                                              by_index_[key.second]->address);
+  const Duration latency = stream.UniformDuration(options_.min_latency, options_.max_latency);
+  link_latency_.emplace(key, latency);
+  return latency;
+}
+
+Duration SimNetwork::Latency(const rpc::Address& a, const rpc::Address& b) {
+  Endpoint* x = Find(a);
+  Endpoint* y = Find(b);
+  return x && y ? LinkLatency(x->index, y->index) : options_.min_latency;
+}
+
+bool SimNetwork::PartitionedIndices(std::uint32_t a, std::uint32_t b) const {
+  return partitions_.count(std::minmax(a, b)) != 0;
+}
+
+void SimNetwork::ResetConnections(const Endpoint& endpoint, const Endpoint* other,
+                                  const Status& why) {
+  for (auto& weak : endpoint.connections) {
+    auto conn = weak.lock();
+    if (!conn || conn->broken) continue;
+    const std::uint32_t far = conn->client == endpoint.index ? conn->server : conn->client;
+    if (other != nullptr && far != other->index) continue;
+    conn->broken = true;
+    conn->broken_status = why;
+    sim_->Record(endpoint.peer, net_kinds::kReset, by_index_[conn->client]->peer,
+                 by_index_[conn->server]->peer);
+    for (auto& weak_stream : conn->streams) {
+      auto stream = weak_stream.lock();
+      if (!stream) continue;
+      if (stream->server_ctx) stream->server_ctx->Cancel(why);
+      // Wake readers from an event of their own: this may run outside the simulation.
+      sim_->Post([stream] {
+        Wake(stream->to_server, *stream->connection);
+        Wake(stream->to_client, *stream->connection);
+      });
+    }
+  }
+}
+
+void SimNetwork::SetDown(const rpc::Address& address) {
+  Endpoint* endpoint = Find(address);
+  if (endpoint == nullptr || !endpoint->up) return;
+  endpoint->up = false;
+  ResetConnections(*endpoint, nullptr,
+                   UnavailableError("connection reset: " + address + " is down"));
+}
+
+void SimNetwork::SetUp(const rpc::Address& address) {
+  if (Endpoint* endpoint = Find(address)) endpoint->up = true;
+}
+
+bool SimNetwork::IsUp(const rpc::Address& address) const {
+  Endpoint* endpoint = Find(address);
+  return endpoint != nullptr && endpoint->up;
+}
+
+void SimNetwork::Partition(const rpc::Address& a, const rpc::Address& b) {
+  Endpoint* x = Find(a);
+  Endpoint* y = Find(b);
+  if (x == nullptr || y == nullptr) return;
+  partitions_.insert(std::minmax(x->index, y->index));
+  ResetConnections(*x, y,
+                   UnavailableError("connection reset: " + a + " and " + b + " partitioned"));
+}
+
+void SimNetwork::Heal(const rpc::Address& a, const rpc::Address& b) {
+  Endpoint* x = Find(a);
+  Endpoint* y = Find(b);
+  if (x != nullptr && y != nullptr) partitions_.erase(std::minmax(x->index, y->index));
+}
+
+bool SimNetwork::Partitioned(const rpc::Address& a, const rpc::Address& b) const {
+  Endpoint* x = Find(a);
+  Endpoint* y = Find(b);
+  return x != nullptr && y != nullptr && PartitionedIndices(x->index, y->index);
+}
+
+}  // namespace testplanet::fakes

@@ -1,0 +1,87 @@
+#include "peers/identity/identity.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+namespace testplanet {
+namespace {
+
+// libsodium must be initialized once before use; the call is idempotent. We use no randomness
+// from it: keys come from the run's seed and Ed25519 signatures are deterministic.
+void EnsureSodium() {
+  static const bool initialized = sodium_init() >= 0;
+  (void)initialized;
+}
+
+const unsigned char* Bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+}  // namespace
+
+StatusOr<NodeId> NodeId::FromBytes(std::string_view bytes) {
+  if (bytes.size() != kNodeIdSize) {
+    return InvalidArgumentError("node ID must be 32 bytes, got " + std::to_string(bytes.size()));
+  }
+  std::array<std::uint8_t, kNodeIdSize> raw{};
+  std::copy(bytes.begin(), bytes.end(), raw.begin());
+  return NodeId(raw);
+}
+
+NodeId NodeId::FromPublicKey(std::string_view public_key) {
+  EnsureSodium();
+  std::array<std::uint8_t, kNodeIdSize> raw{};
+  crypto_generichash(raw.data(), raw.size(), Bytes(public_key), public_key.size(), nullptr, 0);
+  return NodeId(raw);
+}
+
+bool NodeId::IsZero() const {
+  return std::all_of(bytes_.begin(), bytes_.end(), [](std::uint8_t b) { return b == 0; });
+}
+
+std::string NodeId::Hex() const {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * kNodeIdSize);
+  for (std::uint8_t b : bytes_) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 15];
+  }
+  return out;
+}
+
+Identity Identity::FromStream(RandomStream& stream) {
+  EnsureSodium();
+  std::array<std::uint8_t, crypto_sign_SEEDBYTES> seed{};
+  for (std::size_t i = 0; i < seed.size(); i += 8) {
+    std::uint64_t word = stream.Next();
+    for (std::size_t j = 0; j < 8; ++j) seed[i + j] = static_cast<std::uint8_t>(word >> (8 * j));
+  }
+  Identity identity;
+  std::array<std::uint8_t, crypto_sign_PUBLICKEYBYTES> public_key{};
+  crypto_sign_seed_keypair(public_key.data(), identity.secret_key_.data(), seed.data());
+  identity.public_identity_.public_key.assign(public_key.begin(), public_key.end());
+  identity.public_identity_.id = NodeId::FromPublicKey(identity.public_identity_.public_key);
+  sodium_memzero(seed.data(), seed.size());
+  return identity;
+}
+
+std::string Identity::Sign(std::string_view message) const {
+  std::string signature(crypto_sign_BYTES, '\0');
+  crypto_sign_detached(reinterpret_cast<unsigned char*>(signature.data()), nullptr, Bytes(message),
+                       message.size(), secret_key_.data());
+  return signature;
+}
+
+bool Identity::Verify(std::string_view public_key, std::string_view message,
+                      std::string_view signature) {
+  EnsureSodium();
+  if (public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES) {
+    return false;
+  }
+  return crypto_sign_verify_detached(Bytes(signature), Bytes(message), message.size(),
+                                     Bytes(public_key)) == 0;
+}
+
+}  // namespace testplanet

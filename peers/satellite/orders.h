@@ -1,0 +1,116 @@
+// The satellite's side of orders: it issues signed order limits to uplinks and settles the orders
+// storage nodes send back, keeping bandwidth rollups per node and per bucket.
+//
+// Settlement ("orders.Settlement", a bidirectional stream from a storage node) answers every
+// order ACCEPTED or REJECTED. An order is accepted iff, checked in this order:
+//   1. the calling node (as the transport authenticated it) is the node the limit names —
+//      a node cannot settle another node's orders;
+//   2. this satellite issued and signed the limit;
+//   3. the uplink named in the limit signed the order;
+//   4. the order's serial is the limit's serial;
+//   5. the limit has not expired;
+//   6. 0 <= amount <= limit;
+//   7. this satellite created the serial, and it has not been settled before (double spend).
+// An accepted order marks its serial used and adds its amount to the node's and the bucket's
+// rollup for the current hour, all in one atomic write. A rejected order changes nothing.
+//
+// Keys in the satellite's Store (integers big-endian):
+//   serials/<serial 16B>                                   -> SerialRecord
+//   used/<serial 16B>                                      -> "" (settled)
+//   rollups/node/<node id 32B><hour, Unix ns><action 1B>   -> settled bytes (8 bytes)
+//   rollups/bucket/<len 1B><bucket id><hour><action 1B>    -> settled bytes (8 bytes)
+#ifndef TESTPLANET_PEERS_SATELLITE_ORDERS_H_
+#define TESTPLANET_PEERS_SATELLITE_ORDERS_H_
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "peers/identity/identity.h"
+#include "peers/protocol/orders.pb.h"
+#include "peers/rpc/transport.h"
+#include "peers/satellite/overlay.h"
+#include "peers/storage/store.h"
+#include "sim/random.h"
+#include "sim/simulator.h"
+
+namespace testplanet::satellite {
+
+struct OrdersConfig {
+  Duration expiration = std::chrono::hours(24 * 7);  // how long a limit may be settled
+  Duration online_window = std::chrono::hours(4);    // nodes seen this recently get uploads
+};
+
+enum class RejectReason : int {
+  kNone = 0,
+  kMalformed,
+  kWrongNode,
+  kWrongSatellite,
+  kBadSatelliteSignature,
+  kBadUplinkSignature,
+  kSerialMismatch,
+  kExpired,
+  kOverLimit,
+  kUnknownSerial,
+  kDoubleSpend,
+  kStorageError,
+};
+inline constexpr int kRejectReasonCount = 12;
+const char* RejectReasonName(RejectReason reason);
+
+struct SettlementStats {
+  std::uint64_t accepted = 0;
+  std::uint64_t rejected = 0;
+  std::uint64_t settled_bytes = 0;
+  std::array<std::uint64_t, kRejectReasonCount> by_reason{};
+  std::uint64_t Rejected(RejectReason reason) const {
+    return by_reason[static_cast<std::size_t>(reason)];
+  }
+};
+
+namespace satellite_kinds {
+// One order was settled. a = 1 accepted / 0 rejected, b = RejectReason, c = amount.
+inline constexpr TraceKind kSettleOrder{"satellite.settle"};
+}  // namespace satellite_kinds
+
+class OrdersEndpoint {
+ public:
+  OrdersEndpoint(Simulator& sim, PeerId peer, const Identity& self, Store& store, Overlay& overlay,
+                 OrdersConfig config, RandomStream serials);
+
+  // Registers "orders.CreateOrderLimits" and "orders.Settlement" on `server`.
+  void Register(rpc::Server& server);
+
+  // Issues one signed limit per node for `uplink` (the caller).
+  StatusOr<pb::CreateOrderLimitsResponse> CreateOrderLimits(
+      const PeerIdentity& uplink, const pb::CreateOrderLimitsRequest& request);
+
+  // Checks and, if valid, applies one order sent by `caller`. Returns the reason it was
+  // rejected, or kNone when it was accepted.
+  RejectReason SettleOne(const NodeId& caller, const pb::SettlementRequest& request);
+
+  // Sum of settled bytes for a node (every hour and action) and for a bucket.
+  StatusOr<std::int64_t> NodeSettled(const NodeId& node);
+  StatusOr<std::int64_t> BucketSettled(std::string_view bucket_id);
+
+  const SettlementStats& stats() const { return stats_; }
+
+ private:
+  Awaitable<Status> Settlement(Context ctx, const PeerIdentity& caller, rpc::Stream& stream);
+  RejectReason Check(const NodeId& caller, const pb::SettlementRequest& request,
+                     pb::SerialRecord& serial);
+
+  Simulator* sim_;
+  PeerId peer_;
+  const Identity* self_;
+  Store* store_;
+  Overlay* overlay_;
+  OrdersConfig config_;
+  RandomStream serials_;
+  SettlementStats stats_;
+};
+
+}  // namespace testplanet::satellite
+
+#endif  // TESTPLANET_PEERS_SATELLITE_ORDERS_H_

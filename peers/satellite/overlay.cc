@@ -1,0 +1,89 @@
+#include "peers/satellite/overlay.h"
+
+#include "peers/protocol/signing.h"
+
+namespace testplanet::satellite {
+namespace {
+
+constexpr std::string_view kNodePrefix = "overlay/";
+
+std::string NodeKey(const NodeId& id) {
+  std::string key(kNodePrefix);
+  key += id.bytes();
+  return key;
+}
+
+std::optional<NodeInfo> Parse(std::string_view value) {
+  pb::NodeRecord record;
+  if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) return std::nullopt;
+  StatusOr<NodeId> id = NodeId::FromBytes(record.node_id());
+  if (!id.ok()) return std::nullopt;
+  return NodeInfo{*id, record.public_key(), record.address(),
+                  TimePoint(Duration(record.last_contact() - kEpochUnixSeconds * 1'000'000'000))};
+}
+
+}  // namespace
+
+Overlay::Overlay(Simulator& sim, PeerId peer, Store& store, RandomStream selection)
+    : sim_(&sim), peer_(peer), store_(&store), selection_(selection) {}
+
+void Overlay::Register(rpc::Server& server) {
+  server.Register("contact.CheckIn",
+                  rpc::ServeUnary([this](Context, const PeerIdentity& caller,
+                                         std::string request) -> Awaitable<StatusOr<std::string>> {
+                    pb::CheckInRequest check_in;
+                    if (!check_in.ParseFromString(request))
+                      co_return InvalidArgumentError("malformed check-in");
+                    if (Status s = CheckIn(caller, check_in.address()); !s.ok()) co_return s;
+                    pb::CheckInResponse response;
+                    response.set_accepted(true);
+                    co_return DeterministicBytes(response);
+                  }));
+}
+
+Status Overlay::CheckIn(const PeerIdentity& node, const rpc::Address& address) {
+  if (node.id.IsZero()) return Status(StatusCode::kUnauthenticated, "check-in without identity");
+  pb::NodeRecord record;
+  record.set_node_id(std::string(node.id.bytes()));
+  record.set_public_key(node.public_key);
+  record.set_address(address);
+  record.set_last_contact(ToUnixNanos(sim_->Now()));
+  ++check_ins_;
+  return store_->Put(NodeKey(node.id), DeterministicBytes(record));
+}
+
+StatusOr<std::optional<NodeInfo>> Overlay::Get(const NodeId& id) {
+  StatusOr<std::optional<std::string>> value = store_->Get(NodeKey(id));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::optional<NodeInfo>();
+  return Parse(**value);
+}
+
+StatusOr<std::vector<NodeInfo>> Overlay::List() {
+  std::vector<NodeInfo> nodes;
+  Status s = store_->ScanPrefix(kNodePrefix, [&](std::string_view, std::string_view value) {
+    if (auto node = Parse(value)) nodes.push_back(std::move(*node));
+    return true;
+  });
+  if (!s.ok()) return s;
+  return nodes;
+}
+
+StatusOr<std::vector<NodeInfo>> Overlay::SelectNodes(int count, Duration online_window) {
+  StatusOr<std::vector<NodeInfo>> all = List();
+  if (!all.ok()) return all.status();
+  std::vector<NodeInfo> online;
+  for (NodeInfo& node : *all) {
+    if (sim_->Now() - node.last_contact <= online_window) online.push_back(std::move(node));
+  }
+  // A partial Fisher-Yates shuffle over the ID-ordered list: deterministic for a seed.
+  const std::size_t take = std::min<std::size_t>(online.size(), count < 0 ? 0 : count);
+  for (std::size_t i = 0; i < take; ++i) {
+    const std::size_t j = i + selection_.Below(online.size() - i);
+    std::swap(online[i], online[j]);
+  }
+  online.resize(take);
+  return online;
+}
+
+}  // namespace testplanet::satellite

@@ -1,0 +1,57 @@
+// Overlay: the satellite's table of storage nodes — identity, address and last contact — fed by
+// check-ins ("contact.CheckIn") and kept in the satellite's Store under overlay/<node id>.
+// Node selection for uploads draws from the seeded stream over nodes in ID order, so it is the
+// same in every run with the same seed.
+#ifndef TESTPLANET_PEERS_SATELLITE_OVERLAY_H_
+#define TESTPLANET_PEERS_SATELLITE_OVERLAY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "peers/identity/identity.h"
+#include "peers/protocol/orders.pb.h"
+#include "peers/rpc/transport.h"
+#include "peers/storage/store.h"
+#include "sim/random.h"
+#include "sim/simulator.h"
+
+namespace testplanet::satellite {
+
+struct NodeInfo {
+  NodeId id;
+  std::string public_key;
+  rpc::Address address;
+  TimePoint last_contact{};
+};
+
+class Overlay {
+ public:
+  Overlay(Simulator& sim, PeerId peer, Store& store, RandomStream selection);
+
+  // Registers "contact.CheckIn" on `server`.
+  void Register(rpc::Server& server);
+
+  // Records that `node` checked in now from `address`.
+  Status CheckIn(const PeerIdentity& node, const rpc::Address& address);
+  StatusOr<std::optional<NodeInfo>> Get(const NodeId& id);
+  // Every known node, in ID order.
+  StatusOr<std::vector<NodeInfo>> List();
+  // Picks `count` distinct nodes that checked in within `online_window`, uniformly at random.
+  // Returns fewer when fewer are online.
+  StatusOr<std::vector<NodeInfo>> SelectNodes(int count, Duration online_window);
+
+  std::uint64_t check_ins() const { return check_ins_; }
+
+ private:
+  Simulator* sim_;
+  PeerId peer_;
+  Store* store_;
+  RandomStream selection_;
+  std::uint64_t check_ins_ = 0;
+};
+
+}  // namespace testplanet::satellite
+
+#endif  // TESTPLANET_PEERS_SATELLITE_OVERLAY_H_

@@ -1,0 +1,53 @@
+#include "peers/satellite/peer.h"
+
+namespace testplanet::satellite {
+
+Satellite::Satellite(Simulator& sim, PeerId peer, Identity identity, Config config)
+    : sim_(&sim),
+      peer_(peer),
+      identity_(std::move(identity)),
+      config_(std::move(config)),
+      never_(sim),
+      services_(sim, peer) {}
+
+StatusOr<std::unique_ptr<Satellite>> Satellite::Create(Simulator& sim, PeerId peer,
+                                                       Identity identity, Config config) {
+  std::unique_ptr<Satellite> satellite(
+      new Satellite(sim, peer, std::move(identity), std::move(config)));
+  StatusOr<std::unique_ptr<Store>> store = Store::Open(satellite->config_.storage);
+  if (!store.ok()) {
+    satellite->Close().IgnoreError();
+    return store.status().WithContext("satellite " + satellite->config_.address);
+  }
+  satellite->store_ = std::move(*store);
+  const std::string name = "satellite/" + satellite->id().Hex();
+  satellite->overlay_ = std::make_unique<Overlay>(sim, peer, *satellite->store_,
+                                                  sim.random().Stream(name + "/selection"));
+  satellite->overlay_->Register(satellite->server_);
+  satellite->orders_ = std::make_unique<OrdersEndpoint>(
+      sim, peer, satellite->identity_, *satellite->store_, *satellite->overlay_,
+      satellite->config_.orders, sim.random().Stream(name + "/serials"));
+  satellite->orders_->Register(satellite->server_);
+  // Endpoints serve from the network while the peer runs; this item is the peer's lifetime.
+  satellite->services_.Add({"server",
+                            [s = satellite.get()](Context ctx) -> Awaitable<Status> {
+                              co_await s->never_.Wait(ctx);
+                              co_return ctx.Err();
+                            },
+                            {}});
+  return satellite;
+}
+
+Satellite::~Satellite() { Close().IgnoreError(); }
+
+Awaitable<Status> Satellite::Run(Context ctx) { return services_.Run(std::move(ctx)); }
+
+Status Satellite::Close() {
+  if (closed_) return Status::Ok();
+  closed_ = true;
+  Status status = services_.Close();
+  store_.reset();
+  return status;
+}
+
+}  // namespace testplanet::satellite

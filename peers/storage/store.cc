@@ -1,0 +1,149 @@
+#include "peers/storage/store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+#include <rocksdb/write_buffer_manager.h>
+
+#include <filesystem>
+
+namespace testplanet {
+namespace {
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  StatusCode code = StatusCode::kInternal;
+  if (s.IsNotFound()) code = StatusCode::kNotFound;
+  if (s.IsCorruption()) code = StatusCode::kDataLoss;
+  if (s.IsIOError()) code = StatusCode::kUnavailable;
+  if (s.IsInvalidArgument()) code = StatusCode::kInvalidArgument;
+  return Status(code, std::string(what) + ": " + s.ToString());
+}
+
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+}  // namespace
+
+StorageBudget::StorageBudget(std::size_t block_cache_bytes, std::size_t write_buffer_bytes)
+    : block_cache_(rocksdb::NewLRUCache(block_cache_bytes)),
+      write_buffers_(std::make_shared<rocksdb::WriteBufferManager>(write_buffer_bytes)) {}
+StorageBudget::~StorageBudget() = default;
+
+Batch::Batch() : batch_(std::make_unique<rocksdb::WriteBatch>()) {}
+Batch::~Batch() = default;
+Batch::Batch(Batch&&) noexcept = default;
+Batch& Batch::operator=(Batch&&) noexcept = default;
+void Batch::Put(std::string_view key, std::string_view value) {
+  batch_->Put(ToSlice(key), ToSlice(value));
+}
+void Batch::Delete(std::string_view key) { batch_->Delete(ToSlice(key)); }
+std::size_t Batch::count() const { return static_cast<std::size_t>(batch_->Count()); }
+
+StatusOr<std::unique_ptr<Store>> Store::Open(const StorageOptions& options) {
+  std::unique_ptr<Store> store(new Store());
+  store->options_ = options;
+  store->budget_ =
+      options.budget ? options.budget : std::make_shared<StorageBudget>(8 << 20, 16 << 20);
+
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.write_buffer_manager = store->budget_->write_buffers();
+  // Small per-peer footprint: thousands of these live in one process.
+  db_options.write_buffer_size = 1 << 20;
+  db_options.max_write_buffer_number = 2;
+  db_options.max_open_files = 64;
+  db_options.keep_log_file_num = 2;
+  db_options.max_background_jobs = 1;
+  db_options.info_log_level = rocksdb::InfoLogLevel::HEADER_LEVEL;
+  db_options.stats_dump_period_sec = 0;
+  db_options.stats_persist_period_sec = 0;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = store->budget_->block_cache();
+  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  if (options.env != nullptr) {
+    db_options.env = options.env;
+  } else if (options.in_memory) {
+    store->mem_env_.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
+    db_options.env = store->mem_env_.get();
+  } else {
+    std::error_code error;
+    std::filesystem::create_directories(options.directory, error);
+    if (error) {
+      return Status(StatusCode::kUnavailable,
+                    "create " + options.directory + ": " + error.message());
+    }
+  }
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.directory, &db);
+  if (!s.ok()) return FromRocks(s, "open " + options.directory);
+  store->db_.reset(db);
+  return store;
+}
+
+Store::~Store() {
+  if (db_) {
+    db_->Close().PermitUncheckedError();
+    db_.reset();
+  }
+}
+
+StatusOr<std::optional<std::string>> Store::Get(std::string_view key) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ToSlice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s, "get");
+  return std::optional<std::string>(std::move(value));
+}
+
+Status Store::Put(std::string_view key, std::string_view value) {
+  Batch batch;
+  batch.Put(key, value);
+  return Write(batch);
+}
+
+Status Store::Write(Batch& batch) {
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync_writes;
+  return FromRocks(db_->Write(write_options, batch.batch_.get()), "write");
+}
+
+Status Store::Scan(std::string_view begin, std::string_view end,
+                   UniqueFunction<bool(std::string_view, std::string_view)> visit) {
+  rocksdb::ReadOptions read_options;
+  const rocksdb::Slice upper = ToSlice(end);
+  read_options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+  for (it->Seek(ToSlice(begin)); it->Valid(); it->Next()) {
+    if (!visit(ToView(it->key()), ToView(it->value()))) break;
+  }
+  return FromRocks(it->status(), "scan");
+}
+
+Status Store::ScanPrefix(std::string_view prefix,
+                         UniqueFunction<bool(std::string_view, std::string_view)> visit) {
+  return Scan(prefix, PrefixEnd(prefix), std::move(visit));
+}
+
+void AppendBigEndian64(std::string& key, std::uint64_t value) {
+  for (int shift = 56; shift >= 0; shift -= 8) key += static_cast<char>((value >> shift) & 0xff);
+}
+
+std::uint64_t ReadBigEndian64(std::string_view bytes) {
+  std::uint64_t value = 0;
+  for (int i = 0; i < 8; ++i) value = (value << 8) | static_cast<unsigned char>(bytes[i]);
+  return value;
+}
+
+std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xff) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+  return end;  // empty: no upper bound would be right; callers use non-empty prefixes
+}
+
+}  // namespace testplanet

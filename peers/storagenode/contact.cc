@@ -1,0 +1,51 @@
+#include "peers/storagenode/contact.h"
+
+#include "peers/protocol/orders.pb.h"
+#include "peers/protocol/signing.h"
+
+namespace testplanet::storagenode {
+
+ContactChore::ContactChore(Simulator& sim, PeerId peer, Duration interval,
+                           rpc::Address self_address, rpc::Dialer& dialer, TrustSource& trust,
+                           Duration dial_timeout)
+    : sim_(&sim),
+      peer_(peer),
+      self_address_(std::move(self_address)),
+      dialer_(&dialer),
+      trust_(&trust),
+      dial_timeout_(dial_timeout),
+      cycle_(sim, "contact.chore", peer, interval) {}
+
+Awaitable<Status> ContactChore::Run(Context ctx) {
+  co_return co_await cycle_.Run(std::move(ctx), [this](CycleRun run) -> Awaitable<Status> {
+    co_await CheckInAll(run.ctx);
+    co_return Status::Ok();
+  });
+}
+
+Awaitable<void> ContactChore::CheckInAll(Context ctx) {
+  for (const TrustedSatellite& satellite : trust_->List()) {
+    if (Status s = co_await CheckIn(ctx, satellite); !s.ok()) {
+      ++failures_;
+      sim_->WriteLog(peer_, LogLevel::kWarn,
+                     "check-in with " + satellite.address + ": " + s.ToString());
+    }
+  }
+}
+
+Awaitable<Status> ContactChore::CheckIn(Context ctx, const TrustedSatellite& satellite) {
+  auto connection = co_await dialer_->Dial(ctx.WithTimeout(dial_timeout_), satellite.address);
+  if (!connection.ok()) co_return connection.status();
+  if ((*connection)->remote().id != satellite.identity.id) {
+    co_return Status(StatusCode::kUnauthenticated, satellite.address + " is someone else");
+  }
+  pb::CheckInRequest request;
+  request.set_address(self_address_);
+  auto response = co_await rpc::CallUnary(ctx.WithTimeout(dial_timeout_), **connection,
+                                          "contact.CheckIn", DeterministicBytes(request));
+  if (!response.ok()) co_return response.status();
+  ++check_ins_;
+  co_return Status::Ok();
+}
+
+}  // namespace testplanet::storagenode

@@ -1,0 +1,173 @@
+#include "peers/storagenode/rocksdb_orders_db.h"
+
+#include "peers/protocol/signing.h"
+
+namespace testplanet::storagenode {
+namespace {
+
+constexpr std::string_view kUnsentPrefix = "orders/unsent/";
+constexpr std::string_view kArchivedPrefix = "orders/archived/";
+
+std::string UnsentKey(std::string_view satellite, std::string_view serial) {
+  std::string key(kUnsentPrefix);
+  key += satellite;
+  key += serial;
+  return key;
+}
+
+std::string ArchivedKey(TimePoint archived_at, std::string_view satellite,
+                        std::string_view serial) {
+  std::string key(kArchivedPrefix);
+  AppendBigEndian64(key, static_cast<std::uint64_t>(ToUnixNanos(archived_at)));
+  key += satellite;
+  key += serial;
+  return key;
+}
+
+Status Corrupt(std::string_view key) {
+  return Status(StatusCode::kDataLoss, "orders db: unreadable record under a key of " +
+                                           std::to_string(key.size()) + " bytes");
+}
+
+}  // namespace
+
+const char* OrderStatusName(OrderStatus status) {
+  switch (status) {
+    case OrderStatus::kUnsent:
+      return "unsent";
+    case OrderStatus::kAccepted:
+      return "accepted";
+    case OrderStatus::kRejected:
+      return "rejected";
+  }
+  return "unknown";
+}
+
+Status RocksdbOrdersDb::Enqueue(const OrderInfo& info) {
+  if (info.limit.satellite_id().size() != kNodeIdSize) {
+    return InvalidArgumentError("enqueue: order limit has no valid satellite ID");
+  }
+  if (info.limit.serial_number().empty()) {
+    return InvalidArgumentError("enqueue: order limit has no serial number");
+  }
+  pb::OrderRecord record;
+  *record.mutable_limit() = info.limit;
+  *record.mutable_order() = info.order;
+  return store_->Put(UnsentKey(info.limit.satellite_id(), info.limit.serial_number()),
+                     DeterministicBytes(record));
+}
+
+StatusOr<std::vector<OrderInfo>> RocksdbOrdersDb::ListUnsent(std::size_t limit) {
+  std::vector<OrderInfo> out;
+  Status s = store_->ScanPrefix(kUnsentPrefix, [&](std::string_view, std::string_view value) {
+    if (out.size() >= limit) return false;
+    pb::OrderRecord record;
+    if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      ++corrupt_records_;
+      return true;  // skip it, list the rest
+    }
+    out.push_back(
+        OrderInfo{std::move(*record.mutable_limit()), std::move(*record.mutable_order())});
+    return true;
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+StatusOr<std::map<NodeId, std::vector<OrderInfo>>> RocksdbOrdersDb::ListUnsentBySatellite() {
+  StatusOr<std::vector<OrderInfo>> all = ListUnsent(SIZE_MAX);
+  if (!all.ok()) return all.status();
+  std::map<NodeId, std::vector<OrderInfo>> by_satellite;
+  for (OrderInfo& info : *all) {
+    StatusOr<NodeId> satellite = NodeId::FromBytes(info.limit.satellite_id());
+    if (!satellite.ok()) continue;  // Enqueue never stores these
+    by_satellite[*satellite].push_back(std::move(info));
+  }
+  return by_satellite;
+}
+
+Status RocksdbOrdersDb::Archive(TimePoint archived_at,
+                                const std::vector<ArchiveRequest>& requests) {
+  Batch batch;
+  std::size_t missing = 0;
+  for (const ArchiveRequest& request : requests) {
+    const std::string unsent_key = UnsentKey(request.satellite.bytes(), request.serial);
+    StatusOr<std::optional<std::string>> value = store_->Get(unsent_key);
+    if (!value.ok()) return value.status();
+    if (!value->has_value()) {
+      ++missing;
+      continue;
+    }
+    pb::OrderRecord record;
+    if (!record.ParseFromString(**value)) return Corrupt(unsent_key);
+    record.set_status(static_cast<int>(request.status));
+    record.set_archived_at(ToUnixNanos(archived_at));
+    batch.Delete(unsent_key);
+    batch.Put(ArchivedKey(archived_at, request.satellite.bytes(), request.serial),
+              DeterministicBytes(record));
+  }
+  if (batch.count() > 0) {
+    if (Status s = store_->Write(batch); !s.ok()) return s;
+  }
+  if (missing > 0) {
+    return NotFoundError("archive: " + std::to_string(missing) + " of " +
+                         std::to_string(requests.size()) + " orders were not unsent");
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::vector<ArchivedOrder>> RocksdbOrdersDb::ListArchived(std::size_t limit) {
+  std::vector<ArchivedOrder> out;
+  Status s = store_->ScanPrefix(kArchivedPrefix, [&](std::string_view, std::string_view value) {
+    if (out.size() >= limit) return false;
+    pb::OrderRecord record;
+    if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) return true;
+    ArchivedOrder archived;
+    archived.limit = std::move(*record.mutable_limit());
+    archived.order = std::move(*record.mutable_order());
+    archived.status = static_cast<OrderStatus>(record.status());
+    archived.archived_at =
+        TimePoint(Duration(record.archived_at() - kEpochUnixSeconds * 1'000'000'000));
+    out.push_back(std::move(archived));
+    return true;
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+StatusOr<std::uint64_t> RocksdbOrdersDb::CleanArchive(TimePoint now, Duration ttl) {
+  std::string end(kArchivedPrefix);
+  AppendBigEndian64(end, static_cast<std::uint64_t>(ToUnixNanos(now - ttl)));
+  Batch batch;
+  Status s = store_->Scan(kArchivedPrefix, end, [&](std::string_view key, std::string_view) {
+    batch.Delete(key);
+    return true;
+  });
+  if (!s.ok()) return s;
+  const std::uint64_t deleted = batch.count();
+  if (deleted > 0) {
+    if (Status w = store_->Write(batch); !w.ok()) return w;
+  }
+  return deleted;
+}
+
+StatusOr<OrderCounts> RocksdbOrdersDb::Count() {
+  OrderCounts counts;
+  Status s = store_->ScanPrefix(kUnsentPrefix, [&](std::string_view, std::string_view) {
+    ++counts.unsent;
+    return true;
+  });
+  if (!s.ok()) return s;
+  s = store_->ScanPrefix(kArchivedPrefix, [&](std::string_view, std::string_view value) {
+    pb::OrderRecord record;
+    if (record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      if (record.status() == static_cast<int>(OrderStatus::kAccepted)) ++counts.accepted;
+      if (record.status() == static_cast<int>(OrderStatus::kRejected)) ++counts.rejected;
+    }
+    return true;
+  });
+  if (!s.ok()) return s;
+  return counts;
+}
+
+}  // namespace testplanet::storagenode

@@ -1,0 +1,40 @@
+// RocksdbOrdersDb: OrdersDb on the node's Store.
+//
+// Key schema (all integers big-endian, so keys sort numerically):
+//   orders/unsent/<satellite id: 32 bytes><serial: 16 bytes>          -> OrderRecord (status 0)
+//   orders/archived/<archived at: 8 bytes, Unix ns><satellite><serial> -> OrderRecord
+// Unsent orders list in (satellite, serial) order; archived ones by archive time, so that
+// CleanArchive deletes a key range from the front. Archive deletes the unsent keys and writes
+// the archived ones in one WriteBatch.
+#ifndef TESTPLANET_PEERS_STORAGENODE_ROCKSDB_ORDERS_DB_H_
+#define TESTPLANET_PEERS_STORAGENODE_ROCKSDB_ORDERS_DB_H_
+
+#include "peers/storage/store.h"
+#include "peers/storagenode/orders_db.h"
+
+namespace testplanet::storagenode {
+
+class RocksdbOrdersDb : public OrdersDb {
+ public:
+  // REQUIRES: `store` outlives this.
+  explicit RocksdbOrdersDb(Store& store) : store_(&store) {}
+
+  Status Enqueue(const OrderInfo& info) override;
+  StatusOr<std::vector<OrderInfo>> ListUnsent(std::size_t limit) override;
+  StatusOr<std::map<NodeId, std::vector<OrderInfo>>> ListUnsentBySatellite() override;
+  Status Archive(TimePoint archived_at, const std::vector<ArchiveRequest>& requests) override;
+  StatusOr<std::vector<ArchivedOrder>> ListArchived(std::size_t limit) override;
+  StatusOr<std::uint64_t> CleanArchive(TimePoint now, Duration ttl) override;
+  StatusOr<OrderCounts> Count() override;
+
+  // Unsent records that could not be parsed and were skipped by listings.
+  std::uint64_t corrupt_records() const { return corrupt_records_; }
+
+ private:
+  Store* store_;
+  std::uint64_t corrupt_records_ = 0;
+};
+
+}  // namespace testplanet::storagenode
+
+#endif  // TESTPLANET_PEERS_STORAGENODE_ROCKSDB_ORDERS_DB_H_

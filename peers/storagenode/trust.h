@@ -1,0 +1,33 @@
+// TrustSource: which satellites a storage node works for, and where they listen.
+//
+// The seed's sender found a satellite through kademlia; Storj later used a trust list. Either
+// way the node asks one question — "where is satellite X, and what is its key?" — and a
+// satellite it cannot find is not one it settles with.
+#ifndef TESTPLANET_PEERS_STORAGENODE_TRUST_H_
+#define TESTPLANET_PEERS_STORAGENODE_TRUST_H_
+
+#include <vector>
+
+#include "peers/identity/identity.h"
+#include "peers/rpc/transport.h"
+#include "sim/status.h"
+
+namespace testplanet::storagenode {
+
+struct TrustedSatellite {
+  PeerIdentity identity;
+  rpc::Address address;
+};
+
+class TrustSource {
+ public:
+  virtual ~TrustSource() = default;
+  // Returns the satellite with ID `id`, or NOT_FOUND when it is not trusted.
+  virtual StatusOr<TrustedSatellite> Lookup(const NodeId& id) = 0;
+  // Every trusted satellite, in ID order.
+  virtual std::vector<TrustedSatellite> List() = 0;
+};
+
+}  // namespace testplanet::storagenode
+
+#endif  // TESTPLANET_PEERS_STORAGENODE_TRUST_H_

@@ -1,0 +1,165 @@
+#include "scenarios/planet.h"
+
+#include <exception>
+
+#include "sim/await.h"
+
+namespace testplanet {
+
+Planet::Planet(Config config) : config_(std::move(config)) {}
+
+StatusOr<std::unique_ptr<Planet>> Planet::Create(Config config) {
+  if (config.satellites < 0 || config.storage_nodes < 0 || config.uplinks < 0) {
+    return InvalidArgumentError("peer counts must not be negative");
+  }
+  if (config.storage == StorageMode::kOnDisk && config.run_directory.empty()) {
+    return InvalidArgumentError("on-disk storage needs a run directory");
+  }
+  std::unique_ptr<Planet> planet(new Planet(std::move(config)));
+  if (Status s = planet->Build(); !s.ok()) return s;
+  return planet;
+}
+
+Status Planet::Build() {
+  sim_ = std::make_unique<Simulator>(
+      SimulatorOptions{.seed = config_.seed, .trace_detail = config_.trace_detail});
+  network_ = std::make_unique<fakes::SimNetwork>(*sim_, config_.network);
+  budget_ = std::make_shared<StorageBudget>();
+  root_ = Context::Background(*sim_);
+
+  auto storage_for = [this](const std::string& name) {
+    StorageOptions storage;
+    storage.in_memory = config_.storage == StorageMode::kInMemory;
+    storage.directory = config_.storage == StorageMode::kInMemory
+                            ? "/testplanet/" + name
+                            : config_.run_directory + "/" + name;
+    storage.budget = budget_;
+    return storage;
+  };
+
+  for (int i = 0; i < config_.satellites; ++i) {
+    const std::string name = "satellite" + std::to_string(i);
+    const PeerId peer = sim_->trace().RegisterPeer(name);
+    RandomStream keys = sim_->random().Stream("identity/" + name);
+    satellite::Config sat_config;
+    sat_config.address = name + ":7777";
+    sat_config.storage = storage_for(name);
+    if (config_.reconfigure_satellite) config_.reconfigure_satellite(i, sat_config);
+    auto created =
+        satellite::Satellite::Create(*sim_, peer, Identity::FromStream(keys), sat_config);
+    if (!created.ok()) return created.status();
+    satellites_.push_back(std::move(*created));
+    satellite::Satellite& sat = *satellites_.back();
+    if (Status s =
+            network_->Listen(sat.address(), peer, sat.identity().peer(), &sat.server(), *root_);
+        !s.ok()) {
+      return s;
+    }
+    trust_.Add({sat.identity().peer(), sat.address()});
+  }
+  for (int i = 0; i < config_.storage_nodes; ++i) {
+    const std::string name = "storagenode" + std::to_string(i);
+    const PeerId peer = sim_->trace().RegisterPeer(name);
+    RandomStream keys = sim_->random().Stream("identity/" + name);
+    storagenode::Config node_config = storagenode::Config::Testplanet();
+    node_config.address = name + ":28967";
+    node_config.storage = storage_for(name);
+    if (config_.reconfigure_storage_node) config_.reconfigure_storage_node(i, node_config);
+    Identity identity = Identity::FromStream(keys);
+    if (Status s = network_->Listen(node_config.address, peer, identity.peer(), nullptr, *root_);
+        !s.ok()) {
+      return s;
+    }
+    auto created =
+        storagenode::StorageNode::Create(*sim_, peer, std::move(identity), node_config,
+                                         network_->DialerFor(node_config.address), trust_);
+    if (!created.ok()) return created.status();
+    nodes_.push_back(std::move(*created));
+    storagenode::StorageNode& node = *nodes_.back();
+    if (Status s =
+            network_->Listen(node.address(), peer, node.identity().peer(), &node.server(), *root_);
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (int i = 0; i < config_.uplinks; ++i) {
+    const std::string name = "uplink" + std::to_string(i);
+    const PeerId peer = sim_->trace().RegisterPeer(name);
+    RandomStream keys = sim_->random().Stream("identity/" + name);
+    Identity identity = Identity::FromStream(keys);
+    const std::string address = name + ":0";
+    if (Status s = network_->Listen(address, peer, identity.peer(), nullptr, *root_); !s.ok()) {
+      return s;
+    }
+    uplink::Config uplink_config;
+    if (config_.reconfigure_uplink) config_.reconfigure_uplink(i, uplink_config);
+    uplinks_.push_back(std::make_unique<uplink::Uplink>(
+        *sim_, peer, std::move(identity), network_->DialerFor(address), uplink_config));
+  }
+  return Status::Ok();
+}
+
+Planet::~Planet() { Shutdown().IgnoreError(); }
+
+Status Planet::Start() {
+  if (started_) return FailedPreconditionError("planet already started");
+  started_ = true;
+  auto run = [this](Awaitable<Status> peer_run, std::string name) {
+    ++running_;
+    boost::asio::co_spawn(
+        sim_->io(), std::move(peer_run), [this, name](std::exception_ptr error, Status status) {
+          --running_;
+          const bool expected = !error && (status.ok() || status.code() == StatusCode::kCancelled);
+          if (!expected && !shut_down_) {
+            sim_->Fail(status.WithContext(name + " stopped"));
+          }
+        });
+  };
+  for (auto& sat : satellites_) run(sat->Run(*root_), sat->address());
+  for (auto& node : nodes_) run(node->Run(*root_), node->address());
+  // Like Storj's testplanet: every node checks in before the test body, so satellites know them.
+  for (auto& node : nodes_) {
+    if (!Await(*sim_, node->contact().CheckInAll(*root_))) {
+      return sim_->status().ok() ? InternalError("check-in did not finish") : sim_->status();
+    }
+  }
+  return sim_->status();
+}
+
+Status Planet::Shutdown() {
+  if (shut_down_) return Status::Ok();
+  shut_down_ = true;
+  StatusGroup errors;
+  if (started_ && root_) {
+    root_->Cancel();
+    if (!sim_->InsideEvent()) {
+      sim_->RunUntil([this] { return running_ == 0; }, std::chrono::hours(24));
+    }
+  }
+  for (auto it = uplinks_.rbegin(); it != uplinks_.rend(); ++it) it->reset();
+  for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) errors.Add((*it)->Close());
+  for (auto it = satellites_.rbegin(); it != satellites_.rend(); ++it) errors.Add((*it)->Close());
+  return errors.Combined();
+}
+
+StatusOr<uplink::UploadResult> Planet::Upload(int uplink, int satellite, const std::string& bucket,
+                                              const std::string& path, const std::string& data,
+                                              int nodes) {
+  auto result =
+      Await(*sim_, uplinks_.at(uplink)->Upload(*root_, satellites_.at(satellite)->address(), bucket,
+                                               path, data, nodes));
+  if (!result)
+    return sim_->status().ok() ? DeadlineExceededError("upload did not finish") : sim_->status();
+  return std::move(*result);
+}
+
+StatusOr<std::string> Planet::Download(int uplink, int satellite, const std::string& bucket,
+                                       const std::string& path) {
+  auto result = Await(*sim_, uplinks_.at(uplink)->Download(
+                                 *root_, satellites_.at(satellite)->address(), bucket, path));
+  if (!result)
+    return sim_->status().ok() ? DeadlineExceededError("download did not finish") : sim_->status();
+  return std::move(*result);
+}
+
+}  // namespace testplanet

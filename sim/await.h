@@ -1,0 +1,48 @@
+// Await: run a coroutine to completion from test code outside the simulation.
+//
+// Spawns `awaitable` and runs the simulation until it finishes or `limit` of virtual time has
+// passed. Returns its result, or nullopt when it did not finish (the simulation ran out of
+// events, hit the limit, or failed: see sim.status()). Like TriggerWait, it must not be called
+// from inside the simulation.
+#ifndef TESTPLANET_SIM_AWAIT_H_
+#define TESTPLANET_SIM_AWAIT_H_
+
+#include <exception>
+#include <memory>
+#include <optional>
+
+#include "sim/asio.h"
+#include "sim/simulator.h"
+
+namespace testplanet {
+
+inline constexpr Duration kDefaultAwaitLimit = std::chrono::hours(24 * 7);
+
+template <typename T>
+std::optional<T> Await(Simulator& sim, Awaitable<T> awaitable,
+                       Duration limit = kDefaultAwaitLimit) {
+  auto result = std::make_shared<std::optional<T>>();
+  boost::asio::co_spawn(sim.io(), std::move(awaitable),
+                        [result, &sim](std::exception_ptr error, T value) {
+                          if (error) {
+                            sim.Fail(InternalError("awaited coroutine threw"));
+                            return;
+                          }
+                          *result = std::move(value);
+                        });
+  sim.RunUntil([result] { return result->has_value(); }, limit);
+  return std::move(*result);
+}
+
+inline bool Await(Simulator& sim, Awaitable<void> awaitable, Duration limit = kDefaultAwaitLimit) {
+  auto done = std::make_shared<bool>(false);
+  boost::asio::co_spawn(sim.io(), std::move(awaitable), [done, &sim](std::exception_ptr error) {
+    if (error) sim.Fail(InternalError("awaited coroutine threw"));
+    *done = true;
+  });
+  return sim.RunUntil([done] { return *done; }, limit) && sim.status().ok();
+}
+
+}  // namespace testplanet
+
+#endif  // TESTPLANET_SIM_AWAIT_H_

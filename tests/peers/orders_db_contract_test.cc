@@ -1,0 +1,181 @@
+// The OrdersDb contract (peers/storagenode/orders_db.h), run against every implementation:
+// the RocksDB store in memory and on disk.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "peers/storage/store.h"
+#include "peers/storagenode/rocksdb_orders_db.h"
+#include "sim/random.h"
+
+namespace testplanet::storagenode {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Backend {
+  std::string name;
+  bool in_memory;
+};
+
+class OrdersDbContract : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    options_.in_memory = GetParam().in_memory;
+    options_.directory =
+        (std::filesystem::temp_directory_path() /
+         ("testplanet-ordersdb-" + std::string(info->name()) + "-" + GetParam().name))
+            .string();
+    std::filesystem::remove_all(options_.directory);
+    Reopen();
+  }
+  void TearDown() override {
+    db_.reset();
+    store_.reset();
+    std::filesystem::remove_all(options_.directory);
+  }
+  void Reopen() {
+    db_.reset();
+    store_.reset();
+    auto store = Store::Open(options_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(*store);
+    db_ = std::make_unique<RocksdbOrdersDb>(*store_);
+  }
+
+  static std::string Id(char c) { return std::string(32, c); }
+  static std::string Serial(int n) {
+    std::string serial(16, '\0');
+    serial[15] = static_cast<char>(n);
+    return serial;
+  }
+  static OrderInfo Order(char satellite, int serial, std::int64_t amount = 100) {
+    OrderInfo info;
+    info.limit.set_satellite_id(Id(satellite));
+    info.limit.set_serial_number(Serial(serial));
+    info.limit.set_limit(1000);
+    info.order.set_serial_number(Serial(serial));
+    info.order.set_amount(amount);
+    return info;
+  }
+  static NodeId Sat(char c) { return NodeId::FromBytes(Id(c)).value(); }
+
+  StorageOptions options_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<RocksdbOrdersDb> db_;
+};
+
+TEST_P(OrdersDbContract, EnqueuedOrdersAreListedUnsentGroupedBySatelliteInOrder) {
+  ASSERT_TRUE(db_->Enqueue(Order('b', 2)).ok());
+  ASSERT_TRUE(db_->Enqueue(Order('a', 9)).ok());
+  ASSERT_TRUE(db_->Enqueue(Order('b', 1)).ok());
+  auto by_satellite = db_->ListUnsentBySatellite();
+  ASSERT_TRUE(by_satellite.ok());
+  ASSERT_EQ(by_satellite->size(), 2u);
+  EXPECT_EQ(by_satellite->begin()->first, Sat('a'));
+  const auto& b = by_satellite->at(Sat('b'));
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[0].limit.serial_number(), Serial(1));
+  EXPECT_EQ(b[1].limit.serial_number(), Serial(2));
+  EXPECT_EQ(b[1].order.amount(), 100);
+  auto limited = db_->ListUnsent(2);
+  ASSERT_TRUE(limited.ok());
+  EXPECT_EQ(limited->size(), 2u);
+}
+
+TEST_P(OrdersDbContract, EnqueueRefusesOrdersWithoutSatelliteOrSerial) {
+  OrderInfo bad = Order('a', 1);
+  bad.limit.set_satellite_id("short");
+  EXPECT_EQ(db_->Enqueue(bad).code(), StatusCode::kInvalidArgument);
+  bad = Order('a', 1);
+  bad.limit.clear_serial_number();
+  EXPECT_EQ(db_->Enqueue(bad).code(), StatusCode::kInvalidArgument);
+}
+
+TEST_P(OrdersDbContract, ArchiveMovesOrdersWithTheirStatusAndTime) {
+  ASSERT_TRUE(db_->Enqueue(Order('a', 1)).ok());
+  ASSERT_TRUE(db_->Enqueue(Order('a', 2)).ok());
+  ASSERT_TRUE(db_->Enqueue(Order('a', 3)).ok());
+  const TimePoint when(5h);
+  ASSERT_TRUE(db_->Archive(when, {{Sat('a'), Serial(1), OrderStatus::kAccepted},
+                                  {Sat('a'), Serial(2), OrderStatus::kRejected}})
+                  .ok());
+  auto unsent = db_->ListUnsent(100);
+  ASSERT_TRUE(unsent.ok());
+  ASSERT_EQ(unsent->size(), 1u);
+  EXPECT_EQ((*unsent)[0].limit.serial_number(), Serial(3));
+  auto archived = db_->ListArchived(100);
+  ASSERT_TRUE(archived.ok());
+  ASSERT_EQ(archived->size(), 2u);
+  std::map<std::string, OrderStatus> statuses;
+  for (const auto& a : *archived) {
+    statuses[a.limit.serial_number()] = a.status;
+    EXPECT_EQ(a.archived_at, when);
+    EXPECT_EQ(a.order.amount(), 100);
+  }
+  EXPECT_EQ(statuses[Serial(1)], OrderStatus::kAccepted);
+  EXPECT_EQ(statuses[Serial(2)], OrderStatus::kRejected);
+  auto counts = db_->Count();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->unsent, 1u);
+  EXPECT_EQ(counts->accepted, 1u);
+  EXPECT_EQ(counts->rejected, 1u);
+}
+
+TEST_P(OrdersDbContract, ArchivingAnUnknownOrderReportsNotFoundButArchivesTheRest) {
+  ASSERT_TRUE(db_->Enqueue(Order('a', 1)).ok());
+  Status s = db_->Archive(TimePoint(1h), {{Sat('a'), Serial(1), OrderStatus::kAccepted},
+                                          {Sat('a'), Serial(7), OrderStatus::kAccepted}});
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_EQ(db_->Count()->accepted, 1u);
+  // An archived order is never unsent again, and cannot be archived twice.
+  EXPECT_EQ(db_->Archive(TimePoint(2h), {{Sat('a'), Serial(1), OrderStatus::kRejected}}).code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(db_->Count()->accepted, 1u);
+  EXPECT_EQ(db_->Count()->rejected, 0u);
+  EXPECT_TRUE(db_->ListUnsent(10)->empty());
+}
+
+TEST_P(OrdersDbContract, CleanArchiveDeletesOnlyOrdersOlderThanTheTtl) {
+  for (int i = 1; i <= 4; ++i) ASSERT_TRUE(db_->Enqueue(Order('a', i)).ok());
+  ASSERT_TRUE(db_->Archive(TimePoint(1h), {{Sat('a'), Serial(1), OrderStatus::kAccepted},
+                                           {Sat('a'), Serial(2), OrderStatus::kRejected}})
+                  .ok());
+  ASSERT_TRUE(db_->Archive(TimePoint(10h), {{Sat('a'), Serial(3), OrderStatus::kAccepted}}).ok());
+  // now = 12h, ttl = 5h: archived before 7h goes.
+  auto deleted = db_->CleanArchive(TimePoint(12h), 5h);
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_EQ(*deleted, 2u);
+  auto archived = db_->ListArchived(10);
+  ASSERT_EQ(archived->size(), 1u);
+  EXPECT_EQ((*archived)[0].limit.serial_number(), Serial(3));
+  EXPECT_EQ(db_->Count()->unsent, 1u) << "cleanup never touches unsent orders";
+  EXPECT_EQ(*db_->CleanArchive(TimePoint(12h), 5h), 0u);
+}
+
+// Only the on-disk store can be reopened: an in-memory one ends with its Env.
+class OrdersDbOnDisk : public OrdersDbContract {};
+
+TEST_P(OrdersDbOnDisk, OrdersSurviveReopening) {
+  ASSERT_TRUE(db_->Enqueue(Order('a', 1)).ok());
+  ASSERT_TRUE(db_->Enqueue(Order('a', 2)).ok());
+  ASSERT_TRUE(db_->Archive(TimePoint(1h), {{Sat('a'), Serial(1), OrderStatus::kAccepted}}).ok());
+  Reopen();
+  auto counts = db_->Count();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->unsent, 1u);
+  EXPECT_EQ(counts->accepted, 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Rocksdb, OrdersDbContract,
+                         ::testing::Values(Backend{"memory", true}, Backend{"disk", false}),
+                         [](const auto& param_info) { return param_info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Rocksdb, OrdersDbOnDisk, ::testing::Values(Backend{"disk", false}),
+                         [](const auto& param_info) { return param_info.param.name; });
+
+}  // namespace
+}  // namespace testplanet::storagenode
