@@ -14,6 +14,11 @@ packages=(
   libgtest-dev     # GoogleTest
   libgmock-dev     # GoogleMock
   libbenchmark-dev # Google Benchmark: kernel and order-path benchmarks
+  libprotobuf-dev  # Protobuf: the wire format between peers
+  protobuf-compiler # protoc, for peers/protocol/*.proto
+  librocksdb-dev   # RocksDB: every peer's store
+  libsodium-dev    # Ed25519 signatures and BLAKE2b hashes
+  pkg-config       # finds libsodium
 )
 
 missing=()

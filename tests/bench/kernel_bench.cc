@@ -8,15 +8,13 @@
 // kernel/bare cost ratio for each pair (the goal: at most 1.5x, and at least 5 M events/s).
 #include <benchmark/benchmark.h>
 
-#include <cstdio>
 #include <functional>
-#include <map>
 #include <queue>
-#include <string>
 #include <utility>
 #include <vector>
 
 #include "sim/random.h"
+#include "tests/bench/ratio_reporter.h"
 #include "sim/simulator.h"
 
 namespace {
@@ -122,54 +120,11 @@ BENCHMARK(BM_SchedulerEvents)->Arg(1024)->Arg(1 << 20)->Repetitions(5)->ReportAg
 BENCHMARK(BM_BareHeapHold)->Arg(1024)->Arg(1 << 16)->Repetitions(5)->ReportAggregatesOnly();
 BENCHMARK(BM_SchedulerHold)->Arg(1024)->Arg(1 << 16)->Repetitions(5)->ReportAggregatesOnly();
 
-// Prints the usual table and remembers items/s per benchmark for the ratio summary.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const auto& run : runs) {
-      auto it = run.counters.find("items_per_second");
-      if (it == run.counters.end() || run.error_occurred) continue;
-      // The median when there are repetitions, else the single run.
-      const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
-      const bool single = run.run_type == Run::RT_Iteration && run.repetitions <= 1;
-      if (median || single) rates_[run.run_name.str()] = it->second.value;
-    }
-  }
-  void PrintRatios() const {
-    std::printf("\nkernel vs bare heap (cost per event, lower is better; goal <= 1.5x):\n");
-    for (const auto& [name, rate] : rates_) {
-      const auto slash = name.find('/');
-      const std::string family = name.substr(0, slash), arg = name.substr(slash);
-      std::string bare;
-      if (family == "BM_SchedulerEvents") bare = "BM_BareHeapEvents" + arg;
-      if (family == "BM_SchedulerHold") bare = "BM_BareHeapHold" + arg;
-      auto it = rates_.find(bare);
-      if (bare.empty() || it == rates_.end()) continue;
-      auto shown = [](std::string n) { return n.substr(0, n.find("/repeats")); };
-      std::printf("  %-28s %6.2f M events/s   %-26s %6.2f M/s   ratio %.2fx\n", shown(name).c_str(),
-                  rate / 1e6, shown(bare).c_str(), it->second / 1e6, it->second / rate);
-    }
-  }
-
- private:
-  std::map<std::string, double> rates_;  // ordered: the summary prints in a stable order
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Interleave the repetitions of different benchmarks unless told otherwise.
-  std::string interleave = "--benchmark_enable_random_interleaving=true";
-  std::vector<char*> args = {argv[0], interleave.data()};
-  for (int i = 1; i < argc; ++i) args.push_back(argv[i]);
-  argc = static_cast<int>(args.size());
-  argv = args.data();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
-  RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.PrintRatios();
-  benchmark::Shutdown();
-  return 0;
+  testplanet::bench::RatioReporter reporter(
+      "kernel vs bare heap (cost per event; goal <= 1.5x, and >= 5 M events/s)",
+      {{"BM_SchedulerEvents", "BM_BareHeapEvents"}, {"BM_SchedulerHold", "BM_BareHeapHold"}});
+  return testplanet::bench::RunWithRatios(argc, argv, reporter);
 }

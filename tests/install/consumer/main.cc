@@ -1,6 +1,8 @@
-// Uses the installed kernel: one cycle on the virtual clock; exits 0 iff it ran 5 times.
+// Uses the installed package: a kernel cycle, then a planet that uploads and settles one object.
+// Exits 0 iff both behave.
 #include <cstdio>
 
+#include "scenarios/planet.h"
 #include "sim/context.h"
 #include "sim/cycle.h"
 #include "sim/simulator.h"
@@ -13,7 +15,16 @@ int main() {
               [](testplanet::CycleRun) -> testplanet::Awaitable<testplanet::Status> {
                 co_return testplanet::Status::Ok();
               });
-  if (!sim.RunFor(1min).ok()) return 1;
-  std::printf("consumer: %llu runs\n", static_cast<unsigned long long>(cycle.runs_finished()));
-  return cycle.runs_finished() == 5 ? 0 : 1;
+  if (!sim.RunFor(1min).ok() || cycle.runs_finished() != 5) return 1;
+
+  auto planet = testplanet::Planet::Create(testplanet::Config{});
+  if (!planet.ok() || !(*planet)->Start().ok()) return 1;
+  if (!(*planet)->Upload(0, 0, "bucket", "object", "hello").ok()) return 1;
+  auto& node = *(*planet)->storage_nodes()[0];
+  if (!node.orders().sender().TriggerWait().ok()) return 1;
+  auto counts = node.orders_db().Count();
+  std::printf("consumer: %llu cycle runs; node0 accepted %llu orders\n",
+              static_cast<unsigned long long>(cycle.runs_finished()),
+              static_cast<unsigned long long>(counts.ok() ? counts->accepted : 0));
+  return counts.ok() && counts->accepted == 1 && (*planet)->Shutdown().ok() ? 0 : 1;
 }
