@@ -42,9 +42,13 @@ struct HalfPipe {
   std::optional<Status> end;  // the writer's end, once delivered (OK: a clean end)
   TimePoint last_arrival{};   // keeps deliveries in order
   bool send_closed = false;   // the writer has closed or ended this direction
-  UniqueFunction<void(StatusOr<std::string>)> waiter;
+  // The reader's parked continuation (see Simulator::Park): a reader's coroutine owns the
+  // stream it waits on, so the simulator, not the stream, must own the continuation.
+  std::optional<Simulator::ParkId> waiter;
   Context::Registration waiter_registration;
 };
+
+using RecvContinuation = UniqueFunction<void(StatusOr<std::string>)>;
 
 }  // namespace
 
@@ -55,6 +59,13 @@ struct SimNetwork::StreamState {
   HalfPipe to_server;
   HalfPipe to_client;
   std::optional<Context> server_ctx;  // cancelled when the connection breaks
+
+  ~StreamState() {
+    for (HalfPipe* half : {&to_server, &to_client}) {
+      half->waiter_registration.Reset();
+      if (half->waiter) network->sim_->Discard(*half->waiter);
+    }
+  }
 };
 
 namespace {
@@ -72,14 +83,14 @@ std::optional<StatusOr<std::string>> Ready(HalfPipe& half, const SimNetwork::Con
 }
 
 // Hands the next result to a waiting reader, if there is one and a result is ready.
-void Wake(HalfPipe& half, const SimNetwork::ConnState& conn) {
+void Wake(Simulator& sim, HalfPipe& half, const SimNetwork::ConnState& conn) {
   if (!half.waiter) return;
   std::optional<StatusOr<std::string>> result = Ready(half, conn);
   if (!result) return;
-  UniqueFunction<void(StatusOr<std::string>)> waiter = std::move(half.waiter);
-  half.waiter = {};
+  RecvContinuation waiter = sim.Unpark<void(StatusOr<std::string>)>(*half.waiter);
+  half.waiter.reset();
   half.waiter_registration.Reset();
-  waiter(std::move(*result));
+  if (waiter) waiter(std::move(*result));
 }
 
 }  // namespace
@@ -93,8 +104,12 @@ class SimNetwork::SimStream : public rpc::Stream {
   ~SimStream() override {
     // Dropping a stream abandons its reader and, for a client, ends its direction.
     HalfPipe& in = Inbound();
-    in.waiter = {};
     in.waiter_registration.Reset();
+    if (in.waiter) {
+      const Simulator::ParkId parked = *in.waiter;
+      in.waiter.reset();
+      state_->network->sim_->Discard(parked);
+    }
     if (client_) CloseSend();
   }
 
@@ -109,8 +124,8 @@ class SimNetwork::SimStream : public rpc::Stream {
                                                    void(StatusOr<std::string>)>(
         [this](auto handler, Context wait_ctx) {
           HalfPipe& in = Inbound();
-          in.waiter = std::move(handler);
           Simulator& sim = *state_->network->sim_;
+          in.waiter = sim.Park(RecvContinuation(std::move(handler)));
           std::weak_ptr<StreamState> weak = state_;
           const bool client = client_;
           in.waiter_registration = wait_ctx.OnDone([weak, client, &sim, wait_ctx] {
@@ -118,8 +133,9 @@ class SimNetwork::SimStream : public rpc::Stream {
             if (!state) return;
             HalfPipe& half = client ? state->to_client : state->to_server;
             if (!half.waiter) return;
-            auto waiter = std::move(half.waiter);
-            half.waiter = {};
+            RecvContinuation waiter = sim.Unpark<void(StatusOr<std::string>)>(*half.waiter);
+            half.waiter.reset();
+            if (!waiter) return;
             sim.Post([waiter = std::move(waiter), err = wait_ctx.Err()]() mutable { waiter(err); });
           });
         },
@@ -138,7 +154,7 @@ class SimNetwork::SimStream : public rpc::Stream {
     network.sim_->ScheduleAt(arrival, [state = state_, to_server = client_, status] {
       HalfPipe& half = to_server ? state->to_server : state->to_client;
       half.end = status;
-      Wake(half, *state->connection);
+      Wake(*state->network->sim_, half, *state->connection);
     });
   }
 
@@ -181,7 +197,7 @@ void SimNetwork::Deliver(std::shared_ptr<StreamState> stream, bool to_server, st
   sim_->Record(to.peer, net_kinds::kMessage, from.peer, to.peer, message.size());
   HalfPipe& half = to_server ? stream->to_server : stream->to_client;
   half.inbox.push_back(std::move(message));
-  Wake(half, conn);
+  Wake(*sim_, half, conn);
 }
 
 void SimNetwork::OpenAtServer(std::shared_ptr<StreamState> stream, std::string method) {
@@ -384,9 +400,9 @@ void SimNetwork::ResetConnections(const Endpoint& endpoint, const Endpoint* othe
       if (!stream) continue;
       if (stream->server_ctx) stream->server_ctx->Cancel(why);
       // Wake readers from an event of their own: this may run outside the simulation.
-      sim_->Post([stream] {
-        Wake(stream->to_server, *stream->connection);
-        Wake(stream->to_client, *stream->connection);
+      sim_->Post([stream, sim = sim_] {
+        Wake(*sim, stream->to_server, *stream->connection);
+        Wake(*sim, stream->to_client, *stream->connection);
       });
     }
   }

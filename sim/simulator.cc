@@ -48,6 +48,11 @@ Simulator::~Simulator() {
   // Pending callbacks may own suspended coroutines whose destructors cancel timers; the flag
   // turns those Cancel calls into no-ops while the containers are torn down.
   tearing_down_ = true;
+  // Parked continuations first: destroying them ends suspended coroutines, whose destructors
+  // may cancel timers and discard other parked continuations (both no-ops by now).
+  std::map<ParkId, std::unique_ptr<ParkedBase>> parked = std::move(parked_);
+  parked_.clear();
+  parked.clear();
   std::vector<std::unique_ptr<Slot[]>> chunks = std::move(slot_chunks_);
   chunks.clear();
   heap_.Clear();

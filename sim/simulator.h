@@ -20,6 +20,7 @@
 #define TESTPLANET_SIM_SIMULATOR_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -119,6 +120,31 @@ class Simulator {
   // Returns the time of the next pending event, or kTimeInfinity when there is none.
   TimePoint NextEventTime();
 
+  // The parking lot: where coroutine continuations wait for something other than time (a
+  // fence, a message). The simulator owns them, so that tearing it down destroys every suspended
+  // coroutine — even one that owns the very object it waits on, which would otherwise keep
+  // itself alive. Park returns an id; Unpark takes the continuation back (empty if it is gone);
+  // Discard destroys it unrun (the coroutine is abandoned).
+  using ParkId = std::uint64_t;
+  template <typename Signature>
+  ParkId Park(UniqueFunction<Signature> continuation) {
+    auto parked = std::make_unique<Parked<Signature>>();
+    parked->fn = std::move(continuation);
+    const ParkId id = next_park_id_++;
+    parked_.emplace(id, std::move(parked));
+    return id;
+  }
+  template <typename Signature>
+  UniqueFunction<Signature> Unpark(ParkId id) {
+    auto node = parked_.extract(id);
+    if (node.empty()) return {};
+    return std::move(static_cast<Parked<Signature>&>(*node.mapped()).fn);
+  }
+  void Discard(ParkId id) {
+    auto node = parked_.extract(id);  // out of the lot first: destroying it may call Discard
+  }
+  std::size_t parked() const { return parked_.size(); }
+
   // Records a semantic trace record at the current instant, attributed to the current event.
   void Record(PeerId peer, const TraceKind& kind, std::uint64_t a = 0, std::uint64_t b = 0,
               std::uint64_t c = 0) {
@@ -154,6 +180,14 @@ class Simulator {
   void PollExecutor();
   Status CheckCanRun() const;
 
+  struct ParkedBase {
+    virtual ~ParkedBase() = default;
+  };
+  template <typename Signature>
+  struct Parked : ParkedBase {
+    UniqueFunction<Signature> fn;
+  };
+
   SimulatorOptions options_;
   TimePoint now_{};
   std::uint64_t next_seq_ = 1;
@@ -179,6 +213,8 @@ class Simulator {
   Trace trace_;
   Log log_;
   std::unique_ptr<boost::asio::io_context> io_;
+  std::map<ParkId, std::unique_ptr<ParkedBase>> parked_;  // ordered: teardown order is fixed
+  ParkId next_park_id_ = 1;
   // io_'s queue of handlers ready to run (see PollExecutor); read to skip empty polls.
   const void* io_ready_ = nullptr;
 };

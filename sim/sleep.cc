@@ -58,14 +58,17 @@ Awaitable<bool> Fence::Wait(Context ctx) {
 struct Fence::Waiter {
   std::uint64_t id;
   Context::Registration registration;
-  UniqueFunction<void(bool)> done;
+  Simulator::ParkId parked;  // the waiting coroutine's continuation
 };
 
 Fence::Fence(Simulator& sim) : sim_(&sim) {}
 
 Fence::~Fence() {
   // Reset registrations first: a waiter's ctx must not call back into a dead fence.
-  for (auto& waiter : waiters_) waiter->registration.Reset();
+  std::vector<std::unique_ptr<Waiter>> waiters = std::move(waiters_);
+  waiters_.clear();
+  for (auto& waiter : waiters) waiter->registration.Reset();
+  for (auto& waiter : waiters) sim_->Discard(waiter->parked);
 }
 
 void Fence::Release() {
@@ -75,7 +78,9 @@ void Fence::Release() {
   waiters_.clear();
   for (auto& waiter : waiters) {
     waiter->registration.Reset();
-    sim_->Post([done = std::move(waiter->done)]() mutable { done(true); });
+    if (auto done = sim_->Unpark<void(bool)>(waiter->parked)) {
+      sim_->Post([done = std::move(done)]() mutable { done(true); });
+    }
   }
 }
 
@@ -86,7 +91,7 @@ void Fence::StartWait(const Context& ctx, UniqueFunction<void(bool)> done) {
   }
   auto waiter = std::make_unique<Waiter>();
   waiter->id = next_waiter_id_++;
-  waiter->done = std::move(done);
+  waiter->parked = sim_->Park(std::move(done));
   Waiter* raw = waiter.get();
   waiters_.push_back(std::move(waiter));
   raw->registration = ctx.OnDone([this, id = raw->id] { Finish(id, false); });
@@ -98,7 +103,9 @@ void Fence::Finish(std::uint64_t id, bool released) {
   if (it == waiters_.end()) return;
   std::unique_ptr<Waiter> waiter = std::move(*it);
   waiters_.erase(it);
-  sim_->Post([done = std::move(waiter->done), released]() mutable { done(released); });
+  if (auto done = sim_->Unpark<void(bool)>(waiter->parked)) {
+    sim_->Post([done = std::move(done), released]() mutable { done(released); });
+  }
 }
 
 }  // namespace testplanet

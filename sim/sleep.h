@@ -25,7 +25,8 @@ Awaitable<bool> SleepUntil(Context ctx, TimePoint until);
 Awaitable<bool> Sleep(Context ctx, Duration d);
 
 // A one-shot latch (Go's sync2.Fence): Release opens it for good; Wait returns once it is open.
-// Trap: destroying a Fence abandons its waiters (their coroutines are destroyed, not resumed).
+// Waiters are parked in the simulator (see Simulator::Park), so a coroutine may own the fence it
+// waits on. Trap: destroying a Fence abandons its waiters (their coroutines are destroyed).
 class Fence {
  public:
   explicit Fence(Simulator& sim);

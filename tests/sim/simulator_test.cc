@@ -245,5 +245,44 @@ TEST(Simulator, DestroyingASimulatorWithSuspendedCoroutinesIsClean) {
   EXPECT_TRUE(destroyed);
 }
 
+TEST(Simulator, ACoroutineOwningTheFenceItWaitsOnIsDestroyedWithTheSimulator) {
+  bool destroyed = false;
+  struct Flag {
+    bool* flag;
+    ~Flag() { *flag = true; }
+  };
+  {
+    Simulator sim;
+    Context root = Context::Background(sim);
+    boost::asio::co_spawn(
+        sim.io(),
+        [&]() -> Awaitable<void> {
+          Flag flag{&destroyed};
+          auto fence = std::make_shared<Fence>(sim);  // owned by this frame only
+          co_await fence->Wait(root);
+        },
+        boost::asio::detached);
+    ASSERT_TRUE(sim.RunFor(1s).ok());
+    EXPECT_EQ(sim.parked(), 1u);
+    EXPECT_FALSE(destroyed);
+  }
+  EXPECT_TRUE(destroyed) << "the suspended coroutine leaked";
+}
+
+TEST(Simulator, ParkedContinuationsRunOnceOrNever) {
+  Simulator sim;
+  int calls = 0;
+  const auto id = sim.Park(UniqueFunction<void(int)>([&](int n) { calls += n; }));
+  auto continuation = sim.Unpark<void(int)>(id);
+  ASSERT_TRUE(static_cast<bool>(continuation));
+  continuation(2);
+  EXPECT_FALSE(static_cast<bool>(sim.Unpark<void(int)>(id)));
+  const auto discarded = sim.Park(UniqueFunction<void(int)>([&](int n) { calls += n; }));
+  sim.Discard(discarded);
+  EXPECT_FALSE(static_cast<bool>(sim.Unpark<void(int)>(discarded)));
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(sim.parked(), 0u);
+}
+
 }  // namespace
 }  // namespace testplanet
