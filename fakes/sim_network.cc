@@ -22,6 +22,7 @@ struct SimNetwork::Endpoint {
   rpc::Server* server = nullptr;
   std::optional<Context> serve_ctx;
   bool up = true;
+  Duration extra_latency{};
   std::vector<std::weak_ptr<ConnState>> connections;
 };
 
@@ -163,8 +164,9 @@ class SimNetwork::SimStream : public rpc::Stream {
   HalfPipe& Outbound() { return client_ ? state_->to_server : state_->to_client; }
 
   TimePoint NextArrival(HalfPipe& out) {
-    const TimePoint arrival =
-        std::max(state_->network->sim_->Now() + state_->connection->latency, out.last_arrival);
+    const SimNetwork& network = *state_->network;
+    const TimePoint arrival = std::max(
+        network.sim_->Now() + network.MessageDelay(*state_->connection), out.last_arrival);
     out.last_arrival = arrival;
     return arrival;
   }
@@ -212,14 +214,16 @@ void SimNetwork::OpenAtServer(std::shared_ptr<StreamState> stream, std::string m
         Status(StatusCode::kUnimplemented, "no method " + method + " at " + server.address));
     return;
   }
-  sim_->Record(server.peer, net_kinds::kStreamOpen, client.peer, server.peer,
-               sim_->trace().InternName(method));
+  const std::uint64_t stream_id = next_stream_id_++;
+  sim_->Record(server.peer, net_kinds::kStreamOpen, client.peer, sim_->trace().InternName(method),
+               stream_id);
   stream->server_ctx = server.serve_ctx->WithCancel();
   const PeerId client_peer = client.peer, server_peer = server.peer;
   Simulator* sim = sim_;
   boost::asio::co_spawn(
       sim_->io(), (*handler)(*stream->server_ctx, client.identity, *server_side),
-      [server_side, sim, client_peer, server_peer](std::exception_ptr error, Status status) {
+      [server_side, sim, client_peer, server_peer, stream_id](std::exception_ptr error,
+                                                             Status status) {
         if (error) {
           try {
             std::rethrow_exception(error);
@@ -229,8 +233,8 @@ void SimNetwork::OpenAtServer(std::shared_ptr<StreamState> stream, std::string m
             status = InternalError("handler threw");
           }
         }
-        sim->Record(server_peer, net_kinds::kStreamEnd, client_peer, server_peer,
-                    static_cast<std::uint64_t>(status.code()));
+        sim->Record(server_peer, net_kinds::kStreamEnd, client_peer,
+                    static_cast<std::uint64_t>(status.code()), stream_id);
         server_side->EndDirection(status);
       });
 }
@@ -254,7 +258,7 @@ class SimNetwork::SimConnection : public rpc::Connection {
     state->method = method;
     conn_->streams.push_back(state);
     Simulator& sim = *network_->sim_;
-    const TimePoint arrival = sim.Now() + conn_->latency;
+    const TimePoint arrival = sim.Now() + network_->MessageDelay(*conn_);
     state->to_server.last_arrival = arrival;
     sim.ScheduleAt(arrival, [network = network_, state, method = std::move(method)]() mutable {
       network->OpenAtServer(std::move(state), std::move(method));
@@ -279,7 +283,8 @@ class SimNetwork::SimDialer : public rpc::Dialer {
     Endpoint* target = net.Find(address);
     const Endpoint& self = *net.by_index_[self_];
     const Duration latency =
-        target ? net.LinkLatency(self_, target->index) : net.options_.min_latency;
+        target ? net.LinkLatency(self_, target->index) + self.extra_latency + target->extra_latency
+               : net.options_.min_latency;
     // While partitioned, SYNs are lost: retry each second until the context ends.
     while (target && net.PartitionedIndices(self_, target->index)) {
       if (!co_await Sleep(ctx, std::chrono::seconds(1))) co_return Finish(ctx.Err(), target);
@@ -380,6 +385,15 @@ Duration SimNetwork::Latency(const rpc::Address& a, const rpc::Address& b) {
   return x && y ? LinkLatency(x->index, y->index) : options_.min_latency;
 }
 
+Duration SimNetwork::MessageDelay(const ConnState& conn) const {
+  return conn.latency + by_index_[conn.client]->extra_latency +
+         by_index_[conn.server]->extra_latency;
+}
+
+void SimNetwork::SetExtraLatency(const rpc::Address& address, Duration extra) {
+  if (Endpoint* endpoint = Find(address)) endpoint->extra_latency = extra;
+}
+
 bool SimNetwork::PartitionedIndices(std::uint32_t a, std::uint32_t b) const {
   return partitions_.count(std::minmax(a, b)) != 0;
 }
@@ -438,6 +452,20 @@ void SimNetwork::Heal(const rpc::Address& a, const rpc::Address& b) {
   Endpoint* x = Find(a);
   Endpoint* y = Find(b);
   if (x != nullptr && y != nullptr) partitions_.erase(std::minmax(x->index, y->index));
+}
+
+std::string SimNetwork::DescribeFaults() const {
+  std::string out;
+  for (const auto& [a, b] : partitions_) {
+    out += "partitioned " + by_index_[a]->address + " " + by_index_[b]->address + "\n";
+  }
+  for (const auto& [address, endpoint] : endpoints_) {
+    if (!endpoint->up) out += "down " + address + "\n";
+    if (endpoint->extra_latency > Duration::zero()) {
+      out += "slow " + address + " +" + FormatDuration(endpoint->extra_latency) + "\n";
+    }
+  }
+  return out;
 }
 
 bool SimNetwork::Partitioned(const rpc::Address& a, const rpc::Address& b) const {

@@ -40,9 +40,11 @@ struct NetworkOptions {
 namespace net_kinds {
 // A dial finished. a = caller peer, b = callee peer (0 if unknown), c = StatusCode.
 inline constexpr TraceKind kDial{"net.dial"};
-// A stream reached its server. a = caller peer, b = callee peer, c = method name id.
+// A stream reached its server (recorded on the server). a = caller peer, b = method name id,
+// c = stream id.
 inline constexpr TraceKind kStreamOpen{"net.stream.open"};
-// A server handler ended its stream. a = caller peer, b = callee peer, c = StatusCode.
+// A server handler ended its stream (recorded on the server). a = caller peer, b = StatusCode,
+// c = stream id.
 inline constexpr TraceKind kStreamEnd{"net.stream.end"};
 // A message was delivered. a = sender peer, b = receiver peer, c = size in bytes.
 inline constexpr TraceKind kMessage{"net.message"};
@@ -77,8 +79,15 @@ class SimNetwork {
   void Heal(const rpc::Address& a, const rpc::Address& b);
   bool Partitioned(const rpc::Address& a, const rpc::Address& b) const;
 
-  // The one-way latency between two addresses (drawn on first use).
+  // The one-way latency between two addresses (drawn on first use), without extra delay.
   Duration Latency(const rpc::Address& a, const rpc::Address& b);
+
+  // Adds `extra` to the delay of every message to or from `address` (a slow or clogged peer);
+  // zero ends it. Messages already in flight keep their delay; order is kept per stream.
+  void SetExtraLatency(const rpc::Address& address, Duration extra);
+
+  // The faults in force, one per line ("partitioned a b", "down a", "slow a +2h"), or "".
+  std::string DescribeFaults() const;
 
   std::uint64_t messages_delivered() const { return messages_delivered_; }
   std::uint64_t bytes_delivered() const { return bytes_delivered_; }
@@ -100,6 +109,8 @@ class SimNetwork {
   Duration LinkLatency(std::uint32_t a, std::uint32_t b);
   bool PartitionedIndices(std::uint32_t a, std::uint32_t b) const;
   void ResetConnections(const Endpoint& endpoint, const Endpoint* other, const Status& why);
+  // The delay of a message on `conn` sent now: the link's latency plus both ends' extra.
+  Duration MessageDelay(const ConnState& conn) const;
   void OpenAtServer(std::shared_ptr<StreamState> stream, std::string method);
   void Deliver(std::shared_ptr<StreamState> stream, bool to_server, std::string message);
 
@@ -110,6 +121,7 @@ class SimNetwork {
   std::map<std::pair<std::uint32_t, std::uint32_t>, Duration> link_latency_;
   std::set<std::pair<std::uint32_t, std::uint32_t>> partitions_;
   std::uint64_t messages_delivered_ = 0;
+  std::uint64_t next_stream_id_ = 1;
   std::uint64_t bytes_delivered_ = 0;
 };
 

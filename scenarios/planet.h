@@ -56,6 +56,8 @@ class Planet {
   Status Shutdown();
 
   Simulator& sim() { return *sim_; }
+  // The context every peer runs under; work started for a test should run under it too.
+  const Context& root() const { return *root_; }
   fakes::SimNetwork& network() { return *network_; }
   const Config& config() const { return config_; }
   std::vector<std::unique_ptr<satellite::Satellite>>& satellites() { return satellites_; }

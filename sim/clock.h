@@ -11,6 +11,9 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
+
+#include "sim/status.h"
 
 namespace testplanet {
 
@@ -38,6 +41,10 @@ inline constexpr std::int64_t ToUnixNanos(TimePoint t) {
 
 // Formats a duration the way Go does ("1h30m0s", "250ms", "-1ns", "0s").
 std::string FormatDuration(Duration d);
+
+// Parses a Go-style duration: "1h30m", "250ms", "1.5s", "-2m", "0". Units: ns, us, ms, s, m, h.
+// Returns INVALID_ARGUMENT with the reason for anything else (or for an overflow).
+StatusOr<Duration> ParseDuration(std::string_view text);
 
 // Formats a virtual instant as its offset from the epoch, e.g. "+1h30m0s".
 std::string FormatTime(TimePoint t);

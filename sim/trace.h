@@ -102,6 +102,8 @@ class Trace {
   PeerId RegisterPeer(std::string_view name);
   std::string_view PeerName(PeerId peer) const;
   std::size_t peer_count() const { return peer_names_.size(); }
+  const std::vector<std::string>& peer_names() const { return peer_names_; }
+  const std::map<std::uint64_t, std::string>& names() const { return names_; }
 
   // Formats a digest the way reports print it: 16 lower-case hex digits.
   static std::string FormatDigest(std::uint64_t digest);

@@ -26,6 +26,7 @@ Awaitable<Status> ContactChore::Run(Context ctx) {
 Awaitable<void> ContactChore::CheckInAll(Context ctx) {
   for (const TrustedSatellite& satellite : trust_->List()) {
     if (Status s = co_await CheckIn(ctx, satellite); !s.ok()) {
+      if (ctx.Done()) co_return;  // shutting down: not a failure worth a line
       ++failures_;
       sim_->WriteLog(peer_, LogLevel::kWarn,
                      "check-in with " + satellite.address + ": " + s.ToString());

@@ -93,6 +93,9 @@ Awaitable<Status> OrdersService::SettleAndArchive(Context ctx, NodeId satellite,
   std::vector<ArchiveRequest> answered;
   const Status status = co_await Settle(ctx, satellite, orders, answered);
   ++stats_.settles;
+  if (!status.ok() && ctx.Done() && ctx.Err().code() == StatusCode::kCancelled) {
+    co_return status;  // shutting down: the orders simply stay unsent
+  }
   if (!status.ok()) {
     ++stats_.settle_failures;
     Say(LogLevel::kWarn, "settle with satellite " + satellite.Short() + ": " + status.ToString() +
@@ -114,6 +117,10 @@ Awaitable<Status> OrdersService::SettleAndArchive(Context ctx, NodeId satellite,
   stats_.accepted += accepted;
   stats_.rejected += rejected;
   sim_->Record(peer_, order_kinds::kArchive, accepted, rejected);
+  Say(LogLevel::kInfo, "settled with satellite " + satellite.Short() + ": " +
+                           std::to_string(accepted) + " accepted, " + std::to_string(rejected) +
+                           " rejected, " + std::to_string(orders.size() - answered.size()) +
+                           " unanswered");
   co_return status;
 }
 

@@ -20,6 +20,28 @@ TEST(Clock, FormatsDurationsTheWayGoDoes) {
   EXPECT_EQ(FormatDuration(Duration::min()), "-2562047h47m16.854775808s");
 }
 
+TEST(Clock, ParsesGoDurations) {
+  EXPECT_EQ(ParseDuration("1h30m").value(), 90min);
+  EXPECT_EQ(ParseDuration("250ms").value(), 250ms);
+  EXPECT_EQ(ParseDuration("1.5s").value(), 1500ms);
+  EXPECT_EQ(ParseDuration("-2m").value(), -2min);
+  EXPECT_EQ(ParseDuration("0").value(), 0s);
+  EXPECT_EQ(ParseDuration("168h").value(), 168h);
+  EXPECT_EQ(ParseDuration("1h2m3s4ms5us6ns").value(), 1h + 2min + 3s + 4ms + 5us + 6ns);
+  for (const char* bad : {"", "h", "10", "1x", "1.s5", "--1s", "1e9h", "3000000h"}) {
+    auto parsed = ParseDuration(bad);
+    EXPECT_FALSE(parsed.ok()) << bad;
+    if (!parsed.ok()) {
+      EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument);
+      EXPECT_NE(parsed.status().message().find("invalid duration"), std::string_view::npos);
+    }
+  }
+  // Formatting and parsing agree.
+  for (Duration d : {Duration(90min), Duration(1500ms), Duration(7ns), Duration(168h)}) {
+    EXPECT_EQ(ParseDuration(FormatDuration(d)).value(), d);
+  }
+}
+
 TEST(Clock, TimeIsAnOffsetFromAFixedEpoch) {
   EXPECT_EQ(FormatTime(TimePoint(36h)), "+36h0m0s");
   EXPECT_EQ(ToUnixNanos(TimePoint(1s)), (kEpochUnixSeconds + 1) * 1'000'000'000);

@@ -1,0 +1,62 @@
+// Reporters: everything a run leaves in its output directory, written from a RunResult.
+//
+//   scenario.textproto  the resolved scenario (defaults filled in), enough with the seed to replay
+//   manifest.json       seed, scenario hash, build id, digest, counts: what `replay` checks against
+//   summary.json        the outcome: digest, passed, events, times, orders, chore runs, checks
+//   junit.xml           one test case per scenario and per check, for CI systems
+//   trace.json          Chrome trace event format (Perfetto UI, chrome://tracing): a track per
+//                       peer, a slice per chore run and per RPC, instant events for faults
+//   timeline.svg        chore runs per peer over virtual time, readable in any browser
+//   log.txt             the peers' log lines with virtual timestamps
+//   trace.bin           every trace record (for `replay` to name the first divergent event)
+// Each writer returns an error naming the file it could not write.
+#ifndef TESTPLANET_SCENARIOS_REPORT_REPORTS_H_
+#define TESTPLANET_SCENARIOS_REPORT_REPORTS_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenarios/runner.h"
+#include "scenarios/scenario_loader.h"
+
+namespace testplanet::report {
+
+struct RunFiles {
+  const scenario::LoadedScenario* scenario = nullptr;
+  const scenario::RunResult* result = nullptr;
+  std::string reproduce;      // the command that reproduces this run
+  double wall_seconds = 0;    // measured by the CLI
+};
+
+Status WriteRunDirectory(const std::string& directory, const RunFiles& run);
+
+Status WriteManifest(const std::string& path, const RunFiles& run);
+Status WriteSummary(const std::string& path, const RunFiles& run);
+Status WriteJunit(const std::string& path, const std::vector<RunFiles>& runs);
+Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result);
+Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& result);
+Status WriteLog(const std::string& path, const scenario::RunResult& result);
+Status WriteRecords(const std::string& path, const std::vector<TraceRecord>& records);
+StatusOr<std::vector<TraceRecord>> ReadRecords(const std::string& path);
+
+// The resolved scenario (defaults filled in) in text format, and the hash that identifies it
+// (16 hex digits of StableHash of that text). Resolving a resolved scenario changes nothing.
+std::string ResolvedText(const scenario::LoadedScenario& scenario);
+std::string ScenarioHash(const scenario::LoadedScenario& scenario);
+
+// The index of the first record where `a` and `b` differ, or nullopt if they are equal.
+std::optional<std::size_t> FirstDifference(const std::vector<TraceRecord>& a,
+                                           const std::vector<TraceRecord>& b);
+// What this binary was built from (git revision and build type, set at configure time).
+std::string BuildId();
+
+// Describes one trace record for people: "#1234 +1h2m0s storagenode3 cycle.run.begin a=... ".
+std::string DescribeRecord(std::size_t index, const TraceRecord& record,
+                           const std::vector<std::string>& peer_names,
+                           const std::map<std::uint64_t, std::string>& names);
+
+}  // namespace testplanet::report
+
+#endif  // TESTPLANET_SCENARIOS_REPORT_REPORTS_H_

@@ -1,0 +1,421 @@
+#include "scenarios/runner.h"
+
+#include <exception>
+#include <memory>
+#include <sstream>
+
+#include "scenarios/planet.h"
+#include "sim/asio.h"
+
+namespace testplanet::scenario {
+namespace {
+
+Duration MustParse(const std::string& text) {
+  // The loader has validated every duration; "-1ns" (disabled) is the one negative allowed.
+  if (text == "-1") return Duration(-1);
+  return ParseDuration(text).value();
+}
+
+void Apply(const NodeConfig& in, storagenode::Config& out) {
+  if (!in.sender_interval().empty()) out.orders.sender_interval = MustParse(in.sender_interval());
+  if (!in.sender_timeout().empty()) out.orders.sender_timeout = MustParse(in.sender_timeout());
+  if (!in.sender_dial_timeout().empty()) {
+    out.orders.sender_dial_timeout = MustParse(in.sender_dial_timeout());
+  }
+  if (!in.cleanup_interval().empty()) out.orders.cleanup_interval = MustParse(in.cleanup_interval());
+  if (!in.archive_ttl().empty()) out.orders.archive_ttl = MustParse(in.archive_ttl());
+  if (!in.max_sleep().empty()) out.orders.max_sleep = MustParse(in.max_sleep());
+  if (!in.contact_interval().empty()) out.contact_interval = MustParse(in.contact_interval());
+}
+
+// Returns true iff every bound in `expect` holds for `value`; describes the bounds.
+bool Holds(const Expect& expect, std::int64_t value, const std::string& what, std::string& text) {
+  bool ok = true;
+  auto bound = [&](bool present, const char* op, std::int64_t limit, bool holds) {
+    if (!present) return;
+    if (!text.empty()) text += " and ";
+    text += what + " " + op + " " + std::to_string(limit);
+    ok = ok && holds;
+  };
+  bound(expect.has_eq(), "==", expect.eq(), value == expect.eq());
+  bound(expect.has_ge(), ">=", expect.ge(), value >= expect.ge());
+  bound(expect.has_le(), "<=", expect.le(), value <= expect.le());
+  bound(expect.has_gt(), ">", expect.gt(), value > expect.gt());
+  bound(expect.has_lt(), "<", expect.lt(), value < expect.lt());
+  return ok;
+}
+
+class Run {
+ public:
+  Run(const LoadedScenario& loaded, const RunOptions& options, RunResult& result)
+      : loaded_(loaded), spec_(loaded.spec), options_(options), result_(result) {}
+
+  void Go() {
+    result_.scenario = spec_.name();
+    result_.seed = options_.seed;
+    const PlanetSpec& ps = spec_.planet();
+    Config config;
+    config.satellites = ps.satellites();
+    config.storage_nodes = ps.storage_nodes();
+    config.uplinks = ps.uplinks();
+    config.seed = options_.seed;
+    config.trace_detail = options_.trace_detail;
+    config.storage = ps.storage() == "disk" ? StorageMode::kOnDisk : StorageMode::kInMemory;
+    config.run_directory = options_.run_directory.empty() ? "." : options_.run_directory + "/db";
+    if (!ps.network().min_latency().empty()) {
+      config.network.min_latency = MustParse(ps.network().min_latency());
+    }
+    if (!ps.network().max_latency().empty()) {
+      config.network.max_latency = MustParse(ps.network().max_latency());
+    }
+    config.reconfigure_storage_node = [&ps](int index, storagenode::Config& node) {
+      if (ps.preset() == "release") {
+        node.orders = storagenode::OrdersConfig::Release();
+        node.contact_interval = std::chrono::hours(1);
+      }
+      Apply(ps.storage_node(), node);
+      const std::string name = "storagenode" + std::to_string(index);
+      for (const NodeOverride& o : ps.node()) {
+        auto peers = ExpandSelector(o.peer(), 0, ps.storage_nodes(), 0);
+        if (!peers.ok()) continue;
+        for (const std::string& peer : *peers) {
+          if (peer == name) Apply(o.config(), node);
+        }
+      }
+    };
+    auto planet = Planet::Create(config);
+    if (!planet.ok()) {
+      result_.status = planet.status();
+      return;
+    }
+    planet_ = std::move(*planet);
+    Simulator& sim = planet_->sim();
+    sim.log().SetSink([this](const LogLine& line) { result_.log.push_back(line); });
+    if (Status s = planet_->Start(); !s.ok()) {
+      result_.status = s.WithContext("starting the planet");
+      Finish();
+      return;
+    }
+    for (int i = 0; i < spec_.step_size(); ++i) {
+      sim.ScheduleAt(TimePoint(MustParse(spec_.step(i).at())), [this, i] { DoStep(i); });
+    }
+    for (int i = 0; i < spec_.check_size(); ++i) {
+      sim.ScheduleAt(TimePoint(MustParse(spec_.check(i).at())), [this, i] { DoCheck(i); });
+    }
+    TimePoint end(loaded_.duration);
+    if (options_.stop_at && TimePoint(*options_.stop_at) < end) end = TimePoint(*options_.stop_at);
+    result_.status = sim.RunUntil(end);
+    if (options_.stop_at) result_.inspect = Inspect();
+    Finish();
+  }
+
+ private:
+  std::string AddressOf(const std::string& peer) {
+    if (peer.rfind("satellite", 0) == 0) {
+      return planet_->satellites().at(std::stoi(peer.substr(9)))->address();
+    }
+    if (peer.rfind("storagenode", 0) == 0) {
+      return planet_->storage_nodes().at(std::stoi(peer.substr(11)))->address();
+    }
+    return peer + ":0";  // uplinks listen nowhere; their address names them on the network
+  }
+
+  std::vector<std::string> Select(const std::string& selector) {
+    const PlanetSpec& ps = spec_.planet();
+    auto peers = ExpandSelector(selector, ps.satellites(), ps.storage_nodes(), ps.uplinks());
+    return peers.ok() ? *peers : std::vector<std::string>{};
+  }
+
+  storagenode::StorageNode* Node(const std::string& name) {
+    const std::string prefix = "storagenode";
+    if (name.rfind(prefix, 0) != 0) return nullptr;
+    const int index = std::stoi(name.substr(prefix.size()));
+    return planet_->storage_nodes().at(index).get();
+  }
+
+  Cycle* ChoreOf(storagenode::StorageNode& node, const std::string& chore) {
+    if (chore == "orders.sender") return &node.orders().sender();
+    if (chore == "orders.cleanup") return &node.orders().cleanup();
+    if (chore == "contact.chore") return &node.contact().cycle();
+    return nullptr;
+  }
+
+  void Fault(const std::string& kind, const std::string& peer) {
+    ++result_.faults[kind];
+    Simulator& sim = planet_->sim();
+    PeerId id = kSimulatorPeer;
+    const auto& names = sim.trace().peer_names();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == peer) id = static_cast<PeerId>(i);
+    }
+    sim.Record(id, scenario_kinds::kFault, sim.trace().InternName(kind), id);
+    sim.WriteLog(id, LogLevel::kInfo, "fault: " + kind + " " + peer);
+  }
+
+  void Spawn(Awaitable<Status> work, std::string what) {
+    Simulator& sim = planet_->sim();
+    boost::asio::co_spawn(sim.io(), std::move(work),
+                          [this, what = std::move(what), &sim](std::exception_ptr error, Status s) {
+                            if (error) s = InternalError("threw");
+                            if (s.ok()) {
+                              ++result_.traffic[what];
+                            } else {
+                              ++result_.traffic[what + "_failed"];
+                              sim.WriteLog(kSimulatorPeer, LogLevel::kWarn,
+                                           what + " failed: " + s.ToString());
+                            }
+                          });
+  }
+
+  Awaitable<Status> UploadTask(int uplink, int satellite, std::string bucket, std::string path,
+                               std::int64_t size, int nodes) {
+    std::string data(static_cast<std::size_t>(size), static_cast<char>('a' + path.size() % 26));
+    auto result = co_await planet_->uplinks().at(uplink)->Upload(
+        planet_->root(), planet_->satellites().at(satellite)->address(), bucket, path,
+        std::move(data), nodes);
+    co_return result.ok() ? Status::Ok() : result.status();
+  }
+
+  Awaitable<Status> DownloadTask(int uplink, int satellite, std::string bucket, std::string path) {
+    auto result = co_await planet_->uplinks().at(uplink)->Download(
+        planet_->root(), planet_->satellites().at(satellite)->address(), bucket, path);
+    co_return result.ok() ? Status::Ok() : result.status();
+  }
+
+  void TrafficTick(int step, int n) {
+    const Traffic& t = spec_.step(step).traffic();
+    const std::string prefix = "traffic" + std::to_string(step) + "-";
+    Spawn(UploadTask(t.uplink(), t.satellite(), t.bucket(), prefix + std::to_string(n), t.size(),
+                     t.nodes()),
+          "uploads");
+    if (t.download_previous() && n > 0) {
+      Spawn(DownloadTask(t.uplink(), t.satellite(), t.bucket(), prefix + std::to_string(n - 1)),
+            "downloads");
+    }
+    Simulator& sim = planet_->sim();
+    const TimePoint until(t.until().empty() ? loaded_.duration : MustParse(t.until()));
+    const TimePoint next = sim.Now() + MustParse(t.every());
+    if (next <= until) sim.ScheduleAt(next, [this, step, n] { TrafficTick(step, n + 1); });
+  }
+
+  void DoStep(int i) {
+    const Step& step = spec_.step(i);
+    fakes::SimNetwork& network = planet_->network();
+    switch (step.action_case()) {
+      case Step::kUpload: {
+        const Upload& u = step.upload();
+        Spawn(UploadTask(u.uplink(), u.satellite(), u.bucket(), u.path(), u.size(), u.nodes()),
+              "uploads");
+        break;
+      }
+      case Step::kDownload: {
+        const Download& d = step.download();
+        Spawn(DownloadTask(d.uplink(), d.satellite(), d.bucket(), d.path()), "downloads");
+        break;
+      }
+      case Step::kTraffic:
+        TrafficTick(i, 0);
+        break;
+      case Step::kChore: {
+        const ChoreControl& c = step.chore();
+        for (const std::string& peer : Select(c.peer())) {
+          storagenode::StorageNode* node = Node(peer);
+          Cycle* cycle = node ? ChoreOf(*node, c.chore()) : nullptr;
+          if (cycle == nullptr) continue;
+          switch (c.op()) {
+            case ChoreControl::PAUSE: cycle->Pause(); break;
+            case ChoreControl::RESTART: cycle->Restart(); break;
+            case ChoreControl::TRIGGER: cycle->Trigger(); break;
+            case ChoreControl::STOP: cycle->Stop(); break;
+            case ChoreControl::CHANGE_INTERVAL:
+              cycle->ChangeInterval(MustParse(c.interval())).IgnoreError();  // validated
+              break;
+            default: break;
+          }
+        }
+        break;
+      }
+      case Step::kPartition:
+      case Step::kHeal: {
+        const bool heal = step.action_case() == Step::kHeal;
+        const Partition& p = heal ? step.heal() : step.partition();
+        for (const std::string& a : Select(p.a())) {
+          for (const std::string& b : Select(p.b())) {
+            if (a == b) continue;
+            if (heal) {
+              network.Heal(AddressOf(a), AddressOf(b));
+            } else {
+              network.Partition(AddressOf(a), AddressOf(b));
+            }
+          }
+          Fault(heal ? "heal" : "partition", a);
+        }
+        break;
+      }
+      case Step::kDown:
+        for (const std::string& peer : Select(step.down().peer())) {
+          network.SetDown(AddressOf(peer));
+          Fault("down", peer);
+        }
+        break;
+      case Step::kUp:
+        for (const std::string& peer : Select(step.up().peer())) {
+          network.SetUp(AddressOf(peer));
+          Fault("up", peer);
+        }
+        break;
+      case Step::kLatency:
+        for (const std::string& peer : Select(step.latency().peer())) {
+          network.SetExtraLatency(AddressOf(peer), MustParse(step.latency().extra()));
+          Fault("latency", peer);
+        }
+        break;
+      case Step::ACTION_NOT_SET:
+        break;
+    }
+  }
+
+  void DoCheck(int i) {
+    const Check& check = spec_.check(i);
+    CheckOutcome outcome;
+    outcome.name = check.name();
+    outcome.where = loaded_.CheckWhere(i);
+    outcome.at = planet_->sim().Now();
+    std::string expected, found;
+    bool passed = true;
+    auto judge = [&](const Expect& expect, std::int64_t value, const std::string& what) {
+      std::string text;
+      passed = Holds(expect, value, what, text) && passed;
+      if (!expected.empty()) expected += ", ";
+      expected += text;
+      if (!found.empty()) found += ", ";
+      found += what + " = " + std::to_string(value);
+    };
+    switch (check.what_case()) {
+      case Check::kOrders: {
+        const OrderCheck& o = check.orders();
+        storagenode::OrderCounts sum;
+        for (const std::string& peer : Select(o.peer())) {
+          auto counts = Node(peer)->orders_db().Count();
+          if (!counts.ok()) continue;
+          sum.unsent += counts->unsent;
+          sum.accepted += counts->accepted;
+          sum.rejected += counts->rejected;
+        }
+        if (o.has_unsent()) judge(o.unsent(), static_cast<std::int64_t>(sum.unsent), "unsent");
+        if (o.has_accepted()) judge(o.accepted(), static_cast<std::int64_t>(sum.accepted), "accepted");
+        if (o.has_rejected()) judge(o.rejected(), static_cast<std::int64_t>(sum.rejected), "rejected");
+        if (o.has_archived()) {
+          judge(o.archived(), static_cast<std::int64_t>(sum.accepted + sum.rejected), "archived");
+        }
+        break;
+      }
+      case Check::kChoreRuns: {
+        const ChoreCheck& c = check.chore_runs();
+        std::int64_t runs = 0;
+        for (const std::string& peer : Select(c.peer())) {
+          storagenode::StorageNode* node = Node(peer);
+          if (Cycle* cycle = node ? ChoreOf(*node, c.chore()) : nullptr) {
+            runs += static_cast<std::int64_t>(cycle->runs_started());
+          }
+        }
+        judge(c.runs(), runs, c.chore() + " runs");
+        break;
+      }
+      case Check::kRollup: {
+        const RollupCheck& r = check.rollup();
+        auto& orders = planet_->satellites().at(r.satellite())->orders();
+        std::int64_t bytes = 0;
+        if (!r.bucket().empty()) {
+          bytes = orders.BucketSettled(r.bucket()).value();
+        } else {
+          for (const std::string& peer : Select(r.node())) {
+            if (storagenode::StorageNode* node = Node(peer)) bytes += orders.NodeSettled(node->id()).value();
+          }
+        }
+        judge(r.bytes(), bytes, "settled bytes");
+        break;
+      }
+      case Check::WHAT_NOT_SET:
+        break;
+    }
+    outcome.passed = passed;
+    outcome.expected = expected;
+    outcome.found = found;
+    planet_->sim().Record(kSimulatorPeer, scenario_kinds::kCheck, static_cast<std::uint64_t>(i),
+                          passed ? 1 : 0);
+    result_.checks.push_back(std::move(outcome));
+  }
+
+  std::string Inspect() {
+    std::ostringstream out;
+    Simulator& sim = planet_->sim();
+    out << "state at " << FormatTime(sim.Now()) << " (seed " << options_.seed << ")\n";
+    for (std::size_t i = 0; i < planet_->storage_nodes().size(); ++i) {
+      auto& node = *planet_->storage_nodes()[i];
+      auto counts = node.orders_db().Count();
+      out << "storagenode" << i << "  orders: unsent " << (counts.ok() ? counts->unsent : 0)
+          << ", accepted " << (counts.ok() ? counts->accepted : 0) << ", rejected "
+          << (counts.ok() ? counts->rejected : 0) << "\n";
+      for (Cycle* cycle : {&node.orders().sender(), &node.orders().cleanup(), &node.contact().cycle()}) {
+        std::string state = cycle->Stopped()    ? "stopped"
+                             : cycle->Running() ? "running"
+                             : cycle->Disabled() ? "disabled"
+                             : cycle->Paused()   ? "paused"
+                                                 : "idle";
+        out << "    " << cycle->name() << ": " << state << ", interval "
+            << FormatDuration(cycle->interval()) << ", runs " << cycle->runs_started();
+        if (cycle->NextTick() != kTimeInfinity) out << ", next tick " << FormatTime(cycle->NextTick());
+        out << "\n";
+      }
+    }
+    for (std::size_t i = 0; i < planet_->satellites().size(); ++i) {
+      const auto& stats = planet_->satellites()[i]->orders().stats();
+      out << "satellite" << i << "  settled: accepted " << stats.accepted << ", rejected "
+          << stats.rejected << ", bytes " << stats.settled_bytes << "\n";
+    }
+    const std::string faults = planet_->network().DescribeFaults();
+    out << "network faults: " << (faults.empty() ? "none\n" : "\n" + faults);
+    return out.str();
+  }
+
+  void Finish() {
+    Simulator& sim = planet_->sim();
+    for (std::size_t i = 0; i < planet_->storage_nodes().size(); ++i) {
+      auto& node = *planet_->storage_nodes()[i];
+      const std::string name = "storagenode" + std::to_string(i);
+      auto counts = node.orders_db().Count();
+      if (counts.ok()) result_.orders.push_back({name, counts->unsent, counts->accepted, counts->rejected});
+      for (Cycle* cycle : {&node.orders().sender(), &node.orders().cleanup(), &node.contact().cycle()}) {
+        result_.chores.push_back({name, cycle->name(), cycle->runs_started(), cycle->ticks_dropped()});
+      }
+    }
+    result_.end = sim.Now();
+    Status shutdown = planet_->Shutdown();
+    if (result_.status.ok() && !shutdown.ok()) result_.status = shutdown;
+    result_.digest = sim.trace().digest();
+    result_.events = sim.events_fired();
+    result_.record_count = sim.trace().count();
+    result_.records = sim.trace().records();
+    result_.fingerprints = sim.trace().fingerprints();
+    result_.peer_names = sim.trace().peer_names();
+    result_.names = sim.trace().names();
+  }
+
+  const LoadedScenario& loaded_;
+  const Scenario& spec_;
+  const RunOptions& options_;
+  RunResult& result_;
+  std::unique_ptr<Planet> planet_;
+};
+
+}  // namespace
+
+RunResult RunScenario(const LoadedScenario& scenario, const RunOptions& options) {
+  RunResult result;
+  Run run(scenario, options, result);
+  run.Go();
+  return result;
+}
+
+}  // namespace testplanet::scenario

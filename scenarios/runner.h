@@ -1,0 +1,94 @@
+// Running a loaded scenario on a planet, and what the run leaves for the reporters.
+//
+// RunScenario builds the planet the scenario describes (seeded by RunOptions::seed), starts it,
+// schedules every step and check as an event at its virtual time, runs to the scenario's end
+// (or to RunOptions::stop_at) and collects: each check's outcome (expected, found, when), each
+// peer's orders, each chore's runs, the faults fired, and the trace. Nothing here reads a real
+// clock; the same scenario and seed give the same RunResult and digest on every build.
+#ifndef TESTPLANET_SCENARIOS_RUNNER_H_
+#define TESTPLANET_SCENARIOS_RUNNER_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenarios/scenario_loader.h"
+#include "sim/log.h"
+#include "sim/trace.h"
+
+namespace testplanet::scenario {
+
+struct RunOptions {
+  std::uint64_t seed = 1;
+  std::optional<Duration> stop_at;       // stop here instead of at the end; Inspect describes it
+  TraceDetail trace_detail = TraceDetail::kRecords;
+  std::string run_directory;             // where "disk" storage lives
+  std::uint64_t max_events = 2'000'000'000;
+};
+
+struct CheckOutcome {
+  std::string name;
+  std::string where;     // "file:line"
+  TimePoint at{};
+  bool passed = false;
+  std::string expected;  // e.g. "unsent == 0"
+  std::string found;     // e.g. "unsent = 3"
+};
+
+struct PeerOrders {
+  std::string peer;
+  std::uint64_t unsent = 0, accepted = 0, rejected = 0;
+};
+
+struct ChoreRuns {
+  std::string peer;
+  std::string chore;
+  std::uint64_t runs = 0;
+  std::uint64_t ticks_dropped = 0;
+};
+
+struct RunResult {
+  std::string scenario;          // name
+  std::uint64_t seed = 0;
+  Status status;                 // why the run itself failed (a runaway guard, a peer crash)
+  std::uint64_t digest = 0;
+  std::uint64_t events = 0;
+  std::uint64_t record_count = 0;
+  TimePoint end{};
+  std::vector<CheckOutcome> checks;
+  std::vector<PeerOrders> orders;
+  std::vector<ChoreRuns> chores;
+  std::map<std::string, std::uint64_t> faults;   // fired, by kind
+  std::map<std::string, std::uint64_t> traffic;  // uploads, downloads, failures
+  std::string inspect;                           // the state at stop_at, when asked
+  // The trace and log, for reporters.
+  std::vector<TraceRecord> records;
+  std::vector<std::uint64_t> fingerprints;
+  std::vector<std::string> peer_names;
+  std::map<std::uint64_t, std::string> names;    // name id -> text, for kinds and chores
+  std::vector<LogLine> log;
+
+  bool passed() const {
+    if (!status.ok()) return false;
+    for (const auto& c : checks) {
+      if (!c.passed) return false;
+    }
+    return true;
+  }
+};
+
+RunResult RunScenario(const LoadedScenario& scenario, const RunOptions& options);
+
+// Trace kinds the runner records.
+namespace scenario_kinds {
+// A fault fired. a = fault kind id (name id of "partition", "down", ...), b = peer index.
+inline constexpr TraceKind kFault{"scenario.fault"};
+// A check ran. a = check index, b = 1 passed / 0 failed.
+inline constexpr TraceKind kCheck{"scenario.check"};
+}  // namespace scenario_kinds
+
+}  // namespace testplanet::scenario
+
+#endif  // TESTPLANET_SCENARIOS_RUNNER_H_
