@@ -21,7 +21,7 @@ rules=(
   "real clock (std::chrono::system_clock)|${B}system_clock${E}"
   "real clock (std::chrono::steady_clock)|${B}steady_clock${E}"
   "real clock (std::chrono::high_resolution_clock)|${B}high_resolution_clock${E}"
-  "real clock (time())|(^|[^_A-Za-z0-9.>])((std)?::)?time[[:space:]]*\([[:space:]]*(nullptr|NULL|0|&)"
+  "real clock (time())|(^|[^_A-Za-z0-9.>])((std)?::)?time\\((nullptr|NULL|0|&)"
   "real clock (gettimeofday)|${B}gettimeofday${E}"
   "real clock (clock_gettime)|${B}clock_gettime${E}"
   "real entropy (std::random_device)|${B}random_device${E}"

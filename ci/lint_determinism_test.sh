@@ -44,6 +44,7 @@ expect 1 "io_context run_for"      'io.run_for(std::chrono::seconds(1));'
 expect 1 "opt-out without reason"  'auto t = std::chrono::steady_clock::now();  // determinism-ok:'
 expect 0 "justified opt-out"       'auto t = std::chrono::steady_clock::now();  // determinism-ok: CLI progress display'
 expect 0 "clean code"              'TimePoint t = sim.Now(); auto d = stream.Below(10); item.run(ctx); x.time(); Duration time() const;'
+expect 0 "words in prose"             'auto label = "virtual time (0 to 5h)";'
 expect 0 "names that merely contain the words" 'int runtime(0); int operand(1); bool brand(2); sim.RunFor(1s); TimerId sleep_until_event; Sleep(ctx, 1s);'
 
 if [ "$failures" -ne 0 ]; then
