@@ -165,8 +165,8 @@ class SimNetwork::SimStream : public rpc::Stream {
 
   TimePoint NextArrival(HalfPipe& out) {
     const SimNetwork& network = *state_->network;
-    const TimePoint arrival = std::max(
-        network.sim_->Now() + network.MessageDelay(*state_->connection), out.last_arrival);
+    const TimePoint arrival =
+        std::max(network.sim_->Now() + network.MessageDelay(*state_->connection), out.last_arrival);
     out.last_arrival = arrival;
     return arrival;
   }
@@ -220,23 +220,22 @@ void SimNetwork::OpenAtServer(std::shared_ptr<StreamState> stream, std::string m
   stream->server_ctx = server.serve_ctx->WithCancel();
   const PeerId client_peer = client.peer, server_peer = server.peer;
   Simulator* sim = sim_;
-  boost::asio::co_spawn(
-      sim_->io(), (*handler)(*stream->server_ctx, client.identity, *server_side),
-      [server_side, sim, client_peer, server_peer, stream_id](std::exception_ptr error,
-                                                             Status status) {
-        if (error) {
-          try {
-            std::rethrow_exception(error);
-          } catch (const std::exception& e) {
-            status = InternalError(std::string("handler threw: ") + e.what());
-          } catch (...) {
-            status = InternalError("handler threw");
-          }
-        }
-        sim->Record(server_peer, net_kinds::kStreamEnd, client_peer,
-                    static_cast<std::uint64_t>(status.code()), stream_id);
-        server_side->EndDirection(status);
-      });
+  boost::asio::co_spawn(sim_->io(), (*handler)(*stream->server_ctx, client.identity, *server_side),
+                        [server_side, sim, client_peer, server_peer, stream_id](
+                            std::exception_ptr error, Status status) {
+                          if (error) {
+                            try {
+                              std::rethrow_exception(error);
+                            } catch (const std::exception& e) {
+                              status = InternalError(std::string("handler threw: ") + e.what());
+                            } catch (...) {
+                              status = InternalError("handler threw");
+                            }
+                          }
+                          sim->Record(server_peer, net_kinds::kStreamEnd, client_peer,
+                                      static_cast<std::uint64_t>(status.code()), stream_id);
+                          server_side->EndDirection(status);
+                        });
 }
 
 // --- Connections and dialing -------------------------------------------------------------------

@@ -22,7 +22,8 @@ void Apply(const NodeConfig& in, storagenode::Config& out) {
   if (!in.sender_dial_timeout().empty()) {
     out.orders.sender_dial_timeout = MustParse(in.sender_dial_timeout());
   }
-  if (!in.cleanup_interval().empty()) out.orders.cleanup_interval = MustParse(in.cleanup_interval());
+  if (!in.cleanup_interval().empty())
+    out.orders.cleanup_interval = MustParse(in.cleanup_interval());
   if (!in.archive_ttl().empty()) out.orders.archive_ttl = MustParse(in.archive_ttl());
   if (!in.max_sleep().empty()) out.orders.max_sleep = MustParse(in.max_sleep());
   if (!in.contact_interval().empty()) out.contact_interval = MustParse(in.contact_interval());
@@ -223,14 +224,23 @@ class Run {
           Cycle* cycle = node ? ChoreOf(*node, c.chore()) : nullptr;
           if (cycle == nullptr) continue;
           switch (c.op()) {
-            case ChoreControl::PAUSE: cycle->Pause(); break;
-            case ChoreControl::RESTART: cycle->Restart(); break;
-            case ChoreControl::TRIGGER: cycle->Trigger(); break;
-            case ChoreControl::STOP: cycle->Stop(); break;
+            case ChoreControl::PAUSE:
+              cycle->Pause();
+              break;
+            case ChoreControl::RESTART:
+              cycle->Restart();
+              break;
+            case ChoreControl::TRIGGER:
+              cycle->Trigger();
+              break;
+            case ChoreControl::STOP:
+              cycle->Stop();
+              break;
             case ChoreControl::CHANGE_INTERVAL:
               cycle->ChangeInterval(MustParse(c.interval())).IgnoreError();  // validated
               break;
-            default: break;
+            default:
+              break;
           }
         }
         break;
@@ -303,8 +313,10 @@ class Run {
           sum.rejected += counts->rejected;
         }
         if (o.has_unsent()) judge(o.unsent(), static_cast<std::int64_t>(sum.unsent), "unsent");
-        if (o.has_accepted()) judge(o.accepted(), static_cast<std::int64_t>(sum.accepted), "accepted");
-        if (o.has_rejected()) judge(o.rejected(), static_cast<std::int64_t>(sum.rejected), "rejected");
+        if (o.has_accepted())
+          judge(o.accepted(), static_cast<std::int64_t>(sum.accepted), "accepted");
+        if (o.has_rejected())
+          judge(o.rejected(), static_cast<std::int64_t>(sum.rejected), "rejected");
         if (o.has_archived()) {
           judge(o.archived(), static_cast<std::int64_t>(sum.accepted + sum.rejected), "archived");
         }
@@ -330,7 +342,8 @@ class Run {
           bytes = orders.BucketSettled(r.bucket()).value();
         } else {
           for (const std::string& peer : Select(r.node())) {
-            if (storagenode::StorageNode* node = Node(peer)) bytes += orders.NodeSettled(node->id()).value();
+            if (storagenode::StorageNode* node = Node(peer))
+              bytes += orders.NodeSettled(node->id()).value();
           }
         }
         judge(r.bytes(), bytes, "settled bytes");
@@ -357,15 +370,17 @@ class Run {
       out << "storagenode" << i << "  orders: unsent " << (counts.ok() ? counts->unsent : 0)
           << ", accepted " << (counts.ok() ? counts->accepted : 0) << ", rejected "
           << (counts.ok() ? counts->rejected : 0) << "\n";
-      for (Cycle* cycle : {&node.orders().sender(), &node.orders().cleanup(), &node.contact().cycle()}) {
+      for (Cycle* cycle :
+           {&node.orders().sender(), &node.orders().cleanup(), &node.contact().cycle()}) {
         std::string state = cycle->Stopped()    ? "stopped"
-                             : cycle->Running() ? "running"
-                             : cycle->Disabled() ? "disabled"
-                             : cycle->Paused()   ? "paused"
-                                                 : "idle";
+                            : cycle->Running()  ? "running"
+                            : cycle->Disabled() ? "disabled"
+                            : cycle->Paused()   ? "paused"
+                                                : "idle";
         out << "    " << cycle->name() << ": " << state << ", interval "
             << FormatDuration(cycle->interval()) << ", runs " << cycle->runs_started();
-        if (cycle->NextTick() != kTimeInfinity) out << ", next tick " << FormatTime(cycle->NextTick());
+        if (cycle->NextTick() != kTimeInfinity)
+          out << ", next tick " << FormatTime(cycle->NextTick());
         out << "\n";
       }
     }
@@ -385,9 +400,12 @@ class Run {
       auto& node = *planet_->storage_nodes()[i];
       const std::string name = "storagenode" + std::to_string(i);
       auto counts = node.orders_db().Count();
-      if (counts.ok()) result_.orders.push_back({name, counts->unsent, counts->accepted, counts->rejected});
-      for (Cycle* cycle : {&node.orders().sender(), &node.orders().cleanup(), &node.contact().cycle()}) {
-        result_.chores.push_back({name, cycle->name(), cycle->runs_started(), cycle->ticks_dropped()});
+      if (counts.ok())
+        result_.orders.push_back({name, counts->unsent, counts->accepted, counts->rejected});
+      for (Cycle* cycle :
+           {&node.orders().sender(), &node.orders().cleanup(), &node.contact().cycle()}) {
+        result_.chores.push_back(
+            {name, cycle->name(), cycle->runs_started(), cycle->ticks_dropped()});
       }
     }
     result_.end = sim.Now();

@@ -22,15 +22,15 @@ namespace testplanet::scenario {
 
 struct RunOptions {
   std::uint64_t seed = 1;
-  std::optional<Duration> stop_at;       // stop here instead of at the end; Inspect describes it
+  std::optional<Duration> stop_at;  // stop here instead of at the end; Inspect describes it
   TraceDetail trace_detail = TraceDetail::kRecords;
-  std::string run_directory;             // where "disk" storage lives
+  std::string run_directory;  // where "disk" storage lives
   std::uint64_t max_events = 2'000'000'000;
 };
 
 struct CheckOutcome {
   std::string name;
-  std::string where;     // "file:line"
+  std::string where;  // "file:line"
   TimePoint at{};
   bool passed = false;
   std::string expected;  // e.g. "unsent == 0"
@@ -50,9 +50,9 @@ struct ChoreRuns {
 };
 
 struct RunResult {
-  std::string scenario;          // name
+  std::string scenario;  // name
   std::uint64_t seed = 0;
-  Status status;                 // why the run itself failed (a runaway guard, a peer crash)
+  Status status;  // why the run itself failed (a runaway guard, a peer crash)
   std::uint64_t digest = 0;
   std::uint64_t events = 0;
   std::uint64_t record_count = 0;
@@ -67,7 +67,7 @@ struct RunResult {
   std::vector<TraceRecord> records;
   std::vector<std::uint64_t> fingerprints;
   std::vector<std::string> peer_names;
-  std::map<std::uint64_t, std::string> names;    // name id -> text, for kinds and chores
+  std::map<std::uint64_t, std::string> names;  // name id -> text, for kinds and chores
   std::vector<LogLine> log;
 
   bool passed() const {

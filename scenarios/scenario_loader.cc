@@ -63,12 +63,14 @@ class Validator {
                                    const char* field, const std::string& value,
                                    const std::string& name, bool positive) const {
     StatusOr<Duration> parsed = ParseDuration(value);
-    if (!parsed.ok()) return Error(Where(tree, message, field), name, std::string(parsed.status().message()));
+    if (!parsed.ok())
+      return Error(Where(tree, message, field), name, std::string(parsed.status().message()));
     if (positive && *parsed <= Duration::zero()) {
       return Error(Where(tree, message, field), name, "must be positive, got \"" + value + "\"");
     }
     if (!positive && *parsed < Duration::zero()) {
-      return Error(Where(tree, message, field), name, "must not be negative, got \"" + value + "\"");
+      return Error(Where(tree, message, field), name,
+                   "must not be negative, got \"" + value + "\"");
     }
     return parsed;
   }
@@ -109,8 +111,8 @@ Status CheckNodeConfig(const Validator& v, const ParseInfoTree* tree, const Node
 Status CheckExpect(const Validator& v, const ParseInfoTree* tree, const Message& parent,
                    const char* field, const Expect& expect, const std::string& name,
                    bool required) {
-  const bool any = expect.has_eq() || expect.has_ge() || expect.has_le() || expect.has_gt() ||
-                   expect.has_lt();
+  const bool any =
+      expect.has_eq() || expect.has_ge() || expect.has_le() || expect.has_gt() || expect.has_lt();
   if (required && !any) {
     return v.Error(Validator::Where(tree, parent, field), name,
                    "needs a bound: eq, ge, le, gt or lt");
@@ -140,7 +142,8 @@ StatusOr<std::vector<std::string>> ExpandSelector(const std::string& selector, i
     const char* name;
     int count;
   };
-  const Kind kinds[] = {{"satellite", satellites}, {"storagenode", storage_nodes}, {"uplink", uplinks}};
+  const Kind kinds[] = {
+      {"satellite", satellites}, {"storagenode", storage_nodes}, {"uplink", uplinks}};
   for (const Kind& kind : kinds) {
     const std::string prefix = kind.name;
     if (selector.rfind(prefix, 0) != 0) continue;
@@ -227,7 +230,8 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
       planet.set_satellites(1);
     }
   }
-  if (Validator::Where(planet_tree, planet, "storage_nodes").line == 0 && planet.storage_nodes() == 0) {
+  if (Validator::Where(planet_tree, planet, "storage_nodes").line == 0 &&
+      planet.storage_nodes() == 0) {
     planet.set_storage_nodes(4);
   }
   if (Validator::Where(planet_tree, planet, "uplinks").line == 0 && planet.uplinks() == 0) {
@@ -237,11 +241,12 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
     const char* field;
     int value;
   };
-  for (const Count& c : {Count{"satellites", planet.satellites()},
-                         Count{"storage_nodes", planet.storage_nodes()},
-                         Count{"uplinks", planet.uplinks()}}) {
+  for (const Count& c :
+       {Count{"satellites", planet.satellites()}, Count{"storage_nodes", planet.storage_nodes()},
+        Count{"uplinks", planet.uplinks()}}) {
     if (c.value < 0 || c.value > kMaxPeers) {
-      return v.Error(Validator::Where(planet_tree, planet, c.field), std::string("planet.") + c.field,
+      return v.Error(Validator::Where(planet_tree, planet, c.field),
+                     std::string("planet.") + c.field,
                      "must be between 0 and " + std::to_string(kMaxPeers));
     }
   }
@@ -298,7 +303,8 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
     if (value.empty()) {
       return v.Error(Validator::Where(at_tree, message, field), name, "needs a peer selector");
     }
-    auto peers = ExpandSelector(value, planet.satellites(), planet.storage_nodes(), planet.uplinks());
+    auto peers =
+        ExpandSelector(value, planet.satellites(), planet.storage_nodes(), planet.uplinks());
     if (!peers.ok()) {
       return v.Error(Validator::Where(at_tree, message, field), name,
                      std::string(peers.status().message()));
@@ -332,16 +338,24 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
       case Step::kUpload: {
         Upload& u = *step.mutable_upload();
         const auto* t = Validator::Nested(step_tree, step, "upload");
-        if (Status s = index_in(t, u, "uplink", u.uplink(), planet.uplinks(), name + ".upload.uplink", "uplinks"); !s.ok()) return s;
-        if (Status s = index_in(t, u, "satellite", u.satellite(), planet.satellites(), name + ".upload.satellite", "satellites"); !s.ok()) return s;
+        if (Status s = index_in(t, u, "uplink", u.uplink(), planet.uplinks(),
+                                name + ".upload.uplink", "uplinks");
+            !s.ok())
+          return s;
+        if (Status s = index_in(t, u, "satellite", u.satellite(), planet.satellites(),
+                                name + ".upload.satellite", "satellites");
+            !s.ok())
+          return s;
         if (u.size() == 0) u.set_size(4096);
         if (u.size() < 0 || u.size() > (64 << 20)) {
-          return v.Error(Validator::Where(t, u, "size"), name + ".upload.size", "must be 1 byte to 64 MiB");
+          return v.Error(Validator::Where(t, u, "size"), name + ".upload.size",
+                         "must be 1 byte to 64 MiB");
         }
         if (u.nodes() == 0) u.set_nodes(std::min(4, planet.storage_nodes()));
         if (u.nodes() < 1 || u.nodes() > planet.storage_nodes()) {
           return v.Error(Validator::Where(t, u, "nodes"), name + ".upload.nodes",
-                         "must be 1 to the number of storage nodes (" + std::to_string(planet.storage_nodes()) + ")");
+                         "must be 1 to the number of storage nodes (" +
+                             std::to_string(planet.storage_nodes()) + ")");
         }
         if (u.bucket().empty()) u.set_bucket("bucket");
         if (u.path().empty()) u.set_path("object" + std::to_string(i));
@@ -350,8 +364,14 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
       case Step::kDownload: {
         Download& d = *step.mutable_download();
         const auto* t = Validator::Nested(step_tree, step, "download");
-        if (Status s = index_in(t, d, "uplink", d.uplink(), planet.uplinks(), name + ".download.uplink", "uplinks"); !s.ok()) return s;
-        if (Status s = index_in(t, d, "satellite", d.satellite(), planet.satellites(), name + ".download.satellite", "satellites"); !s.ok()) return s;
+        if (Status s = index_in(t, d, "uplink", d.uplink(), planet.uplinks(),
+                                name + ".download.uplink", "uplinks");
+            !s.ok())
+          return s;
+        if (Status s = index_in(t, d, "satellite", d.satellite(), planet.satellites(),
+                                name + ".download.satellite", "satellites");
+            !s.ok())
+          return s;
         if (d.bucket().empty()) d.set_bucket("bucket");
         if (d.path().empty()) {
           return v.Error(Validator::Where(t, d, "path"), name + ".download.path", "is required");
@@ -361,10 +381,17 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
       case Step::kTraffic: {
         Traffic& tr = *step.mutable_traffic();
         const auto* t = Validator::Nested(step_tree, step, "traffic");
-        if (Status s = index_in(t, tr, "uplink", tr.uplink(), planet.uplinks(), name + ".traffic.uplink", "uplinks"); !s.ok()) return s;
-        if (Status s = index_in(t, tr, "satellite", tr.satellite(), planet.satellites(), name + ".traffic.satellite", "satellites"); !s.ok()) return s;
+        if (Status s = index_in(t, tr, "uplink", tr.uplink(), planet.uplinks(),
+                                name + ".traffic.uplink", "uplinks");
+            !s.ok())
+          return s;
+        if (Status s = index_in(t, tr, "satellite", tr.satellite(), planet.satellites(),
+                                name + ".traffic.satellite", "satellites");
+            !s.ok())
+          return s;
         if (tr.every().empty()) {
-          return v.Error(Validator::Where(step_tree, step, "traffic"), name + ".traffic.every", "is required");
+          return v.Error(Validator::Where(step_tree, step, "traffic"), name + ".traffic.every",
+                         "is required");
         }
         auto every = v.DurationField(t, tr, "every", tr.every(), name + ".traffic.every", true);
         if (!every.ok()) return every.status();
@@ -374,7 +401,8 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
         }
         if (tr.size() == 0) tr.set_size(4096);
         if (tr.size() < 0 || tr.size() > (64 << 20)) {
-          return v.Error(Validator::Where(t, tr, "size"), name + ".traffic.size", "must be 1 byte to 64 MiB");
+          return v.Error(Validator::Where(t, tr, "size"), name + ".traffic.size",
+                         "must be 1 byte to 64 MiB");
         }
         if (tr.nodes() == 0) tr.set_nodes(std::min(4, planet.storage_nodes()));
         if (tr.nodes() < 1 || tr.nodes() > planet.storage_nodes()) {
@@ -389,9 +417,9 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
         const auto* t = Validator::Nested(step_tree, step, "chore");
         if (Status s = select(t, c, "peer", c.peer(), name + ".chore.peer"); !s.ok()) return s;
         if (!KnownChore(c.chore())) {
-          return v.Error(Validator::Where(t, c, "chore"), name + ".chore.chore",
-                         "unknown chore \"" + c.chore() +
-                             "\" (orders.sender, orders.cleanup, contact.chore)");
+          return v.Error(
+              Validator::Where(t, c, "chore"), name + ".chore.chore",
+              "unknown chore \"" + c.chore() + "\" (orders.sender, orders.cleanup, contact.chore)");
         }
         if (c.peer().rfind("storagenode", 0) != 0) {
           return v.Error(Validator::Where(t, c, "peer"), name + ".chore.peer",
@@ -403,7 +431,8 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
         }
         if (c.op() == ChoreControl::CHANGE_INTERVAL) {
           if (c.interval() != "-1ns") {
-            auto d = v.DurationField(t, c, "interval", c.interval(), name + ".chore.interval", true);
+            auto d =
+                v.DurationField(t, c, "interval", c.interval(), name + ".chore.interval", true);
             if (!d.ok()) return d.status();
           }
         }
@@ -424,7 +453,9 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
         const bool down = step.action_case() == Step::kDown;
         const PeerSelector& p = down ? step.down() : step.up();
         const auto* t = Validator::Nested(step_tree, step, down ? "down" : "up");
-        if (Status s = select(t, p, "peer", p.peer(), name + (down ? ".down.peer" : ".up.peer")); !s.ok()) return s;
+        if (Status s = select(t, p, "peer", p.peer(), name + (down ? ".down.peer" : ".up.peer"));
+            !s.ok())
+          return s;
         break;
       }
       case Step::kLatency: {
@@ -461,20 +492,25 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
         const auto* t = Validator::Nested(check_tree, check, "orders");
         if (Status s = select(t, o, "peer", o.peer(), name + ".orders.peer"); !s.ok()) return s;
         if (o.peer().rfind("storagenode", 0) != 0) {
-          return v.Error(Validator::Where(t, o, "peer"), name + ".orders.peer", "must select storage nodes");
+          return v.Error(Validator::Where(t, o, "peer"), name + ".orders.peer",
+                         "must select storage nodes");
         }
         const bool any = o.has_unsent() || o.has_accepted() || o.has_rejected() || o.has_archived();
         if (!any) {
-          return v.Error(check_at, name + ".orders", "needs unsent, accepted, rejected or archived");
+          return v.Error(check_at, name + ".orders",
+                         "needs unsent, accepted, rejected or archived");
         }
-        for (const auto& [field, expect] : {std::pair{"unsent", &o.unsent()}, std::pair{"accepted", &o.accepted()},
-                                            std::pair{"rejected", &o.rejected()}, std::pair{"archived", &o.archived()}}) {
+        for (const auto& [field, expect] :
+             {std::pair{"unsent", &o.unsent()}, std::pair{"accepted", &o.accepted()},
+              std::pair{"rejected", &o.rejected()}, std::pair{"archived", &o.archived()}}) {
           const bool present = (std::string(field) == "unsent" && o.has_unsent()) ||
                                (std::string(field) == "accepted" && o.has_accepted()) ||
                                (std::string(field) == "rejected" && o.has_rejected()) ||
                                (std::string(field) == "archived" && o.has_archived());
           if (!present) continue;
-          if (Status s = CheckExpect(v, t, o, field, *expect, name + ".orders." + field, true); !s.ok()) return s;
+          if (Status s = CheckExpect(v, t, o, field, *expect, name + ".orders." + field, true);
+              !s.ok())
+            return s;
         }
         break;
       }
@@ -486,20 +522,27 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
           return v.Error(Validator::Where(t, c, "chore"), name + ".chore_runs.chore",
                          "unknown chore \"" + c.chore() + "\"");
         }
-        if (Status s = CheckExpect(v, t, c, "runs", c.runs(), name + ".chore_runs.runs", true); !s.ok()) return s;
+        if (Status s = CheckExpect(v, t, c, "runs", c.runs(), name + ".chore_runs.runs", true);
+            !s.ok())
+          return s;
         break;
       }
       case Check::kRollup: {
         const RollupCheck& r = check.rollup();
         const auto* t = Validator::Nested(check_tree, check, "rollup");
-        if (Status s = index_in(t, r, "satellite", r.satellite(), planet.satellites(), name + ".rollup.satellite", "satellites"); !s.ok()) return s;
+        if (Status s = index_in(t, r, "satellite", r.satellite(), planet.satellites(),
+                                name + ".rollup.satellite", "satellites");
+            !s.ok())
+          return s;
         if (r.node().empty() == r.bucket().empty()) {
           return v.Error(check_at, name + ".rollup", "needs exactly one of node and bucket");
         }
         if (!r.node().empty()) {
           if (Status s = select(t, r, "node", r.node(), name + ".rollup.node"); !s.ok()) return s;
         }
-        if (Status s = CheckExpect(v, t, r, "bytes", r.bytes(), name + ".rollup.bytes", true); !s.ok()) return s;
+        if (Status s = CheckExpect(v, t, r, "bytes", r.bytes(), name + ".rollup.bytes", true);
+            !s.ok())
+          return s;
         break;
       }
       case Check::WHAT_NOT_SET:

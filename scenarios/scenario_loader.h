@@ -23,9 +23,9 @@ struct Location {
 };
 
 struct LoadedScenario {
-  std::string path;     // as given
-  std::string text;     // the file's contents
-  Scenario spec;        // with defaults filled in (planet counts, preset, storage)
+  std::string path;  // as given
+  std::string text;  // the file's contents
+  Scenario spec;     // with defaults filled in (planet counts, preset, storage)
   Duration duration{};
   std::vector<Location> step_locations;   // one per spec.step
   std::vector<Location> check_locations;  // one per spec.check

@@ -17,8 +17,8 @@ inline constexpr int kExitBadInput = 2;
 struct RunCommand {
   std::vector<std::string> files;
   std::optional<std::uint64_t> seed;
-  std::string out;                 // empty: a fresh directory under ./testplanet-out/
-  std::string stop_at;             // a Go duration, or empty
+  std::string out;      // empty: a fresh directory under ./testplanet-out/
+  std::string stop_at;  // a Go duration, or empty
   bool quiet = false;
 };
 int Run(const RunCommand& command);
@@ -34,13 +34,13 @@ int CheckDeterminism(const CheckDeterminismCommand& command);
 
 struct SweepCommand {
   std::string file;
-  std::string seeds;               // "A..B"
+  std::string seeds;  // "A..B"
   int jobs = 2;
-  std::string shard;               // "I/N", or empty
-  std::optional<int> shards_total; // with JOB_COMPLETION_INDEX
-  std::string report;              // JSON lines; empty: <out>/sweep.jsonl
-  std::string out;                 // where each seed's run directory goes
-  std::string self;                // this program, to run the seeds as processes
+  std::string shard;                // "I/N", or empty
+  std::optional<int> shards_total;  // with JOB_COMPLETION_INDEX
+  std::string report;               // JSON lines; empty: <out>/sweep.jsonl
+  std::string out;                  // where each seed's run directory goes
+  std::string self;                 // this program, to run the seeds as processes
 };
 int Sweep(const SweepCommand& command);
 

@@ -45,7 +45,9 @@ int main(int argc, char** argv) {
 
   RunCommand run;
   auto* run_cmd = app.add_subcommand("run", "Run scenario files; write a run directory for each");
-  run_cmd->add_option("files", run.files, "Scenario files (.textproto)")->required()->check(CLI::ExistingFile);
+  run_cmd->add_option("files", run.files, "Scenario files (.textproto)")
+      ->required()
+      ->check(CLI::ExistingFile);
   run_cmd->add_option("--seed", run.seed, "Root seed (default: the scenario's seed, else 1)");
   run_cmd->add_option("--out", run.out,
                       "Run directory (default: a fresh testplanet-out/run-N); with several files, "
@@ -56,31 +58,37 @@ int main(int argc, char** argv) {
 
   RunCommand inspect;
   auto* inspect_cmd = app.add_subcommand(
-      "inspect", "Run a scenario to a virtual time and print every node's orders, each chore's "
-                 "state and next tick, and the network faults in force");
-  inspect_cmd->add_option("file", inspect.files, "Scenario file")->required()->check(CLI::ExistingFile);
+      "inspect",
+      "Run a scenario to a virtual time and print every node's orders, each chore's "
+      "state and next tick, and the network faults in force");
+  inspect_cmd->add_option("file", inspect.files, "Scenario file")
+      ->required()
+      ->check(CLI::ExistingFile);
   inspect_cmd->add_option("--at", inspect.stop_at, "Virtual time, e.g. 36h")->required();
   inspect_cmd->add_option("--seed", inspect.seed, "Root seed");
   inspect_cmd->add_option("--out", inspect.out, "Run directory");
 
   std::string replay_dir;
   auto* replay_cmd = app.add_subcommand(
-      "replay", "Re-run a run directory; exit 0 iff the digest matches, else name the first "
-                "event that differs");
+      "replay",
+      "Re-run a run directory; exit 0 iff the digest matches, else name the first "
+      "event that differs");
   replay_cmd->add_option("dir", replay_dir, "A run directory (holds manifest.json)")->required();
 
   CheckDeterminismCommand check;
-  auto* check_cmd = app.add_subcommand(
-      "check-determinism", "Run each seed twice and compare digests");
+  auto* check_cmd =
+      app.add_subcommand("check-determinism", "Run each seed twice and compare digests");
   check_cmd->add_option("file", check.file, "Scenario file")->required()->check(CLI::ExistingFile);
-  check_cmd->add_option("--seeds", check.seeds, "How many seeds (default 5)")->check(CLI::Range(1, 100000));
+  check_cmd->add_option("--seeds", check.seeds, "How many seeds (default 5)")
+      ->check(CLI::Range(1, 100000));
   check_cmd->add_option("--first-seed", check.first_seed, "The first seed (default 1)");
 
   SweepCommand sweep;
   auto* sweep_cmd = app.add_subcommand(
-      "sweep", "Run many seeds as parallel processes; list failing seeds with their reproduce "
-               "commands; write one JSON line per seed (shards merge by concatenation). Honours "
-               "GTEST_TOTAL_SHARDS/GTEST_SHARD_INDEX, and JOB_COMPLETION_INDEX with --shards-total");
+      "sweep",
+      "Run many seeds as parallel processes; list failing seeds with their reproduce "
+      "commands; write one JSON line per seed (shards merge by concatenation). Honours "
+      "GTEST_TOTAL_SHARDS/GTEST_SHARD_INDEX, and JOB_COMPLETION_INDEX with --shards-total");
   sweep_cmd->add_option("file", sweep.file, "Scenario file")->required()->check(CLI::ExistingFile);
   sweep_cmd->add_option("--seeds", sweep.seeds, "Seed range A..B, inclusive")->required();
   sweep_cmd->add_option("--jobs", sweep.jobs, "Processes at once (default 2)");
@@ -88,7 +96,8 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("--shards-total", sweep.shards_total,
                         "Shard count when JOB_COMPLETION_INDEX gives the index");
   sweep_cmd->add_option("--report", sweep.report, "JSON-lines report (default: OUT/sweep.jsonl)");
-  sweep_cmd->add_option("--out", sweep.out, "Where run directories go (default testplanet-out/sweep-NAME)");
+  sweep_cmd->add_option("--out", sweep.out,
+                        "Where run directories go (default testplanet-out/sweep-NAME)");
 
   try {
     app.parse(argc, argv);

@@ -30,7 +30,8 @@ int Run(const RunCommand& command) {
   if (!command.stop_at.empty()) {
     auto parsed = ParseDuration(command.stop_at);
     if (!parsed.ok()) {
-      std::fprintf(stderr, "testplanet: --stop-at: %s\n", std::string(parsed.status().message()).c_str());
+      std::fprintf(stderr, "testplanet: --stop-at: %s\n",
+                   std::string(parsed.status().message()).c_str());
       return kExitBadInput;
     }
     stop_at = *parsed;
@@ -53,13 +54,13 @@ int Run(const RunCommand& command) {
     const auto& loaded = scenarios[i];
     const std::uint64_t seed =
         command.seed ? *command.seed : (loaded.spec.seed() == 0 ? 1 : loaded.spec.seed());
-    const std::string directory =
-        scenarios.size() == 1 ? out : out + "/" + loaded.spec.name();
+    const std::string directory = scenarios.size() == 1 ? out : out + "/" + loaded.spec.name();
     scenario::RunOptions options;
     options.seed = seed;
     options.stop_at = stop_at;
     options.run_directory = directory;
-    const auto started = std::chrono::steady_clock::now();  // determinism-ok: wall_seconds in reports only
+    const auto started =
+        std::chrono::steady_clock::now();  // determinism-ok: wall_seconds in reports only
     results[i] = scenario::RunScenario(loaded, options);
     const std::chrono::duration<double> wall =
         std::chrono::steady_clock::now() - started;  // determinism-ok: wall_seconds in reports only
@@ -74,8 +75,7 @@ int Run(const RunCommand& command) {
     if (!command.quiet || !passed) {
       std::printf("%s %s  seed %llu  digest %s  %llu events  %s virtual in %.2fs  -> %s\n",
                   passed ? "PASS" : "FAIL", result.scenario.c_str(),
-                  static_cast<unsigned long long>(seed),
-                  Trace::FormatDigest(result.digest).c_str(),
+                  static_cast<unsigned long long>(seed), Trace::FormatDigest(result.digest).c_str(),
                   static_cast<unsigned long long>(result.events),
                   FormatDuration(result.end.time_since_epoch()).c_str(), wall.count(),
                   directory.c_str());
@@ -88,8 +88,8 @@ int Run(const RunCommand& command) {
                   check.expected.c_str(), check.found.c_str());
     }
     if (!passed) {
-      std::printf("  reproduce: %s\n  replay:    testplanet replay %s\n", files[i].reproduce.c_str(),
-                  directory.c_str());
+      std::printf("  reproduce: %s\n  replay:    testplanet replay %s\n",
+                  files[i].reproduce.c_str(), directory.c_str());
     }
     if (!result.inspect.empty()) std::printf("\n%s", result.inspect.c_str());
   }

@@ -113,7 +113,8 @@ int Sweep(const SweepCommand& c) {
   std::error_code fs_error;
   std::filesystem::create_directories(out, fs_error);
   if (fs_error) {
-    std::fprintf(stderr, "testplanet: cannot create %s: %s\n", out.c_str(), fs_error.message().c_str());
+    std::fprintf(stderr, "testplanet: cannot create %s: %s\n", out.c_str(),
+                 fs_error.message().c_str());
     return kExitFailed;
   }
   const std::string report_path = c.report.empty() ? out + "/sweep.jsonl" : c.report;
@@ -129,8 +130,8 @@ int Sweep(const SweepCommand& c) {
   auto spawn = [&](std::uint64_t seed) -> bool {
     const std::string directory = out + "/seed-" + std::to_string(seed);
     const std::string log = out + "/seed-" + std::to_string(seed) + ".log";
-    std::vector<std::string> args = {c.self,    "run",     c.file,  "--seed", std::to_string(seed),
-                                     "--out",   directory, "--quiet"};
+    std::vector<std::string> args = {c.self,  "run",     c.file,   "--seed", std::to_string(seed),
+                                     "--out", directory, "--quiet"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -164,14 +165,14 @@ int Sweep(const SweepCommand& c) {
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     exit_codes[child.seed] = code;
     ++done;
-    nlohmann::json line = {{"scenario", loaded->spec.name()},
-                           {"file", c.file},
-                           {"seed", child.seed},
-                           {"exit", code},
-                           {"passed", code == 0},
-                           {"out", child.directory},
-                           {"reproduce", "testplanet run " + c.file + " --seed " +
-                                             std::to_string(child.seed)}};
+    nlohmann::json line = {
+        {"scenario", loaded->spec.name()},
+        {"file", c.file},
+        {"seed", child.seed},
+        {"exit", code},
+        {"passed", code == 0},
+        {"out", child.directory},
+        {"reproduce", "testplanet run " + c.file + " --seed " + std::to_string(child.seed)}};
     std::ifstream summary_file(child.directory + "/summary.json");
     nlohmann::json summary;
     if (summary_file && nlohmann::json::accept(summary_file)) {
@@ -192,17 +193,17 @@ int Sweep(const SweepCommand& c) {
   int worst = kExitOk;
   for (const auto& [seed, code] : exit_codes) {
     if (code == 0) continue;
-    std::printf("FAIL seed %llu (exit %d): testplanet run %s --seed %llu   (log: %s/seed-%llu.log)\n",
-                static_cast<unsigned long long>(seed), code, c.file.c_str(),
-                static_cast<unsigned long long>(seed), out.c_str(),
-                static_cast<unsigned long long>(seed));
+    std::printf(
+        "FAIL seed %llu (exit %d): testplanet run %s --seed %llu   (log: %s/seed-%llu.log)\n",
+        static_cast<unsigned long long>(seed), code, c.file.c_str(),
+        static_cast<unsigned long long>(seed), out.c_str(), static_cast<unsigned long long>(seed));
     worst = code == kExitBadInput ? kExitBadInput : std::max(worst, kExitFailed);
   }
-  std::printf("swept %zu seeds (shard %llu/%llu of %llu..%llu): %zu passed, %zu failed; report %s\n",
-              seeds.size(), static_cast<unsigned long long>(shard.index),
-              static_cast<unsigned long long>(shard.total), static_cast<unsigned long long>(first),
-              static_cast<unsigned long long>(last), seeds.size() - failing, failing,
-              report_path.c_str());
+  std::printf(
+      "swept %zu seeds (shard %llu/%llu of %llu..%llu): %zu passed, %zu failed; report %s\n",
+      seeds.size(), static_cast<unsigned long long>(shard.index),
+      static_cast<unsigned long long>(shard.total), static_cast<unsigned long long>(first),
+      static_cast<unsigned long long>(last), seeds.size() - failing, failing, report_path.c_str());
   return worst;
 }
 

@@ -25,13 +25,22 @@ Status WriteChromeTrace(const std::string& path, const scenario::RunResult& resu
   };
   json events = json::array();
   for (std::size_t peer = 0; peer < result.peer_names.size(); ++peer) {
-    events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", peer},
+    events.push_back({{"name", "thread_name"},
+                      {"ph", "M"},
+                      {"pid", 1},
+                      {"tid", peer},
                       {"args", {{"name", result.peer_names[peer]}}}});
-    events.push_back({{"name", "thread_sort_index"}, {"ph", "M"}, {"pid", 1}, {"tid", peer},
+    events.push_back({{"name", "thread_sort_index"},
+                      {"ph", "M"},
+                      {"pid", 1},
+                      {"tid", peer},
                       {"args", {{"sort_index", peer}}}});
   }
-  events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", 1},
-                    {"args", {{"name", result.scenario + " (seed " + std::to_string(result.seed) + ")"}}}});
+  events.push_back(
+      {{"name", "process_name"},
+       {"ph", "M"},
+       {"pid", 1},
+       {"args", {{"name", result.scenario + " (seed " + std::to_string(result.seed) + ")"}}}});
 
   // Open slices: chore runs by (peer, chore, run number), RPCs by stream id.
   std::map<std::tuple<PeerId, std::uint64_t, std::uint64_t>, const TraceRecord*> runs;
@@ -76,23 +85,39 @@ Status WriteChromeTrace(const std::string& path, const scenario::RunResult& resu
                           {"status", std::string(StatusCodeName(static_cast<StatusCode>(r.b)))}}}});
       streams.erase(it);
     } else if (r.kind == scenario::scenario_kinds::kFault.id) {
-      events.push_back({{"name", name_of(r.a)}, {"cat", "fault"}, {"ph", "i"}, {"s", "t"},
-                        {"pid", 1}, {"tid", r.peer}, {"ts", Micros(r.time_ns)}});
+      events.push_back({{"name", name_of(r.a)},
+                        {"cat", "fault"},
+                        {"ph", "i"},
+                        {"s", "t"},
+                        {"pid", 1},
+                        {"tid", r.peer},
+                        {"ts", Micros(r.time_ns)}});
     } else if (r.kind == scenario::scenario_kinds::kCheck.id) {
-      events.push_back({{"name", r.b ? "check passed" : "check FAILED"}, {"cat", "check"},
-                        {"ph", "i"}, {"s", "g"}, {"pid", 1}, {"tid", 0},
-                        {"ts", Micros(r.time_ns)}, {"args", {{"check", r.a}}}});
+      events.push_back({{"name", r.b ? "check passed" : "check FAILED"},
+                        {"cat", "check"},
+                        {"ph", "i"},
+                        {"s", "g"},
+                        {"pid", 1},
+                        {"tid", 0},
+                        {"ts", Micros(r.time_ns)},
+                        {"args", {{"check", r.a}}}});
     }
   }
   // Runs still open at the end of the trace show as running to its end.
   const std::int64_t end = result.end.time_since_epoch().count();
   for (const auto& [key, begin] : runs) {
-    events.push_back({{"name", name_of(begin->a) + " (unfinished)"}, {"cat", "chore"},
-                      {"ph", "X"}, {"pid", 1}, {"tid", begin->peer},
-                      {"ts", Micros(begin->time_ns)}, {"dur", Micros(end - begin->time_ns)}});
+    events.push_back({{"name", name_of(begin->a) + " (unfinished)"},
+                      {"cat", "chore"},
+                      {"ph", "X"},
+                      {"pid", 1},
+                      {"tid", begin->peer},
+                      {"ts", Micros(begin->time_ns)},
+                      {"dur", Micros(end - begin->time_ns)}});
   }
-  json trace = {{"traceEvents", events}, {"displayTimeUnit", "ms"},
-                {"otherData", {{"seed", result.seed}, {"digest", Trace::FormatDigest(result.digest)}}}};
+  json trace = {
+      {"traceEvents", events},
+      {"displayTimeUnit", "ms"},
+      {"otherData", {{"seed", result.seed}, {"digest", Trace::FormatDigest(result.digest)}}}};
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << trace.dump() << "\n";
   out.close();

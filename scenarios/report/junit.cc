@@ -11,11 +11,21 @@ std::string Escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // XML 1.0 forbids most control characters.
         if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
@@ -52,11 +62,10 @@ Status WriteJunit(const std::string& path, const std::vector<RunFiles>& runs) {
       xml += "    <testcase classname=\"" + Escape(r.scenario) + "\" name=\"" + Escape(c.name) +
              "\" file=\"" + Escape(c.where) + "\">\n";
       if (!c.passed) {
-        const std::string message = "at " + FormatTime(c.at) + ": expected " + c.expected +
-                                    ", found " + c.found;
+        const std::string message =
+            "at " + FormatTime(c.at) + ": expected " + c.expected + ", found " + c.found;
         xml += "      <failure message=\"" + Escape(message) + "\">" +
-               Escape(message + "\n" + c.where + "\nreproduce: " + run.reproduce) +
-               "</failure>\n";
+               Escape(message + "\n" + c.where + "\nreproduce: " + run.reproduce) + "</failure>\n";
       }
       xml += "    </testcase>\n";
     }

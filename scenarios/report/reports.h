@@ -26,8 +26,8 @@ namespace testplanet::report {
 struct RunFiles {
   const scenario::LoadedScenario* scenario = nullptr;
   const scenario::RunResult* result = nullptr;
-  std::string reproduce;      // the command that reproduces this run
-  double wall_seconds = 0;    // measured by the CLI
+  std::string reproduce;    // the command that reproduces this run
+  double wall_seconds = 0;  // measured by the CLI
 };
 
 Status WriteRunDirectory(const std::string& directory, const RunFiles& run);

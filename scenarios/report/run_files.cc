@@ -33,14 +33,22 @@ Status WriteText(const std::string& path, const std::string& text) {
 
 std::string KindName(std::uint64_t kind) {
   static const TraceKind kKinds[] = {
-      trace_kinds::kEvent,           trace_kinds::kCycleRunBegin,
-      trace_kinds::kCycleRunEnd,     trace_kinds::kCycleTickDropped,
-      trace_kinds::kCycleStopped,    trace_kinds::kLifecycleItemExit,
-      fakes::net_kinds::kDial,       fakes::net_kinds::kStreamOpen,
-      fakes::net_kinds::kStreamEnd,  fakes::net_kinds::kMessage,
-      fakes::net_kinds::kReset,      storagenode::order_kinds::kSettle,
-      storagenode::order_kinds::kArchive, satellite::satellite_kinds::kSettleOrder,
-      scenario::scenario_kinds::kFault,   scenario::scenario_kinds::kCheck,
+      trace_kinds::kEvent,
+      trace_kinds::kCycleRunBegin,
+      trace_kinds::kCycleRunEnd,
+      trace_kinds::kCycleTickDropped,
+      trace_kinds::kCycleStopped,
+      trace_kinds::kLifecycleItemExit,
+      fakes::net_kinds::kDial,
+      fakes::net_kinds::kStreamOpen,
+      fakes::net_kinds::kStreamEnd,
+      fakes::net_kinds::kMessage,
+      fakes::net_kinds::kReset,
+      storagenode::order_kinds::kSettle,
+      storagenode::order_kinds::kArchive,
+      satellite::satellite_kinds::kSettleOrder,
+      scenario::scenario_kinds::kFault,
+      scenario::scenario_kinds::kCheck,
   };
   for (const TraceKind& k : kKinds) {
     if (k.id == kind) return std::string(k.name);
@@ -114,12 +122,16 @@ Status WriteSummary(const std::string& path, const RunFiles& run) {
   const scenario::RunResult& r = *run.result;
   json orders = json::array();
   for (const auto& o : r.orders) {
-    orders.push_back({{"peer", o.peer}, {"unsent", o.unsent}, {"accepted", o.accepted},
+    orders.push_back({{"peer", o.peer},
+                      {"unsent", o.unsent},
+                      {"accepted", o.accepted},
                       {"rejected", o.rejected}});
   }
   json chores = json::array();
   for (const auto& c : r.chores) {
-    chores.push_back({{"peer", c.peer}, {"chore", c.chore}, {"runs", c.runs},
+    chores.push_back({{"peer", c.peer},
+                      {"chore", c.chore},
+                      {"runs", c.runs},
                       {"ticks_dropped", c.ticks_dropped}});
   }
   json checks = json::array();
@@ -197,11 +209,13 @@ StatusOr<std::vector<TraceRecord>> ReadRecords(const std::string& path) {
   auto get = [&](std::uint64_t& v) {
     if (at + 8 > data.size()) return false;
     v = 0;
-    for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(data[at + i])) << (8 * i);
+    for (int i = 0; i < 8; ++i)
+      v |= static_cast<std::uint64_t>(static_cast<unsigned char>(data[at + i])) << (8 * i);
     at += 8;
     return true;
   };
-  if (data.compare(0, 8, "TPTRACE1") != 0) return InvalidArgumentError(path + ": not a trace.bin file");
+  if (data.compare(0, 8, "TPTRACE1") != 0)
+    return InvalidArgumentError(path + ": not a trace.bin file");
   at = 8;
   std::uint64_t count = 0;
   if (!get(count) || count > (data.size() - at) / 56) {
@@ -228,9 +242,9 @@ Status WriteRunDirectory(const std::string& directory, const RunFiles& run) {
   std::filesystem::create_directories(directory, error);
   if (error) return UnavailableError("cannot create " + directory + ": " + error.message());
   StatusGroup errors;
-  errors.Add(WriteText(directory + "/scenario.textproto",
-                       "# Resolved from " + run.scenario->path + " (defaults filled in).\n" +
-                           ResolvedText(*run.scenario)));
+  errors.Add(WriteText(directory + "/scenario.textproto", "# Resolved from " + run.scenario->path +
+                                                              " (defaults filled in).\n" +
+                                                              ResolvedText(*run.scenario)));
   errors.Add(WriteManifest(directory + "/manifest.json", run));
   errors.Add(WriteSummary(directory + "/summary.json", run));
   errors.Add(WriteJunit(directory + "/junit.xml", {run}));

@@ -2,6 +2,7 @@
 // progress (runs closer than a pixel merge), a dot per run start, a red line per fault, and a
 // mark per failed check. Plain SVG: any browser shows it.
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <string>
@@ -13,8 +14,8 @@
 namespace testplanet::report {
 namespace {
 
-constexpr int kWidth = 1200;    // plot width in pixels
-constexpr int kLeft = 230;      // label column
+constexpr int kWidth = 1200;  // plot width in pixels
+constexpr int kLeft = 270;    // label column
 constexpr int kRowHeight = 14;
 constexpr int kTop = 48;
 constexpr std::size_t kMaxRows = 240;
@@ -22,10 +23,14 @@ constexpr std::size_t kMaxRows = 240;
 std::string Escape(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else out += c;
+    if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '&')
+      out += "&amp;";
+    else
+      out += c;
   }
   return out;
 }
@@ -42,10 +47,21 @@ Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& resu
     return it == result.names.end() ? std::string("?") : it->second;
   };
   // Rows in (peer, chore name) order; each row keeps which pixel columns were busy.
+  // Each pixel column covers end/kWidth of virtual time; a row keeps how much of each column
+  // its chore spent running, and whether a run began there.
   struct Row {
-    std::vector<bool> busy = std::vector<bool>(kWidth, false);
-    std::vector<int> starts;
+    std::vector<double> busy = std::vector<double>(kWidth, 0.0);
+    std::vector<bool> started = std::vector<bool>(kWidth, false);
     std::uint64_t runs = 0;
+  };
+  const long double column_ns = static_cast<long double>(end) / kWidth;
+  auto add_busy = [&](Row& row, std::int64_t from, std::int64_t to) {
+    for (int x = x_of(from); x <= x_of(to) && x < kWidth; ++x) {
+      const long double left = x * column_ns, right = (x + 1) * column_ns;
+      const long double overlap =
+          std::min<long double>(to, right) - std::max<long double>(from, left);
+      if (overlap > 0) row.busy[x] += static_cast<double>(overlap / column_ns);
+    }
   };
   std::map<std::pair<PeerId, std::string>, Row> rows;
   std::map<std::tuple<PeerId, std::uint64_t, std::uint64_t>, std::int64_t> open;
@@ -56,12 +72,11 @@ Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& resu
       open[{r.peer, r.a, r.c}] = r.time_ns;
       Row& row = rows[{r.peer, name_of(r.a)}];
       ++row.runs;
-      row.starts.push_back(x_of(r.time_ns));
+      row.started[std::min(kWidth - 1, x_of(r.time_ns))] = true;
     } else if (r.kind == trace_kinds::kCycleRunEnd.id) {
       auto it = open.find({r.peer, r.a, r.c});
       if (it == open.end()) continue;
-      Row& row = rows[{r.peer, name_of(r.a)}];
-      for (int x = x_of(it->second); x <= x_of(r.time_ns); ++x) row.busy[x] = true;
+      add_busy(rows[{r.peer, name_of(r.a)}], it->second, r.time_ns);
       open.erase(it);
     } else if (r.kind == scenario::scenario_kinds::kFault.id) {
       const std::string peer = r.peer < result.peer_names.size() ? result.peer_names[r.peer] : "?";
@@ -71,8 +86,7 @@ Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& resu
     }
   }
   for (const auto& [key, start] : open) {
-    Row& row = rows[{std::get<0>(key), name_of(std::get<1>(key))}];
-    for (int x = x_of(start); x < kWidth; ++x) row.busy[x] = true;
+    add_busy(rows[{std::get<0>(key), name_of(std::get<1>(key))}], start, end);
   }
 
   const std::size_t shown = std::min(rows.size(), kMaxRows);
@@ -88,12 +102,11 @@ Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& resu
   // Time axis: ten ticks.
   for (int i = 0; i <= 10; ++i) {
     const int x = kLeft + i * (kWidth - 1) / 10;
-    svg += "<line x1=\"" + std::to_string(x) + "\" y1=\"" + std::to_string(kTop - 8) +
-           "\" x2=\"" + std::to_string(x) + "\" y2=\"" + std::to_string(height - 30) +
-           "\" stroke=\"#ddd\"/>\n";
+    svg += "<line x1=\"" + std::to_string(x) + "\" y1=\"" + std::to_string(kTop - 8) + "\" x2=\"" +
+           std::to_string(x) + "\" y2=\"" + std::to_string(height - 30) + "\" stroke=\"#ddd\"/>\n";
     svg += "<text x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(kTop - 12) +
-           "\" text-anchor=\"middle\">" +
-           Escape(FormatTime(TimePoint(Duration(end / 10 * i)))) + "</text>\n";
+           "\" text-anchor=\"middle\">" + Escape(FormatTime(TimePoint(Duration(end / 10 * i)))) +
+           "</text>\n";
   }
   std::size_t index = 0;
   for (const auto& [key, row] : rows) {
@@ -101,26 +114,33 @@ Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& resu
     const int y = kTop + static_cast<int>(index) * kRowHeight;
     const std::string peer =
         key.first < result.peer_names.size() ? result.peer_names[key.first] : "?";
+    if (index % 2 == 0) {
+      svg += "<rect x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
+             std::to_string(kWidth) + "\" height=\"" + std::to_string(kRowHeight) +
+             "\" fill=\"#f4f6fa\"/>\n";
+    }
     svg += "<text x=\"8\" y=\"" + std::to_string(y + 10) + "\">" + Escape(peer + " " + key.second) +
            " (" + std::to_string(row.runs) + ")</text>\n";
+    // Shade: how much of each column the chore was running (a run that began there and took
+    // no time still shows faintly). Equal shades merge into one rectangle.
+    auto level = [&row](int x) {
+      const double fraction = std::min(1.0, row.busy[x]);
+      if (fraction <= 0 && !row.started[x]) return 0;
+      return std::max(1, static_cast<int>(fraction * 10 + 0.5));
+    };
     for (int x = 0; x < kWidth;) {
-      if (!row.busy[x]) {
-        ++x;
-        continue;
+      const int shade = level(x);
+      int stop = x + 1;
+      while (stop < kWidth && level(stop) == shade) ++stop;
+      if (shade > 0) {
+        char opacity[16];
+        std::snprintf(opacity, sizeof(opacity), "%.1f", shade / 10.0);
+        svg += "<rect x=\"" + std::to_string(kLeft + x) + "\" y=\"" + std::to_string(y + 2) +
+               "\" width=\"" + std::to_string(stop - x) + "\" height=\"" +
+               std::to_string(kRowHeight - 4) + "\" fill=\"#2456b8\" fill-opacity=\"" + opacity +
+               "\"/>\n";
       }
-      int stop = x;
-      while (stop < kWidth && row.busy[stop]) ++stop;
-      svg += "<rect x=\"" + std::to_string(kLeft + x) + "\" y=\"" + std::to_string(y + 2) +
-             "\" width=\"" + std::to_string(std::max(1, stop - x)) + "\" height=\"" +
-             std::to_string(kRowHeight - 4) + "\" fill=\"#4a7bd0\"/>\n";
       x = stop;
-    }
-    int last = -1;
-    for (int x : row.starts) {
-      if (x == last) continue;
-      last = x;
-      svg += "<rect x=\"" + std::to_string(kLeft + x) + "\" y=\"" + std::to_string(y + 1) +
-             "\" width=\"1\" height=\"" + std::to_string(kRowHeight - 2) + "\" fill=\"#123\"/>\n";
     }
     ++index;
   }
@@ -139,7 +159,8 @@ Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& resu
            std::to_string(rows.size() - shown) + " more rows not shown)</text>\n";
   }
   svg += "<text x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(height - 4) +
-         "\" fill=\"#666\">bars: a run in progress; ticks: a run began; red dashes: faults</text>\n";
+         "\" fill=\"#666\">shade: share of the time the chore was running (faint: runs that took "
+         "no time); red dashes: faults (hover for which); (n): runs</text>\n";
   svg += "</svg>\n";
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << svg;
