@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The testplanet command as a user meets it: exit codes, messages, the run directory, replay,
+# and divergence reporting.
+# Usage: cli_test.sh TESTPLANET_BINARY EXAMPLES_DIR
+set -uo pipefail
+tp=$1
+examples=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+check() {  # check <description> <want-exit> <command...>
+  local what=$1 want=$2
+  shift 2
+  "$@" >"$work/out" 2>&1
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL: $what: exit $got, want $want"; sed 's/^/    /' "$work/out"; failures=$((failures + 1))
+  else
+    echo "ok:   $what"
+  fi
+}
+expect_output() {  # expect_output <description> <pattern>
+  if grep -qE -- "$2" "$work/out"; then echo "ok:   $1"; else
+    echo "FAIL: $1: no /$2/ in:"; sed 's/^/    /' "$work/out"; failures=$((failures + 1)); fi
+}
+
+check "--help teaches the tool" 0 "$tp" --help
+expect_output "--help lists the subcommands" "replay"
+expect_output "--help has examples" "Examples:"
+check "run --help" 0 "$tp" run --help
+check "no subcommand is bad input" 2 "$tp"
+check "an unknown flag is bad input" 2 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --sed 3
+check "a missing file is bad input" 2 "$tp" run "$work/nope.textproto"
+check "a bad seed is bad input" 2 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --seed banana
+check "a bad --stop-at is bad input" 2 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --stop-at 3x
+expect_output "--stop-at names the problem" "invalid duration"
+
+printf 'duration: "1h"\nstep {\n  at: "soon"\n  upload {}\n}\n' > "$work/bad.textproto"
+check "an invalid scenario is bad input" 2 "$tp" run "$work/bad.textproto"
+expect_output "with file, line and column" "bad.textproto:3:3: step\[0\]\.at: invalid duration"
+
+check "a passing example exits 0" 0 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --out "$work/run"
+for f in scenario.textproto manifest.json summary.json junit.xml trace.json timeline.svg log.txt trace.bin; do
+  if [ -s "$work/run/$f" ]; then echo "ok:   the run directory has $f"; else
+    echo "FAIL: the run directory lacks $f"; failures=$((failures + 1)); fi
+done
+check "replay of a fresh run matches" 0 "$tp" replay "$work/run"
+expect_output "replay says so" "replay matches"
+
+# A failing check: exit 1, what was expected and found, and how to reproduce it.
+sed 's/bytes { eq: 6000 }/bytes { eq: 6001 }/' "$examples/archive_cleanup_at_ttl.textproto" > "$work/failing.textproto"
+check "a failed check exits 1" 1 "$tp" run "$work/failing.textproto" --out "$work/failed" --seed 3
+expect_output "it says what was expected and found" "expected settled bytes == 6001, found settled bytes = 6000"
+expect_output "and how to reproduce it" "reproduce: testplanet run .*failing.textproto --seed 3"
+if grep -q '<failure' "$work/failed/junit.xml"; then echo "ok:   junit.xml has the failure"; else
+  echo "FAIL: junit.xml has no failure"; failures=$((failures + 1)); fi
+
+# A divergence is pinned to the first record that differs.
+python3 - "$work/run" <<'PY' || { echo "FAIL: could not plant a divergence"; failures=$((failures + 1)); }
+import json, struct, sys
+d = sys.argv[1]
+m = json.load(open(d + "/manifest.json")); m["digest"] = "0000000000000000"
+json.dump(m, open(d + "/manifest.json", "w"))
+b = bytearray(open(d + "/trace.bin", "rb").read())
+off = 16 + 56 * 100 + 8 * 4          # record 100, field a
+b[off] ^= 1
+open(d + "/trace.bin", "wb").write(bytes(b))
+PY
+check "replay of a changed run fails" 1 "$tp" replay "$work/run"
+expect_output "naming the first event that differs" "first difference at record #100"
+
+echo "{" > "$work/run2.json"
+mkdir -p "$work/notarun"
+check "replay of a non-run directory is bad input" 2 "$tp" replay "$work/notarun"
+
+check "check-determinism passes" 0 "$tp" check-determinism "$examples/archive_cleanup_at_ttl.textproto" --seeds 2
+check "sweep runs seeds as processes" 0 "$tp" sweep "$examples/archive_cleanup_at_ttl.textproto" --seeds 1..4 --jobs 2 --out "$work/sweep"
+if [ "$(wc -l < "$work/sweep/sweep.jsonl")" -eq 4 ]; then echo "ok:   one JSON line per seed"; else
+  echo "FAIL: sweep.jsonl has $(wc -l < "$work/sweep/sweep.jsonl") lines"; failures=$((failures + 1)); fi
+check "a shard runs its share" 0 "$tp" sweep "$examples/archive_cleanup_at_ttl.textproto" --seeds 1..5 --shard 1/2 --out "$work/shard"
+expect_output "shard 1/2 of 1..5 is seeds 2 and 4" "swept 2 seeds"
+GTEST_TOTAL_SHARDS=3 GTEST_SHARD_INDEX=0 check "GoogleTest's shard variables" 0 "$tp" sweep "$examples/archive_cleanup_at_ttl.textproto" --seeds 1..5 --out "$work/gshard"
+expect_output "shard 0/3 of 1..5 is seeds 1 and 4" "swept 2 seeds"
+JOB_COMPLETION_INDEX=1 check "an indexed job needs --shards-total" 2 "$tp" sweep "$examples/archive_cleanup_at_ttl.textproto" --seeds 1..5
+check "a bad seed range is bad input" 2 "$tp" sweep "$examples/archive_cleanup_at_ttl.textproto" --seeds 5..1
+sed 's/bytes { eq: 6000 }/bytes { eq: 6001 }/' "$examples/archive_cleanup_at_ttl.textproto" > "$work/failing2.textproto"
+check "a sweep with failing seeds exits 1" 1 "$tp" sweep "$work/failing2.textproto" --seeds 1..2 --out "$work/fsweep"
+expect_output "listing each failing seed with its reproduce command" "FAIL seed 2 .*testplanet run .*failing2.textproto --seed 2"
+check "inspect prints the state at a time" 0 "$tp" inspect "$examples/half_the_nodes_partitioned.textproto" --at 2h --out "$work/inspect"
+expect_output "inspect shows each chore's next tick" "orders.sender: .*next tick"
+expect_output "and the faults in force" "partitioned satellite0:7777 storagenode0:28967"
+
+if [ "$failures" -ne 0 ]; then echo "$failures failed"; exit 1; fi
+echo "cli_test: all passed"

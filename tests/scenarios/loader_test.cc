@@ -1,0 +1,97 @@
+// Bad scenarios are refused before any run, with the file, line, column and field.
+#include "scenarios/scenario_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace testplanet::scenario {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string ErrorOf(const std::string& text) {
+  auto loaded = LoadScenarioText("bad.textproto", text);
+  EXPECT_FALSE(loaded.ok()) << "accepted:\n" << text;
+  if (loaded.ok()) return "";
+  EXPECT_EQ(loaded.status().code(), StatusCode::kInvalidArgument);
+  return std::string(loaded.status().message());
+}
+
+TEST(ScenarioLoader, AcceptsAMinimalScenarioAndFillsDefaults) {
+  auto loaded = LoadScenarioText("dir/minimal.textproto", "duration: \"1h\"\n");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->duration, 1h);
+  EXPECT_EQ(loaded->spec.name(), "minimal");
+  EXPECT_EQ(loaded->spec.planet().satellites(), 1);
+  EXPECT_EQ(loaded->spec.planet().storage_nodes(), 4);
+  EXPECT_EQ(loaded->spec.planet().uplinks(), 1);
+  EXPECT_EQ(loaded->spec.planet().preset(), "testplanet");
+  EXPECT_EQ(loaded->spec.planet().storage(), "memory");
+}
+
+TEST(ScenarioLoader, SyntaxErrorsNameLineAndColumn) {
+  EXPECT_EQ(ErrorOf("duration: \"1h\"\nplanet {\n  satelites: 2\n}\n").rfind("bad.textproto:3:", 0), 0u);
+  const std::string unterminated = ErrorOf("duration: \"1h\nplanet {}\n");
+  EXPECT_EQ(unterminated.rfind("bad.textproto:1:", 0), 0u) << unterminated;
+}
+
+TEST(ScenarioLoader, BadValuesNameTheFieldAndWhereItIs) {
+  std::string e = ErrorOf("duration: \"1h\"\nstep {\n  at: \"1x\"\n  upload {}\n}\n");
+  EXPECT_EQ(e.rfind("bad.textproto:3:3: step[0].at: invalid duration \"1x\"", 0), 0u) << e;
+
+  e = ErrorOf("duration: \"1h\"\nstep { at: \"2h\" upload {} }\n");
+  EXPECT_NE(e.find("step[0].at: is after the end of the run"), std::string::npos) << e;
+
+  e = ErrorOf("duration: \"1h\"\nstep { chore { peer: \"storagenode9\" chore: \"orders.sender\" op: PAUSE } }\n");
+  EXPECT_NE(e.find("bad.textproto:2:"), std::string::npos) << e;
+  EXPECT_NE(e.find("step[0].chore.peer: \"storagenode9\" is out of range: the planet has 4"), std::string::npos) << e;
+
+  e = ErrorOf("duration: \"1h\"\nstep { chore { peer: \"storagenode0\" chore: \"orders.sendr\" op: PAUSE } }\n");
+  EXPECT_NE(e.find("unknown chore \"orders.sendr\""), std::string::npos) << e;
+
+  e = ErrorOf("duration: \"1h\"\nstep { chore { peer: \"storagenode0\" chore: \"orders.sender\" } }\n");
+  EXPECT_NE(e.find("step[0].chore.op: is required"), std::string::npos) << e;
+
+  e = ErrorOf("duration: \"1h\"\nstep { at: \"1m\" }\n");
+  EXPECT_NE(e.find("step[0]: has no action"), std::string::npos) << e;
+
+  e = ErrorOf("duration: \"1h\"\ncheck { orders { peer: \"storagenode0\" unsent {} } }\n");
+  EXPECT_NE(e.find("check[0].orders.unsent: needs a bound"), std::string::npos) << e;
+
+  e = ErrorOf("duration: \"1h\"\nplanet { storage_nodes: -3 }\n");
+  EXPECT_NE(e.find("bad.textproto:2:10: planet.storage_nodes: must be between 0 and"), std::string::npos) << e;
+
+  e = ErrorOf("duration: \"1h\"\nplanet { storage_node { sender_interval: \"0s\" } }\n");
+  EXPECT_NE(e.find("planet.storage_node.sender_interval: must be positive"), std::string::npos) << e;
+
+  e = ErrorOf("duration: \"1h\"\nstep { partition { a: \"storagenode*\" b: \"sattelite0\" } }\n");
+  EXPECT_NE(e.find("step[0].partition.b: \"sattelite0\" is not a peer selector"), std::string::npos) << e;
+
+  e = ErrorOf("planet {}\n");
+  EXPECT_NE(e.find("duration: is required"), std::string::npos) << e;
+
+  e = ErrorOf("duration: \"1h\"\ncheck { rollup { satellite: 0 bytes { eq: 1 } } }\n");
+  EXPECT_NE(e.find("check[0].rollup: needs exactly one of node and bucket"), std::string::npos) << e;
+}
+
+TEST(ScenarioLoader, AMissingFileIsNotFound) {
+  auto loaded = LoadScenarioFile("/nonexistent/scenario.textproto");
+  EXPECT_EQ(loaded.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(loaded.status().message().find("/nonexistent/scenario.textproto"), std::string_view::npos);
+}
+
+TEST(ScenarioLoader, SelectorsExpandToPeerNames) {
+  EXPECT_EQ(ExpandSelector("storagenode*", 1, 3, 1).value(),
+            (std::vector<std::string>{"storagenode0", "storagenode1", "storagenode2"}));
+  EXPECT_EQ(ExpandSelector("storagenode[1..2]", 1, 3, 1).value(),
+            (std::vector<std::string>{"storagenode1", "storagenode2"}));
+  EXPECT_EQ(ExpandSelector("satellite0", 1, 3, 1).value(), (std::vector<std::string>{"satellite0"}));
+  for (const char* bad : {"storagenode3", "storagenode[2..1]", "storagenode[0..9]", "node0",
+                          "storagenode", "storagenode-1", "storagenode[a..b]", "uplink*x"}) {
+    EXPECT_FALSE(ExpandSelector(bad, 1, 3, 1).ok()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace testplanet::scenario
