@@ -19,6 +19,9 @@ packages=(
   librocksdb-dev   # RocksDB: every peer's store
   libsodium-dev    # Ed25519 signatures and BLAKE2b hashes
   pkg-config       # finds libsodium
+  libcli11-dev     # the testplanet command line
+  nlohmann-json3-dev # summary.json, manifest.json, trace.json
+  libspdlog-dev    # log.txt
 )
 
 missing=()

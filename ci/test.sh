@@ -4,6 +4,7 @@
 #   dev      (debug)                      the whole suite
 #   release  (optimized)                  the unit tests again: pinned digests must match dev's
 #   asan     (address + undefined sanit.) the unit tests under the sanitizers
+# Then, with dev and release both built, every example must give one digest in both.
 # Usage: ci/test.sh [PRESET...]   (default: dev release asan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,3 +25,8 @@ for preset in "${presets[@]}"; do
     ctest --preset "$preset" -j "$jobs" -L unit
   fi
 done
+
+if [ -x build/dev/scenarios/testplanet ] && [ -x build/release/scenarios/testplanet ]; then
+  echo "=== determinism across builds"
+  bash ci/cross_build_digests.sh
+fi
