@@ -1,5 +1,7 @@
 #include "scenarios/planet.h"
 
+#include <rocksdb/env.h>
+
 #include <exception>
 
 #include "sim/await.h"
@@ -59,28 +61,23 @@ Status Planet::Build() {
   }
   for (int i = 0; i < config_.storage_nodes; ++i) {
     const std::string name = "storagenode" + std::to_string(i);
-    const PeerId peer = sim_->trace().RegisterPeer(name);
-    RandomStream keys = sim_->random().Stream("identity/" + name);
+    sim_->trace().RegisterPeer(name);
     storagenode::Config node_config = storagenode::Config::Testplanet();
     node_config.address = name + ":28967";
     node_config.storage = storage_for(name);
-    if (config_.reconfigure_storage_node) config_.reconfigure_storage_node(i, node_config);
-    Identity identity = Identity::FromStream(keys);
-    if (Status s = network_->Listen(node_config.address, peer, identity.peer(), nullptr, *root_);
-        !s.ok()) {
-      return s;
+    if (config_.storage == StorageMode::kInMemory) {
+      // The planet owns each node's in-memory file system, so a stopped node's data survives
+      // until it starts again.
+      node_envs_.emplace_back(rocksdb::NewMemEnv(rocksdb::Env::Default()));
+      node_config.storage.env = node_envs_.back().get();
     }
-    auto created =
-        storagenode::StorageNode::Create(*sim_, peer, std::move(identity), node_config,
-                                         network_->DialerFor(node_config.address), trust_);
+    if (config_.reconfigure_storage_node) config_.reconfigure_storage_node(i, node_config);
+    node_configs_.push_back(node_config);
+    node_ctx_.emplace_back();
+    node_running_.push_back(false);
+    auto created = MakeStorageNode(i);
     if (!created.ok()) return created.status();
     nodes_.push_back(std::move(*created));
-    storagenode::StorageNode& node = *nodes_.back();
-    if (Status s =
-            network_->Listen(node.address(), peer, node.identity().peer(), &node.server(), *root_);
-        !s.ok()) {
-      return s;
-    }
   }
   for (int i = 0; i < config_.uplinks; ++i) {
     const std::string name = "uplink" + std::to_string(i);
@@ -99,24 +96,89 @@ Status Planet::Build() {
   return Status::Ok();
 }
 
+StatusOr<std::unique_ptr<storagenode::StorageNode>> Planet::MakeStorageNode(int index) {
+  const std::string name = "storagenode" + std::to_string(index);
+  const PeerId peer = static_cast<PeerId>(1 + config_.satellites + index);
+  RandomStream keys = sim_->random().Stream("identity/" + name);
+  Identity identity = Identity::FromStream(keys);
+  const storagenode::Config& node_config = node_configs_[index];
+  if (Status s = network_->Listen(node_config.address, peer, identity.peer(), nullptr, *root_);
+      !s.ok()) {
+    return s;
+  }
+  auto created = storagenode::StorageNode::Create(*sim_, peer, std::move(identity), node_config,
+                                                  network_->DialerFor(node_config.address),
+                                                  trust_);
+  if (!created.ok()) return created.status();
+  storagenode::StorageNode& node = **created;
+  node_ctx_[index] = root_->WithCancel();
+  if (Status s = network_->Listen(node.address(), peer, node.identity().peer(), &node.server(),
+                                  *node_ctx_[index]);
+      !s.ok()) {
+    return s;
+  }
+  return created;
+}
+
+void Planet::RunPeer(Awaitable<Status> run, std::string name, std::vector<bool>* running,
+                     int index) {
+  ++running_;
+  if (running != nullptr) (*running)[index] = true;
+  boost::asio::co_spawn(sim_->io(), std::move(run),
+                        [this, name, running, index](std::exception_ptr error, Status status) {
+                          --running_;
+                          if (running != nullptr) (*running)[index] = false;
+                          const bool expected =
+                              !error && (status.ok() || status.code() == StatusCode::kCancelled);
+                          if (!expected && !shut_down_) {
+                            sim_->Fail(status.WithContext(name + " stopped"));
+                          }
+                        });
+}
+
+Status Planet::StopStorageNode(int index) {
+  if (index < 0 || index >= static_cast<int>(nodes_.size())) {
+    return InvalidArgumentError("no storage node " + std::to_string(index));
+  }
+  if (!node_running_[index]) return FailedPreconditionError("storagenode" + std::to_string(index) + " is not running");
+  const std::string address = nodes_[index]->address();
+  node_ctx_[index]->Cancel();
+  network_->SetDown(address);
+  if (!sim_->RunUntil([this, index] { return !node_running_[index]; }, std::chrono::hours(24))) {
+    return DeadlineExceededError("storagenode" + std::to_string(index) + " did not stop");
+  }
+  Status closed = nodes_[index]->Close();
+  nodes_[index].reset();
+  return closed;
+}
+
+Status Planet::StartStorageNode(int index) {
+  if (index < 0 || index >= static_cast<int>(nodes_.size())) {
+    return InvalidArgumentError("no storage node " + std::to_string(index));
+  }
+  if (nodes_[index] != nullptr) {
+    return FailedPreconditionError("storagenode" + std::to_string(index) + " is running");
+  }
+  auto created = MakeStorageNode(index);
+  if (!created.ok()) return created.status();
+  nodes_[index] = std::move(*created);
+  network_->SetUp(nodes_[index]->address());
+  RunPeer(nodes_[index]->Run(*node_ctx_[index]), nodes_[index]->address(), &node_running_, index);
+  // Let its services start at this instant, so that the caller finds them running.
+  if (!sim_->InsideEvent()) return sim_->RunFor(Duration::zero());
+  return sim_->status();
+}
+
 Planet::~Planet() { Shutdown().IgnoreError(); }
 
 Status Planet::Start() {
   if (started_) return FailedPreconditionError("planet already started");
   started_ = true;
-  auto run = [this](Awaitable<Status> peer_run, std::string name) {
-    ++running_;
-    boost::asio::co_spawn(
-        sim_->io(), std::move(peer_run), [this, name](std::exception_ptr error, Status status) {
-          --running_;
-          const bool expected = !error && (status.ok() || status.code() == StatusCode::kCancelled);
-          if (!expected && !shut_down_) {
-            sim_->Fail(status.WithContext(name + " stopped"));
-          }
-        });
-  };
-  for (auto& sat : satellites_) run(sat->Run(*root_), sat->address());
-  for (auto& node : nodes_) run(node->Run(*root_), node->address());
+  for (auto& sat : satellites_) RunPeer(sat->Run(*root_), sat->address(), nullptr, 0);
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    RunPeer(nodes_[i]->Run(*node_ctx_[i]), nodes_[i]->address(), &node_running_,
+            static_cast<int>(i));
+  }
   // Like Storj's testplanet: every node checks in before the test body, so satellites know them.
   for (auto& node : nodes_) {
     if (!Await(*sim_, node->contact().CheckInAll(*root_))) {
@@ -137,7 +199,9 @@ Status Planet::Shutdown() {
     }
   }
   for (auto it = uplinks_.rbegin(); it != uplinks_.rend(); ++it) it->reset();
-  for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) errors.Add((*it)->Close());
+  for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) {
+    if (*it) errors.Add((*it)->Close());
+  }
   for (auto it = satellites_.rbegin(); it != satellites_.rend(); ++it) errors.Add((*it)->Close());
   return errors.Combined();
 }

@@ -25,6 +25,10 @@
 #include "peers/uplink/uplink.h"
 #include "sim/simulator.h"
 
+namespace rocksdb {
+class Env;
+}
+
 namespace testplanet {
 
 enum class StorageMode { kInMemory, kOnDisk };
@@ -69,6 +73,14 @@ class Planet {
     return sim_->RunUntil(std::move(predicate), limit);
   }
 
+  // Stops storage node `index` gracefully: cancels its services, waits for them to finish,
+  // takes it off the network and closes it. Its data stays (in memory or on disk).
+  Status StopStorageNode(int index);
+  // Rebuilds stopped node `index` from its identity, config and data, and runs it again.
+  // Trap: references to the node object from before the stop are invalid afterwards.
+  Status StartStorageNode(int index);
+  bool StorageNodeRunning(int index) const { return node_running_.at(index); }
+
   // Blocking helpers for tests: run the simulation until the transfer is done.
   StatusOr<uplink::UploadResult> Upload(int uplink, int satellite, const std::string& bucket,
                                         const std::string& path, const std::string& data,
@@ -79,6 +91,9 @@ class Planet {
  private:
   explicit Planet(Config config);
   Status Build();
+  StatusOr<std::unique_ptr<storagenode::StorageNode>> MakeStorageNode(int index);
+  // Spawns `run` as a peer's lifetime; `running` is cleared when it returns.
+  void RunPeer(Awaitable<Status> run, std::string name, std::vector<bool>* running, int index);
 
   Config config_;
   std::unique_ptr<Simulator> sim_;
@@ -89,6 +104,10 @@ class Planet {
   std::vector<std::unique_ptr<storagenode::StorageNode>> nodes_;
   std::vector<std::unique_ptr<uplink::Uplink>> uplinks_;
   std::optional<Context> root_;
+  std::vector<storagenode::Config> node_configs_;
+  std::vector<std::optional<Context>> node_ctx_;       // each node's lifetime, under root_
+  std::vector<bool> node_running_;
+  std::vector<std::unique_ptr<rocksdb::Env>> node_envs_;  // in-memory data that outlives a stop
   int running_ = 0;
   bool started_ = false;
   bool shut_down_ = false;

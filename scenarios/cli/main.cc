@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
                       "one subdirectory per scenario");
   run_cmd->add_option("--stop-at", run.stop_at,
                       "Stop at this virtual time (e.g. 36h) and print the planet's state");
-  run_cmd->add_flag("--quiet", run.quiet, "Print only failures");
+  run_cmd->add_flag("--quiet", run.quiet, "One line per scenario; details only for failures");
 
   RunCommand inspect;
   auto* inspect_cmd = app.add_subcommand(

@@ -72,7 +72,7 @@ int Run(const RunCommand& command) {
     }
     const bool passed = result.passed();
     all_passed = all_passed && passed;
-    if (!command.quiet || !passed) {
+    {  // the headline, always
       std::printf("%s %s  seed %llu  digest %s  %llu events  %s virtual in %.2fs  -> %s\n",
                   passed ? "PASS" : "FAIL", result.scenario.c_str(),
                   static_cast<unsigned long long>(seed), Trace::FormatDigest(result.digest).c_str(),
