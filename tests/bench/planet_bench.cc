@@ -1,0 +1,62 @@
+// Planet-level speed: how fast a planet starts and stops, and how much faster than real time
+// the reference week runs.
+//
+// BM_PlanetStartShutdown/N: Create + Start (every node checks in) + Shutdown of 1 satellite,
+//   N storage nodes and 1 uplink, in memory. Goal: <= 30 ms for N=4, <= 0.4 s for N=100
+//   (Storj's Go testplanet needs about 0.4 s to start 1+1).
+// BM_ReferenceWeek: scenarios/bench/week.textproto (1+100+1, release defaults, traffic every
+//   10 minutes, 7 days) with the digest only (no trace kept); the counter "speedup" is
+//   simulated seconds per wall second. Goal: >= 100,000x.
+// Timing a whole run is what these benchmarks are for; they are run by hand or by CI's smoke
+// test (one iteration), never as timed tests.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <string>
+
+#include "scenarios/planet.h"
+#include "scenarios/runner.h"
+#include "scenarios/scenario_loader.h"
+
+#ifndef TESTPLANET_SOURCE_DIR
+#define TESTPLANET_SOURCE_DIR "."
+#endif
+
+namespace testplanet {
+namespace {
+
+void BM_PlanetStartShutdown(benchmark::State& state) {
+  for (auto _ : state) {
+    Config config;
+    config.storage_nodes = static_cast<int>(state.range(0));
+    auto planet = Planet::Create(config);
+    if (!planet.ok()) return state.SkipWithError("create failed");
+    if (!(*planet)->Start().ok()) return state.SkipWithError("start failed");
+    if (!(*planet)->Shutdown().ok()) return state.SkipWithError("shutdown failed");
+    benchmark::DoNotOptimize((*planet)->sim().trace().digest());
+  }
+}
+BENCHMARK(BM_PlanetStartShutdown)->Arg(4)->Arg(100)->Unit(benchmark::kMillisecond);
+
+void BM_ReferenceWeek(benchmark::State& state) {
+  auto loaded = scenario::LoadScenarioFile(std::string(TESTPLANET_SOURCE_DIR) +
+                                           "/scenarios/bench/week.textproto");
+  if (!loaded.ok()) return state.SkipWithError(loaded.status().ToString().c_str());
+  double virtual_seconds = 0;
+  for (auto _ : state) {
+    scenario::RunOptions options;
+    options.trace_detail = TraceDetail::kDigestOnly;
+    scenario::RunResult result = scenario::RunScenario(*loaded, options);
+    if (!result.passed()) return state.SkipWithError("the week's check failed");
+    virtual_seconds += static_cast<double>(result.end.time_since_epoch().count()) / 1e9;
+    state.counters["events"] = static_cast<double>(result.events);
+  }
+  // Virtual seconds per wall second, from Google Benchmark's own timer.
+  state.counters["speedup"] = benchmark::Counter(virtual_seconds, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ReferenceWeek)->Unit(benchmark::kSecond)->Iterations(1);
+
+}  // namespace
+}  // namespace testplanet
+
+BENCHMARK_MAIN();
