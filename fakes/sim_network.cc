@@ -223,15 +223,7 @@ void SimNetwork::OpenAtServer(std::shared_ptr<StreamState> stream, std::string m
   boost::asio::co_spawn(sim_->io(), (*handler)(*stream->server_ctx, client.identity, *server_side),
                         [server_side, sim, client_peer, server_peer, stream_id](
                             std::exception_ptr error, Status status) {
-                          if (error) {
-                            try {
-                              std::rethrow_exception(error);
-                            } catch (const std::exception& e) {
-                              status = InternalError(std::string("handler threw: ") + e.what());
-                            } catch (...) {
-                              status = InternalError("handler threw");
-                            }
-                          }
+                          if (error) status = StatusFromException(error).WithContext("handler");
                           sim->Record(server_peer, net_kinds::kStreamEnd, client_peer,
                                       static_cast<std::uint64_t>(status.code()), stream_id);
                           server_side->EndDirection(status);

@@ -107,8 +107,7 @@ StatusOr<std::unique_ptr<storagenode::StorageNode>> Planet::MakeStorageNode(int 
     return s;
   }
   auto created = storagenode::StorageNode::Create(*sim_, peer, std::move(identity), node_config,
-                                                  network_->DialerFor(node_config.address),
-                                                  trust_);
+                                                  network_->DialerFor(node_config.address), trust_);
   if (!created.ok()) return created.status();
   storagenode::StorageNode& node = **created;
   node_ctx_[index] = root_->WithCancel();
@@ -140,7 +139,8 @@ Status Planet::StopStorageNode(int index) {
   if (index < 0 || index >= static_cast<int>(nodes_.size())) {
     return InvalidArgumentError("no storage node " + std::to_string(index));
   }
-  if (!node_running_[index]) return FailedPreconditionError("storagenode" + std::to_string(index) + " is not running");
+  if (!node_running_[index])
+    return FailedPreconditionError("storagenode" + std::to_string(index) + " is not running");
   const std::string address = nodes_[index]->address();
   node_ctx_[index]->Cancel();
   network_->SetDown(address);

@@ -105,7 +105,7 @@ class Planet {
   std::vector<std::unique_ptr<uplink::Uplink>> uplinks_;
   std::optional<Context> root_;
   std::vector<storagenode::Config> node_configs_;
-  std::vector<std::optional<Context>> node_ctx_;       // each node's lifetime, under root_
+  std::vector<std::optional<Context>> node_ctx_;  // each node's lifetime, under root_
   std::vector<bool> node_running_;
   std::vector<std::unique_ptr<rocksdb::Env>> node_envs_;  // in-memory data that outlives a stop
   int running_ = 0;

@@ -25,8 +25,8 @@ void Run(Config config, const std::function<void(Planet&)>& body) {
                std::to_string(config.seed) + " <this test binary> --gtest_filter=" + test);
   auto planet = Planet::Create(config);
   ASSERT_TRUE(planet.ok()) << "building the planet: " << planet.status().ToString();
-  ASSERT_TRUE((*planet)->Start().ok()) << "starting the planet: "
-                                       << (*planet)->sim().status().ToString();
+  ASSERT_TRUE((*planet)->Start().ok())
+      << "starting the planet: " << (*planet)->sim().status().ToString();
   body(**planet);
   EXPECT_TRUE((*planet)->sim().status().ok())
       << "the simulation failed: " << (*planet)->sim().status().ToString();

@@ -88,14 +88,22 @@ StatusOr<Duration> ParseDuration(std::string_view text) {
     }
     const std::string_view unit = text.substr(i, unit_end - i);
     long double nanos_per_unit = 0;
-    if (unit == "ns") nanos_per_unit = 1;
-    else if (unit == "us" || unit == "\u00b5s") nanos_per_unit = 1e3;
-    else if (unit == "ms") nanos_per_unit = 1e6;
-    else if (unit == "s") nanos_per_unit = 1e9;
-    else if (unit == "m") nanos_per_unit = 60e9;
-    else if (unit == "h") nanos_per_unit = 3600e9;
-    else if (unit.empty()) return bad("missing unit (ns, us, ms, s, m, h)");
-    else return bad("unknown unit \"" + std::string(unit) + "\"");
+    if (unit == "ns")
+      nanos_per_unit = 1;
+    else if (unit == "us" || unit == "\u00b5s")
+      nanos_per_unit = 1e3;
+    else if (unit == "ms")
+      nanos_per_unit = 1e6;
+    else if (unit == "s")
+      nanos_per_unit = 1e9;
+    else if (unit == "m")
+      nanos_per_unit = 60e9;
+    else if (unit == "h")
+      nanos_per_unit = 3600e9;
+    else if (unit.empty())
+      return bad("missing unit (ns, us, ms, s, m, h)");
+    else
+      return bad("unknown unit \"" + std::string(unit) + "\"");
     total += (whole + fraction) * nanos_per_unit;
     text.remove_prefix(unit_end);
   }

@@ -97,6 +97,10 @@ void Cycle::Start(Context ctx, Fn fn, UniqueFunction<void(Status)> on_exit) {
 void Cycle::ArmTicker() {
   DisarmTicker();
   next_tick_ = sim_->Now() + interval_;
+  ScheduleTick();
+}
+
+void Cycle::ScheduleTick() {
   tick_timer_ = sim_->ScheduleAt(
       next_tick_,
       [this] {
@@ -114,13 +118,7 @@ void Cycle::DisarmTicker() {
 void Cycle::OnTick() {
   // Keep the ticker's phase: ticks fall on start + k * interval, as Go's ticker does.
   next_tick_ += interval_;
-  tick_timer_ = sim_->ScheduleAt(
-      next_tick_,
-      [this] {
-        tick_timer_ = {};
-        OnTick();
-      },
-      EventTag{peer_, name_id_});
+  ScheduleTick();
   if (running_ || !triggers_.empty()) {
     if (!tick_held_) {
       tick_held_ = true;
@@ -157,15 +155,7 @@ void Cycle::StartRun(CycleRunReason reason, UniqueFunction<void(Status)> on_done
                         [weak](std::exception_ptr error, Status status) {
                           auto self = weak.lock();
                           if (!self || *self == nullptr) return;
-                          if (error) {
-                            try {
-                              std::rethrow_exception(error);
-                            } catch (const std::exception& e) {
-                              status = InternalError(std::string("exception in fn: ") + e.what());
-                            } catch (...) {
-                              status = InternalError("unknown exception in fn");
-                            }
-                          }
+                          if (error) status = StatusFromException(error).WithContext("fn");
                           (*self)->OnRunDone(std::move(status));
                         });
 }

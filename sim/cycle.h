@@ -129,6 +129,8 @@ class Cycle {
 
  private:
   void ArmTicker();
+  // Schedules the tick at next_tick_.
+  void ScheduleTick();
   void DisarmTicker();
   void OnTick();
   void QueueTrigger(UniqueFunction<void(Status)> on_done);

@@ -23,15 +23,7 @@ void LifecycleGroup::Start(const Context& ctx, UniqueFunction<void(Status)> on_e
     ++running_;
     boost::asio::co_spawn(sim_->io(), items_[i].run(*ctx_),
                           [this, i](std::exception_ptr error, Status status) {
-                            if (error) {
-                              try {
-                                std::rethrow_exception(error);
-                              } catch (const std::exception& e) {
-                                status = InternalError(e.what());
-                              } catch (...) {
-                                status = InternalError("unknown exception");
-                              }
-                            }
+                            if (error) status = StatusFromException(error);
                             OnItemExit(i, std::move(status));
                           });
   }

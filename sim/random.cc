@@ -52,6 +52,16 @@ Duration RandomStream::UniformDuration(Duration low, Duration high) {
   return Duration(Uniform(low.count(), high.count()));
 }
 
+std::string RandomStream::Bytes(std::size_t n) {
+  std::string out;
+  out.reserve(n);
+  while (out.size() < n) {
+    const std::uint64_t word = Next();
+    for (int i = 0; i < 8 && out.size() < n; ++i) out += static_cast<char>(word >> (8 * i));
+  }
+  return out;
+}
+
 RandomStream RandomStream::Fork(std::string_view name) const {
   std::uint64_t s = seed_ ^ StableHash(name);
   return RandomStream(SplitMix64(s));

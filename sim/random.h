@@ -11,6 +11,7 @@
 #define TESTPLANET_SIM_RANDOM_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "sim/clock.h"
@@ -40,6 +41,9 @@ class RandomStream {
 
   // Returns a uniform duration in [low, high] (nanosecond resolution).
   Duration UniformDuration(Duration low, Duration high);
+
+  // Returns `n` random bytes (serial numbers, piece IDs), 8 per draw, little-endian.
+  std::string Bytes(std::size_t n);
 
   // Returns a new stream derived from this one by name, without consuming draws from this one.
   RandomStream Fork(std::string_view name) const;

@@ -56,6 +56,17 @@ Status Status::WithContext(std::string_view context) const {
   return Status(code_, message);
 }
 
+Status StatusFromException(std::exception_ptr error) {
+  if (!error) return Status::Ok();
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return InternalError(std::string("exception: ") + e.what());
+  } catch (...) {
+    return InternalError("unknown exception");
+  }
+}
+
 void StatusGroup::Add(const Status& status) {
   if (status.ok()) return;
   if (count_ == 0) first_ = status;

@@ -7,6 +7,7 @@
 #ifndef TESTPLANET_SIM_STATUS_H_
 #define TESTPLANET_SIM_STATUS_H_
 
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -82,6 +83,10 @@ inline Status ResourceExhaustedError(std::string_view m) {
 inline Status InternalError(std::string_view m) { return Status(StatusCode::kInternal, m); }
 inline Status UnavailableError(std::string_view m) { return Status(StatusCode::kUnavailable, m); }
 inline Status NotFoundError(std::string_view m) { return Status(StatusCode::kNotFound, m); }
+
+// Returns INTERNAL with the exception's message, for a coroutine that ended by throwing; OK for
+// a null pointer.
+Status StatusFromException(std::exception_ptr error);
 
 // Collects errors from several steps (closing a peer's services, say) into one Status.
 // The combined status has the first error's code; its message lists every error in order.

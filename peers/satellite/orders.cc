@@ -34,15 +34,6 @@ std::int64_t DecodeAmount(std::string_view bytes) {
   return bytes.size() == 8 ? static_cast<std::int64_t>(ReadBigEndian64(bytes)) : 0;
 }
 
-std::string RandomBytes(RandomStream& stream, std::size_t n) {
-  std::string out;
-  while (out.size() < n) {
-    std::uint64_t word = stream.Next();
-    for (int i = 0; i < 8 && out.size() < n; ++i) out += static_cast<char>(word >> (8 * i));
-  }
-  return out;
-}
-
 }  // namespace
 
 const char* RejectReasonName(RejectReason reason) {
@@ -126,7 +117,7 @@ StatusOr<pb::CreateOrderLimitsResponse> OrdersEndpoint::CreateOrderLimits(
   Batch batch;
   for (const NodeInfo& node : nodes) {
     pb::OrderLimit limit;
-    limit.set_serial_number(RandomBytes(serials_, 16));
+    limit.set_serial_number(serials_.Bytes(16));
     limit.set_satellite_id(std::string(self_->id().bytes()));
     limit.set_uplink_public_key(uplink.public_key);
     limit.set_storage_node_id(std::string(node.id.bytes()));

@@ -7,18 +7,7 @@
 #include "sim/wait_group.h"
 
 namespace testplanet::uplink {
-namespace {
-
-std::string RandomBytes(RandomStream& stream, std::size_t n) {
-  std::string out;
-  while (out.size() < n) {
-    std::uint64_t word = stream.Next();
-    for (int i = 0; i < 8 && out.size() < n; ++i) out += static_cast<char>(word >> (8 * i));
-  }
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Uplink::Uplink(Simulator& sim, PeerId peer, Identity identity, std::unique_ptr<rpc::Dialer> dialer,
                Config config)
@@ -36,6 +25,16 @@ Awaitable<StatusOr<std::string>> Uplink::Call(Context ctx, const rpc::Address& a
   co_return co_await rpc::CallUnary(ctx, **connection, std::move(method), std::move(request));
 }
 
+Awaitable<StatusOr<pb::CreateOrderLimitsResponse>> Uplink::RequestLimits(
+    Context ctx, const rpc::Address& satellite, const pb::CreateOrderLimitsRequest& request) {
+  StatusOr<std::string> raw =
+      co_await Call(ctx, satellite, "orders.CreateOrderLimits", DeterministicBytes(request));
+  if (!raw.ok()) co_return raw.status();
+  pb::CreateOrderLimitsResponse limits;
+  if (!limits.ParseFromString(*raw)) co_return InternalError("malformed order limits");
+  co_return limits;
+}
+
 Awaitable<Status> Uplink::PutPiece(Context ctx, std::string address, std::string request) {
   StatusOr<std::string> response =
       co_await Call(ctx, address, "piecestore.Upload", std::move(request));
@@ -50,19 +49,17 @@ Awaitable<StatusOr<UploadResult>> Uplink::Upload(Context ctx, rpc::Address satel
                                                  std::string data, int nodes) {
   ctx = ctx.WithTimeout(config_.transfer_timeout);
   UploadResult result;
-  result.piece_id = RandomBytes(piece_ids_, 16);
+  result.piece_id = piece_ids_.Bytes(16);
   pb::CreateOrderLimitsRequest request;
   request.set_bucket_id(bucket);
   request.set_action(pb::PUT);
   request.set_limit(static_cast<std::int64_t>(data.size()));
   request.set_count(nodes);
   request.set_piece_id(result.piece_id);
-  StatusOr<std::string> raw =
-      co_await Call(ctx, satellite, "orders.CreateOrderLimits", DeterministicBytes(request));
-  pb::CreateOrderLimitsResponse limits;
-  if (!raw.ok() || !limits.ParseFromString(*raw)) {
+  StatusOr<pb::CreateOrderLimitsResponse> limits = co_await RequestLimits(ctx, satellite, request);
+  if (!limits.ok()) {
     ++stats_.failures;
-    co_return raw.ok() ? InternalError("malformed order limits") : raw.status();
+    co_return limits.status();
   }
 
   // One signed order per node, for the whole piece; all nodes in parallel.
@@ -70,10 +67,10 @@ Awaitable<StatusOr<UploadResult>> Uplink::Upload(Context ctx, rpc::Address satel
     NodeId node;
     Status status = InternalError("not finished");
   };
-  auto attempts = std::make_shared<std::vector<Attempt>>(limits.limits_size());
+  auto attempts = std::make_shared<std::vector<Attempt>>(limits->limits_size());
   auto group = std::make_shared<WaitGroup>(*sim_);
-  for (int i = 0; i < limits.limits_size(); ++i) {
-    const pb::AddressedOrderLimit& addressed = limits.limits(i);
+  for (int i = 0; i < limits->limits_size(); ++i) {
+    const pb::AddressedOrderLimit& addressed = limits->limits(i);
     (*attempts)[i].node = NodeId::FromBytes(addressed.limit().storage_node_id()).value();
     pb::PieceUploadRequest upload;
     *upload.mutable_limit() = addressed.limit();
@@ -126,15 +123,13 @@ Awaitable<StatusOr<std::string>> Uplink::Download(Context ctx, rpc::Address sate
   request.set_limit(size);
   request.set_piece_id(stored.piece_id);
   for (const NodeId& node : stored.nodes) request.add_storage_node_ids(std::string(node.bytes()));
-  StatusOr<std::string> raw =
-      co_await Call(ctx, satellite, "orders.CreateOrderLimits", DeterministicBytes(request));
-  pb::CreateOrderLimitsResponse limits;
-  if (!raw.ok() || !limits.ParseFromString(*raw)) {
+  StatusOr<pb::CreateOrderLimitsResponse> limits = co_await RequestLimits(ctx, satellite, request);
+  if (!limits.ok()) {
     ++stats_.failures;
-    co_return raw.ok() ? InternalError("malformed order limits") : raw.status();
+    co_return limits.status();
   }
   Status last = UnavailableError("no node to download from");
-  for (const pb::AddressedOrderLimit& addressed : limits.limits()) {
+  for (const pb::AddressedOrderLimit& addressed : limits->limits()) {
     pb::PieceDownloadRequest download;
     *download.mutable_limit() = addressed.limit();
     download.mutable_order()->set_serial_number(addressed.limit().serial_number());

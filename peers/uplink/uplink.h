@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "peers/identity/identity.h"
+#include "peers/protocol/orders.pb.h"
 #include "peers/rpc/transport.h"
 #include "sim/random.h"
 #include "sim/simulator.h"
@@ -63,6 +64,9 @@ class Uplink {
   Awaitable<StatusOr<std::string>> Call(Context ctx, const rpc::Address& address,
                                         std::string method, std::string request);
   Awaitable<Status> PutPiece(Context ctx, std::string address, std::string request);
+  // Asks `satellite` for signed order limits.
+  Awaitable<StatusOr<pb::CreateOrderLimitsResponse>> RequestLimits(
+      Context ctx, const rpc::Address& satellite, const pb::CreateOrderLimitsRequest& request);
 
   Simulator* sim_;
   PeerId peer_;

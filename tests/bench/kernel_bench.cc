@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "sim/random.h"
-#include "tests/bench/ratio_reporter.h"
 #include "sim/simulator.h"
+#include "tests/bench/ratio_reporter.h"
 
 namespace {
 

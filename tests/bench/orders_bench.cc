@@ -101,7 +101,8 @@ void BM_SettleOrdersFloor(benchmark::State& state) {
       if (sat.orders().SettleOne(node.id(), request) != satellite::RejectReason::kNone) {
         return state.SkipWithError("rejected");
       }
-      answered.push_back({sat.id(), info.limit.serial_number(), storagenode::OrderStatus::kAccepted});
+      answered.push_back(
+          {sat.id(), info.limit.serial_number(), storagenode::OrderStatus::kAccepted});
     }
     if (!node.orders_db().Archive(planet->sim().Now(), answered).ok()) {
       return state.SkipWithError("archive failed");
@@ -110,8 +111,16 @@ void BM_SettleOrdersFloor(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n);
 }
 
-BENCHMARK(BM_SettleOrdersEndToEnd)->Arg(256)->Repetitions(3)->ReportAggregatesOnly()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_SettleOrdersFloor)->Arg(256)->Repetitions(3)->ReportAggregatesOnly()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SettleOrdersEndToEnd)
+    ->Arg(256)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SettleOrdersFloor)
+    ->Arg(256)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace testplanet
