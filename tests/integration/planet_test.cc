@@ -1,6 +1,9 @@
 // The planet from C++: testplanet::Run, and stopping and starting one peer.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <string>
+
 #include "scenarios/testplanet_run.h"
 
 namespace testplanet {
@@ -46,6 +49,34 @@ TEST(Planet, DialsToAStoppedNodeAreRefused) {
     EXPECT_EQ(upload->nodes.size(), 3u);
     EXPECT_EQ(upload->failed, 1);
   });
+}
+
+}  // namespace
+}  // namespace testplanet
+
+namespace testplanet {
+namespace {
+
+TEST(Planet, OnDiskAndInMemoryStoresGiveTheSameRun) {
+  auto run = [](StorageMode mode, const std::string& directory) {
+    Config config;
+    config.storage = mode;
+    config.run_directory = directory;
+    auto planet = Planet::Create(config);
+    EXPECT_TRUE(planet.ok()) << planet.status().ToString();
+    EXPECT_TRUE((*planet)->Start().ok());
+    EXPECT_TRUE((*planet)->Upload(0, 0, "b", "o", std::string(300, 'x')).ok());
+    EXPECT_TRUE((*planet)->RunFor(std::chrono::minutes(2)).ok());
+    EXPECT_EQ((*planet)->storage_nodes()[0]->orders_db().Count()->accepted, 1u);
+    EXPECT_TRUE((*planet)->Shutdown().ok());
+    return (*planet)->sim().trace().digest();
+  };
+  const std::string directory =
+      (std::filesystem::temp_directory_path() / "testplanet-planet-on-disk").string();
+  std::filesystem::remove_all(directory);
+  EXPECT_EQ(run(StorageMode::kInMemory, ""), run(StorageMode::kOnDisk, directory));
+  EXPECT_TRUE(std::filesystem::exists(directory + "/storagenode0"));
+  std::filesystem::remove_all(directory);
 }
 
 }  // namespace
