@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 bash ci/deps.sh
 
 presets=("$@")
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 [ ${#presets[@]} -gt 0 ] || presets=(dev release asan)
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -19,14 +21,17 @@ for preset in "${presets[@]}"; do
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$jobs"
   echo "=== $preset: test"
-  if [ "$preset" = dev ]; then
-    ctest --preset "$preset" -j "$jobs"
-  else
-    ctest --preset "$preset" -j "$jobs" -L unit
-  fi
+  labels=()
+  [ "$preset" = dev ] || labels=(-L unit)
+  ctest --preset "$preset" -j "$jobs" "${labels[@]}" | tee -a "$log"
 done
 
 if [ -x build/dev/scenarios/testplanet ] && [ -x build/release/scenarios/testplanet ]; then
   echo "=== determinism across builds"
   bash ci/cross_build_digests.sh
 fi
+
+# One closing line for every preset's tests together.
+total=$(grep -oE 'tests failed out of [0-9]+' "$log" | awk '{s += $5} END {print s + 0}')
+failed=$(grep -oE '[0-9]+ tests failed out of' "$log" | awk '{s += $1} END {print s + 0}')
+echo "testplanet: $((total - failed)) passed, $failed failed"

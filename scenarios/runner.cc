@@ -327,11 +327,30 @@ class Run {
         std::int64_t runs = 0;
         for (const std::string& peer : Select(c.peer())) {
           storagenode::StorageNode* node = Node(peer);
-          if (Cycle* cycle = node ? ChoreOf(*node, c.chore()) : nullptr) {
-            runs += static_cast<std::int64_t>(cycle->runs_started());
+          Cycle* cycle = node ? ChoreOf(*node, c.chore()) : nullptr;
+          if (cycle == nullptr) continue;
+          runs += static_cast<std::int64_t>(cycle->runs_started());
+          if (!c.has_last_run()) continue;
+          // The latest run on each peer must have begun inside the window.
+          const TimeWindow& window = c.last_run();
+          const std::optional<TimePoint> last = cycle->last_run_started();
+          std::string text = peer + " " + c.chore() + " last run in [" +
+                             (window.not_before().empty() ? "start" : window.not_before()) + ", " +
+                             (window.not_after().empty() ? "now" : window.not_after()) + "]";
+          bool inside = last.has_value();
+          if (inside && !window.not_before().empty()) {
+            inside = *last >= TimePoint(MustParse(window.not_before()));
           }
+          if (inside && !window.not_after().empty()) {
+            inside = *last <= TimePoint(MustParse(window.not_after()));
+          }
+          passed = passed && inside;
+          if (!expected.empty()) expected += ", ";
+          expected += text;
+          if (!found.empty()) found += ", ";
+          found += peer + " last run " + (last ? FormatTime(*last) : std::string("never"));
         }
-        judge(c.runs(), runs, c.chore() + " runs");
+        if (c.has_runs()) judge(c.runs(), runs, c.chore() + " runs");
         break;
       }
       case Check::kRollup: {

@@ -522,9 +522,26 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
           return v.Error(Validator::Where(t, c, "chore"), name + ".chore_runs.chore",
                          "unknown chore \"" + c.chore() + "\"");
         }
-        if (Status s = CheckExpect(v, t, c, "runs", c.runs(), name + ".chore_runs.runs", true);
-            !s.ok())
+        if (Status s = CheckExpect(v, t, c, "runs", c.runs(), name + ".chore_runs.runs",
+                                   !c.has_last_run());
+            !s.ok()) {
           return s;
+        }
+        if (c.has_last_run()) {
+          const auto* w = Validator::Nested(t, c, "last_run");
+          const TimeWindow& window = c.last_run();
+          if (window.not_before().empty() && window.not_after().empty()) {
+            return v.Error(Validator::Where(t, c, "last_run"), name + ".chore_runs.last_run",
+                           "needs not_before or not_after");
+          }
+          for (const auto& [field, value] : {std::pair{"not_before", &window.not_before()},
+                                             std::pair{"not_after", &window.not_after()}}) {
+            if (value->empty()) continue;
+            auto d = v.DurationField(w, window, field, *value,
+                                     name + ".chore_runs.last_run." + field, false);
+            if (!d.ok()) return d.status();
+          }
+        }
         break;
       }
       case Check::kRollup: {

@@ -145,6 +145,7 @@ void Cycle::MaybeStartNext() {
 
 void Cycle::StartRun(CycleRunReason reason, UniqueFunction<void(Status)> on_done) {
   running_ = true;
+  last_run_started_ = sim_->Now();
   const std::uint64_t number = ++runs_started_;
   current_done_ = std::move(on_done);
   sim_->Record(peer_, trace_kinds::kCycleRunBegin, name_id_, static_cast<std::uint64_t>(reason),

@@ -122,6 +122,8 @@ class Cycle {
   std::uint64_t runs_started() const { return runs_started_; }
   std::uint64_t runs_finished() const { return runs_finished_; }
   std::uint64_t ticks_dropped() const { return ticks_dropped_; }
+  // When the latest run began, if any has.
+  std::optional<TimePoint> last_run_started() const { return last_run_started_; }
   // The instant of the next tick, or kTimeInfinity when none is armed (paused, disabled...).
   TimePoint NextTick() const { return tick_timer_ ? next_tick_ : kTimeInfinity; }
   // What Run returned, once it has.
@@ -161,6 +163,7 @@ class Cycle {
   std::uint64_t runs_started_ = 0;
   std::uint64_t runs_finished_ = 0;
   std::uint64_t ticks_dropped_ = 0;
+  std::optional<TimePoint> last_run_started_;
 
   std::optional<Context> ctx_;  // set by Start
   Context::Registration ctx_registration_;

@@ -31,7 +31,8 @@ TEST(ScenarioLoader, AcceptsAMinimalScenarioAndFillsDefaults) {
 }
 
 TEST(ScenarioLoader, SyntaxErrorsNameLineAndColumn) {
-  EXPECT_EQ(ErrorOf("duration: \"1h\"\nplanet {\n  satelites: 2\n}\n").rfind("bad.textproto:3:", 0), 0u);
+  EXPECT_EQ(ErrorOf("duration: \"1h\"\nplanet {\n  satelites: 2\n}\n").rfind("bad.textproto:3:", 0),
+            0u);
   const std::string unterminated = ErrorOf("duration: \"1h\nplanet {}\n");
   EXPECT_EQ(unterminated.rfind("bad.textproto:1:", 0), 0u) << unterminated;
 }
@@ -43,14 +44,21 @@ TEST(ScenarioLoader, BadValuesNameTheFieldAndWhereItIs) {
   e = ErrorOf("duration: \"1h\"\nstep { at: \"2h\" upload {} }\n");
   EXPECT_NE(e.find("step[0].at: is after the end of the run"), std::string::npos) << e;
 
-  e = ErrorOf("duration: \"1h\"\nstep { chore { peer: \"storagenode9\" chore: \"orders.sender\" op: PAUSE } }\n");
+  e = ErrorOf(
+      "duration: \"1h\"\nstep { chore { peer: \"storagenode9\" chore: \"orders.sender\" op: PAUSE "
+      "} }\n");
   EXPECT_NE(e.find("bad.textproto:2:"), std::string::npos) << e;
-  EXPECT_NE(e.find("step[0].chore.peer: \"storagenode9\" is out of range: the planet has 4"), std::string::npos) << e;
+  EXPECT_NE(e.find("step[0].chore.peer: \"storagenode9\" is out of range: the planet has 4"),
+            std::string::npos)
+      << e;
 
-  e = ErrorOf("duration: \"1h\"\nstep { chore { peer: \"storagenode0\" chore: \"orders.sendr\" op: PAUSE } }\n");
+  e = ErrorOf(
+      "duration: \"1h\"\nstep { chore { peer: \"storagenode0\" chore: \"orders.sendr\" op: PAUSE } "
+      "}\n");
   EXPECT_NE(e.find("unknown chore \"orders.sendr\""), std::string::npos) << e;
 
-  e = ErrorOf("duration: \"1h\"\nstep { chore { peer: \"storagenode0\" chore: \"orders.sender\" } }\n");
+  e = ErrorOf(
+      "duration: \"1h\"\nstep { chore { peer: \"storagenode0\" chore: \"orders.sender\" } }\n");
   EXPECT_NE(e.find("step[0].chore.op: is required"), std::string::npos) << e;
 
   e = ErrorOf("duration: \"1h\"\nstep { at: \"1m\" }\n");
@@ -60,25 +68,38 @@ TEST(ScenarioLoader, BadValuesNameTheFieldAndWhereItIs) {
   EXPECT_NE(e.find("check[0].orders.unsent: needs a bound"), std::string::npos) << e;
 
   e = ErrorOf("duration: \"1h\"\nplanet { storage_nodes: -3 }\n");
-  EXPECT_NE(e.find("bad.textproto:2:10: planet.storage_nodes: must be between 0 and"), std::string::npos) << e;
+  EXPECT_NE(e.find("bad.textproto:2:10: planet.storage_nodes: must be between 0 and"),
+            std::string::npos)
+      << e;
 
   e = ErrorOf("duration: \"1h\"\nplanet { storage_node { sender_interval: \"0s\" } }\n");
-  EXPECT_NE(e.find("planet.storage_node.sender_interval: must be positive"), std::string::npos) << e;
+  EXPECT_NE(e.find("planet.storage_node.sender_interval: must be positive"), std::string::npos)
+      << e;
 
   e = ErrorOf("duration: \"1h\"\nstep { partition { a: \"storagenode*\" b: \"sattelite0\" } }\n");
-  EXPECT_NE(e.find("step[0].partition.b: \"sattelite0\" is not a peer selector"), std::string::npos) << e;
+  EXPECT_NE(e.find("step[0].partition.b: \"sattelite0\" is not a peer selector"), std::string::npos)
+      << e;
+
+  e = ErrorOf(
+      "duration: \"1h\"\ncheck { chore_runs { peer: \"storagenode0\" chore: \"orders.sender\" "
+      "last_run { not_before: \"x\" } } }\n");
+  EXPECT_NE(e.find("check[0].chore_runs.last_run.not_before: invalid duration \"x\""),
+            std::string::npos)
+      << e;
 
   e = ErrorOf("planet {}\n");
   EXPECT_NE(e.find("duration: is required"), std::string::npos) << e;
 
   e = ErrorOf("duration: \"1h\"\ncheck { rollup { satellite: 0 bytes { eq: 1 } } }\n");
-  EXPECT_NE(e.find("check[0].rollup: needs exactly one of node and bucket"), std::string::npos) << e;
+  EXPECT_NE(e.find("check[0].rollup: needs exactly one of node and bucket"), std::string::npos)
+      << e;
 }
 
 TEST(ScenarioLoader, AMissingFileIsNotFound) {
   auto loaded = LoadScenarioFile("/nonexistent/scenario.textproto");
   EXPECT_EQ(loaded.status().code(), StatusCode::kNotFound);
-  EXPECT_NE(loaded.status().message().find("/nonexistent/scenario.textproto"), std::string_view::npos);
+  EXPECT_NE(loaded.status().message().find("/nonexistent/scenario.textproto"),
+            std::string_view::npos);
 }
 
 TEST(ScenarioLoader, SelectorsExpandToPeerNames) {
@@ -86,7 +107,8 @@ TEST(ScenarioLoader, SelectorsExpandToPeerNames) {
             (std::vector<std::string>{"storagenode0", "storagenode1", "storagenode2"}));
   EXPECT_EQ(ExpandSelector("storagenode[1..2]", 1, 3, 1).value(),
             (std::vector<std::string>{"storagenode1", "storagenode2"}));
-  EXPECT_EQ(ExpandSelector("satellite0", 1, 3, 1).value(), (std::vector<std::string>{"satellite0"}));
+  EXPECT_EQ(ExpandSelector("satellite0", 1, 3, 1).value(),
+            (std::vector<std::string>{"satellite0"}));
   for (const char* bad : {"storagenode3", "storagenode[2..1]", "storagenode[0..9]", "node0",
                           "storagenode", "storagenode-1", "storagenode[a..b]", "uplink*x"}) {
     EXPECT_FALSE(ExpandSelector(bad, 1, 3, 1).ok()) << bad;
