@@ -41,23 +41,22 @@ Status Planet::Build() {
 
   for (int i = 0; i < config_.satellites; ++i) {
     const std::string name = "satellite" + std::to_string(i);
-    const PeerId peer = sim_->trace().RegisterPeer(name);
-    RandomStream keys = sim_->random().Stream("identity/" + name);
+    sim_->trace().RegisterPeer(name);
     satellite::Config sat_config;
     sat_config.address = name + ":7777";
     sat_config.storage = storage_for(name);
+    if (config_.storage == StorageMode::kInMemory) {
+      satellite_envs_.emplace_back(rocksdb::NewMemEnv(rocksdb::Env::Default()));
+      sat_config.storage.env = satellite_envs_.back().get();
+    }
     if (config_.reconfigure_satellite) config_.reconfigure_satellite(i, sat_config);
-    auto created =
-        satellite::Satellite::Create(*sim_, peer, Identity::FromStream(keys), sat_config);
+    satellite_configs_.push_back(sat_config);
+    satellite_ctx_.emplace_back();
+    satellite_running_.push_back(false);
+    auto created = MakeSatellite(i);
     if (!created.ok()) return created.status();
     satellites_.push_back(std::move(*created));
-    satellite::Satellite& sat = *satellites_.back();
-    if (Status s =
-            network_->Listen(sat.address(), peer, sat.identity().peer(), &sat.server(), *root_);
-        !s.ok()) {
-      return s;
-    }
-    trust_.Add({sat.identity().peer(), sat.address()});
+    trust_.Add({satellites_.back()->identity().peer(), satellites_.back()->address()});
   }
   for (int i = 0; i < config_.storage_nodes; ++i) {
     const std::string name = "storagenode" + std::to_string(i);
@@ -94,6 +93,58 @@ Status Planet::Build() {
         *sim_, peer, std::move(identity), network_->DialerFor(address), uplink_config));
   }
   return Status::Ok();
+}
+
+StatusOr<std::unique_ptr<satellite::Satellite>> Planet::MakeSatellite(int index) {
+  const std::string name = "satellite" + std::to_string(index);
+  const PeerId peer = static_cast<PeerId>(1 + index);
+  RandomStream keys = sim_->random().Stream("identity/" + name);
+  auto created = satellite::Satellite::Create(*sim_, peer, Identity::FromStream(keys),
+                                              satellite_configs_[index]);
+  if (!created.ok()) return created.status();
+  satellite::Satellite& sat = **created;
+  satellite_ctx_[index] = root_->WithCancel();
+  if (Status s = network_->Listen(sat.address(), peer, sat.identity().peer(), &sat.server(),
+                                  *satellite_ctx_[index]);
+      !s.ok()) {
+    return s;
+  }
+  return created;
+}
+
+Status Planet::StopSatellite(int index) {
+  if (index < 0 || index >= static_cast<int>(satellites_.size())) {
+    return InvalidArgumentError("no satellite " + std::to_string(index));
+  }
+  if (!satellite_running_[index]) {
+    return FailedPreconditionError("satellite" + std::to_string(index) + " is not running");
+  }
+  satellite_ctx_[index]->Cancel();
+  network_->SetDown(satellites_[index]->address());
+  if (!sim_->RunUntil([this, index] { return !satellite_running_[index]; },
+                      std::chrono::hours(24))) {
+    return DeadlineExceededError("satellite" + std::to_string(index) + " did not stop");
+  }
+  Status closed = satellites_[index]->Close();
+  satellites_[index].reset();
+  return closed;
+}
+
+Status Planet::StartSatellite(int index) {
+  if (index < 0 || index >= static_cast<int>(satellites_.size())) {
+    return InvalidArgumentError("no satellite " + std::to_string(index));
+  }
+  if (satellites_[index] != nullptr) {
+    return FailedPreconditionError("satellite" + std::to_string(index) + " is running");
+  }
+  auto created = MakeSatellite(index);
+  if (!created.ok()) return created.status();
+  satellites_[index] = std::move(*created);
+  network_->SetUp(satellites_[index]->address());
+  RunPeer(satellites_[index]->Run(*satellite_ctx_[index]), satellites_[index]->address(),
+          &satellite_running_, index);
+  if (!sim_->InsideEvent()) return sim_->RunFor(Duration::zero());
+  return sim_->status();
 }
 
 StatusOr<std::unique_ptr<storagenode::StorageNode>> Planet::MakeStorageNode(int index) {
@@ -174,7 +225,10 @@ Planet::~Planet() { Shutdown().IgnoreError(); }
 Status Planet::Start() {
   if (started_) return FailedPreconditionError("planet already started");
   started_ = true;
-  for (auto& sat : satellites_) RunPeer(sat->Run(*root_), sat->address(), nullptr, 0);
+  for (std::size_t i = 0; i < satellites_.size(); ++i) {
+    RunPeer(satellites_[i]->Run(*satellite_ctx_[i]), satellites_[i]->address(), &satellite_running_,
+            static_cast<int>(i));
+  }
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     RunPeer(nodes_[i]->Run(*node_ctx_[i]), nodes_[i]->address(), &node_running_,
             static_cast<int>(i));
@@ -202,7 +256,9 @@ Status Planet::Shutdown() {
   for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) {
     if (*it) errors.Add((*it)->Close());
   }
-  for (auto it = satellites_.rbegin(); it != satellites_.rend(); ++it) errors.Add((*it)->Close());
+  for (auto it = satellites_.rbegin(); it != satellites_.rend(); ++it) {
+    if (*it) errors.Add((*it)->Close());
+  }
   return errors.Combined();
 }
 

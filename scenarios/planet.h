@@ -80,6 +80,10 @@ class Planet {
   // Trap: references to the node object from before the stop are invalid afterwards.
   Status StartStorageNode(int index);
   bool StorageNodeRunning(int index) const { return node_running_.at(index); }
+  // The same for satellite `index`: its overlay, serials and rollups survive the stop.
+  Status StopSatellite(int index);
+  Status StartSatellite(int index);
+  bool SatelliteRunning(int index) const { return satellite_running_.at(index); }
 
   // Blocking helpers for tests: run the simulation until the transfer is done.
   StatusOr<uplink::UploadResult> Upload(int uplink, int satellite, const std::string& bucket,
@@ -92,6 +96,7 @@ class Planet {
   explicit Planet(Config config);
   Status Build();
   StatusOr<std::unique_ptr<storagenode::StorageNode>> MakeStorageNode(int index);
+  StatusOr<std::unique_ptr<satellite::Satellite>> MakeSatellite(int index);
   // Spawns `run` as a peer's lifetime; `running` is cleared when it returns.
   void RunPeer(Awaitable<Status> run, std::string name, std::vector<bool>* running, int index);
 
@@ -104,6 +109,10 @@ class Planet {
   std::vector<std::unique_ptr<storagenode::StorageNode>> nodes_;
   std::vector<std::unique_ptr<uplink::Uplink>> uplinks_;
   std::optional<Context> root_;
+  std::vector<satellite::Config> satellite_configs_;
+  std::vector<std::optional<Context>> satellite_ctx_;
+  std::vector<bool> satellite_running_;
+  std::vector<std::unique_ptr<rocksdb::Env>> satellite_envs_;
   std::vector<storagenode::Config> node_configs_;
   std::vector<std::optional<Context>> node_ctx_;  // each node's lifetime, under root_
   std::vector<bool> node_running_;

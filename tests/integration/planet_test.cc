@@ -41,6 +41,25 @@ TEST(Planet, AStoppedNodeKeepsItsOrdersAndSettlesThemAfterStarting) {
   });
 }
 
+TEST(Planet, AStoppedSatelliteKeepsItsRollupsAndSettlesAfterStarting) {
+  testplanet::Run(Config{}, [](Planet& planet) {
+    auto& node = *planet.storage_nodes()[0];
+    node.orders().sender().Pause();
+    ASSERT_TRUE(planet.Upload(0, 0, "b", "o1", std::string(100, 'x')).ok());
+    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    ASSERT_TRUE(planet.Upload(0, 0, "b", "o2", std::string(50, 'y')).ok());
+    ASSERT_TRUE(planet.StopSatellite(0).ok());
+    EXPECT_FALSE(planet.SatelliteRunning(0));
+    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    EXPECT_EQ(node.orders_db().Count()->unsent, 1u) << "no satellite: the order waits";
+    ASSERT_TRUE(planet.StartSatellite(0).ok());
+    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    EXPECT_EQ(node.orders_db().Count()->unsent, 0u);
+    EXPECT_EQ(*planet.satellites()[0]->orders().NodeSettled(node.id()), 150)
+        << "rollups from before the stop survived it";
+  });
+}
+
 TEST(Planet, DialsToAStoppedNodeAreRefused) {
   testplanet::Run(Config{}, [](Planet& planet) {
     ASSERT_TRUE(planet.StopStorageNode(0).ok());
