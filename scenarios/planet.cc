@@ -112,39 +112,51 @@ StatusOr<std::unique_ptr<satellite::Satellite>> Planet::MakeSatellite(int index)
   return created;
 }
 
-Status Planet::StopSatellite(int index) {
-  if (index < 0 || index >= static_cast<int>(satellites_.size())) {
-    return InvalidArgumentError("no satellite " + std::to_string(index));
+template <typename Peer>
+Status Planet::StopPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
+                        std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
+                        int index) {
+  const std::string name = kind + std::to_string(index);
+  if (index < 0 || index >= static_cast<int>(peers.size())) {
+    return InvalidArgumentError("no " + name);
   }
-  if (!satellite_running_[index]) {
-    return FailedPreconditionError("satellite" + std::to_string(index) + " is not running");
+  if (!running[index]) return FailedPreconditionError(name + " is not running");
+  contexts[index]->Cancel();
+  network_->SetDown(peers[index]->address());
+  if (!sim_->RunUntil([&running, index] { return !running[index]; }, std::chrono::hours(24))) {
+    return DeadlineExceededError(name + " did not stop");
   }
-  satellite_ctx_[index]->Cancel();
-  network_->SetDown(satellites_[index]->address());
-  if (!sim_->RunUntil([this, index] { return !satellite_running_[index]; },
-                      std::chrono::hours(24))) {
-    return DeadlineExceededError("satellite" + std::to_string(index) + " did not stop");
-  }
-  Status closed = satellites_[index]->Close();
-  satellites_[index].reset();
+  Status closed = peers[index]->Close();
+  peers[index].reset();
   return closed;
 }
 
-Status Planet::StartSatellite(int index) {
-  if (index < 0 || index >= static_cast<int>(satellites_.size())) {
-    return InvalidArgumentError("no satellite " + std::to_string(index));
+template <typename Peer>
+Status Planet::StartPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
+                         std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
+                         int index, StatusOr<std::unique_ptr<Peer>> (Planet::*make)(int)) {
+  const std::string name = kind + std::to_string(index);
+  if (index < 0 || index >= static_cast<int>(peers.size())) {
+    return InvalidArgumentError("no " + name);
   }
-  if (satellites_[index] != nullptr) {
-    return FailedPreconditionError("satellite" + std::to_string(index) + " is running");
-  }
-  auto created = MakeSatellite(index);
+  if (peers[index] != nullptr) return FailedPreconditionError(name + " is running");
+  auto created = (this->*make)(index);
   if (!created.ok()) return created.status();
-  satellites_[index] = std::move(*created);
-  network_->SetUp(satellites_[index]->address());
-  RunPeer(satellites_[index]->Run(*satellite_ctx_[index]), satellites_[index]->address(),
-          &satellite_running_, index);
+  peers[index] = std::move(*created);
+  network_->SetUp(peers[index]->address());
+  RunPeer(peers[index]->Run(*contexts[index]), peers[index]->address(), &running, index);
+  // Let its services start at this instant, so that the caller finds them running.
   if (!sim_->InsideEvent()) return sim_->RunFor(Duration::zero());
   return sim_->status();
+}
+
+Status Planet::StopSatellite(int index) {
+  return StopPeer("satellite", satellites_, satellite_ctx_, satellite_running_, index);
+}
+
+Status Planet::StartSatellite(int index) {
+  return StartPeer("satellite", satellites_, satellite_ctx_, satellite_running_, index,
+                   &Planet::MakeSatellite);
 }
 
 StatusOr<std::unique_ptr<storagenode::StorageNode>> Planet::MakeStorageNode(int index) {
@@ -187,37 +199,12 @@ void Planet::RunPeer(Awaitable<Status> run, std::string name, std::vector<bool>*
 }
 
 Status Planet::StopStorageNode(int index) {
-  if (index < 0 || index >= static_cast<int>(nodes_.size())) {
-    return InvalidArgumentError("no storage node " + std::to_string(index));
-  }
-  if (!node_running_[index])
-    return FailedPreconditionError("storagenode" + std::to_string(index) + " is not running");
-  const std::string address = nodes_[index]->address();
-  node_ctx_[index]->Cancel();
-  network_->SetDown(address);
-  if (!sim_->RunUntil([this, index] { return !node_running_[index]; }, std::chrono::hours(24))) {
-    return DeadlineExceededError("storagenode" + std::to_string(index) + " did not stop");
-  }
-  Status closed = nodes_[index]->Close();
-  nodes_[index].reset();
-  return closed;
+  return StopPeer("storagenode", nodes_, node_ctx_, node_running_, index);
 }
 
 Status Planet::StartStorageNode(int index) {
-  if (index < 0 || index >= static_cast<int>(nodes_.size())) {
-    return InvalidArgumentError("no storage node " + std::to_string(index));
-  }
-  if (nodes_[index] != nullptr) {
-    return FailedPreconditionError("storagenode" + std::to_string(index) + " is running");
-  }
-  auto created = MakeStorageNode(index);
-  if (!created.ok()) return created.status();
-  nodes_[index] = std::move(*created);
-  network_->SetUp(nodes_[index]->address());
-  RunPeer(nodes_[index]->Run(*node_ctx_[index]), nodes_[index]->address(), &node_running_, index);
-  // Let its services start at this instant, so that the caller finds them running.
-  if (!sim_->InsideEvent()) return sim_->RunFor(Duration::zero());
-  return sim_->status();
+  return StartPeer("storagenode", nodes_, node_ctx_, node_running_, index,
+                   &Planet::MakeStorageNode);
 }
 
 Planet::~Planet() { Shutdown().IgnoreError(); }

@@ -97,6 +97,15 @@ class Planet {
   Status Build();
   StatusOr<std::unique_ptr<storagenode::StorageNode>> MakeStorageNode(int index);
   StatusOr<std::unique_ptr<satellite::Satellite>> MakeSatellite(int index);
+  // Stop and start for either kind of peer; the vectors are that kind's.
+  template <typename Peer>
+  Status StopPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
+                  std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
+                  int index);
+  template <typename Peer>
+  Status StartPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
+                   std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
+                   int index, StatusOr<std::unique_ptr<Peer>> (Planet::*make)(int));
   // Spawns `run` as a peer's lifetime; `running` is cleared when it returns.
   void RunPeer(Awaitable<Status> run, std::string name, std::vector<bool>* running, int index);
 

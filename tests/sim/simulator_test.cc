@@ -19,6 +19,12 @@ using namespace std::chrono_literals;
 
 TimePoint At(Duration d) { return TimePoint(d); }
 
+// Sets *flag when destroyed: shows whether a suspended coroutine's frame was torn down.
+struct Flag {
+  bool* flag;
+  ~Flag() { *flag = true; }
+};
+
 TEST(Simulator, TimeStartsAtTheEpochAndMovesOnlyWhenDriven) {
   Simulator sim;
   EXPECT_EQ(sim.Now(), At(0s));
@@ -225,10 +231,6 @@ TEST(Simulator, EveryFiredEventFeedsTheDigest) {
 
 TEST(Simulator, DestroyingASimulatorWithSuspendedCoroutinesIsClean) {
   bool destroyed = false;
-  struct Flag {
-    bool* flag;
-    ~Flag() { *flag = true; }
-  };
   {
     Simulator sim;
     Context root = Context::Background(sim);
@@ -247,10 +249,6 @@ TEST(Simulator, DestroyingASimulatorWithSuspendedCoroutinesIsClean) {
 
 TEST(Simulator, ACoroutineOwningTheFenceItWaitsOnIsDestroyedWithTheSimulator) {
   bool destroyed = false;
-  struct Flag {
-    bool* flag;
-    ~Flag() { *flag = true; }
-  };
   {
     Simulator sim;
     Context root = Context::Background(sim);
