@@ -3,8 +3,7 @@
 namespace testplanet::satellite {
 
 Satellite::Satellite(Simulator& sim, PeerId peer, Identity identity, Config config)
-    : sim_(&sim),
-      peer_(peer),
+    : peer_(peer),
       identity_(std::move(identity)),
       config_(std::move(config)),
       never_(sim),

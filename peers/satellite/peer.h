@@ -44,7 +44,6 @@ class Satellite {
  private:
   Satellite(Simulator& sim, PeerId peer, Identity identity, Config config);
 
-  Simulator* sim_;
   PeerId peer_;
   Identity identity_;
   Config config_;

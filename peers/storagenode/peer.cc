@@ -3,13 +3,11 @@
 namespace testplanet::storagenode {
 
 StorageNode::StorageNode(Simulator& sim, PeerId peer, Identity identity, Config config,
-                         std::unique_ptr<rpc::Dialer> dialer, TrustSource& trust)
-    : sim_(&sim),
-      peer_(peer),
+                         std::unique_ptr<rpc::Dialer> dialer)
+    : peer_(peer),
       identity_(std::move(identity)),
       config_(std::move(config)),
       dialer_(std::move(dialer)),
-      trust_(&trust),
       services_(sim, peer) {}
 
 StatusOr<std::unique_ptr<StorageNode>> StorageNode::Create(Simulator& sim, PeerId peer,
@@ -17,7 +15,7 @@ StatusOr<std::unique_ptr<StorageNode>> StorageNode::Create(Simulator& sim, PeerI
                                                            std::unique_ptr<rpc::Dialer> dialer,
                                                            TrustSource& trust) {
   std::unique_ptr<StorageNode> node(
-      new StorageNode(sim, peer, std::move(identity), std::move(config), std::move(dialer), trust));
+      new StorageNode(sim, peer, std::move(identity), std::move(config), std::move(dialer)));
   StatusOr<std::unique_ptr<Store>> store = Store::Open(node->config_.storage);
   if (!store.ok()) {
     Status closed = node->Close();

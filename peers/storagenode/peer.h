@@ -71,14 +71,12 @@ class StorageNode {
 
  private:
   StorageNode(Simulator& sim, PeerId peer, Identity identity, Config config,
-              std::unique_ptr<rpc::Dialer> dialer, TrustSource& trust);
+              std::unique_ptr<rpc::Dialer> dialer);
 
-  Simulator* sim_;
   PeerId peer_;
   Identity identity_;
   Config config_;
   std::unique_ptr<rpc::Dialer> dialer_;
-  TrustSource* trust_;
   rpc::Server server_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<RocksdbOrdersDb> orders_db_;

@@ -50,6 +50,7 @@ Awaitable<StatusOr<UploadResult>> Uplink::Upload(Context ctx, rpc::Address satel
   ctx = ctx.WithTimeout(config_.transfer_timeout);
   UploadResult result;
   result.piece_id = piece_ids_.Bytes(16);
+  result.size = static_cast<std::int64_t>(data.size());
   pb::CreateOrderLimitsRequest request;
   request.set_bucket_id(bucket);
   request.set_action(pb::PUT);
@@ -104,7 +105,6 @@ Awaitable<StatusOr<UploadResult>> Uplink::Upload(Context ctx, rpc::Address satel
   }
   ++stats_.uploads;
   objects_[bucket + "/" + path] = result;
-  sizes_[bucket + "/" + path] = static_cast<std::int64_t>(data.size());
   co_return result;
 }
 
@@ -115,7 +115,7 @@ Awaitable<StatusOr<std::string>> Uplink::Download(Context ctx, rpc::Address sate
   auto object = objects_.find(key);
   if (object == objects_.end()) co_return NotFoundError("no object " + key);
   const UploadResult stored = object->second;
-  const std::int64_t size = sizes_[key];
+  const std::int64_t size = stored.size;
 
   pb::CreateOrderLimitsRequest request;
   request.set_bucket_id(bucket);

@@ -29,6 +29,7 @@ struct Config {
 
 struct UploadResult {
   std::string piece_id;
+  std::int64_t size = 0;      // bytes
   std::vector<NodeId> nodes;  // the nodes that stored the piece
   int failed = 0;             // nodes that did not
 };
@@ -76,7 +77,6 @@ class Uplink {
   RandomStream piece_ids_;
   UplinkStats stats_;
   std::map<std::string, UploadResult> objects_;
-  std::map<std::string, std::int64_t> sizes_;
 };
 
 }  // namespace testplanet::uplink
