@@ -45,10 +45,8 @@ Status Planet::Build() {
     satellite::Config sat_config;
     sat_config.address = name + ":7777";
     sat_config.storage = storage_for(name);
-    if (config_.storage == StorageMode::kInMemory) {
-      satellite_envs_.emplace_back(rocksdb::NewMemEnv(rocksdb::Env::Default()));
-      sat_config.storage.env = satellite_envs_.back().get();
-    }
+    satellite_disks_.push_back(MakeDisk());
+    sat_config.storage.env = satellite_disks_.back().env.get();
     if (config_.reconfigure_satellite) config_.reconfigure_satellite(i, sat_config);
     satellite_configs_.push_back(sat_config);
     satellite_ctx_.emplace_back();
@@ -64,12 +62,10 @@ Status Planet::Build() {
     storagenode::Config node_config = storagenode::Config::Testplanet();
     node_config.address = name + ":28967";
     node_config.storage = storage_for(name);
-    if (config_.storage == StorageMode::kInMemory) {
-      // The planet owns each node's in-memory file system, so a stopped node's data survives
-      // until it starts again.
-      node_envs_.emplace_back(rocksdb::NewMemEnv(rocksdb::Env::Default()));
-      node_config.storage.env = node_envs_.back().get();
-    }
+    // The planet owns each node's disk, so a stopped or crashed node's data survives until it
+    // starts again.
+    node_disks_.push_back(MakeDisk());
+    node_config.storage.env = node_disks_.back().env.get();
     if (config_.reconfigure_storage_node) config_.reconfigure_storage_node(i, node_config);
     node_configs_.push_back(node_config);
     node_ctx_.emplace_back();
@@ -93,6 +89,18 @@ Status Planet::Build() {
         *sim_, peer, std::move(identity), network_->DialerFor(address), uplink_config));
   }
   return Status::Ok();
+}
+
+Planet::Disk Planet::MakeDisk() {
+  Disk disk;
+  std::shared_ptr<rocksdb::FileSystem> base = rocksdb::Env::Default()->GetFileSystem();
+  if (config_.storage == StorageMode::kInMemory) {
+    disk.data.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
+    base = disk.data->GetFileSystem();
+  }
+  disk.fs = std::make_shared<fakes::FaultyFileSystem>(base);
+  disk.env = rocksdb::NewCompositeEnv(disk.fs);
+  return disk;
 }
 
 StatusOr<std::unique_ptr<satellite::Satellite>> Planet::MakeSatellite(int index) {
@@ -134,17 +142,21 @@ Status Planet::StopPeer(const std::string& kind, std::vector<std::unique_ptr<Pee
 template <typename Peer>
 Status Planet::StartPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
                          std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
-                         int index, StatusOr<std::unique_ptr<Peer>> (Planet::*make)(int)) {
+                         std::vector<Disk>& disks, int index,
+                         StatusOr<std::unique_ptr<Peer>> (Planet::*make)(int)) {
   const std::string name = kind + std::to_string(index);
   if (index < 0 || index >= static_cast<int>(peers.size())) {
     return InvalidArgumentError("no " + name);
   }
-  if (peers[index] != nullptr) return FailedPreconditionError(name + " is running");
+  if (peers[index] != nullptr) {
+    return FailedPreconditionError(name + (running[index] ? " is running" : " is still stopping"));
+  }
   auto created = (this->*make)(index);
   if (!created.ok()) return created.status();
   peers[index] = std::move(*created);
   network_->SetUp(peers[index]->address());
-  RunPeer(peers[index]->Run(*contexts[index]), peers[index]->address(), &running, index);
+  RunPeer(peers[index]->Run(*contexts[index]), peers[index]->address(), &running, index,
+          &disks[index].after_crash);
   // Let its services start at this instant, so that the caller finds them running.
   if (!sim_->InsideEvent()) return sim_->RunFor(Duration::zero());
   return sim_->status();
@@ -155,7 +167,8 @@ Status Planet::StopSatellite(int index) {
 }
 
 Status Planet::StartSatellite(int index) {
-  return StartPeer("satellite", satellites_, satellite_ctx_, satellite_running_, index,
+  return StartPeer("satellite", satellites_, satellite_ctx_, satellite_running_, satellite_disks_,
+                   index,
                    &Planet::MakeSatellite);
 }
 
@@ -183,19 +196,71 @@ StatusOr<std::unique_ptr<storagenode::StorageNode>> Planet::MakeStorageNode(int 
 }
 
 void Planet::RunPeer(Awaitable<Status> run, std::string name, std::vector<bool>* running,
-                     int index) {
+                     int index, std::function<void()>* on_exit) {
   ++running_;
   if (running != nullptr) (*running)[index] = true;
-  boost::asio::co_spawn(sim_->io(), std::move(run),
-                        [this, name, running, index](std::exception_ptr error, Status status) {
-                          --running_;
-                          if (running != nullptr) (*running)[index] = false;
-                          const bool expected =
-                              !error && (status.ok() || status.code() == StatusCode::kCancelled);
-                          if (!expected && !shut_down_) {
-                            sim_->Fail(status.WithContext(name + " stopped"));
-                          }
-                        });
+  boost::asio::co_spawn(
+      sim_->io(), std::move(run),
+      [this, name, running, index, on_exit](std::exception_ptr error, Status status) {
+        --running_;
+        if (running != nullptr) (*running)[index] = false;
+        const bool crashed = on_exit != nullptr && *on_exit;
+        const bool expected =
+            !error && (status.ok() || status.code() == StatusCode::kCancelled || crashed);
+        if (!expected && !shut_down_) {
+          sim_->Fail(status.WithContext(name + " stopped"));
+        }
+        if (crashed) {
+          // Not from inside the peer's own coroutine's completion: it is about to be freed.
+          sim_->Post([f = std::exchange(*on_exit, nullptr)] { f(); });
+        }
+      });
+}
+
+template <typename Peer>
+Status Planet::CrashPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
+                         std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
+                         Disk& disk, PeerId peer, int index) {
+  const std::string name = kind + std::to_string(index);
+  if (index < 0 || index >= static_cast<int>(peers.size())) {
+    return InvalidArgumentError("no " + name);
+  }
+  if (!running[index] || disk.after_crash) {
+    return FailedPreconditionError(name + " is not running");
+  }
+  // The order matters: the disk dies first, so nothing the unwinding code does can persist.
+  disk.fs->Crash();
+  network_->SetDown(peers[index]->address());
+  disk.after_crash = [this, &peers, &disk, peer, index, name] {
+    // Dropping the peer runs its destructor, but whatever it tries to write finds a dead disk.
+    peers[index].reset();
+    StatusOr<std::uint64_t> lost = disk.fs->Recover();
+    if (!lost.ok()) {
+      sim_->Fail(lost.status().WithContext(name + " disk recovery"));
+      return;
+    }
+    bytes_lost_ += *lost;
+    sim_->Record(peer, planet_kinds::kRecovered, *lost);
+  };
+  sim_->Record(peer, planet_kinds::kCrash);
+  contexts[index]->Cancel(UnavailableError(name + " crashed"));
+  return Status::Ok();
+}
+
+Status Planet::CrashStorageNode(int index) {
+  if (index < 0 || index >= static_cast<int>(nodes_.size())) {
+    return InvalidArgumentError("no storagenode" + std::to_string(index));
+  }
+  return CrashPeer("storagenode", nodes_, node_ctx_, node_running_, node_disks_[index],
+                   static_cast<PeerId>(1 + config_.satellites + index), index);
+}
+
+Status Planet::CrashSatellite(int index) {
+  if (index < 0 || index >= static_cast<int>(satellites_.size())) {
+    return InvalidArgumentError("no satellite" + std::to_string(index));
+  }
+  return CrashPeer("satellite", satellites_, satellite_ctx_, satellite_running_,
+                   satellite_disks_[index], static_cast<PeerId>(1 + index), index);
 }
 
 Status Planet::StopStorageNode(int index) {
@@ -203,7 +268,7 @@ Status Planet::StopStorageNode(int index) {
 }
 
 Status Planet::StartStorageNode(int index) {
-  return StartPeer("storagenode", nodes_, node_ctx_, node_running_, index,
+  return StartPeer("storagenode", nodes_, node_ctx_, node_running_, node_disks_, index,
                    &Planet::MakeStorageNode);
 }
 
@@ -214,11 +279,11 @@ Status Planet::Start() {
   started_ = true;
   for (std::size_t i = 0; i < satellites_.size(); ++i) {
     RunPeer(satellites_[i]->Run(*satellite_ctx_[i]), satellites_[i]->address(), &satellite_running_,
-            static_cast<int>(i));
+            static_cast<int>(i), &satellite_disks_[i].after_crash);
   }
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     RunPeer(nodes_[i]->Run(*node_ctx_[i]), nodes_[i]->address(), &node_running_,
-            static_cast<int>(i));
+            static_cast<int>(i), &node_disks_[i].after_crash);
   }
   // Like Storj's testplanet: every node checks in before the test body, so satellites know them.
   for (auto& node : nodes_) {

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "fakes/faulty_fs.h"
 #include "fakes/sim_network.h"
 #include "fakes/static_trust.h"
 #include "peers/satellite/peer.h"
@@ -32,6 +33,13 @@ class Env;
 namespace testplanet {
 
 enum class StorageMode { kInMemory, kOnDisk };
+
+namespace planet_kinds {
+// A peer crashed (recorded on it): its disk froze and its services were cancelled.
+inline constexpr TraceKind kCrash{"planet.crash"};
+// A crashed peer is gone and its disk dropped what was not synced. a = bytes lost.
+inline constexpr TraceKind kRecovered{"planet.crash.recovered"};
+}  // namespace planet_kinds
 
 struct Config {
   int satellites = 1;
@@ -85,6 +93,22 @@ class Planet {
   Status StartSatellite(int index);
   bool SatelliteRunning(int index) const { return satellite_running_.at(index); }
 
+  // Crashes storage node `index` at this instant: its disk stops taking writes, it leaves the
+  // network and its services are cancelled; no Close runs. Once they have unwound (at this
+  // virtual instant, from events of their own) the node object is dropped and its disk loses
+  // every unsynced byte. Callable from inside the simulation. StartStorageNode restarts it
+  // through RocksDB's recovery. Trap: a restart needs the unwinding to have finished.
+  Status CrashStorageNode(int index);
+  Status CrashSatellite(int index);
+  // True once a crashed peer is gone and its disk recovered, so that it can be started.
+  bool StorageNodeDown(int index) const { return nodes_.at(index) == nullptr; }
+  bool SatelliteDown(int index) const { return satellites_.at(index) == nullptr; }
+  // Each peer's disk, for injected I/O errors (kInMemory and kOnDisk alike).
+  fakes::FaultyFileSystem& storage_node_disk(int index) { return *node_disks_.at(index).fs; }
+  fakes::FaultyFileSystem& satellite_disk(int index) { return *satellite_disks_.at(index).fs; }
+  // Bytes lost to crashes, over every peer.
+  std::uint64_t bytes_lost_in_crashes() const { return bytes_lost_; }
+
   // Blocking helpers for tests: run the simulation until the transfer is done.
   StatusOr<uplink::UploadResult> Upload(int uplink, int satellite, const std::string& bucket,
                                         const std::string& path, const std::string& data,
@@ -93,6 +117,16 @@ class Planet {
                                  const std::string& path);
 
  private:
+  // One peer's disk: the data (a MemEnv in memory), the fault layer over it, and the Env that
+  // RocksDB is given.
+  struct Disk {
+    std::unique_ptr<rocksdb::Env> data;
+    std::shared_ptr<fakes::FaultyFileSystem> fs;
+    std::unique_ptr<rocksdb::Env> env;
+    std::function<void()> after_crash;  // set while a crashed peer unwinds
+  };
+  Disk MakeDisk();
+
   explicit Planet(Config config);
   Status Build();
   StatusOr<std::unique_ptr<storagenode::StorageNode>> MakeStorageNode(int index);
@@ -105,9 +139,16 @@ class Planet {
   template <typename Peer>
   Status StartPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
                    std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
-                   int index, StatusOr<std::unique_ptr<Peer>> (Planet::*make)(int));
-  // Spawns `run` as a peer's lifetime; `running` is cleared when it returns.
-  void RunPeer(Awaitable<Status> run, std::string name, std::vector<bool>* running, int index);
+                   std::vector<Disk>& disks, int index,
+                   StatusOr<std::unique_ptr<Peer>> (Planet::*make)(int));
+  template <typename Peer>
+  Status CrashPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
+                   std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
+                   Disk& disk, PeerId peer, int index);
+  // Spawns `run` as a peer's lifetime; `running` is cleared when it returns, then `on_exit`
+  // runs (from an event of its own).
+  void RunPeer(Awaitable<Status> run, std::string name, std::vector<bool>* running, int index,
+               std::function<void()>* on_exit = nullptr);
 
   Config config_;
   std::unique_ptr<Simulator> sim_;
@@ -121,12 +162,13 @@ class Planet {
   std::vector<satellite::Config> satellite_configs_;
   std::vector<std::optional<Context>> satellite_ctx_;
   std::vector<bool> satellite_running_;
-  std::vector<std::unique_ptr<rocksdb::Env>> satellite_envs_;
+  std::vector<Disk> satellite_disks_;
   std::vector<storagenode::Config> node_configs_;
   std::vector<std::optional<Context>> node_ctx_;  // each node's lifetime, under root_
   std::vector<bool> node_running_;
-  std::vector<std::unique_ptr<rocksdb::Env>> node_envs_;  // in-memory data that outlives a stop
+  std::vector<Disk> node_disks_;  // data that outlives a stop or a crash
   int running_ = 0;
+  std::uint64_t bytes_lost_ = 0;
   bool started_ = false;
   bool shut_down_ = false;
 };

@@ -48,10 +48,24 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const StorageOptions& options) {
   store->options_ = options;
   store->budget_ =
       options.budget ? options.budget : std::make_shared<StorageBudget>(8 << 20, 16 << 20);
+  if (options.env == nullptr && options.in_memory) {
+    store->mem_env_.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
+  } else if (!options.in_memory) {
+    std::error_code error;
+    std::filesystem::create_directories(options.directory, error);
+    if (error) {
+      return Status(StatusCode::kUnavailable,
+                    "create " + options.directory + ": " + error.message());
+    }
+  }
+  if (Status s = store->OpenDb(); !s.ok()) return s;
+  return store;
+}
 
+Status Store::OpenDb() {
   rocksdb::Options db_options;
   db_options.create_if_missing = true;
-  db_options.write_buffer_manager = store->budget_->write_buffers();
+  db_options.write_buffer_manager = budget_->write_buffers();
   // Small per-peer footprint: thousands of these live in one process.
   db_options.write_buffer_size = 1 << 20;
   db_options.max_write_buffer_number = 2;
@@ -65,27 +79,18 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const StorageOptions& options) {
   // planet closes thousands of these.
   db_options.avoid_flush_during_shutdown = true;
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = store->budget_->block_cache();
+  table.block_cache = budget_->block_cache();
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-
-  if (options.env != nullptr) {
-    db_options.env = options.env;
-  } else if (options.in_memory) {
-    store->mem_env_.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
-    db_options.env = store->mem_env_.get();
-  } else {
-    std::error_code error;
-    std::filesystem::create_directories(options.directory, error);
-    if (error) {
-      return Status(StatusCode::kUnavailable,
-                    "create " + options.directory + ": " + error.message());
-    }
+  if (options_.env != nullptr) {
+    db_options.env = options_.env;
+  } else if (mem_env_) {
+    db_options.env = mem_env_.get();
   }
   rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, options.directory, &db);
-  if (!s.ok()) return FromRocks(s, "open " + options.directory);
-  store->db_.reset(db);
-  return store;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options_.directory, &db);
+  if (!s.ok()) return FromRocks(s, "open " + options_.directory);
+  db_.reset(db);
+  return Status::Ok();
 }
 
 Store::~Store() {
@@ -96,6 +101,7 @@ Store::~Store() {
 }
 
 StatusOr<std::optional<std::string>> Store::Get(std::string_view key) {
+  if (!db_) return Status(StatusCode::kUnavailable, "get: " + options_.directory + " is closed");
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ToSlice(key), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
@@ -112,11 +118,25 @@ Status Store::Put(std::string_view key, std::string_view value) {
 Status Store::Write(Batch& batch) {
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync_writes;
-  return FromRocks(db_->Write(write_options, batch.batch_.get()), "write");
+  if (!db_) return Status(StatusCode::kUnavailable, "write: " + options_.directory + " is closed");
+  rocksdb::Status s = db_->Write(write_options, batch.batch_.get());
+  if (s.IsIOError()) {
+    // A failed log write or sync leaves RocksDB refusing writes, and Resume cannot clear a log
+    // error. Reopen, as a restarted process would: the caller hears of this write's failure
+    // (whose bytes may or may not have reached the log, as after a real fsync error), and the
+    // next write finds a working database.
+    db_->Close().PermitUncheckedError();
+    db_.reset();
+    if (Status reopened = OpenDb(); !reopened.ok()) {
+      return FromRocks(s, "write").WithContext("and reopening failed: " + reopened.ToString());
+    }
+  }
+  return FromRocks(s, "write");
 }
 
 Status Store::Scan(std::string_view begin, std::string_view end,
                    UniqueFunction<bool(std::string_view, std::string_view)> visit) {
+  if (!db_) return Status(StatusCode::kUnavailable, "scan: " + options_.directory + " is closed");
   rocksdb::ReadOptions read_options;
   const rocksdb::Slice upper = ToSlice(end);
   read_options.iterate_upper_bound = &upper;

@@ -8,6 +8,8 @@
 //
 // Keys are byte strings; each user of the Store owns a documented prefix. RocksDB's headers stay
 // out of this header: Batch and Store keep their RocksDB objects behind pointers.
+// A write that fails with an I/O error reopens the database (RocksDB refuses writes after a
+// failed log write until then), so one bad write does not take the peer's store down for good.
 // Trap: Scan calls `visit` with views valid only during that call.
 #ifndef TESTPLANET_PEERS_STORAGE_STORE_H_
 #define TESTPLANET_PEERS_STORAGE_STORE_H_
@@ -95,6 +97,7 @@ class Store {
 
  private:
   Store() = default;
+  Status OpenDb();
   StorageOptions options_;
   std::unique_ptr<rocksdb::Env> mem_env_;
   std::unique_ptr<rocksdb::DB> db_;

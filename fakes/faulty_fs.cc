@@ -1,0 +1,316 @@
+#include "fakes/faulty_fs.h"
+
+#include <utility>
+#include <vector>
+
+namespace testplanet::fakes {
+namespace {
+
+using rocksdb::FileOptions;
+using rocksdb::IODebugContext;
+using rocksdb::IOOptions;
+using rocksdb::IOStatus;
+using rocksdb::Slice;
+
+// A file being written: tells the file system what was appended and synced.
+class TrackedWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
+ public:
+  TrackedWritableFile(std::unique_ptr<rocksdb::FSWritableFile> file, FaultyFileSystem* fs,
+                      std::string path)
+      : FSWritableFileOwnerWrapper(std::move(file)), fs_(fs), path_(std::move(path)) {}
+
+  IOStatus Append(const Slice& data, const IOOptions& options, IODebugContext* dbg) override {
+    if (IOStatus s = fs_->BeforeWrite(path_); !s.ok()) return s;
+    IOStatus s = target()->Append(data, options, dbg);
+    if (s.ok()) fs_->Appended(path_, data.size());
+    return s;
+  }
+  IOStatus Append(const Slice& data, const IOOptions& options,
+                  const rocksdb::DataVerificationInfo& info, IODebugContext* dbg) override {
+    if (IOStatus s = fs_->BeforeWrite(path_); !s.ok()) return s;
+    IOStatus s = target()->Append(data, options, info, dbg);
+    if (s.ok()) fs_->Appended(path_, data.size());
+    return s;
+  }
+  IOStatus PositionedAppend(const Slice&, std::uint64_t, const IOOptions&,
+                            IODebugContext*) override {
+    return IOStatus::NotSupported("positioned append");
+  }
+  IOStatus PositionedAppend(const Slice&, std::uint64_t, const IOOptions&,
+                            const rocksdb::DataVerificationInfo&, IODebugContext*) override {
+    return IOStatus::NotSupported("positioned append");
+  }
+  IOStatus Flush(const IOOptions& options, IODebugContext* dbg) override {
+    if (fs_->crashed()) return IOStatus::IOError("crashed");
+    return target()->Flush(options, dbg);
+  }
+  IOStatus Sync(const IOOptions& options, IODebugContext* dbg) override {
+    return SyncWith([&] { return target()->Sync(options, dbg); });
+  }
+  IOStatus Fsync(const IOOptions& options, IODebugContext* dbg) override {
+    return SyncWith([&] { return target()->Fsync(options, dbg); });
+  }
+  IOStatus RangeSync(std::uint64_t, std::uint64_t, const IOOptions&, IODebugContext*) override {
+    return IOStatus::OK();  // a hint only; durability comes from Sync
+  }
+  IOStatus Close(const IOOptions& options, IODebugContext* dbg) override {
+    if (fs_->crashed()) return IOStatus::IOError("crashed");
+    return target()->Close(options, dbg);
+  }
+
+ private:
+  template <typename F>
+  IOStatus SyncWith(F sync) {
+    if (IOStatus s = fs_->BeforeSync(path_); !s.ok()) return s;
+    IOStatus s = sync();
+    if (s.ok()) fs_->Synced(path_);
+    return s;
+  }
+
+  FaultyFileSystem* fs_;
+  std::string path_;
+};
+
+// Reads fail after a crash, like every other call.
+class GuardedSequentialFile : public rocksdb::FSSequentialFileOwnerWrapper {
+ public:
+  GuardedSequentialFile(std::unique_ptr<rocksdb::FSSequentialFile> file, FaultyFileSystem* fs)
+      : FSSequentialFileOwnerWrapper(std::move(file)), fs_(fs) {}
+  IOStatus Read(std::size_t n, const IOOptions& options, Slice* result, char* scratch,
+                IODebugContext* dbg) override {
+    if (fs_->crashed()) return IOStatus::IOError("crashed");
+    return target()->Read(n, options, result, scratch, dbg);
+  }
+
+ private:
+  FaultyFileSystem* fs_;
+};
+
+class GuardedRandomAccessFile : public rocksdb::FSRandomAccessFileOwnerWrapper {
+ public:
+  GuardedRandomAccessFile(std::unique_ptr<rocksdb::FSRandomAccessFile> file, FaultyFileSystem* fs)
+      : FSRandomAccessFileOwnerWrapper(std::move(file)), fs_(fs) {}
+  IOStatus Read(std::uint64_t offset, std::size_t n, const IOOptions& options, Slice* result,
+                char* scratch, IODebugContext* dbg) const override {
+    if (fs_->crashed()) return IOStatus::IOError("crashed");
+    return target()->Read(offset, n, options, result, scratch, dbg);
+  }
+
+ private:
+  FaultyFileSystem* fs_;
+};
+
+// The write-ahead log: what every foreground write appends and syncs, at moments the simulation
+// decides. Other files (tables, the manifest) are written when background work happens to run.
+bool IsLog(const std::string& path) { return path.ends_with(".log"); }
+
+}  // namespace
+
+const char* DiskOpName(DiskOp op) {
+  switch (op) {
+    case DiskOp::kWrite:
+      return "write";
+    case DiskOp::kSync:
+      return "sync";
+  }
+  return "?";
+}
+
+FaultyFileSystem::FaultyFileSystem(std::shared_ptr<rocksdb::FileSystem> base)
+    : FileSystemWrapper(std::move(base)), owner_(std::this_thread::get_id()) {}
+
+FaultyFileSystem::~FaultyFileSystem() = default;
+
+IOStatus FaultyFileSystem::Dead() const { return IOStatus::IOError("crashed: the peer is down"); }
+
+bool FaultyFileSystem::crashed() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return crashed_;
+}
+
+void FaultyFileSystem::Crash() {
+  std::lock_guard<std::mutex> lock(mu_);
+  crashed_ = true;
+}
+
+void FaultyFileSystem::SetErrorPolicy(ErrorPolicy policy) {
+  std::lock_guard<std::mutex> lock(mu_);
+  policy_ = std::move(policy);
+}
+
+StatusOr<std::uint64_t> FaultyFileSystem::Recover() {
+  std::map<std::string, FileState> files;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    files = files_;
+  }
+  // Rewrite each file that holds unsynced bytes with just its synced prefix. This runs while
+  // the peer is down: nothing else writes these files.
+  std::uint64_t lost = 0;
+  IOOptions io;
+  for (auto& [path, state] : files) {
+    if (state.size <= state.synced) continue;
+    lost += state.size - state.synced;
+    std::string kept;
+    if (state.synced > 0) {
+      std::unique_ptr<rocksdb::FSSequentialFile> in;
+      IOStatus s = target()->NewSequentialFile(path, FileOptions(), &in, nullptr);
+      if (!s.ok()) return Status(StatusCode::kInternal, "recover " + path + ": " + s.ToString());
+      kept.resize(state.synced);
+      Slice got;
+      s = in->Read(state.synced, io, &got, kept.data(), nullptr);
+      if (!s.ok()) return Status(StatusCode::kInternal, "recover " + path + ": " + s.ToString());
+      kept.assign(got.data(), got.size());
+    }
+    std::unique_ptr<rocksdb::FSWritableFile> out;
+    IOStatus s = target()->NewWritableFile(path, FileOptions(), &out, nullptr);
+    if (s.ok() && !kept.empty()) s = out->Append(kept, io, nullptr);
+    if (s.ok()) s = out->Sync(io, nullptr);
+    if (s.ok()) s = out->Close(io, nullptr);
+    if (!s.ok()) return Status(StatusCode::kInternal, "recover " + path + ": " + s.ToString());
+    state.size = state.synced = kept.size();
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  files_ = std::move(files);
+  crashed_ = false;
+  return lost;
+}
+
+IOStatus FaultyFileSystem::BeforeWrite(const std::string& path) {
+  ErrorPolicy policy;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (crashed_) return Dead();
+    if (!policy_ || !OnSimulationThread() || !IsLog(path)) return IOStatus::OK();
+    policy = policy_;
+  }
+  if (policy(DiskOp::kWrite, path)) return IOStatus::IOError("injected write error: " + path);
+  return IOStatus::OK();
+}
+
+void FaultyFileSystem::Appended(const std::string& path, std::uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  files_[path].size += bytes;
+}
+
+IOStatus FaultyFileSystem::BeforeSync(const std::string& path) {
+  ErrorPolicy policy;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (crashed_) return Dead();
+    if (!policy_ || !OnSimulationThread() || !IsLog(path)) return IOStatus::OK();
+    policy = policy_;
+  }
+  if (policy(DiskOp::kSync, path)) return IOStatus::IOError("injected sync error: " + path);
+  return IOStatus::OK();
+}
+
+void FaultyFileSystem::Synced(const std::string& path) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FileState& state = files_[path];
+  state.synced = state.size;
+}
+
+IOStatus FaultyFileSystem::NewWritableFile(const std::string& path, const FileOptions& options,
+                                           std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                           IODebugContext* dbg) {
+  if (crashed()) return Dead();
+  std::unique_ptr<rocksdb::FSWritableFile> file;
+  IOStatus s = target()->NewWritableFile(path, options, &file, dbg);
+  if (!s.ok()) return s;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    files_[path] = FileState{};  // created empty: nothing of it is durable yet
+  }
+  *result = std::make_unique<TrackedWritableFile>(std::move(file), this, path);
+  return s;
+}
+
+IOStatus FaultyFileSystem::ReopenWritableFile(const std::string& path, const FileOptions& options,
+                                              std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                              IODebugContext* dbg) {
+  if (crashed()) return Dead();
+  std::unique_ptr<rocksdb::FSWritableFile> file;
+  IOStatus s = target()->ReopenWritableFile(path, options, &file, dbg);
+  if (!s.ok()) return s;
+  std::uint64_t size = 0;
+  target()->GetFileSize(path, IOOptions(), &size, dbg).PermitUncheckedError();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto [it, inserted] = files_.try_emplace(path, FileState{size, size});
+    if (!inserted) it->second.size = size;
+  }
+  *result = std::make_unique<TrackedWritableFile>(std::move(file), this, path);
+  return s;
+}
+
+IOStatus FaultyFileSystem::ReuseWritableFile(const std::string& path, const std::string& old_path,
+                                             const FileOptions& options,
+                                             std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                             IODebugContext* dbg) {
+  if (crashed()) return Dead();
+  if (IOStatus s = RenameFile(old_path, path, IOOptions(), dbg); !s.ok()) return s;
+  return NewWritableFile(path, options, result, dbg);
+}
+
+IOStatus FaultyFileSystem::NewSequentialFile(const std::string& path, const FileOptions& options,
+                                             std::unique_ptr<rocksdb::FSSequentialFile>* result,
+                                             IODebugContext* dbg) {
+  if (crashed()) return Dead();
+  std::unique_ptr<rocksdb::FSSequentialFile> file;
+  IOStatus s = target()->NewSequentialFile(path, options, &file, dbg);
+  if (s.ok()) *result = std::make_unique<GuardedSequentialFile>(std::move(file), this);
+  return s;
+}
+
+IOStatus FaultyFileSystem::NewRandomAccessFile(
+    const std::string& path, const FileOptions& options,
+    std::unique_ptr<rocksdb::FSRandomAccessFile>* result, IODebugContext* dbg) {
+  if (crashed()) return Dead();
+  std::unique_ptr<rocksdb::FSRandomAccessFile> file;
+  IOStatus s = target()->NewRandomAccessFile(path, options, &file, dbg);
+  if (s.ok()) *result = std::make_unique<GuardedRandomAccessFile>(std::move(file), this);
+  return s;
+}
+
+IOStatus FaultyFileSystem::DeleteFile(const std::string& path, const IOOptions& options,
+                                      IODebugContext* dbg) {
+  if (crashed()) return Dead();
+  IOStatus s = target()->DeleteFile(path, options, dbg);
+  if (s.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    files_.erase(path);
+  }
+  return s;
+}
+
+IOStatus FaultyFileSystem::RenameFile(const std::string& from, const std::string& to,
+                                      const IOOptions& options, IODebugContext* dbg) {
+  if (crashed()) return Dead();
+  IOStatus s = target()->RenameFile(from, to, options, dbg);
+  if (s.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = files_.find(from);
+    if (it != files_.end()) {
+      files_[to] = it->second;
+      files_.erase(from);
+    } else {
+      files_.erase(to);
+    }
+  }
+  return s;
+}
+
+IOStatus FaultyFileSystem::CreateDir(const std::string& path, const IOOptions& options,
+                                     IODebugContext* dbg) {
+  if (crashed()) return Dead();
+  return target()->CreateDir(path, options, dbg);
+}
+
+IOStatus FaultyFileSystem::CreateDirIfMissing(const std::string& path, const IOOptions& options,
+                                              IODebugContext* dbg) {
+  if (crashed()) return Dead();
+  return target()->CreateDirIfMissing(path, options, dbg);
+}
+
+}  // namespace testplanet::fakes

@@ -1,0 +1,108 @@
+// FaultyFileSystem: one peer's disk under RocksDB, able to crash and to fail.
+//
+// A rocksdb::FileSystemWrapper over the peer's real storage (a MemEnv's file system, or the
+// machine's). It remembers, for every file written through it, how many bytes were synced.
+//   * Crash(): from this instant every call fails, as if the process were gone; the peer's
+//     objects may then be torn down without anything reaching the disk.
+//   * Recover(): drops every byte written but not synced (files never synced become empty),
+//     then lets calls through again, so that the next Open runs RocksDB's real recovery over
+//     exactly what a power cut would have left. Renames and deletes count as durable at once
+//     (directory fsync is not modelled).
+//   * Errors: a policy decides, per WAL append and per sync, whether it fails with an I/O
+//     error. Only calls from the simulation thread are offered to the policy: RocksDB's
+//     background flushes run on its own threads at real-time moments, and a decision taken there
+//     would differ between runs (DESIGN rule 6). A failed sync leaves its bytes unsynced: they
+//     may survive or vanish, as after a real fsync error.
+// Thread safety: RocksDB's threads call in concurrently; the bookkeeping is under a mutex.
+#ifndef TESTPLANET_FAKES_FAULTY_FS_H_
+#define TESTPLANET_FAKES_FAULTY_FS_H_
+
+#include <rocksdb/file_system.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>  // determinism-ok: RocksDB's background threads share the bookkeeping
+#include <string>
+#include <thread>  // determinism-ok: only to tell the simulation thread from RocksDB's
+
+#include "sim/status.h"
+
+namespace testplanet::fakes {
+
+enum class DiskOp { kWrite, kSync };
+const char* DiskOpName(DiskOp op);
+
+class FaultyFileSystem : public rocksdb::FileSystemWrapper {
+ public:
+  // Returns true to fail this operation on `path`. Called on the simulation thread only.
+  using ErrorPolicy = std::function<bool(DiskOp op, const std::string& path)>;
+
+  explicit FaultyFileSystem(std::shared_ptr<rocksdb::FileSystem> base);
+  ~FaultyFileSystem() override;
+
+  static const char* kClassName() { return "TestplanetFaultyFileSystem"; }
+  const char* Name() const override { return kClassName(); }
+
+  void Crash();
+  // Drops unsynced data and ends the crash. Returns how many bytes were lost.
+  StatusOr<std::uint64_t> Recover();
+  bool crashed() const;
+
+  void SetErrorPolicy(ErrorPolicy policy);
+
+  // Wrapped calls (the rest forward unchanged).
+  rocksdb::IOStatus NewWritableFile(const std::string& path, const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                    rocksdb::IODebugContext* dbg) override;
+  rocksdb::IOStatus ReopenWritableFile(const std::string& path,
+                                       const rocksdb::FileOptions& options,
+                                       std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                       rocksdb::IODebugContext* dbg) override;
+  rocksdb::IOStatus ReuseWritableFile(const std::string& path, const std::string& old_path,
+                                      const rocksdb::FileOptions& options,
+                                      std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                      rocksdb::IODebugContext* dbg) override;
+  rocksdb::IOStatus NewSequentialFile(const std::string& path,
+                                      const rocksdb::FileOptions& options,
+                                      std::unique_ptr<rocksdb::FSSequentialFile>* result,
+                                      rocksdb::IODebugContext* dbg) override;
+  rocksdb::IOStatus NewRandomAccessFile(const std::string& path,
+                                        const rocksdb::FileOptions& options,
+                                        std::unique_ptr<rocksdb::FSRandomAccessFile>* result,
+                                        rocksdb::IODebugContext* dbg) override;
+  rocksdb::IOStatus DeleteFile(const std::string& path, const rocksdb::IOOptions& options,
+                               rocksdb::IODebugContext* dbg) override;
+  rocksdb::IOStatus RenameFile(const std::string& from, const std::string& to,
+                               const rocksdb::IOOptions& options,
+                               rocksdb::IODebugContext* dbg) override;
+  rocksdb::IOStatus CreateDir(const std::string& path, const rocksdb::IOOptions& options,
+                              rocksdb::IODebugContext* dbg) override;
+  rocksdb::IOStatus CreateDirIfMissing(const std::string& path, const rocksdb::IOOptions& options,
+                                       rocksdb::IODebugContext* dbg) override;
+
+  // Used by the file wrappers.
+  rocksdb::IOStatus BeforeWrite(const std::string& path);
+  void Appended(const std::string& path, std::uint64_t bytes);
+  rocksdb::IOStatus BeforeSync(const std::string& path);
+  void Synced(const std::string& path);
+
+ private:
+  struct FileState {
+    std::uint64_t size = 0;
+    std::uint64_t synced = 0;
+  };
+  bool OnSimulationThread() const { return std::this_thread::get_id() == owner_; }
+  rocksdb::IOStatus Dead() const;
+
+  mutable std::mutex mu_;  // determinism-ok: guards state shared with RocksDB's threads
+  const std::thread::id owner_;  // determinism-ok: the simulation thread, for the error policy
+  bool crashed_ = false;
+  std::map<std::string, FileState> files_;
+  ErrorPolicy policy_;
+};
+
+}  // namespace testplanet::fakes
+
+#endif  // TESTPLANET_FAKES_FAULTY_FS_H_

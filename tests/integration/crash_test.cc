@@ -1,0 +1,127 @@
+// Crashes: a peer dropped without Close at any instant, its disk losing what was not synced,
+// and RocksDB's own recovery on restart.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "scenarios/testplanet_run.h"
+
+namespace testplanet {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Crash, SyncedOrdersSurviveACrashAndSettleAfterRestart) {
+  testplanet::Run(Config{}, [](Planet& planet) {
+    for (auto& node : planet.storage_nodes()) node->orders().sender().Pause();
+    ASSERT_TRUE(planet.Upload(0, 0, "b", "o1", std::string(100, 'x')).ok());
+    ASSERT_TRUE(planet.Upload(0, 0, "b", "o2", std::string(60, 'y')).ok());
+    ASSERT_TRUE(planet.CrashStorageNode(1).ok());
+    EXPECT_EQ(planet.CrashStorageNode(1).code(), StatusCode::kFailedPrecondition)
+        << "a crashed node is not running";
+    ASSERT_TRUE(planet.RunFor(Duration::zero()).ok());
+    EXPECT_TRUE(planet.StorageNodeDown(1)) << "the node unwound at the crash instant";
+    EXPECT_EQ(planet.bytes_lost_in_crashes(), 0u) << "every write was synced";
+    ASSERT_TRUE(planet.RunFor(1h).ok());
+    ASSERT_TRUE(planet.StartStorageNode(1).ok());
+    auto& node = *planet.storage_nodes()[1];
+    EXPECT_EQ(node.orders_db().Count()->unsent, 2u) << "both orders came back from the WAL";
+    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    EXPECT_EQ(node.orders_db().Count()->accepted, 2u);
+    EXPECT_EQ(*planet.satellites()[0]->orders().NodeSettled(node.id()), 160);
+  });
+}
+
+TEST(Crash, UnsyncedWritesAreLostInACrash) {
+  Config config;
+  config.reconfigure_storage_node = [](int index, storagenode::Config& node) {
+    if (index == 0) node.storage.sync_writes = false;  // a misconfigured node
+  };
+  testplanet::Run(config, [](Planet& planet) {
+    for (auto& node : planet.storage_nodes()) node->orders().sender().Pause();
+    ASSERT_TRUE(planet.Upload(0, 0, "b", "o1", std::string(100, 'x')).ok());
+    EXPECT_EQ(planet.storage_nodes()[0]->orders_db().Count()->unsent, 1u);
+    ASSERT_TRUE(planet.CrashStorageNode(0).ok());
+    ASSERT_TRUE(planet.CrashStorageNode(1).ok());
+    ASSERT_TRUE(planet.RunFor(1s).ok());
+    EXPECT_GT(planet.bytes_lost_in_crashes(), 0u);
+    ASSERT_TRUE(planet.StartStorageNode(0).ok());
+    ASSERT_TRUE(planet.StartStorageNode(1).ok());
+    EXPECT_EQ(planet.storage_nodes()[0]->orders_db().Count()->unsent, 0u)
+        << "the order was acknowledged but never synced: the crash took it";
+    EXPECT_EQ(planet.storage_nodes()[1]->orders_db().Count()->unsent, 1u)
+        << "the node that syncs kept its order";
+  });
+}
+
+TEST(Crash, ASatelliteCrashMidSettlementCountsEachOrderOnce) {
+  Config config;
+  config.network.min_latency = 100ms;
+  config.network.max_latency = 100ms;
+  testplanet::Run(config, [](Planet& planet) {
+    auto& node = *planet.storage_nodes()[0];
+    node.orders().sender().Pause();
+    for (int i = 0; i < 5; ++i) {
+      ASSERT_TRUE(planet.Upload(0, 0, "b", "o" + std::to_string(i), std::string(10, 'z')).ok());
+    }
+    // Settle, and crash the satellite while the orders are on the wire: after the dial (two
+    // round trips of 100ms) and partway into the stream.
+    node.orders().sender().Trigger();
+    ASSERT_TRUE(planet.RunFor(350ms).ok());
+    ASSERT_TRUE(planet.CrashSatellite(0).ok());
+    ASSERT_TRUE(planet.RunFor(1min).ok());
+    ASSERT_TRUE(planet.StartSatellite(0).ok());
+    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    // The satellite had settled all five when it crashed; its answers were lost with it. The
+    // node resends them, the satellite refuses them as already spent, and counts nothing twice.
+    auto counts = node.orders_db().Count();
+    EXPECT_EQ(counts->unsent, 0u);
+    EXPECT_EQ(counts->rejected, 5u);
+    EXPECT_EQ(*planet.satellites()[0]->orders().NodeSettled(node.id()), 50);
+    EXPECT_EQ(planet.satellites()[0]->orders().stats().accepted, 0u)
+        << "stats are in memory and started again; the rollup is on disk";
+  });
+}
+
+TEST(DiskFaults, AFailedLogSyncIsReportedAndTheStoreTakesWritesAgain) {
+  testplanet::Run(Config{}, [](Planet& planet) {
+    for (auto& node : planet.storage_nodes()) node->orders().sender().Pause();
+    int failures_left = 1;
+    std::vector<std::string> failed;
+    planet.storage_node_disk(0).SetErrorPolicy(
+        [&](fakes::DiskOp op, const std::string& path) {
+          if (op != fakes::DiskOp::kSync || failures_left == 0) return false;
+          --failures_left;
+          failed.push_back(path);
+          return true;
+        });
+    auto first = planet.Upload(0, 0, "b", "o1", std::string(100, 'x'));
+    ASSERT_TRUE(first.ok());
+    EXPECT_EQ(first->failed, 1) << "node 0 reported its disk error to the uplink";
+    ASSERT_EQ(failed.size(), 1u);
+    EXPECT_TRUE(failed[0].ends_with(".log")) << failed[0];
+    auto second = planet.Upload(0, 0, "b", "o2", std::string(100, 'x'));
+    ASSERT_TRUE(second.ok());
+    EXPECT_EQ(second->failed, 0) << "the store reopened and takes writes again";
+    EXPECT_EQ(planet.storage_nodes()[0]->orders_db().Count()->unsent, 1u);
+  });
+}
+
+TEST(DiskFaults, TheErrorPolicyIsOfferedOnlyTheWriteAheadLog) {
+  testplanet::Run(Config{}, [](Planet& planet) {
+    std::vector<std::string> seen;
+    planet.storage_node_disk(0).SetErrorPolicy([&](fakes::DiskOp, const std::string& path) {
+      seen.push_back(path);
+      return false;
+    });
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(planet.Upload(0, 0, "b", "o" + std::to_string(i), "data").ok());
+    }
+    ASSERT_FALSE(seen.empty());
+    for (const std::string& path : seen) EXPECT_TRUE(path.ends_with(".log")) << path;
+  });
+}
+
+}  // namespace
+}  // namespace testplanet
