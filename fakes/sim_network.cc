@@ -24,6 +24,17 @@ struct SimNetwork::Endpoint {
   bool up = true;
   Duration extra_latency{};
   std::vector<std::weak_ptr<ConnState>> connections;
+  // Faults on messages to or from this endpoint, drawn from its own stream.
+  MessageFaults faults;
+  double dial_failure = 0;
+  std::optional<RandomStream> fault_random;
+  std::optional<RandomStream> jitter_random;  // its outgoing messages' jitter
+  bool held = false;
+  struct Held {
+    std::uint32_t from = 0, to = 0;
+    UniqueFunction<void()> deliver;
+  };
+  std::deque<Held> held_messages;
 };
 
 struct SimNetwork::ConnState {
@@ -42,6 +53,7 @@ struct HalfPipe {
   std::deque<std::string> inbox;
   std::optional<Status> end;  // the writer's end, once delivered (OK: a clean end)
   TimePoint last_arrival{};   // keeps deliveries in order
+  TimePoint latest_arrival{}; // the latest of any message so far: the end comes after it
   bool send_closed = false;   // the writer has closed or ended this direction
   // The reader's parked continuation (see Simulator::Park): a reader's coroutine owns the
   // stream it waits on, so the simulator, not the stream, must own the continuation.
@@ -151,8 +163,11 @@ class SimNetwork::SimStream : public rpc::Stream {
     if (out.send_closed) return;
     out.send_closed = true;
     SimNetwork& network = *state_->network;
-    const TimePoint arrival = NextArrival(out);
-    network.sim_->ScheduleAt(arrival, [state = state_, to_server = client_, status] {
+    const SimNetwork::Transit transit =
+        network.Route(From(), To(), *state_->connection, out.last_arrival,
+                      out.latest_arrival, /*data=*/false);
+    if (transit.lost) return;
+    network.Dispatch(From(), To(), transit.arrival, [state = state_, to_server = client_, status] {
       HalfPipe& half = to_server ? state->to_server : state->to_client;
       half.end = status;
       Wake(*state->network->sim_, half, *state->connection);
@@ -163,12 +178,11 @@ class SimNetwork::SimStream : public rpc::Stream {
   HalfPipe& Inbound() { return client_ ? state_->to_client : state_->to_server; }
   HalfPipe& Outbound() { return client_ ? state_->to_server : state_->to_client; }
 
-  TimePoint NextArrival(HalfPipe& out) {
-    const SimNetwork& network = *state_->network;
-    const TimePoint arrival =
-        std::max(network.sim_->Now() + network.MessageDelay(*state_->connection), out.last_arrival);
-    out.last_arrival = arrival;
-    return arrival;
+  std::uint32_t From() const {
+    return client_ ? state_->connection->client : state_->connection->server;
+  }
+  std::uint32_t To() const {
+    return client_ ? state_->connection->server : state_->connection->client;
   }
 
   Status SendNow(const Context& ctx, std::string message) {
@@ -177,9 +191,19 @@ class SimNetwork::SimStream : public rpc::Stream {
     if (ctx.Done()) return ctx.Err();
     HalfPipe& out = Outbound();
     if (out.send_closed) return FailedPreconditionError("send on a closed stream");
-    const TimePoint arrival = NextArrival(out);
-    state_->network->sim_->ScheduleAt(
-        arrival, [state = state_, to_server = client_, message = std::move(message)]() mutable {
+    SimNetwork& network = *state_->network;
+    const SimNetwork::Transit transit =
+        network.Route(From(), To(), conn, out.last_arrival, out.latest_arrival, /*data=*/true);
+    if (transit.lost) return Status::Ok();  // the sender cannot tell
+    if (transit.duplicate) {
+      network.Dispatch(From(), To(), transit.arrival,
+                       [state = state_, to_server = client_, message]() mutable {
+                         state->network->Deliver(std::move(state), to_server, std::move(message));
+                       });
+    }
+    network.Dispatch(
+        From(), To(), transit.arrival,
+        [state = state_, to_server = client_, message = std::move(message)]() mutable {
           state->network->Deliver(std::move(state), to_server, std::move(message));
         });
     return Status::Ok();
@@ -248,12 +272,15 @@ class SimNetwork::SimConnection : public rpc::Connection {
     state->connection = conn_;
     state->method = method;
     conn_->streams.push_back(state);
-    Simulator& sim = *network_->sim_;
-    const TimePoint arrival = sim.Now() + network_->MessageDelay(*conn_);
-    state->to_server.last_arrival = arrival;
-    sim.ScheduleAt(arrival, [network = network_, state, method = std::move(method)]() mutable {
-      network->OpenAtServer(std::move(state), std::move(method));
-    });
+    const Transit transit =
+        network_->Route(conn_->client, conn_->server, *conn_, state->to_server.last_arrival,
+                        state->to_server.latest_arrival, /*data=*/false);
+    if (!transit.lost) {
+      network_->Dispatch(conn_->client, conn_->server, transit.arrival,
+                         [network = network_, state, method = std::move(method)]() mutable {
+                           network->OpenAtServer(std::move(state), std::move(method));
+                         });
+    }
     co_return std::unique_ptr<rpc::Stream>(std::make_unique<SimStream>(state, /*client=*/true));
   }
 
@@ -276,8 +303,11 @@ class SimNetwork::SimDialer : public rpc::Dialer {
     const Duration latency =
         target ? net.LinkLatency(self_, target->index) + self.extra_latency + target->extra_latency
                : net.options_.min_latency;
-    // While partitioned, SYNs are lost: retry each second until the context ends.
-    while (target && net.PartitionedIndices(self_, target->index)) {
+    // While partitioned (either way), SYNs or their answers are lost: retry each second until
+    // the context ends.
+    while (target && (net.PartitionedIndices(self_, target->index) ||
+                      net.one_way_.count({self_, target->index}) ||
+                      net.one_way_.count({target->index, self_}))) {
       if (!co_await Sleep(ctx, std::chrono::seconds(1))) co_return Finish(ctx.Err(), target);
     }
     if (!co_await Sleep(ctx, 2 * latency)) co_return Finish(ctx.Err(), target);
@@ -288,6 +318,16 @@ class SimNetwork::SimDialer : public rpc::Dialer {
     if (net.PartitionedIndices(self_, target->index)) {
       co_return Finish(DeadlineExceededError("dial " + address + ": partitioned"), target);
     }
+    if (target->dial_failure > 0) {
+      if (!target->fault_random) {
+        target->fault_random = sim.random().Stream("net/faults/" + target->address);
+      }
+      if (target->fault_random->Bernoulli(target->dial_failure)) {
+        net.Fired("dial_failure", self_, target->index);
+        co_return Finish(UnavailableError("connection refused: " + address + " (injected)"),
+                         target);
+      }
+    }
     auto conn = std::make_shared<ConnState>();
     conn->client = self_;
     conn->server = target->index;
@@ -295,7 +335,6 @@ class SimNetwork::SimDialer : public rpc::Dialer {
     net.by_index_[self_]->connections.push_back(conn);
     target->connections.push_back(conn);
     Finish(Status::Ok(), target).IgnoreError();
-    (void)sim;
     co_return std::unique_ptr<rpc::Connection>(
         std::make_unique<SimConnection>(network_, std::move(conn), target->identity));
   }
@@ -445,13 +484,173 @@ void SimNetwork::Heal(const rpc::Address& a, const rpc::Address& b) {
   if (x != nullptr && y != nullptr) partitions_.erase(std::minmax(x->index, y->index));
 }
 
+SimNetwork::Transit SimNetwork::Route(std::uint32_t from, std::uint32_t to, const ConnState& conn,
+                                      TimePoint& last, TimePoint& latest, bool data) {
+  Transit transit;
+  if (!one_way_.empty() && one_way_.count({from, to})) {
+    Fired("one_way", from, to);
+    transit.lost = true;
+    return transit;
+  }
+  const TimePoint now = sim_->Now();
+  Duration delay = MessageDelay(conn);
+  Endpoint& sender = *by_index_[from];
+  if (options_.jitter > Duration::zero()) {
+    if (!sender.jitter_random) {
+      sender.jitter_random = sim_->random().Stream("net/jitter/" + sender.address);
+    }
+    delay += sender.jitter_random->UniformDuration(Duration::zero(), options_.jitter);
+  }
+  TimePoint arrival = now + delay;
+  bool reordered = false;
+  if (data) {
+    for (std::uint32_t index : {from, to}) {
+      Endpoint& end = *by_index_[index];
+      if (!end.faults.any()) continue;
+      if (!end.fault_random) end.fault_random = sim_->random().Stream("net/faults/" + end.address);
+      RandomStream& random = *end.fault_random;
+      if (end.faults.drop > 0 && random.Bernoulli(end.faults.drop)) {
+        Fired("drop", from, to);
+        transit.lost = true;
+        return transit;
+      }
+      if (end.faults.duplicate > 0 && random.Bernoulli(end.faults.duplicate)) {
+        Fired("duplicate", from, to);
+        transit.duplicate = true;
+      }
+      if (end.faults.reorder > 0 && random.Bernoulli(end.faults.reorder)) {
+        Fired("reorder", from, to);
+        reordered = true;
+        arrival += random.UniformDuration(Duration::zero(), 2 * conn.latency);
+      }
+    }
+  }
+  if (!clogs_.empty()) {
+    auto clog = clogs_.find(std::minmax(from, to));
+    if (clog != clogs_.end() && clog->second > arrival) {
+      Fired("clog", from, to);
+      arrival = clog->second;
+    }
+  }
+  // A reordered message may arrive after later ones; the rest keep their order, and opening or
+  // ending a stream comes after everything sent before it.
+  if (!data) arrival = std::max(arrival, latest);
+  if (!reordered) {
+    arrival = std::max(arrival, last);
+    last = arrival;
+  }
+  latest = std::max(latest, arrival);
+  transit.arrival = arrival;
+  return transit;
+}
+
+void SimNetwork::Dispatch(std::uint32_t from, std::uint32_t to, TimePoint arrival,
+                          UniqueFunction<void()> deliver) {
+  Endpoint& a = *by_index_[from];
+  Endpoint& b = *by_index_[to];
+  if (a.held || b.held) {
+    Fired("hold", from, to);
+    (a.held ? a : b).held_messages.push_back({from, to, std::move(deliver)});
+    return;
+  }
+  sim_->ScheduleAt(arrival, std::move(deliver));
+}
+
+void SimNetwork::Fired(const char* fault, std::uint32_t from, std::uint32_t to) {
+  ++faults_fired_[fault];
+  sim_->Record(by_index_[from]->peer, net_kinds::kFault, sim_->trace().InternName(fault),
+               by_index_[from]->peer, by_index_[to]->peer);
+}
+
+void SimNetwork::PartitionOneWay(const rpc::Address& from, const rpc::Address& to) {
+  Endpoint* x = Find(from);
+  Endpoint* y = Find(to);
+  if (x != nullptr && y != nullptr) one_way_.insert({x->index, y->index});
+}
+
+void SimNetwork::HealOneWay(const rpc::Address& from, const rpc::Address& to) {
+  Endpoint* x = Find(from);
+  Endpoint* y = Find(to);
+  if (x != nullptr && y != nullptr) one_way_.erase({x->index, y->index});
+}
+
+void SimNetwork::SetMessageFaults(const rpc::Address& address, MessageFaults faults) {
+  if (Endpoint* endpoint = Find(address)) endpoint->faults = faults;
+}
+
+void SimNetwork::Clog(const rpc::Address& a, const rpc::Address& b, TimePoint until) {
+  Endpoint* x = Find(a);
+  Endpoint* y = Find(b);
+  if (x == nullptr || y == nullptr) return;
+  TimePoint& clog = clogs_[std::minmax(x->index, y->index)];
+  clog = std::max(clog, until);
+}
+
+void SimNetwork::Hold(const rpc::Address& address) {
+  if (Endpoint* endpoint = Find(address)) endpoint->held = true;
+}
+
+void SimNetwork::Release(const rpc::Address& address) {
+  Endpoint* endpoint = Find(address);
+  if (endpoint == nullptr || !endpoint->held) return;
+  endpoint->held = false;
+  std::deque<Endpoint::Held> held = std::move(endpoint->held_messages);
+  endpoint->held_messages.clear();
+  for (Endpoint::Held& message : held) {
+    Endpoint& other = *by_index_[message.from == endpoint->index ? message.to : message.from];
+    if (other.held) {
+      other.held_messages.push_back(std::move(message));
+      continue;
+    }
+    // In order: equal delays on one link keep their scheduling order.
+    sim_->ScheduleAt(sim_->Now() + LinkLatency(message.from, message.to),
+                     std::move(message.deliver));
+  }
+}
+
+void SimNetwork::SetDialFailure(const rpc::Address& address, double p) {
+  if (Endpoint* endpoint = Find(address)) endpoint->dial_failure = p;
+}
+
+void SimNetwork::ClearFaults() {
+  partitions_.clear();
+  one_way_.clear();
+  clogs_.clear();
+  for (Endpoint* endpoint : by_index_) {
+    endpoint->faults = MessageFaults{};
+    endpoint->dial_failure = 0;
+    endpoint->extra_latency = Duration::zero();
+  }
+  for (Endpoint* endpoint : by_index_) Release(endpoint->address);
+}
+
 std::string SimNetwork::DescribeFaults() const {
   std::string out;
   for (const auto& [a, b] : partitions_) {
     out += "partitioned " + by_index_[a]->address + " " + by_index_[b]->address + "\n";
   }
+  for (const auto& [from, to] : one_way_) {
+    out += "one-way " + by_index_[from]->address + " -> " + by_index_[to]->address + "\n";
+  }
+  for (const auto& [link, until] : clogs_) {
+    if (until <= sim_->Now()) continue;
+    out += "clogged " + by_index_[link.first]->address + " " + by_index_[link.second]->address +
+           " until " + FormatTime(until) + "\n";
+  }
   for (const auto& [address, endpoint] : endpoints_) {
     if (!endpoint->up) out += "down " + address + "\n";
+    if (endpoint->held) {
+      out += "held " + address + " (" + std::to_string(endpoint->held_messages.size()) +
+             " messages)\n";
+    }
+    if (endpoint->faults.any()) {
+      out += "lossy " + address + " drop " + std::to_string(endpoint->faults.drop) +
+             " duplicate " + std::to_string(endpoint->faults.duplicate) + " reorder " +
+             std::to_string(endpoint->faults.reorder) + "\n";
+    }
+    if (endpoint->dial_failure > 0) {
+      out += "refusing " + address + " p " + std::to_string(endpoint->dial_failure) + "\n";
+    }
     if (endpoint->extra_latency > Duration::zero()) {
       out += "slow " + address + " +" + FormatDuration(endpoint->extra_latency) + "\n";
     }

@@ -8,11 +8,23 @@
 // Each link's latency is drawn once, from the seeded stream "net/link/<a>/<b>", uniformly in
 // [min_latency, max_latency].
 //
-// Faults (more come with the fault issue): SetDown/SetUp take an address off the network and
-// back (its connections reset: pending and later operations fail with UNAVAILABLE);
-// Partition/Heal cut a pair of addresses apart (connections between them reset, new dials hang).
+// Faults, every one drawn from the seed and recorded in the trace (net.fault) when it fires:
+//   * SetDown/SetUp take an address off the network and back (its connections reset: pending
+//     and later operations fail with UNAVAILABLE);
+//   * Partition/Heal cut a pair of addresses apart (connections between them reset, new dials
+//     hang); PartitionOneWay/HealOneWay silently lose everything sent from one to the other
+//     (connections stay up, dials hang: the handshake needs both directions);
+//   * SetMessageFaults: each message to or from an address is dropped, duplicated or reordered
+//     with the given probabilities (drawn from "net/faults/<address>");
+//   * Clog: everything between two addresses arrives no earlier than a given instant;
+//   * Hold/Release: messages to or from an address wait, in order, until released;
+//   * SetDialFailure: dials to an address are refused with a probability;
+//   * SetExtraLatency (a slow peer) and NetworkOptions::jitter (each message's own delay).
+// Drops, duplicates and reorders apply to stream messages only: opening and ending a stream are
+// never lost, so a drop looks like a lost datagram, not like a reset.
 //
-// Recorded in the trace: net.dial, net.stream.open, net.stream.end, net.message (see kinds below).
+// Recorded in the trace: net.dial, net.stream.open, net.stream.end, net.message, net.reset,
+// net.fault (see kinds below).
 // Trap: one Recv at a time per stream side. The network must outlive the streams it made.
 #ifndef TESTPLANET_FAKES_SIM_NETWORK_H_
 #define TESTPLANET_FAKES_SIM_NETWORK_H_
@@ -35,6 +47,17 @@ namespace testplanet::fakes {
 struct NetworkOptions {
   Duration min_latency = std::chrono::milliseconds(1);
   Duration max_latency = std::chrono::milliseconds(40);
+  // Each message's delay is its link's latency plus a uniform draw in [0, jitter]. Messages on a
+  // stream still arrive in order unless reordered.
+  Duration jitter{};
+};
+
+// Per-message fault probabilities, in [0, 1].
+struct MessageFaults {
+  double drop = 0;
+  double duplicate = 0;
+  double reorder = 0;
+  bool any() const { return drop > 0 || duplicate > 0 || reorder > 0; }
 };
 
 namespace net_kinds {
@@ -50,6 +73,9 @@ inline constexpr TraceKind kStreamEnd{"net.stream.end"};
 inline constexpr TraceKind kMessage{"net.message"};
 // A connection was reset (peer down, partition). a, b = the two peers.
 inline constexpr TraceKind kReset{"net.reset"};
+// A fault fired on a message or dial. a = fault name id ("drop", "duplicate", "reorder",
+// "one_way", "clog", "hold", "dial_failure"), b = sender peer, c = receiver peer.
+inline constexpr TraceKind kFault{"net.fault"};
 }  // namespace net_kinds
 
 class SimNetwork {
@@ -86,8 +112,32 @@ class SimNetwork {
   // zero ends it. Messages already in flight keep their delay; order is kept per stream.
   void SetExtraLatency(const rpc::Address& address, Duration extra);
 
+  // Loses everything sent from `from` to `to` until HealOneWay.
+  void PartitionOneWay(const rpc::Address& from, const rpc::Address& to);
+  void HealOneWay(const rpc::Address& from, const rpc::Address& to);
+
+  // Drops, duplicates and reorders messages to or from `address`; all zero ends it.
+  void SetMessageFaults(const rpc::Address& address, MessageFaults faults);
+
+  // Delays everything between `a` and `b` sent before `until` to arrive no earlier than it.
+  void Clog(const rpc::Address& a, const rpc::Address& b, TimePoint until);
+
+  // Holds messages to or from `address` (in order) until Release delivers them, each after
+  // its link's latency from the release.
+  void Hold(const rpc::Address& address);
+  void Release(const rpc::Address& address);
+
+  // Refuses each dial to `address` with probability `p` (0 ends it).
+  void SetDialFailure(const rpc::Address& address, double p);
+
+  // Ends every fault above and heals every partition (a quiesce). Addresses that are down stay
+  // down: whether a peer runs is the planet's business.
+  void ClearFaults();
+
   // The faults in force, one per line ("partitioned a b", "down a", "slow a +2h"), or "".
   std::string DescribeFaults() const;
+  // How many times each kind of fault fired, by name.
+  const std::map<std::string, std::uint64_t>& faults_fired() const { return faults_fired_; }
 
   std::uint64_t messages_delivered() const { return messages_delivered_; }
   std::uint64_t bytes_delivered() const { return bytes_delivered_; }
@@ -111,6 +161,20 @@ class SimNetwork {
   void ResetConnections(const Endpoint& endpoint, const Endpoint* other, const Status& why);
   // The delay of a message on `conn` sent now: the link's latency plus both ends' extra.
   Duration MessageDelay(const ConnState& conn) const;
+  // Where a message from endpoint `from` to `to` on `conn`, sent now, goes and when; `last` is
+  // the arrival of the previous in-order message in that direction of its stream, `latest` the
+  // latest arrival of any (an end of stream waits for it).
+  struct Transit {
+    bool lost = false;
+    bool duplicate = false;
+    TimePoint arrival{};
+  };
+  Transit Route(std::uint32_t from, std::uint32_t to, const ConnState& conn, TimePoint& last,
+                TimePoint& latest, bool data);
+  // Delivers with `deliver` at `arrival`, or keeps it while either end is held.
+  void Dispatch(std::uint32_t from, std::uint32_t to, TimePoint arrival,
+                UniqueFunction<void()> deliver);
+  void Fired(const char* fault, std::uint32_t from, std::uint32_t to);
   void OpenAtServer(std::shared_ptr<StreamState> stream, std::string method);
   void Deliver(std::shared_ptr<StreamState> stream, bool to_server, std::string message);
 
@@ -120,6 +184,9 @@ class SimNetwork {
   std::vector<Endpoint*> by_index_;
   std::map<std::pair<std::uint32_t, std::uint32_t>, Duration> link_latency_;
   std::set<std::pair<std::uint32_t, std::uint32_t>> partitions_;
+  std::set<std::pair<std::uint32_t, std::uint32_t>> one_way_;  // (from, to)
+  std::map<std::pair<std::uint32_t, std::uint32_t>, TimePoint> clogs_;
+  std::map<std::string, std::uint64_t> faults_fired_;
   std::uint64_t messages_delivered_ = 0;
   std::uint64_t next_stream_id_ = 1;
   std::uint64_t bytes_delivered_ = 0;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,6 +71,11 @@ class SimNetworkTest : public ::testing::Test {
     }
     exchange.finished = sim_.Now();
     co_return exchange;
+  }
+
+  Awaitable<void> TalkInto(std::optional<Exchange>& out, std::vector<std::string> messages) {
+    Exchange exchange = co_await Talk(std::move(messages));
+    out = std::move(exchange);
   }
 
   Simulator sim_;
@@ -175,6 +181,143 @@ TEST_F(SimNetworkTest, LinkLatencyIsDrawnFromTheSeedPerLink) {
 TEST_F(SimNetworkTest, AnAddressCannotBeTakenByAnotherIdentity) {
   EXPECT_EQ(network_.Listen("server:1", 0, client_id_.peer(), nullptr, root_).code(),
             StatusCode::kAlreadyExists);
+}
+
+// --- Faults ------------------------------------------------------------------------------------
+
+TEST_F(SimNetworkTest, DroppedMessagesAreLostButTheStreamStillEnds) {
+  network_.SetMessageFaults("server:1", MessageFaults{.drop = 1.0});
+  auto exchange = Await(sim_, Talk({"a", "b", "c"}));
+  ASSERT_TRUE(exchange.has_value());
+  EXPECT_TRUE(exchange->replies.empty());
+  EXPECT_TRUE(rpc::IsEndOfStream(exchange->end)) << "ends of streams are never dropped";
+  EXPECT_EQ(network_.faults_fired().at("drop"), 3u);
+}
+
+TEST_F(SimNetworkTest, DuplicatedMessagesArriveTwice) {
+  network_.SetMessageFaults("server:1", MessageFaults{.duplicate = 1.0});
+  auto exchange = Await(sim_, Talk({"a"}));
+  ASSERT_TRUE(exchange.has_value());
+  // "a" reaches the server twice; each of its two answers is doubled on the way back.
+  EXPECT_EQ(exchange->replies, (std::vector<std::string>{"A", "A", "A", "A"}));
+  EXPECT_EQ(network_.faults_fired().at("duplicate"), 3u);
+}
+
+TEST_F(SimNetworkTest, ReorderedMessagesAllArriveOutOfOrder) {
+  network_.SetMessageFaults("server:1", MessageFaults{.reorder = 1.0});
+  std::vector<std::string> sent;
+  for (char c = 'a'; c <= 't'; ++c) sent.push_back(std::string(1, c));
+  auto exchange = Await(sim_, Talk(sent));
+  ASSERT_TRUE(exchange.has_value());
+  std::vector<std::string> got = exchange->replies;
+  EXPECT_NE(got, (std::vector<std::string>{"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K",
+                                           "L", "M", "N", "O", "P", "Q", "R", "S", "T"}));
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got.size(), 20u);
+  EXPECT_EQ(got.front(), "A");
+  EXPECT_EQ(got.back(), "T");
+  EXPECT_EQ(network_.faults_fired().at("reorder"), 40u);
+}
+
+TEST_F(SimNetworkTest, AOneWayPartitionLosesOneDirectionAndHangsDials) {
+  std::optional<StatusOr<std::string>> reply;
+  std::vector<std::string> received;
+  server_.Register("sink", [&](Context ctx, const PeerIdentity&,
+                               rpc::Stream& stream) -> Awaitable<Status> {
+    auto message = co_await stream.Recv(ctx);
+    if (message.ok()) received.push_back(*message);
+    co_return co_await stream.Send(ctx, "ack");
+  });
+  boost::asio::co_spawn(
+      sim_.io(),
+      [&]() -> Awaitable<void> {
+        auto connection = co_await dialer_->Dial(root_, "server:1");
+        network_.PartitionOneWay("server:1", "client:1");
+        auto stream = co_await (*connection)->OpenStream(root_, "sink");
+        (void)co_await (*stream)->Send(root_, "hello");
+        reply = co_await (*stream)->Recv(root_.WithTimeout(10s));
+      },
+      boost::asio::detached);
+  ASSERT_TRUE(sim_.RunFor(1min).ok());
+  EXPECT_EQ(received, (std::vector<std::string>{"hello"})) << "client to server still works";
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->status().code(), StatusCode::kDeadlineExceeded) << "the answer was lost";
+  EXPECT_GE(network_.faults_fired().at("one_way"), 1u);
+
+  auto exchange = Await(sim_, Talk({"a"}));
+  ASSERT_TRUE(exchange.has_value());
+  EXPECT_EQ(exchange->end.code(), StatusCode::kDeadlineExceeded) << "a handshake needs both ways";
+  network_.HealOneWay("server:1", "client:1");
+  exchange = Await(sim_, Talk({"a"}));
+  EXPECT_EQ(exchange->replies.size(), 1u);
+}
+
+TEST_F(SimNetworkTest, AClogDelaysEverythingOnTheLinkUntilItEnds) {
+  network_.Clog("client:1", "server:1", TimePoint(5s));
+  auto exchange = Await(sim_, Talk({"a"}));
+  ASSERT_TRUE(exchange.has_value());
+  EXPECT_EQ(exchange->replies, (std::vector<std::string>{"A"}));
+  EXPECT_GE(exchange->finished, TimePoint(5s));
+  EXPECT_LE(exchange->finished, TimePoint(5s + 30ms));
+  EXPECT_GE(network_.faults_fired().at("clog"), 1u);
+}
+
+TEST_F(SimNetworkTest, HeldMessagesWaitForTheirRelease) {
+  network_.Hold("server:1");
+  std::optional<Exchange> exchange;
+  boost::asio::co_spawn(sim_.io(), TalkInto(exchange, {"a", "b"}), boost::asio::detached);
+  ASSERT_TRUE(sim_.RunFor(1h).ok());
+  EXPECT_FALSE(exchange.has_value()) << "nothing moves while held";
+  EXPECT_NE(network_.DescribeFaults().find("held server:1"), std::string::npos);
+  network_.Release("server:1");
+  ASSERT_TRUE(sim_.RunFor(1s).ok());
+  ASSERT_TRUE(exchange.has_value());
+  EXPECT_EQ(exchange->replies, (std::vector<std::string>{"A", "B"})) << "released in order";
+}
+
+TEST_F(SimNetworkTest, InjectedDialFailuresAreRefusals) {
+  network_.SetDialFailure("server:1", 1.0);
+  auto exchange = Await(sim_, Talk({"a"}));
+  ASSERT_TRUE(exchange.has_value());
+  EXPECT_EQ(exchange->end.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(network_.faults_fired().at("dial_failure"), 1u);
+  network_.ClearFaults();
+  exchange = Await(sim_, Talk({"a"}));
+  EXPECT_EQ(exchange->replies.size(), 1u);
+  EXPECT_EQ(network_.DescribeFaults(), "");
+}
+
+TEST(SimNetworkJitter, JitteredMessagesStillArriveInOrder) {
+  Simulator sim;
+  SimNetwork network(sim, NetworkOptions{10ms, 10ms, 50ms});
+  rpc::Server server;
+  server.Register("echo", [](Context ctx, const PeerIdentity&,
+                             rpc::Stream& stream) -> Awaitable<Status> {
+    for (;;) {
+      auto message = co_await stream.Recv(ctx);
+      if (!message.ok()) co_return Status::Ok();
+      if (Status s = co_await stream.Send(ctx, *message); !s.ok()) co_return s;
+    }
+  });
+  Context root = Context::Background(sim);
+  ASSERT_TRUE(network.Listen("s:1", 0, Make("s").peer(), &server, root).ok());
+  ASSERT_TRUE(network.Listen("c:1", 0, Make("c").peer(), nullptr, root).ok());
+  auto dialer = network.DialerFor("c:1");
+  auto replies = Await(sim, [&]() -> Awaitable<std::vector<std::string>> {
+    std::vector<std::string> got;
+    auto connection = co_await dialer->Dial(root, "s:1");
+    auto stream = co_await (*connection)->OpenStream(root, "echo");
+    for (int i = 0; i < 10; ++i) (void)co_await (*stream)->Send(root, std::to_string(i));
+    (*stream)->CloseSend();
+    for (;;) {
+      auto reply = co_await (*stream)->Recv(root);
+      if (!reply.ok()) break;
+      got.push_back(*reply);
+    }
+    co_return got;
+  }());
+  ASSERT_TRUE(replies.has_value());
+  EXPECT_EQ(*replies, (std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}));
 }
 
 }  // namespace
