@@ -89,6 +89,11 @@ TimerId Simulator::ScheduleAt(TimePoint when, UniqueFunction<void()> fn, EventTa
   return TimerId{slot_index, seq};
 }
 
+void Simulator::SetClockSkew(PeerId peer, Duration offset, std::int64_t drift_ppm) {
+  if (peer >= clock_skews_.size()) clock_skews_.resize(peer + 1);
+  clock_skews_[peer] = ClockSkew{offset, std::clamp<std::int64_t>(drift_ppm, -1'000'000, 1'000'000)};
+}
+
 bool Simulator::Cancel(TimerId id) {
   if (tearing_down_ || !id || id.slot >= slot_count_) return false;
   Slot& slot = SlotAt(id.slot);

@@ -72,6 +72,22 @@ class Simulator {
   Simulator& operator=(const Simulator&) = delete;
 
   TimePoint Now() const { return now_; }
+  // What `peer`'s own clock reads now: virtual time moved by its skew (offset plus drift in
+  // parts per million of the time since the epoch). Peers take decisions that compare times —
+  // expiry, TTLs — on this clock, so that a skewed peer decides as a skewed machine would.
+  // Timers still run on virtual time.
+  TimePoint PeerNow(PeerId peer) const {
+    if (peer >= clock_skews_.size()) return now_;
+    const ClockSkew& skew = clock_skews_[peer];
+    const std::int64_t since_epoch = now_.time_since_epoch().count();
+    // Split to keep the product in 64 bits: drift is bounded to +-1,000,000 ppm.
+    const std::int64_t drift = (since_epoch / 1'000'000) * skew.drift_ppm +
+                               (since_epoch % 1'000'000) * skew.drift_ppm / 1'000'000;
+    return now_ + skew.offset + Duration(drift);
+  }
+  // Sets `peer`'s clock skew (zero offset and drift: a true clock). `drift_ppm` is clamped to
+  // [-1e6, 1e6].
+  void SetClockSkew(PeerId peer, Duration offset, std::int64_t drift_ppm);
   Random& random() { return random_; }
   Trace& trace() { return trace_; }
   Log& log() { return log_; }
@@ -214,6 +230,11 @@ class Simulator {
   Log log_;
   std::unique_ptr<boost::asio::io_context> io_;
   std::map<ParkId, std::unique_ptr<ParkedBase>> parked_;  // ordered: teardown order is fixed
+  struct ClockSkew {
+    Duration offset{};
+    std::int64_t drift_ppm = 0;
+  };
+  std::vector<ClockSkew> clock_skews_;  // by peer
   ParkId next_park_id_ = 1;
   // io_'s queue of handlers ready to run (see PollExecutor); read to skip empty polls.
   const void* io_ready_ = nullptr;

@@ -111,7 +111,7 @@ StatusOr<pb::CreateOrderLimitsResponse> OrdersEndpoint::CreateOrderLimits(
     nodes = std::move(*selected);
   }
 
-  const std::int64_t now = ToUnixNanos(sim_->Now());
+  const std::int64_t now = ToUnixNanos(sim_->PeerNow(peer_));
   const std::int64_t expiration = now + config_.expiration.count();
   pb::CreateOrderLimitsResponse response;
   Batch batch;
@@ -157,7 +157,7 @@ RejectReason OrdersEndpoint::Check(const NodeId& caller, const pb::SettlementReq
     return RejectReason::kBadUplinkSignature;
   }
   if (order.serial_number() != limit.serial_number()) return RejectReason::kSerialMismatch;
-  if (limit.order_expiration() <= ToUnixNanos(sim_->Now())) return RejectReason::kExpired;
+  if (limit.order_expiration() <= ToUnixNanos(sim_->PeerNow(peer_))) return RejectReason::kExpired;
   if (order.amount() < 0 || order.amount() > limit.limit()) return RejectReason::kOverLimit;
   StatusOr<std::optional<std::string>> known = store_->Get(SerialKey(limit.serial_number()));
   if (!known.ok()) return RejectReason::kStorageError;
@@ -177,7 +177,7 @@ RejectReason OrdersEndpoint::SettleOne(const NodeId& caller, const pb::Settlemen
   if (reason == RejectReason::kNone) {
     const pb::OrderLimit& limit = request.limit();
     const std::int64_t amount = request.order().amount();
-    const std::int64_t now = ToUnixNanos(sim_->Now());
+    const std::int64_t now = ToUnixNanos(sim_->PeerNow(peer_));
     const std::int64_t hour = now - now % kHourNanos;
     Batch batch;
     batch.Put(UsedKey(limit.serial_number()), "");

@@ -47,7 +47,7 @@ Status Overlay::CheckIn(const PeerIdentity& node, const rpc::Address& address) {
   record.set_node_id(std::string(node.id.bytes()));
   record.set_public_key(node.public_key);
   record.set_address(address);
-  record.set_last_contact(ToUnixNanos(sim_->Now()));
+  record.set_last_contact(ToUnixNanos(sim_->PeerNow(peer_)));
   ++check_ins_;
   return store_->Put(NodeKey(node.id), DeterministicBytes(record));
 }
@@ -74,7 +74,7 @@ StatusOr<std::vector<NodeInfo>> Overlay::SelectNodes(int count, Duration online_
   if (!all.ok()) return all.status();
   std::vector<NodeInfo> online;
   for (NodeInfo& node : *all) {
-    if (sim_->Now() - node.last_contact <= online_window) online.push_back(std::move(node));
+    if (sim_->PeerNow(peer_) - node.last_contact <= online_window) online.push_back(std::move(node));
   }
   // A partial Fisher-Yates shuffle over the ID-ordered list: deterministic for a seed.
   const std::size_t take = std::min<std::size_t>(online.size(), count < 0 ? 0 : count);

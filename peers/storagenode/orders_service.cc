@@ -110,7 +110,7 @@ Awaitable<Status> OrdersService::SettleAndArchive(Context ctx, NodeId satellite,
     (request.status == OrderStatus::kAccepted ? accepted : rejected) += 1;
   }
   // One atomic batch per satellite: either every answered order moves to the archive or none.
-  if (Status archived = db_->Archive(sim_->Now(), answered); !archived.ok()) {
+  if (Status archived = db_->Archive(sim_->PeerNow(peer_), answered); !archived.ok()) {
     Say(LogLevel::kError, "archiving settled orders: " + archived.ToString());
     co_return status;
   }
@@ -180,7 +180,7 @@ Awaitable<Status> OrdersService::Settle(Context ctx, NodeId satellite,
 }
 
 Status OrdersService::CleanArchive() {
-  StatusOr<std::uint64_t> deleted = db_->CleanArchive(sim_->Now(), config_.archive_ttl);
+  StatusOr<std::uint64_t> deleted = db_->CleanArchive(sim_->PeerNow(peer_), config_.archive_ttl);
   if (!deleted.ok()) {
     Say(LogLevel::kError, "cleaning the order archive: " + deleted.status().ToString());
     return deleted.status();

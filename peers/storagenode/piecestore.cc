@@ -62,7 +62,7 @@ Status Piecestore::Verify(const pb::OrderLimit& limit, const pb::Order& order,
   if (limit.action() != action) {
     return Status(StatusCode::kPermissionDenied, "the limit is for another action");
   }
-  if (limit.order_expiration() <= ToUnixNanos(sim_->Now())) {
+  if (limit.order_expiration() <= ToUnixNanos(sim_->PeerNow(peer_))) {
     return Status(StatusCode::kPermissionDenied, "the limit has expired");
   }
   if (order.serial_number() != limit.serial_number()) {

@@ -33,6 +33,20 @@ TEST(Simulator, TimeStartsAtTheEpochAndMovesOnlyWhenDriven) {
   EXPECT_EQ(ToUnixNanos(At(0s)), kEpochUnixSeconds * 1'000'000'000);
 }
 
+TEST(Simulator, APeersClockReadsVirtualTimeMovedByItsOffsetAndDrift) {
+  Simulator sim;
+  EXPECT_EQ(sim.PeerNow(3), sim.Now()) << "no skew: a true clock";
+  sim.SetClockSkew(3, std::chrono::minutes(-5), 0);
+  sim.SetClockSkew(4, Duration::zero(), 100);  // 100 ppm fast
+  ASSERT_TRUE(sim.RunFor(std::chrono::hours(1000)).ok());
+  EXPECT_EQ(sim.PeerNow(3), sim.Now() - std::chrono::minutes(5));
+  // 100 ppm of 1000h is 360s.
+  EXPECT_EQ(sim.PeerNow(4), sim.Now() + std::chrono::seconds(360));
+  EXPECT_EQ(sim.PeerNow(5), sim.Now());
+  sim.SetClockSkew(4, Duration::zero(), -5'000'000);
+  EXPECT_EQ(sim.PeerNow(4), TimePoint{}) << "drift is clamped to -100%: the clock stands still";
+}
+
 TEST(Simulator, EventsFireInTimeOrderAndTiesInSchedulingOrder) {
   Simulator sim;
   std::vector<std::string> fired;
