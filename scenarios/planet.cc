@@ -3,6 +3,7 @@
 #include <rocksdb/env.h>
 
 #include <exception>
+#include <type_traits>
 
 #include "sim/await.h"
 
@@ -26,6 +27,7 @@ Status Planet::Build() {
   sim_ = std::make_unique<Simulator>(
       SimulatorOptions{.seed = config_.seed, .trace_detail = config_.trace_detail});
   network_ = std::make_unique<fakes::SimNetwork>(*sim_, config_.network);
+  if (config_.check_invariants) invariants_ = std::make_unique<InvariantChecker>(*sim_);
   budget_ = std::make_shared<StorageBudget>();
   root_ = Context::Background(*sim_);
 
@@ -107,7 +109,14 @@ StatusOr<std::unique_ptr<satellite::Satellite>> Planet::MakeSatellite(int index)
   const std::string name = "satellite" + std::to_string(index);
   const PeerId peer = static_cast<PeerId>(1 + index);
   RandomStream keys = sim_->random().Stream("identity/" + name);
-  auto created = satellite::Satellite::Create(*sim_, peer, Identity::FromStream(keys),
+  Identity identity = Identity::FromStream(keys);
+  if (invariants_) {
+    satellite_configs_[index].settlement_observer = invariants_->WatchSatellite(
+        index, name, identity.id(), [this, index]() -> satellite::OrdersEndpoint* {
+          return satellites_[index] ? &satellites_[index]->orders() : nullptr;
+        });
+  }
+  auto created = satellite::Satellite::Create(*sim_, peer, std::move(identity),
                                               satellite_configs_[index]);
   if (!created.ok()) return created.status();
   satellite::Satellite& sat = **created;
@@ -157,6 +166,10 @@ Status Planet::StartPeer(const std::string& kind, std::vector<std::unique_ptr<Pe
   network_->SetUp(peers[index]->address());
   RunPeer(peers[index]->Run(*contexts[index]), peers[index]->address(), &running, index,
           &disks[index].after_crash);
+  if constexpr (std::is_same_v<Peer, storagenode::StorageNode>) {
+    // What came back from the disk must be exactly what the node acknowledged.
+    if (invariants_) invariants_->CheckNode(index, peers[index]->orders_db());
+  }
   // Let its services start at this instant, so that the caller finds them running.
   if (!sim_->InsideEvent()) return sim_->RunFor(Duration::zero());
   return sim_->status();
@@ -177,7 +190,13 @@ StatusOr<std::unique_ptr<storagenode::StorageNode>> Planet::MakeStorageNode(int 
   const PeerId peer = static_cast<PeerId>(1 + config_.satellites + index);
   RandomStream keys = sim_->random().Stream("identity/" + name);
   Identity identity = Identity::FromStream(keys);
-  const storagenode::Config& node_config = node_configs_[index];
+  storagenode::Config& node_config = node_configs_[index];
+  if (invariants_) {
+    node_config.wrap_orders_db = [this, index, name, id = identity.id()](
+                                     std::unique_ptr<storagenode::OrdersDb> db) {
+      return invariants_->WatchNode(index, name, id, std::move(db));
+    };
+  }
   if (Status s = network_->Listen(node_config.address, peer, identity.peer(), nullptr, *root_);
       !s.ok()) {
     return s;
@@ -273,6 +292,16 @@ Status Planet::StartStorageNode(int index) {
 }
 
 Planet::~Planet() { Shutdown().IgnoreError(); }
+
+Status Planet::CheckInvariants() {
+  if (!invariants_) return sim_->status();
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i] && node_running_[i]) {
+      invariants_->CheckNode(static_cast<int>(i), nodes_[i]->orders_db());
+    }
+  }
+  return sim_->status();
+}
 
 Status Planet::Start() {
   if (started_) return FailedPreconditionError("planet already started");

@@ -24,6 +24,7 @@
 #include "peers/satellite/peer.h"
 #include "peers/storagenode/peer.h"
 #include "peers/uplink/uplink.h"
+#include "scenarios/invariants.h"
 #include "sim/simulator.h"
 
 namespace rocksdb {
@@ -50,6 +51,9 @@ struct Config {
   std::string run_directory;  // kOnDisk: peers' databases go under it
   TraceDetail trace_detail = TraceDetail::kDigestOnly;
   fakes::NetworkOptions network;
+  // Check the order path's invariants at every step (see invariants.h); a violation fails the
+  // simulation at the event that broke it.
+  bool check_invariants = true;
   // Per-peer hooks, called with the peer's index and its config before it is built. Peers start
   // from Storj testplanet's values (15s chores, no jitter).
   std::function<void(int index, satellite::Config&)> reconfigure_satellite;
@@ -109,6 +113,12 @@ class Planet {
   // Bytes lost to crashes, over every peer.
   std::uint64_t bytes_lost_in_crashes() const { return bytes_lost_; }
 
+  // The invariant checker, or null when Config::check_invariants is off.
+  InvariantChecker* invariants() { return invariants_.get(); }
+  // Compares every running node's orders with the checker's ledger now; returns the
+  // simulation's status (a violation fails it).
+  Status CheckInvariants();
+
   // Blocking helpers for tests: run the simulation until the transfer is done.
   StatusOr<uplink::UploadResult> Upload(int uplink, int satellite, const std::string& bucket,
                                         const std::string& path, const std::string& data,
@@ -153,6 +163,7 @@ class Planet {
   Config config_;
   std::unique_ptr<Simulator> sim_;
   std::unique_ptr<fakes::SimNetwork> network_;
+  std::unique_ptr<InvariantChecker> invariants_;
   std::shared_ptr<StorageBudget> budget_;
   fakes::StaticTrust trust_;
   std::vector<std::unique_ptr<satellite::Satellite>> satellites_;

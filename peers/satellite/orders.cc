@@ -207,6 +207,10 @@ RejectReason OrdersEndpoint::SettleOne(const NodeId& caller, const pb::Settlemen
   }
   sim_->Record(peer_, satellite_kinds::kSettleOrder, accepted ? 1 : 0,
                static_cast<std::uint64_t>(reason), static_cast<std::uint64_t>(amount));
+  if (observer_) {
+    observer_(SettlementEvent{caller, request.limit().serial_number(), request.order().amount(),
+                              reason});
+  }
   return reason;
 }
 
@@ -221,6 +225,11 @@ Awaitable<Status> OrdersEndpoint::Settlement(Context ctx, const PeerIdentity& ca
     pb::SettlementRequest request;
     if (!request.ParseFromString(*message)) co_return InvalidArgumentError("malformed request");
     const RejectReason reason = SettleOne(caller.id, request);
+    if (reason == RejectReason::kStorageError) {
+      // Not an answer: the write may or may not have landed. The node keeps this order and the
+      // rest unsent and tries again; a resubmission of a landed one is then refused as spent.
+      co_return Status(StatusCode::kUnavailable, "settlement storage error");
+    }
     pb::SettlementResponse response;
     response.set_serial_number(request.limit().serial_number());
     response.set_status(reason == RejectReason::kNone ? pb::SettlementResponse::ACCEPTED

@@ -24,8 +24,10 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "peers/identity/identity.h"
 #include "peers/protocol/orders.pb.h"
@@ -74,6 +76,15 @@ namespace satellite_kinds {
 inline constexpr TraceKind kSettleOrder{"satellite.settle"};
 }  // namespace satellite_kinds
 
+// What the satellite decided about one order, for observers (the planet's invariant checker).
+struct SettlementEvent {
+  NodeId node;                // who sent it
+  std::string_view serial;    // the order limit's serial number
+  std::int64_t amount = 0;    // the order's amount, whatever the decision
+  RejectReason reason = RejectReason::kNone;  // kNone: accepted and counted
+};
+using SettlementObserver = std::function<void(const SettlementEvent&)>;
+
 class OrdersEndpoint {
  public:
   OrdersEndpoint(Simulator& sim, PeerId peer, const Identity& self, Store& store, Overlay& overlay,
@@ -95,6 +106,8 @@ class OrdersEndpoint {
   StatusOr<std::int64_t> BucketSettled(std::string_view bucket_id);
 
   const SettlementStats& stats() const { return stats_; }
+  // Called after every decision, once it is on disk.
+  void SetObserver(SettlementObserver observer) { observer_ = std::move(observer); }
 
  private:
   Awaitable<Status> Settlement(Context ctx, const PeerIdentity& caller, rpc::Stream& stream);
@@ -109,6 +122,7 @@ class OrdersEndpoint {
   OrdersConfig config_;
   RandomStream serials_;
   SettlementStats stats_;
+  SettlementObserver observer_;
 };
 
 }  // namespace testplanet::satellite

@@ -27,6 +27,7 @@ StatusOr<std::unique_ptr<Satellite>> Satellite::Create(Simulator& sim, PeerId pe
       sim, peer, satellite->identity_, *satellite->store_, *satellite->overlay_,
       satellite->config_.orders, sim.random().Stream(name + "/serials"));
   satellite->orders_->Register(satellite->server_);
+  satellite->orders_->SetObserver(satellite->config_.settlement_observer);
   // Endpoints serve from the network while the peer runs; this item is the peer's lifetime.
   satellite->services_.Add({"server",
                             [s = satellite.get()](Context ctx) -> Awaitable<Status> {

@@ -21,6 +21,7 @@ struct Config {
   rpc::Address address;
   OrdersConfig orders;
   StorageOptions storage;
+  SettlementObserver settlement_observer;  // sees every settlement decision; may be null
 };
 
 class Satellite {

@@ -23,6 +23,9 @@ StatusOr<std::unique_ptr<StorageNode>> StorageNode::Create(Simulator& sim, PeerI
   }
   node->store_ = std::move(*store);
   node->orders_db_ = std::make_unique<RocksdbOrdersDb>(*node->store_);
+  if (node->config_.wrap_orders_db) {
+    node->orders_db_ = node->config_.wrap_orders_db(std::move(node->orders_db_));
+  }
 
   RandomStream jitter = sim.random().Stream("storagenode/" + node->id().Hex() + "/orders-jitter");
   node->orders_ = std::make_unique<OrdersService>(sim, peer, node->config_.orders,

@@ -10,6 +10,7 @@
 #ifndef TESTPLANET_PEERS_STORAGENODE_PEER_H_
 #define TESTPLANET_PEERS_STORAGENODE_PEER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,8 @@ struct Config {
   Duration contact_interval = std::chrono::hours(1);
   Duration contact_dial_timeout = std::chrono::seconds(15);
   StorageOptions storage;  // where its RocksDB lives
+  // Wraps the node's orders DB (the planet's invariant checker watches it this way); null: none.
+  std::function<std::unique_ptr<OrdersDb>(std::unique_ptr<OrdersDb>)> wrap_orders_db;
 
   // Storj testplanet's values: 15s chores, no jitter.
   static Config Testplanet() {
@@ -79,7 +82,7 @@ class StorageNode {
   std::unique_ptr<rpc::Dialer> dialer_;
   rpc::Server server_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<RocksdbOrdersDb> orders_db_;
+  std::unique_ptr<OrdersDb> orders_db_;
   std::unique_ptr<OrdersService> orders_;
   std::unique_ptr<Piecestore> piecestore_;
   std::unique_ptr<ContactChore> contact_;

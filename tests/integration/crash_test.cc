@@ -34,6 +34,7 @@ TEST(Crash, SyncedOrdersSurviveACrashAndSettleAfterRestart) {
 
 TEST(Crash, UnsyncedWritesAreLostInACrash) {
   Config config;
+  config.check_invariants = false;  // the next test shows the checker catching this loss
   config.reconfigure_storage_node = [](int index, storagenode::Config& node) {
     if (index == 0) node.storage.sync_writes = false;  // a misconfigured node
   };
@@ -52,6 +53,25 @@ TEST(Crash, UnsyncedWritesAreLostInACrash) {
     EXPECT_EQ(planet.storage_nodes()[1]->orders_db().Count()->unsent, 1u)
         << "the node that syncs kept its order";
   });
+}
+
+TEST(Crash, TheInvariantCheckerCatchesAnAcknowledgedOrderLostInACrash) {
+  Config config;
+  config.reconfigure_storage_node = [](int index, storagenode::Config& node) {
+    if (index == 0) node.storage.sync_writes = false;
+  };
+  auto planet = Planet::Create(config);
+  ASSERT_TRUE(planet.ok());
+  Planet& p = **planet;
+  ASSERT_TRUE(p.Start().ok());
+  for (auto& node : p.storage_nodes()) node->orders().sender().Pause();
+  ASSERT_TRUE(p.Upload(0, 0, "b", "o1", std::string(100, 'x')).ok());
+  ASSERT_TRUE(p.CrashStorageNode(0).ok());
+  ASSERT_TRUE(p.RunFor(1s).ok());
+  EXPECT_FALSE(p.StartStorageNode(0).ok());
+  EXPECT_EQ(p.sim().status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(p.sim().status().message().find("storagenode0 lost order"), std::string::npos)
+      << p.sim().status().ToString();
 }
 
 TEST(Crash, ASatelliteCrashMidSettlementCountsEachOrderOnce) {

@@ -1,0 +1,290 @@
+#include "scenarios/invariants.h"
+
+#include <utility>
+
+namespace testplanet {
+namespace {
+
+using storagenode::ArchivedOrder;
+using storagenode::ArchiveRequest;
+using storagenode::OrderCounts;
+using storagenode::OrderInfo;
+using storagenode::OrdersDb;
+using storagenode::OrderStatus;
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+// Forwards every call to the node's real orders DB and tells the checker what happened.
+class CheckedOrdersDb : public OrdersDb {
+ public:
+  CheckedOrdersDb(InvariantChecker& checker, int node, std::unique_ptr<OrdersDb> inner)
+      : checker_(&checker), node_(node), inner_(std::move(inner)) {}
+
+  Status Enqueue(const OrderInfo& info) override {
+    Status s = inner_->Enqueue(info);
+    checker_->Enqueued(node_, info, s.ok());
+    return s;
+  }
+  StatusOr<std::vector<OrderInfo>> ListUnsent(std::size_t limit) override {
+    return inner_->ListUnsent(limit);
+  }
+  StatusOr<std::map<NodeId, std::vector<OrderInfo>>> ListUnsentBySatellite() override {
+    auto listed = inner_->ListUnsentBySatellite();
+    if (listed.ok()) checker_->Listed(node_, *listed);
+    return listed;
+  }
+  Status Archive(TimePoint archived_at, const std::vector<ArchiveRequest>& requests) override {
+    Status s = inner_->Archive(archived_at, requests);
+    checker_->Archived(node_, archived_at, requests, s);
+    return s;
+  }
+  StatusOr<std::vector<ArchivedOrder>> ListArchived(std::size_t limit) override {
+    return inner_->ListArchived(limit);
+  }
+  StatusOr<std::uint64_t> CleanArchive(TimePoint now, Duration ttl) override {
+    auto deleted = inner_->CleanArchive(now, ttl);
+    if (deleted.ok()) checker_->Cleaned(node_, now, ttl, *deleted);
+    return deleted;
+  }
+  StatusOr<OrderCounts> Count() override { return inner_->Count(); }
+
+ private:
+  InvariantChecker* checker_;
+  int node_;
+  std::unique_ptr<OrdersDb> inner_;
+};
+
+}  // namespace
+
+std::unique_ptr<OrdersDb> InvariantChecker::WatchNode(int index, std::string name, NodeId id,
+                                                      std::unique_ptr<OrdersDb> db) {
+  Node(index).name = name;
+  node_names_[id] = std::move(name);
+  return std::make_unique<CheckedOrdersDb>(*this, index, std::move(db));
+}
+
+satellite::SettlementObserver InvariantChecker::WatchSatellite(
+    int index, std::string name, NodeId id,
+    std::function<satellite::OrdersEndpoint*()> endpoint) {
+  SatelliteLedger& ledger = satellites_[index];
+  ledger.name = std::move(name);
+  ledger.id = id;
+  ledger.endpoint = std::move(endpoint);
+  return [this, index](const satellite::SettlementEvent& event) { Settled(index, event); };
+}
+
+InvariantChecker::NodeLedger& InvariantChecker::Node(int index) { return nodes_[index]; }
+
+InvariantChecker::SatelliteLedger* InvariantChecker::SatelliteById(const NodeId& id) {
+  for (auto& [index, ledger] : satellites_) {
+    if (ledger.id == id) return &ledger;
+  }
+  return nullptr;
+}
+
+std::uint64_t InvariantChecker::unsent() const {
+  std::uint64_t n = 0;
+  for (const auto& [index, node] : nodes_) {
+    for (const auto& [serial, order] : node.orders) n += order.archived ? 0 : 1;
+  }
+  return n;
+}
+
+void InvariantChecker::Violate(int index, bool satellite, const std::string& what) {
+  if (violated_) return;
+  violated_ = true;
+  sim_->Record(kSimulatorPeer, invariant_kinds::kViolated, static_cast<std::uint64_t>(index),
+               satellite ? 1 : 0);
+  sim_->WriteLog(kSimulatorPeer, LogLevel::kError, "invariant violated: " + what);
+  sim_->Fail(Status(StatusCode::kDataLoss, "invariant violated: " + what));
+}
+
+void InvariantChecker::Enqueued(int node, const OrderInfo& info, bool ok) {
+  ++checks_;
+  NodeLedger& ledger = Node(node);
+  const std::string& serial = info.limit.serial_number();
+  if (!ok) {
+    if (!ledger.orders.count(serial)) ledger.maybe.insert(serial);
+    return;
+  }
+  auto [it, inserted] = ledger.orders.try_emplace(serial);
+  if (!inserted) {
+    if (it->second.archived) {
+      Violate(node, false,
+              ledger.name + " enqueued order " + Hex(serial) + " again after archiving it");
+    }
+    return;  // the same order stored again while unsent: one key, one order
+  }
+  auto satellite = NodeId::FromBytes(info.limit.satellite_id());
+  it->second.satellite = satellite.ok() ? *satellite : NodeId();
+  it->second.amount = info.order.amount();
+  ledger.maybe.erase(serial);
+}
+
+void InvariantChecker::Listed(int node,
+                              const std::map<NodeId, std::vector<OrderInfo>>& listed) {
+  ++checks_;
+  NodeLedger& ledger = Node(node);
+  std::set<std::string> seen;
+  for (const auto& [satellite, orders] : listed) {
+    for (const OrderInfo& info : orders) {
+      const std::string& serial = info.limit.serial_number();
+      seen.insert(serial);
+      auto it = ledger.orders.find(serial);
+      if (it == ledger.orders.end()) {
+        if (ledger.maybe.erase(serial) != 0) {  // a failed write that landed after all
+          Order& order = ledger.orders[serial];
+          order.satellite = satellite;
+          order.amount = info.order.amount();
+          continue;
+        }
+        Violate(node, false,
+                ledger.name + " lists order " + Hex(serial) + " as unsent, but never stored it");
+        return;
+      }
+      if (it->second.archived) {
+        Violate(node, false,
+                ledger.name + " lists archived order " + Hex(serial) +
+                    " as unsent: it would be sent again (archived as " +
+                    storagenode::OrderStatusName(it->second.status) + " at " +
+                    FormatTime(it->second.archived_at) + ")");
+        return;
+      }
+    }
+  }
+  for (const auto& [serial, order] : ledger.orders) {
+    if (!order.archived && !seen.count(serial)) {
+      Violate(node, false,
+              ledger.name + " lost order " + Hex(serial) +
+                  ": its enqueue succeeded, and it is neither unsent nor archived");
+      return;
+    }
+  }
+}
+
+void InvariantChecker::Archived(int node, TimePoint at, const std::vector<ArchiveRequest>& requests,
+                                const Status& status) {
+  ++checks_;
+  if (!status.ok() && status.code() != StatusCode::kNotFound) return;  // atomic: nothing moved
+  NodeLedger& ledger = Node(node);
+  for (const ArchiveRequest& request : requests) {
+    auto it = ledger.orders.find(request.serial);
+    if (it == ledger.orders.end()) {
+      if (status.code() == StatusCode::kNotFound) continue;  // skipped by the DB, as promised
+      Violate(node, false,
+              ledger.name + " archived order " + Hex(request.serial) + ", which it never stored");
+      return;
+    }
+    Order& order = it->second;
+    if (order.archived) {
+      if (status.code() == StatusCode::kNotFound) continue;
+      Violate(node, false, ledger.name + " archived order " + Hex(request.serial) + " twice");
+      return;
+    }
+    order.archived = true;
+    order.status = request.status;
+    order.archived_at = at;
+    if (request.status != OrderStatus::kAccepted) continue;
+    SatelliteLedger* satellite = SatelliteById(request.satellite);
+    if (satellite != nullptr && !satellite->counted.count(request.serial) &&
+        !satellite->ambiguous.count(request.serial)) {
+      Violate(node, false,
+              ledger.name + " archived order " + Hex(request.serial) + " as accepted, but " +
+                  satellite->name + " never accepted it: its bandwidth is never paid");
+      return;
+    }
+  }
+}
+
+void InvariantChecker::Cleaned(int node, TimePoint now, Duration ttl, std::uint64_t deleted) {
+  ++checks_;
+  NodeLedger& ledger = Node(node);
+  const TimePoint cutoff = now - ttl;
+  std::uint64_t expired = 0;
+  for (auto it = ledger.orders.begin(); it != ledger.orders.end();) {
+    if (it->second.archived && it->second.archived_at < cutoff) {
+      ++expired;
+      it = ledger.orders.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (expired != deleted) {
+    Violate(node, false,
+            ledger.name + " cleaned " + std::to_string(deleted) + " archived orders, but " +
+                std::to_string(expired) + " were older than the TTL");
+  }
+}
+
+void InvariantChecker::Settled(int index, const satellite::SettlementEvent& event) {
+  ++checks_;
+  SatelliteLedger& ledger = satellites_[index];
+  const std::string serial(event.serial);
+  auto node_name = [&] {
+    auto it = node_names_.find(event.node);
+    return it == node_names_.end() ? event.node.Short() : it->second;
+  };
+  switch (event.reason) {
+    case satellite::RejectReason::kNone:
+      if (ledger.counted.count(serial)) {
+        Violate(index, true,
+                ledger.name + " accepted order " + Hex(serial) + " from " + node_name() +
+                    " a second time: counted twice");
+        return;
+      }
+      ledger.counted.emplace(serial, event.amount);
+      ledger.expected[event.node] += event.amount;
+      break;
+    case satellite::RejectReason::kStorageError:
+      if (ledger.ambiguous.insert(serial).second) ledger.slack[event.node] += event.amount;
+      break;
+    case satellite::RejectReason::kDoubleSpend:
+      if (!ledger.counted.count(serial) && !ledger.ambiguous.count(serial)) {
+        Violate(index, true,
+                ledger.name + " refused order " + Hex(serial) + " from " + node_name() +
+                    " as already spent, but never counted it");
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+  satellite::OrdersEndpoint* endpoint = ledger.endpoint ? ledger.endpoint() : nullptr;
+  if (endpoint == nullptr) return;
+  StatusOr<std::int64_t> rollup = endpoint->NodeSettled(event.node);
+  if (!rollup.ok()) return;  // a disk error; the next decision checks again
+  const std::int64_t low = ledger.expected[event.node];
+  const std::int64_t high = low + ledger.slack[event.node];
+  if (*rollup < low || *rollup > high) {
+    Violate(index, true,
+            ledger.name + "'s rollup for " + node_name() + " is " + std::to_string(*rollup) +
+                " bytes, but it accepted " + std::to_string(low) + " bytes of orders from it" +
+                (high > low ? " (" + std::to_string(high - low) + " more in doubt)" : ""));
+  }
+}
+
+void InvariantChecker::CheckNode(int index, OrdersDb& db) {
+  auto listed = db.ListUnsentBySatellite();
+  if (listed.ok()) Listed(index, *listed);
+  if (violated_) return;
+  auto counts = db.Count();
+  if (!counts.ok()) return;
+  NodeLedger& ledger = Node(index);
+  std::uint64_t archived = 0;
+  for (const auto& [serial, order] : ledger.orders) archived += order.archived ? 1 : 0;
+  if (counts->accepted + counts->rejected != archived) {
+    Violate(index, false,
+            ledger.name + " holds " + std::to_string(counts->accepted + counts->rejected) +
+                " archived orders, but archived " + std::to_string(archived));
+  }
+}
+
+}  // namespace testplanet

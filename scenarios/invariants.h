@@ -1,0 +1,106 @@
+// InvariantChecker: the order path's safety properties, checked at each step that could break
+// them rather than only at the end of a run.
+//
+// It keeps its own ledger of every order, fed by watching each storage node's orders DB (a
+// decorator) and each satellite's settlement decisions (an observer), and checks:
+//   * no order lost: every order a node's Enqueue acknowledged is listed as unsent, or archived,
+//     exactly once — checked whenever the Sender lists unsent orders and after every restart;
+//   * an archived order is never listed as unsent again (it would be sent again), and never
+//     archived twice;
+//   * an order a node archives as ACCEPTED was accepted by its satellite;
+//   * no order is counted twice: a satellite accepts each serial at most once, and its rollup for
+//     a node equals the amounts it accepted from that node (a REJECTED order never reaches it);
+//   * CleanArchive deletes exactly the archived orders older than the TTL.
+// A write that failed may still have landed (a failed fsync), so an order whose Enqueue failed
+// may appear later, and a satellite's storage error may or may not have counted its order; the
+// ledger allows both and nothing else.
+// The first violation fails the simulation (Simulator::Fail) at the event that broke it, with a
+// message that starts "invariant violated:", and is recorded in the trace.
+#ifndef TESTPLANET_SCENARIOS_INVARIANTS_H_
+#define TESTPLANET_SCENARIOS_INVARIANTS_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "peers/satellite/orders.h"
+#include "peers/storagenode/orders_db.h"
+#include "sim/simulator.h"
+
+namespace testplanet {
+
+namespace invariant_kinds {
+// An invariant was violated. a = the node or satellite index, b = 0 node / 1 satellite.
+inline constexpr TraceKind kViolated{"invariant.violated"};
+}  // namespace invariant_kinds
+
+class InvariantChecker {
+ public:
+  explicit InvariantChecker(Simulator& sim) : sim_(&sim) {}
+
+  // Wraps storage node `index` (`id`)'s orders DB; call for every (re)build of the node.
+  std::unique_ptr<storagenode::OrdersDb> WatchNode(int index, std::string name, NodeId id,
+                                                   std::unique_ptr<storagenode::OrdersDb> db);
+  // Returns the observer for satellite `index`, which settles as `id`; `endpoint` gives its
+  // current settlement endpoint (to read rollups), or null while it is down.
+  satellite::SettlementObserver WatchSatellite(int index, std::string name, NodeId id,
+                                               std::function<satellite::OrdersEndpoint*()> endpoint);
+
+  // Compares node `index`'s whole orders DB with the ledger (after a restart, at the end).
+  void CheckNode(int index, storagenode::OrdersDb& db);
+
+  std::uint64_t checks() const { return checks_; }
+  bool violated() const { return violated_; }
+  // Orders the ledger knows, over every node: how many are unsent now.
+  std::uint64_t unsent() const;
+
+  // Used by the decorator.
+  void Enqueued(int node, const storagenode::OrderInfo& info, bool ok);
+  void Listed(int node, const std::map<NodeId, std::vector<storagenode::OrderInfo>>& listed);
+  void Archived(int node, TimePoint at, const std::vector<storagenode::ArchiveRequest>& requests,
+                const Status& status);
+  void Cleaned(int node, TimePoint now, Duration ttl, std::uint64_t deleted);
+
+ private:
+  struct Order {
+    NodeId satellite;
+    std::int64_t amount = 0;
+    bool archived = false;
+    storagenode::OrderStatus status = storagenode::OrderStatus::kUnsent;
+    TimePoint archived_at{};
+  };
+  struct NodeLedger {
+    std::string name;
+    std::map<std::string, Order> orders;  // by serial
+    std::set<std::string> maybe;          // Enqueue failed: may have landed
+  };
+  struct SatelliteLedger {
+    std::string name;
+    NodeId id;
+    std::function<satellite::OrdersEndpoint*()> endpoint;
+    std::map<std::string, std::int64_t> counted;  // serial -> amount, accepted
+    std::set<std::string> ambiguous;              // storage errors: counted or not
+    std::map<NodeId, std::int64_t> expected;      // per node, sum of `counted`
+    std::map<NodeId, std::int64_t> slack;         // per node, sum of ambiguous amounts
+  };
+
+  void Settled(int satellite, const satellite::SettlementEvent& event);
+  void Violate(int index, bool satellite, const std::string& what);
+  NodeLedger& Node(int index);
+  SatelliteLedger* SatelliteById(const NodeId& id);
+
+  Simulator* sim_;
+  std::map<int, NodeLedger> nodes_;
+  std::map<int, SatelliteLedger> satellites_;
+  std::map<NodeId, std::string> node_names_;
+  std::uint64_t checks_ = 0;
+  bool violated_ = false;
+};
+
+}  // namespace testplanet
+
+#endif  // TESTPLANET_SCENARIOS_INVARIANTS_H_
