@@ -305,9 +305,14 @@ class SimNetwork::SimDialer : public rpc::Dialer {
                : net.options_.min_latency;
     // While partitioned (either way), SYNs or their answers are lost: retry each second until
     // the context ends.
+    bool counted = false;
     while (target && (net.PartitionedIndices(self_, target->index) ||
                       net.one_way_.count({self_, target->index}) ||
                       net.one_way_.count({target->index, self_}))) {
+      if (!counted && !net.PartitionedIndices(self_, target->index)) {
+        counted = true;  // a one-way cut swallowed this handshake
+        net.Fired("one_way", self_, target->index);
+      }
       if (!co_await Sleep(ctx, std::chrono::seconds(1))) co_return Finish(ctx.Err(), target);
     }
     if (!co_await Sleep(ctx, 2 * latency)) co_return Finish(ctx.Err(), target);

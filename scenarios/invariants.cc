@@ -51,7 +51,11 @@ class CheckedOrdersDb : public OrdersDb {
   }
   StatusOr<std::uint64_t> CleanArchive(TimePoint now, Duration ttl) override {
     auto deleted = inner_->CleanArchive(now, ttl);
-    if (deleted.ok()) checker_->Cleaned(node_, now, ttl, *deleted);
+    if (deleted.ok()) {
+      checker_->Cleaned(node_, now, ttl, *deleted);
+    } else {
+      checker_->CleanFailed(node_, now, ttl);
+    }
     return deleted;
   }
   StatusOr<OrderCounts> Count() override { return inner_->Count(); }
@@ -150,6 +154,10 @@ void InvariantChecker::Listed(int node,
                 ledger.name + " lists order " + Hex(serial) + " as unsent, but never stored it");
         return;
       }
+      if (it->second.archive_in_doubt) {  // the failed Archive did not land
+        it->second.archive_in_doubt = false;
+        continue;
+      }
       if (it->second.archived) {
         Violate(node, false,
                 ledger.name + " lists archived order " + Hex(serial) +
@@ -160,7 +168,14 @@ void InvariantChecker::Listed(int node,
       }
     }
   }
-  for (const auto& [serial, order] : ledger.orders) {
+  for (auto& [serial, order] : ledger.orders) {
+    if (order.archive_in_doubt && !seen.count(serial)) {  // the failed Archive landed after all
+      order.archive_in_doubt = false;
+      order.archived = true;
+      ResolveArchived(node, serial, order);
+      if (violated_) return;
+      continue;
+    }
     if (!order.archived && !seen.count(serial)) {
       Violate(node, false,
               ledger.name + " lost order " + Hex(serial) +
@@ -173,8 +188,18 @@ void InvariantChecker::Listed(int node,
 void InvariantChecker::Archived(int node, TimePoint at, const std::vector<ArchiveRequest>& requests,
                                 const Status& status) {
   ++checks_;
-  if (!status.ok() && status.code() != StatusCode::kNotFound) return;  // atomic: nothing moved
   NodeLedger& ledger = Node(node);
+  if (!status.ok() && status.code() != StatusCode::kNotFound) {
+    // Atomic, but perhaps landed: the next listing tells.
+    for (const ArchiveRequest& request : requests) {
+      auto it = ledger.orders.find(request.serial);
+      if (it == ledger.orders.end() || it->second.archived) continue;
+      it->second.archive_in_doubt = true;
+      it->second.status = request.status;
+      it->second.archived_at = at;
+    }
+    return;
+  }
   for (const ArchiveRequest& request : requests) {
     auto it = ledger.orders.find(request.serial);
     if (it == ledger.orders.end()) {
@@ -190,24 +215,26 @@ void InvariantChecker::Archived(int node, TimePoint at, const std::vector<Archiv
       return;
     }
     order.archived = true;
+    order.archive_in_doubt = false;
     order.status = request.status;
     order.archived_at = at;
-    if (request.status != OrderStatus::kAccepted) continue;
-    SatelliteLedger* satellite = SatelliteById(request.satellite);
-    if (satellite != nullptr && !satellite->counted.count(request.serial) &&
-        !satellite->ambiguous.count(request.serial)) {
-      Violate(node, false,
-              ledger.name + " archived order " + Hex(request.serial) + " as accepted, but " +
-                  satellite->name + " never accepted it: its bandwidth is never paid");
-      return;
-    }
+    ResolveArchived(node, request.serial, order);
+    if (violated_) return;
   }
 }
 
-void InvariantChecker::Cleaned(int node, TimePoint now, Duration ttl, std::uint64_t deleted) {
-  ++checks_;
-  NodeLedger& ledger = Node(node);
-  const TimePoint cutoff = now - ttl;
+void InvariantChecker::ResolveArchived(int node, const std::string& serial, Order& order) {
+  if (order.status != OrderStatus::kAccepted) return;
+  SatelliteLedger* satellite = SatelliteById(order.satellite);
+  if (satellite != nullptr && !satellite->counted.count(serial) &&
+      !satellite->ambiguous.count(serial)) {
+    Violate(node, false,
+            Node(node).name + " archived order " + Hex(serial) + " as accepted, but " +
+                satellite->name + " never accepted it: its bandwidth is never paid");
+  }
+}
+
+std::uint64_t InvariantChecker::Expire(NodeLedger& ledger, TimePoint cutoff) {
   std::uint64_t expired = 0;
   for (auto it = ledger.orders.begin(); it != ledger.orders.end();) {
     if (it->second.archived && it->second.archived_at < cutoff) {
@@ -217,11 +244,26 @@ void InvariantChecker::Cleaned(int node, TimePoint now, Duration ttl, std::uint6
       ++it;
     }
   }
-  if (expired != deleted) {
+  return expired;
+}
+
+void InvariantChecker::CleanFailed(int node, TimePoint now, Duration ttl) {
+  NodeLedger& ledger = Node(node);
+  ledger.maybe_cleaned += Expire(ledger, now - ttl);
+}
+
+void InvariantChecker::Cleaned(int node, TimePoint now, Duration ttl, std::uint64_t deleted) {
+  ++checks_;
+  NodeLedger& ledger = Node(node);
+  const std::uint64_t expired = Expire(ledger, now - ttl);
+  // Orders a failed cleanup left behind go now; ones it deleted after all do not come again.
+  if (deleted < expired || deleted > expired + ledger.maybe_cleaned) {
     Violate(node, false,
             ledger.name + " cleaned " + std::to_string(deleted) + " archived orders, but " +
                 std::to_string(expired) + " were older than the TTL");
+    return;
   }
+  ledger.maybe_cleaned -= deleted - expired;
 }
 
 void InvariantChecker::Settled(int index, const satellite::SettlementEvent& event) {
@@ -280,9 +322,10 @@ void InvariantChecker::CheckNode(int index, OrdersDb& db) {
   NodeLedger& ledger = Node(index);
   std::uint64_t archived = 0;
   for (const auto& [serial, order] : ledger.orders) archived += order.archived ? 1 : 0;
-  if (counts->accepted + counts->rejected != archived) {
+  const std::uint64_t held = counts->accepted + counts->rejected;
+  if (held < archived || held > archived + ledger.maybe_cleaned) {
     Violate(index, false,
-            ledger.name + " holds " + std::to_string(counts->accepted + counts->rejected) +
+            ledger.name + " holds " + std::to_string(held) +
                 " archived orders, but archived " + std::to_string(archived));
   }
 }

@@ -11,9 +11,11 @@
 //   * no order is counted twice: a satellite accepts each serial at most once, and its rollup for
 //     a node equals the amounts it accepted from that node (a REJECTED order never reaches it);
 //   * CleanArchive deletes exactly the archived orders older than the TTL.
-// A write that failed may still have landed (a failed fsync), so an order whose Enqueue failed
-// may appear later, and a satellite's storage error may or may not have counted its order; the
-// ledger allows both and nothing else.
+// A write that failed may still have landed (a failed fsync), so the ledger keeps such writes in
+// doubt until the next listing settles them: an order whose Enqueue failed may appear later, an
+// order whose Archive failed may turn out archived, a failed CleanArchive may have deleted, and
+// a satellite's storage error may or may not have counted its order. It allows those outcomes and
+// nothing else.
 // The first violation fails the simulation (Simulator::Fail) at the event that broke it, with a
 // message that starts "invariant violated:", and is recorded in the trace.
 #ifndef TESTPLANET_SCENARIOS_INVARIANTS_H_
@@ -64,6 +66,7 @@ class InvariantChecker {
   void Archived(int node, TimePoint at, const std::vector<storagenode::ArchiveRequest>& requests,
                 const Status& status);
   void Cleaned(int node, TimePoint now, Duration ttl, std::uint64_t deleted);
+  void CleanFailed(int node, TimePoint now, Duration ttl);
 
  private:
   struct Order {
@@ -72,12 +75,17 @@ class InvariantChecker {
     bool archived = false;
     storagenode::OrderStatus status = storagenode::OrderStatus::kUnsent;
     TimePoint archived_at{};
+    // Its Archive failed: it is unsent, or archived with `status` at `archived_at`.
+    bool archive_in_doubt = false;
   };
   struct NodeLedger {
     std::string name;
     std::map<std::string, Order> orders;  // by serial
     std::set<std::string> maybe;          // Enqueue failed: may have landed
+    std::uint64_t maybe_cleaned = 0;      // a failed CleanArchive may have deleted these
   };
+  // An order's Archive is known to have landed: checks it against its satellite.
+  void ResolveArchived(int node, const std::string& serial, Order& order);
   struct SatelliteLedger {
     std::string name;
     NodeId id;
@@ -89,6 +97,8 @@ class InvariantChecker {
   };
 
   void Settled(int satellite, const satellite::SettlementEvent& event);
+  // Drops archived orders older than `cutoff` from the ledger; returns how many.
+  static std::uint64_t Expire(NodeLedger& ledger, TimePoint cutoff);
   void Violate(int index, bool satellite, const std::string& what);
   NodeLedger& Node(int index);
   SatelliteLedger* SatelliteById(const NodeId& id);

@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "scenarios/planet.h"
@@ -69,6 +70,8 @@ class Run {
     if (!ps.network().max_latency().empty()) {
       config.network.max_latency = MustParse(ps.network().max_latency());
     }
+    if (!ps.network().jitter().empty()) config.network.jitter = MustParse(ps.network().jitter());
+    config.check_invariants = options_.invariants;
     config.reconfigure_storage_node = [&ps](int index, storagenode::Config& node) {
       if (ps.preset() == "release") {
         node.orders = storagenode::OrdersConfig::Release();
@@ -97,28 +100,55 @@ class Run {
       Finish();
       return;
     }
+    for (std::size_t i = 0; i < planet_->storage_nodes().size(); ++i) {
+      node_ids_["storagenode" + std::to_string(i)] = planet_->storage_nodes()[i]->id();
+    }
     for (int i = 0; i < spec_.step_size(); ++i) {
       sim.ScheduleAt(TimePoint(MustParse(spec_.step(i).at())), [this, i] { DoStep(i); });
     }
     for (int i = 0; i < spec_.check_size(); ++i) {
       sim.ScheduleAt(TimePoint(MustParse(spec_.check(i).at())), [this, i] { DoCheck(i); });
     }
+    if (spec_.has_quiesce()) {
+      sim.ScheduleAt(TimePoint(MustParse(spec_.quiesce().at())), [this] { Quiesce(); });
+    }
     TimePoint end(loaded_.duration);
-    if (options_.stop_at && TimePoint(*options_.stop_at) < end) end = TimePoint(*options_.stop_at);
+    const bool stopped_early = options_.stop_at && TimePoint(*options_.stop_at) < end;
+    if (stopped_early) end = TimePoint(*options_.stop_at);
     result_.status = sim.RunUntil(end);
+    if (result_.status.ok()) result_.status = planet_->CheckInvariants();
     if (options_.stop_at) result_.inspect = Inspect();
+    for (const auto& [kind, count] : planet_->network().faults_fired()) {
+      result_.faults[kind] += count;
+    }
+    if (!stopped_early) EndOfRunChecks();
     Finish();
   }
 
  private:
-  std::string AddressOf(const std::string& peer) {
-    if (peer.rfind("satellite", 0) == 0) {
-      return planet_->satellites().at(std::stoi(peer.substr(9)))->address();
-    }
-    if (peer.rfind("storagenode", 0) == 0) {
-      return planet_->storage_nodes().at(std::stoi(peer.substr(11)))->address();
-    }
+  // A peer's network address, whether or not it is running now (the planet's naming).
+  static std::string AddressOf(const std::string& peer) {
+    if (peer.rfind("satellite", 0) == 0) return peer + ":7777";
+    if (peer.rfind("storagenode", 0) == 0) return peer + ":28967";
     return peer + ":0";  // uplinks listen nowhere; their address names them on the network
+  }
+  static bool IsSatellite(const std::string& peer) { return peer.rfind("satellite", 0) == 0; }
+  static int IndexOf(const std::string& peer) {
+    return std::stoi(peer.substr(IsSatellite(peer) ? 9 : peer.rfind("storagenode", 0) == 0 ? 11 : 6));
+  }
+  PeerId PeerIdOf(const std::string& peer) {
+    const auto& names = planet_->sim().trace().peer_names();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == peer) return static_cast<PeerId>(i);
+    }
+    return kSimulatorPeer;
+  }
+
+  // The step asks for `kind` to fire; the end of the run checks that it did.
+  void AskFor(const std::string& kind, int step) { asked_.try_emplace(kind, step); }
+  std::uint64_t Fired(const std::string& kind) const {
+    auto it = result_.faults.find(kind);
+    return it == result_.faults.end() ? 0 : it->second;
   }
 
   std::vector<std::string> Select(const std::string& selector) {
@@ -127,6 +157,7 @@ class Run {
     return peers.ok() ? *peers : std::vector<std::string>{};
   }
 
+  // The node named `name`, or null if it is not one or is down (crashed, not yet restarted).
   storagenode::StorageNode* Node(const std::string& name) {
     const std::string prefix = "storagenode";
     if (name.rfind(prefix, 0) != 0) return nullptr;
@@ -144,13 +175,75 @@ class Run {
   void Fault(const std::string& kind, const std::string& peer) {
     ++result_.faults[kind];
     Simulator& sim = planet_->sim();
-    PeerId id = kSimulatorPeer;
-    const auto& names = sim.trace().peer_names();
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      if (names[i] == peer) id = static_cast<PeerId>(i);
-    }
+    const PeerId id = PeerIdOf(peer);
     sim.Record(id, scenario_kinds::kFault, sim.trace().InternName(kind), id);
     sim.WriteLog(id, LogLevel::kInfo, "fault: " + kind + " " + peer);
+  }
+
+  fakes::FaultyFileSystem& DiskOf(const std::string& peer) {
+    return IsSatellite(peer) ? planet_->satellite_disk(IndexOf(peer))
+                             : planet_->storage_node_disk(IndexOf(peer));
+  }
+
+  // Installs (or, with zero rates, removes) seeded log write and sync errors on `peer`'s disk.
+  void SetDiskFaults(const std::string& peer, double write, double sync) {
+    fakes::FaultyFileSystem& disk = DiskOf(peer);
+    if (write <= 0 && sync <= 0) {
+      disk.SetErrorPolicy(nullptr);
+      return;
+    }
+    auto& state = disk_random_[peer];
+    if (!state) {
+      state = std::make_unique<RandomStream>(planet_->sim().random().Stream("disk/" + peer));
+    }
+    RandomStream* random = state.get();
+    disk.SetErrorPolicy([this, peer, write, sync, random](fakes::DiskOp op, const std::string&) {
+      const double p = op == fakes::DiskOp::kWrite ? write : sync;
+      if (p <= 0 || !random->Bernoulli(p)) return false;
+      Fault(op == fakes::DiskOp::kWrite ? "disk_write" : "disk_sync", peer);
+      return true;
+    });
+  }
+
+  void Crash(const std::string& peer) {
+    const int index = IndexOf(peer);
+    Status s = IsSatellite(peer) ? planet_->CrashSatellite(index)
+                                 : planet_->CrashStorageNode(index);
+    if (!s.ok()) {
+      planet_->sim().WriteLog(PeerIdOf(peer), LogLevel::kWarn,
+                              "crash " + peer + " did not happen: " + s.ToString());
+      return;
+    }
+    crashed_.insert(peer);
+    Fault("crash", peer);
+  }
+
+  void Restart(const std::string& peer) {
+    const int index = IndexOf(peer);
+    Status s = IsSatellite(peer) ? planet_->StartSatellite(index)
+                                 : planet_->StartStorageNode(index);
+    if (!s.ok()) {
+      planet_->sim().WriteLog(PeerIdOf(peer), LogLevel::kWarn,
+                              "restart " + peer + " did not happen: " + s.ToString());
+      return;
+    }
+    crashed_.erase(peer);
+    Fault("restart", peer);
+  }
+
+  // Faults stop: the network heals, disks and clocks are true again, peers come back.
+  void Quiesce() {
+    Simulator& sim = planet_->sim();
+    sim.WriteLog(kSimulatorPeer, LogLevel::kInfo, "quiesce: faults stop");
+    sim.Record(kSimulatorPeer, scenario_kinds::kQuiesce);
+    planet_->network().ClearFaults();
+    for (const std::string& peer : down_) planet_->network().SetUp(AddressOf(peer));
+    down_.clear();
+    for (const std::string& peer : skewed_) sim.SetClockSkew(PeerIdOf(peer), Duration::zero(), 0);
+    skewed_.clear();
+    for (const auto& [peer, random] : disk_random_) DiskOf(peer).SetErrorPolicy(nullptr);
+    const std::set<std::string> crashed = crashed_;
+    for (const std::string& peer : crashed) Restart(peer);
   }
 
   void Spawn(Awaitable<Status> work, std::string what) {
@@ -172,14 +265,14 @@ class Run {
                                std::int64_t size, int nodes) {
     std::string data(static_cast<std::size_t>(size), static_cast<char>('a' + path.size() % 26));
     auto result = co_await planet_->uplinks().at(uplink)->Upload(
-        planet_->root(), planet_->satellites().at(satellite)->address(), bucket, path,
+        planet_->root(), AddressOf("satellite" + std::to_string(satellite)), bucket, path,
         std::move(data), nodes);
     co_return result.ok() ? Status::Ok() : result.status();
   }
 
   Awaitable<Status> DownloadTask(int uplink, int satellite, std::string bucket, std::string path) {
     auto result = co_await planet_->uplinks().at(uplink)->Download(
-        planet_->root(), planet_->satellites().at(satellite)->address(), bucket, path);
+        planet_->root(), AddressOf("satellite" + std::to_string(satellite)), bucket, path);
     co_return result.ok() ? Status::Ok() : result.status();
   }
 
@@ -265,15 +358,99 @@ class Run {
       case Step::kDown:
         for (const std::string& peer : Select(step.down().peer())) {
           network.SetDown(AddressOf(peer));
+          down_.insert(peer);
           Fault("down", peer);
         }
         break;
       case Step::kUp:
         for (const std::string& peer : Select(step.up().peer())) {
           network.SetUp(AddressOf(peer));
+          down_.erase(peer);
           Fault("up", peer);
         }
         break;
+      case Step::kCrash:
+        AskFor("crash", i);
+        for (const std::string& peer : Select(step.crash().peer())) Crash(peer);
+        break;
+      case Step::kRestart:
+        AskFor("restart", i);
+        for (const std::string& peer : Select(step.restart().peer())) Restart(peer);
+        break;
+      case Step::kMessages: {
+        const MessageFaults& m = step.messages();
+        if (m.drop() > 0) AskFor("drop", i);
+        if (m.duplicate() > 0) AskFor("duplicate", i);
+        if (m.reorder() > 0) AskFor("reorder", i);
+        for (const std::string& peer : Select(m.peer())) {
+          network.SetMessageFaults(AddressOf(peer), fakes::MessageFaults{.drop = m.drop(),
+                                                                         .duplicate = m.duplicate(),
+                                                                         .reorder = m.reorder()});
+        }
+        break;
+      }
+      case Step::kOneWay:
+      case Step::kHealOneWay: {
+        const bool heal = step.action_case() == Step::kHealOneWay;
+        const Partition& p = heal ? step.heal_one_way() : step.one_way();
+        if (!heal) AskFor("one_way", i);
+        for (const std::string& a : Select(p.a())) {
+          for (const std::string& b : Select(p.b())) {
+            if (a == b) continue;
+            if (heal) {
+              network.HealOneWay(AddressOf(a), AddressOf(b));
+            } else {
+              network.PartitionOneWay(AddressOf(a), AddressOf(b));
+            }
+          }
+        }
+        break;
+      }
+      case Step::kClog: {
+        AskFor("clog", i);
+        const Clog& c = step.clog();
+        const TimePoint until = planet_->sim().Now() + MustParse(c.duration());
+        for (const std::string& a : Select(c.a())) {
+          for (const std::string& b : Select(c.b())) {
+            if (a != b) network.Clog(AddressOf(a), AddressOf(b), until);
+          }
+        }
+        break;
+      }
+      case Step::kHold:
+        AskFor("hold", i);
+        for (const std::string& peer : Select(step.hold().peer())) network.Hold(AddressOf(peer));
+        break;
+      case Step::kRelease:
+        for (const std::string& peer : Select(step.release().peer())) {
+          network.Release(AddressOf(peer));
+        }
+        break;
+      case Step::kDialFailure: {
+        const DialFailure& d = step.dial_failure();
+        if (d.probability() > 0) AskFor("dial_failure", i);
+        for (const std::string& peer : Select(d.peer())) {
+          network.SetDialFailure(AddressOf(peer), d.probability());
+        }
+        break;
+      }
+      case Step::kClock: {
+        const ClockSkew& c = step.clock();
+        AskFor("clock_skew", i);
+        for (const std::string& peer : Select(c.peer())) {
+          planet_->sim().SetClockSkew(PeerIdOf(peer), MustParse(c.offset()), c.drift_ppm());
+          skewed_.insert(peer);
+          Fault("clock_skew", peer);
+        }
+        break;
+      }
+      case Step::kDisk: {
+        const DiskFaults& d = step.disk();
+        if (d.write() > 0) AskFor("disk_write", i);
+        if (d.sync() > 0) AskFor("disk_sync", i);
+        for (const std::string& peer : Select(d.peer())) SetDiskFaults(peer, d.write(), d.sync());
+        break;
+      }
       case Step::kLatency:
         for (const std::string& peer : Select(step.latency().peer())) {
           network.SetExtraLatency(AddressOf(peer), MustParse(step.latency().extra()));
@@ -306,7 +483,9 @@ class Run {
         const OrderCheck& o = check.orders();
         storagenode::OrderCounts sum;
         for (const std::string& peer : Select(o.peer())) {
-          auto counts = Node(peer)->orders_db().Count();
+          storagenode::StorageNode* node = Node(peer);
+          if (node == nullptr) continue;  // down: its orders are on a disk nobody reads now
+          auto counts = node->orders_db().Count();
           if (!counts.ok()) continue;
           sum.unsent += counts->unsent;
           sum.accepted += counts->accepted;
@@ -355,14 +534,22 @@ class Run {
       }
       case Check::kRollup: {
         const RollupCheck& r = check.rollup();
-        auto& orders = planet_->satellites().at(r.satellite())->orders();
+        satellite::Satellite* sat = planet_->satellites().at(r.satellite()).get();
+        if (sat == nullptr) {
+          passed = false;
+          expected = "satellite" + std::to_string(r.satellite()) + " running";
+          found = "it is down";
+          break;
+        }
+        auto& orders = sat->orders();
         std::int64_t bytes = 0;
         if (!r.bucket().empty()) {
-          bytes = orders.BucketSettled(r.bucket()).value();
+          auto settled = orders.BucketSettled(r.bucket());
+          bytes = settled.ok() ? *settled : 0;
         } else {
           for (const std::string& peer : Select(r.node())) {
-            if (storagenode::StorageNode* node = Node(peer))
-              bytes += orders.NodeSettled(node->id()).value();
+            auto settled = orders.NodeSettled(node_ids_.at(peer));
+            bytes += settled.ok() ? *settled : 0;
           }
         }
         judge(r.bytes(), bytes, "settled bytes");
@@ -384,6 +571,10 @@ class Run {
     Simulator& sim = planet_->sim();
     out << "state at " << FormatTime(sim.Now()) << " (seed " << options_.seed << ")\n";
     for (std::size_t i = 0; i < planet_->storage_nodes().size(); ++i) {
+      if (!planet_->storage_nodes()[i]) {
+        out << "storagenode" << i << "  down (crashed)\n";
+        continue;
+      }
       auto& node = *planet_->storage_nodes()[i];
       auto counts = node.orders_db().Count();
       out << "storagenode" << i << "  orders: unsent " << (counts.ok() ? counts->unsent : 0)
@@ -404,6 +595,10 @@ class Run {
       }
     }
     for (std::size_t i = 0; i < planet_->satellites().size(); ++i) {
+      if (!planet_->satellites()[i]) {
+        out << "satellite" << i << "  down (crashed)\n";
+        continue;
+      }
       const auto& stats = planet_->satellites()[i]->orders().stats();
       out << "satellite" << i << "  settled: accepted " << stats.accepted << ", rejected "
           << stats.rejected << ", bytes " << stats.settled_bytes << "\n";
@@ -413,9 +608,55 @@ class Run {
     return out.str();
   }
 
+  // Every fault a step asked for fired; after a quiesce, every order settled.
+  void EndOfRunChecks() {
+    for (const auto& [kind, step] : asked_) {
+      CheckOutcome outcome;
+      outcome.name = "fault " + kind + " fired";
+      outcome.where = loaded_.StepWhere(step);
+      outcome.at = planet_->sim().Now();
+      outcome.expected = kind + " fired >= 1";
+      outcome.found = kind + " fired " + std::to_string(Fired(kind));
+      outcome.passed = Fired(kind) > 0;
+      result_.checks.push_back(std::move(outcome));
+    }
+    if (spec_.has_quiesce()) {
+      CheckOutcome outcome;
+      outcome.name = "liveness: every order settled after the quiesce";
+      outcome.where = loaded_.path + ":quiesce";
+      outcome.at = planet_->sim().Now();
+      outcome.expected = "unsent == 0 on every storage node";
+      std::uint64_t unsent = 0;
+      std::string holders;
+      for (std::size_t i = 0; i < planet_->storage_nodes().size(); ++i) {
+        auto* node = planet_->storage_nodes()[i].get();
+        if (node == nullptr) {
+          holders += (holders.empty() ? "" : ", ") + std::string("storagenode") +
+                     std::to_string(i) + " is down";
+          unsent += 1;
+          continue;
+        }
+        auto counts = node->orders_db().Count();
+        if (counts.ok() && counts->unsent > 0) {
+          unsent += counts->unsent;
+          holders += (holders.empty() ? "" : ", ") + std::string("storagenode") +
+                     std::to_string(i) + " " + std::to_string(counts->unsent);
+        }
+      }
+      outcome.found = "unsent = " + std::to_string(unsent) + (holders.empty() ? "" : " (" + holders + ")");
+      outcome.passed = unsent == 0;
+      result_.checks.push_back(std::move(outcome));
+    }
+  }
+
   void Finish() {
     Simulator& sim = planet_->sim();
+    if (InvariantChecker* invariants = planet_->invariants()) {
+      result_.invariant_checks = invariants->checks();
+    }
+    result_.bytes_lost_in_crashes = planet_->bytes_lost_in_crashes();
     for (std::size_t i = 0; i < planet_->storage_nodes().size(); ++i) {
+      if (!planet_->storage_nodes()[i]) continue;
       auto& node = *planet_->storage_nodes()[i];
       const std::string name = "storagenode" + std::to_string(i);
       auto counts = node.orders_db().Count();
@@ -444,6 +685,12 @@ class Run {
   const RunOptions& options_;
   RunResult& result_;
   std::unique_ptr<Planet> planet_;
+  std::map<std::string, int> asked_;  // fault kind -> the first step that asked for it
+  std::set<std::string> down_;        // taken off the network by a step
+  std::set<std::string> crashed_;     // crashed by a step, not restarted yet
+  std::set<std::string> skewed_;      // clocks a step skewed
+  std::map<std::string, std::unique_ptr<RandomStream>> disk_random_;  // by peer
+  std::map<std::string, NodeId> node_ids_;
 };
 
 }  // namespace

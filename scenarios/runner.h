@@ -26,6 +26,7 @@ struct RunOptions {
   TraceDetail trace_detail = TraceDetail::kRecords;
   std::string run_directory;  // where "disk" storage lives
   std::uint64_t max_events = 2'000'000'000;
+  bool invariants = true;  // check the order path's invariants continuously (invariants.h)
 };
 
 struct CheckOutcome {
@@ -61,6 +62,8 @@ struct RunResult {
   std::vector<PeerOrders> orders;
   std::vector<ChoreRuns> chores;
   std::map<std::string, std::uint64_t> faults;   // fired, by kind
+  std::uint64_t invariant_checks = 0;            // steps the invariant checker verified
+  std::uint64_t bytes_lost_in_crashes = 0;
   std::map<std::string, std::uint64_t> traffic;  // uploads, downloads, failures
   std::string inspect;                           // the state at stop_at, when asked
   // The trace and log, for reporters.
@@ -87,6 +90,8 @@ namespace scenario_kinds {
 inline constexpr TraceKind kFault{"scenario.fault"};
 // A check ran. a = check index, b = 1 passed / 0 failed.
 inline constexpr TraceKind kCheck{"scenario.check"};
+// The quiesce phase began: faults stopped.
+inline constexpr TraceKind kQuiesce{"scenario.quiesce"};
 }  // namespace scenario_kinds
 
 }  // namespace testplanet::scenario

@@ -297,6 +297,11 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
     return v.Error(Validator::Where(network_tree, planet.network(), "max_latency"),
                    "planet.network", "max_latency is below min_latency");
   }
+  if (!planet.network().jitter().empty()) {
+    auto d = v.DurationField(network_tree, planet.network(), "jitter", planet.network().jitter(),
+                             "planet.network.jitter", false);
+    if (!d.ok()) return d.status();
+  }
 
   auto select = [&](const ParseInfoTree* at_tree, const Message& message, const char* field,
                     const std::string& value, const std::string& name) -> Status {
@@ -308,6 +313,14 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
     if (!peers.ok()) {
       return v.Error(Validator::Where(at_tree, message, field), name,
                      std::string(peers.status().message()));
+    }
+    return Status::Ok();
+  };
+  auto probability = [&](const ParseInfoTree* at_tree, const Message& message, const char* field,
+                         double value, const std::string& name) -> Status {
+    if (!(value >= 0 && value <= 1)) {
+      return v.Error(Validator::Where(at_tree, message, field), name,
+                     "must be a probability in [0, 1], got " + std::to_string(value));
     }
     return Status::Ok();
   };
@@ -466,10 +479,128 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
         if (!d.ok()) return d.status();
         break;
       }
+      case Step::kCrash:
+      case Step::kRestart: {
+        const bool crash = step.action_case() == Step::kCrash;
+        const PeerSelector& p = crash ? step.crash() : step.restart();
+        const char* field = crash ? "crash" : "restart";
+        const auto* t = Validator::Nested(step_tree, step, field);
+        const std::string what = name + "." + field + ".peer";
+        if (Status s = select(t, p, "peer", p.peer(), what); !s.ok()) return s;
+        if (p.peer().rfind("uplink", 0) == 0) {
+          return v.Error(Validator::Where(t, p, "peer"), what,
+                         "uplinks keep no data; crash storage nodes or satellites");
+        }
+        break;
+      }
+      case Step::kMessages: {
+        const MessageFaults& m = step.messages();
+        const auto* t = Validator::Nested(step_tree, step, "messages");
+        if (Status s = select(t, m, "peer", m.peer(), name + ".messages.peer"); !s.ok()) return s;
+        for (auto [field, value] : {std::pair<const char*, double>{"drop", m.drop()},
+                                    {"duplicate", m.duplicate()},
+                                    {"reorder", m.reorder()}}) {
+          if (Status s = probability(t, m, field, value, name + ".messages." + field); !s.ok()) {
+            return s;
+          }
+        }
+        break;
+      }
+      case Step::kOneWay:
+      case Step::kHealOneWay: {
+        const bool heal = step.action_case() == Step::kHealOneWay;
+        const Partition& p = heal ? step.heal_one_way() : step.one_way();
+        const char* field = heal ? "heal_one_way" : "one_way";
+        const auto* t = Validator::Nested(step_tree, step, field);
+        if (Status s = select(t, p, "a", p.a(), name + "." + field + ".a"); !s.ok()) return s;
+        if (Status s = select(t, p, "b", p.b(), name + "." + field + ".b"); !s.ok()) return s;
+        break;
+      }
+      case Step::kClog: {
+        const Clog& c = step.clog();
+        const auto* t = Validator::Nested(step_tree, step, "clog");
+        if (Status s = select(t, c, "a", c.a(), name + ".clog.a"); !s.ok()) return s;
+        if (Status s = select(t, c, "b", c.b(), name + ".clog.b"); !s.ok()) return s;
+        auto d = v.DurationField(t, c, "duration", c.duration(), name + ".clog.duration", true);
+        if (!d.ok()) return d.status();
+        break;
+      }
+      case Step::kHold:
+      case Step::kRelease: {
+        const bool hold = step.action_case() == Step::kHold;
+        const PeerSelector& p = hold ? step.hold() : step.release();
+        const auto* t = Validator::Nested(step_tree, step, hold ? "hold" : "release");
+        if (Status s = select(t, p, "peer", p.peer(),
+                              name + (hold ? ".hold.peer" : ".release.peer"));
+            !s.ok())
+          return s;
+        break;
+      }
+      case Step::kDialFailure: {
+        const DialFailure& d = step.dial_failure();
+        const auto* t = Validator::Nested(step_tree, step, "dial_failure");
+        if (Status s = select(t, d, "peer", d.peer(), name + ".dial_failure.peer"); !s.ok()) {
+          return s;
+        }
+        if (Status s = probability(t, d, "probability", d.probability(),
+                                   name + ".dial_failure.probability");
+            !s.ok())
+          return s;
+        break;
+      }
+      case Step::kClock: {
+        ClockSkew& c = *step.mutable_clock();
+        const auto* t = Validator::Nested(step_tree, step, "clock");
+        if (Status s = select(t, c, "peer", c.peer(), name + ".clock.peer"); !s.ok()) return s;
+        if (c.offset().empty()) c.set_offset("0s");
+        auto offset = ParseDuration(c.offset());
+        if (!offset.ok()) {
+          return v.Error(Validator::Where(t, c, "offset"), name + ".clock.offset",
+                         std::string(offset.status().message()));
+        }
+        if (c.drift_ppm() < -1'000'000 || c.drift_ppm() > 1'000'000) {
+          return v.Error(Validator::Where(t, c, "drift_ppm"), name + ".clock.drift_ppm",
+                         "must be within -1000000..1000000 (a clock at most twice as fast, or "
+                         "stopped)");
+        }
+        break;
+      }
+      case Step::kDisk: {
+        const DiskFaults& d = step.disk();
+        const auto* t = Validator::Nested(step_tree, step, "disk");
+        if (Status s = select(t, d, "peer", d.peer(), name + ".disk.peer"); !s.ok()) return s;
+        if (d.peer().rfind("uplink", 0) == 0) {
+          return v.Error(Validator::Where(t, d, "peer"), name + ".disk.peer",
+                         "uplinks have no disk; choose storage nodes or satellites");
+        }
+        for (auto [field, value] :
+             {std::pair<const char*, double>{"write", d.write()}, {"sync", d.sync()}}) {
+          if (Status s = probability(t, d, field, value, name + ".disk." + field); !s.ok()) {
+            return s;
+          }
+        }
+        break;
+      }
       case Step::ACTION_NOT_SET:
         return v.Error(step_at, name,
                        "has no action (upload, download, traffic, chore, partition, heal, down, "
-                       "up, latency)");
+                       "up, latency, crash, restart, messages, one_way, heal_one_way, clog, hold, "
+                       "release, dial_failure, clock, disk)");
+    }
+  }
+  if (spec.has_quiesce()) {
+    const auto* t = Validator::Nested(&tree, spec, "quiesce");
+    const Quiesce& q = spec.quiesce();
+    if (q.at().empty()) {
+      return v.Error(Validator::Where(&tree, spec, "quiesce"), "quiesce.at",
+                     "is required (when faults stop)");
+    }
+    auto at = v.DurationField(t, q, "at", q.at(), "quiesce.at", false);
+    if (!at.ok()) return at.status();
+    if (*at >= loaded.duration) {
+      return v.Error(Validator::Where(t, q, "at"), "quiesce.at",
+                     "must be before the end of the run (" + spec.duration() +
+                         "), leaving time for orders to settle");
     }
   }
 

@@ -12,11 +12,14 @@
 //   6. 0 <= amount <= limit;
 //   7. this satellite created the serial, and it has not been settled before (double spend).
 // An accepted order marks its serial used and adds its amount to the node's and the bucket's
-// rollup for the current hour, all in one atomic write. A rejected order changes nothing.
+// rollup for the current hour, all in one atomic write. A rejected order changes nothing. When
+// that write fails the order gets no answer: the stream ends with UNAVAILABLE, and the node keeps
+// it unsent (the write may have landed; a resubmission is then refused as spent).
 //
 // Keys in the satellite's Store (integers big-endian):
 //   serials/<serial 16B>                                   -> SerialRecord
 //   used/<serial 16B>                                      -> "" (settled)
+//   meta/starts (peer.cc)                                  -> how many times it started
 //   rollups/node/<node id 32B><hour, Unix ns><action 1B>   -> settled bytes (8 bytes)
 //   rollups/bucket/<len 1B><bucket id><hour><action 1B>    -> settled bytes (8 bytes)
 #ifndef TESTPLANET_PEERS_SATELLITE_ORDERS_H_

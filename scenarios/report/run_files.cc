@@ -156,6 +156,8 @@ Status WriteSummary(const std::string& path, const RunFiles& run) {
       {"orders", orders},
       {"chore_runs", chores},
       {"faults", r.faults},
+      {"invariant_checks", r.invariant_checks},
+      {"bytes_lost_in_crashes", r.bytes_lost_in_crashes},
       {"traffic", r.traffic},
       {"checks", checks},
       {"reproduce", run.reproduce},
