@@ -27,6 +27,7 @@ struct RunOptions {
   std::string run_directory;  // where "disk" storage lives
   std::uint64_t max_events = 2'000'000'000;
   bool invariants = true;  // check the order path's invariants continuously (invariants.h)
+  std::string planted_bug;  // storagenode::PlantedBug by name; needs a build that has them
 };
 
 struct CheckOutcome {
@@ -53,6 +54,8 @@ struct ChoreRuns {
 struct RunResult {
   std::string scenario;  // name
   std::uint64_t seed = 0;
+  std::string planted_bug;  // as run, for the manifest
+  bool invariants = true;   // as run
   Status status;  // why the run itself failed (a runaway guard, a peer crash)
   std::uint64_t digest = 0;
   std::uint64_t events = 0;

@@ -22,7 +22,16 @@ StatusOr<std::unique_ptr<StorageNode>> StorageNode::Create(Simulator& sim, PeerI
     return store.status().WithContext("storage node " + node->config_.address);
   }
   node->store_ = std::move(*store);
-  node->orders_db_ = std::make_unique<RocksdbOrdersDb>(*node->store_);
+  auto orders_db = std::make_unique<RocksdbOrdersDb>(*node->store_);
+#ifdef TESTPLANET_PLANTED_BUGS
+  if (node->config_.orders.planted_bug == PlantedBug::kResendArchivedAfterRestart) {
+    if (Status s = orders_db->RequeueArchived(); !s.ok()) {
+      node->Close().IgnoreError();
+      return s;
+    }
+  }
+#endif
+  node->orders_db_ = std::move(orders_db);
   if (node->config_.wrap_orders_db) {
     node->orders_db_ = node->config_.wrap_orders_db(std::move(node->orders_db_));
   }

@@ -116,6 +116,23 @@ Status RocksdbOrdersDb::Archive(TimePoint archived_at,
   return Status::Ok();
 }
 
+#ifdef TESTPLANET_PLANTED_BUGS
+Status RocksdbOrdersDb::RequeueArchived() {
+  Batch batch;
+  Status s = store_->ScanPrefix(kArchivedPrefix, [&](std::string_view, std::string_view value) {
+    pb::OrderRecord record;
+    if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) return true;
+    record.set_status(static_cast<int>(OrderStatus::kUnsent));
+    record.clear_archived_at();
+    batch.Put(UnsentKey(record.limit().satellite_id(), record.limit().serial_number()),
+              DeterministicBytes(record));
+    return true;
+  });
+  if (!s.ok()) return s;
+  return batch.count() == 0 ? Status::Ok() : store_->Write(batch);
+}
+#endif
+
 StatusOr<std::vector<ArchivedOrder>> RocksdbOrdersDb::ListArchived(std::size_t limit) {
   std::vector<ArchivedOrder> out;
   Status s = store_->ScanPrefix(kArchivedPrefix, [&](std::string_view, std::string_view value) {

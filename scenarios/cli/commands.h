@@ -20,7 +20,14 @@ struct RunCommand {
   std::string out;      // empty: a fresh directory under ./testplanet-out/
   std::string stop_at;  // a Go duration, or empty
   bool quiet = false;
+  bool no_invariants = false;
+  std::string planted_bug;  // see storagenode::PlantedBug; empty: none
 };
+
+// Checks a --planted-bug value: prints why and returns false when this build cannot plant it.
+bool CheckPlantedBug(const std::string& name);
+// " --planted-bug NAME" for reproduce commands, or "".
+std::string PlantedBugFlag(const std::string& name);
 int Run(const RunCommand& command);
 
 int Replay(const std::string& directory);
@@ -41,8 +48,18 @@ struct SweepCommand {
   std::string report;               // JSON lines; empty: <out>/sweep.jsonl
   std::string out;                  // where each seed's run directory goes
   std::string self;                 // this program, to run the seeds as processes
+  bool swarm = false;               // each seed also picks the fault mix (swarm.h)
+  bool stop_at_first_failure = false;
+  std::string planted_bug;
 };
 int Sweep(const SweepCommand& command);
+
+struct ShrinkCommand {
+  std::string directory;  // a failing run directory
+  std::string out;        // the shrunk scenario; default DIR/shrunk.textproto
+  int max_runs = 300;     // trial runs at most
+};
+int Shrink(const ShrinkCommand& command);
 
 }  // namespace testplanet::cli
 

@@ -24,9 +24,15 @@ constexpr const char* kExamples =
     "                                                             # event that differs\n"
     "  testplanet check-determinism FILE --seeds 10\n"
     "  testplanet sweep FILE --seeds 1..500 --jobs 2\n"
+    "  testplanet sweep FILE --swarm --seeds 1..500               # each seed picks its faults\n"
+    "  testplanet shrink testplanet-out/sweep-NAME/seed-17        # the smallest failing scenario\n"
     "\nA run directory holds scenario.textproto, manifest.json, summary.json, junit.xml,\n"
     "trace.json (open it in https://ui.perfetto.dev), timeline.svg, log.txt and trace.bin.\n"
     "Exit codes: 0 every check held, 1 a check or comparison failed, 2 bad input.\n";
+
+constexpr const char* kPlantedBugHelp =
+    "Plant a bug on purpose: archive-before-answer or resend-archived-after-restart (builds "
+    "configured with -DTESTPLANET_PLANTED_BUGS=ON only, such as the dev preset)";
 
 std::string SelfPath(const char* argv0) {
   std::error_code error;
@@ -55,6 +61,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--stop-at", run.stop_at,
                       "Stop at this virtual time (e.g. 36h) and print the planet's state");
   run_cmd->add_flag("--quiet", run.quiet, "One line per scenario; details only for failures");
+  run_cmd->add_flag("--no-invariants", run.no_invariants,
+                    "Do not check the order path's invariants as the run goes (faster)");
+  run_cmd->add_option("--planted-bug", run.planted_bug, kPlantedBugHelp);
 
   RunCommand inspect;
   auto* inspect_cmd = app.add_subcommand(
@@ -98,6 +107,22 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("--report", sweep.report, "JSON-lines report (default: OUT/sweep.jsonl)");
   sweep_cmd->add_option("--out", sweep.out,
                         "Where run directories go (default testplanet-out/sweep-NAME)");
+  sweep_cmd->add_flag("--swarm", sweep.swarm,
+                      "Each seed also picks the fault mix and its rates (written to "
+                      "OUT/seed-N.textproto and printed for failing seeds)");
+  sweep_cmd->add_flag("--stop-at-first-failure", sweep.stop_at_first_failure,
+                      "Start no more seeds once one has failed");
+  sweep_cmd->add_option("--planted-bug", sweep.planted_bug, kPlantedBugHelp);
+
+  ShrinkCommand shrink;
+  auto* shrink_cmd = app.add_subcommand(
+      "shrink",
+      "Take a failing run directory and write the smallest scenario found that still fails "
+      "the same way: fewer steps and checks, fewer peers, a shorter run");
+  shrink_cmd->add_option("dir", shrink.directory, "A failing run directory")->required();
+  shrink_cmd->add_option("--out", shrink.out, "The shrunk scenario (default DIR/shrunk.textproto)");
+  shrink_cmd->add_option("--max-runs", shrink.max_runs, "Trial runs at most (default 300)")
+      ->check(CLI::Range(1, 100000));
 
   try {
     app.parse(argc, argv);
@@ -115,6 +140,7 @@ int main(int argc, char** argv) {
   if (inspect_cmd->parsed()) return Run(inspect);
   if (replay_cmd->parsed()) return Replay(replay_dir);
   if (check_cmd->parsed()) return CheckDeterminism(check);
+  if (shrink_cmd->parsed()) return Shrink(shrink);
   if (sweep_cmd->parsed()) {
     sweep.self = SelfPath(argv[0]);
     return Sweep(sweep);

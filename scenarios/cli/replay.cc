@@ -72,6 +72,9 @@ int Replay(const std::string& directory) {
   scenario::RunOptions options;
   options.seed = seed;
   options.run_directory = directory + "/replay";
+  options.planted_bug = manifest.value("planted_bug", "");
+  options.invariants = manifest.value("invariants", true);
+  if (!CheckPlantedBug(options.planted_bug)) return kExitBadInput;
   scenario::RunResult run = scenario::RunScenario(*loaded, options);
   const std::string digest = Trace::FormatDigest(run.digest);
   if (digest == expected_digest) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "peers/storagenode/orders_config.h"
 #include "scenarios/cli/commands.h"
 #include "scenarios/report/reports.h"
 #include "scenarios/runner.h"
@@ -19,11 +20,33 @@ std::string FreshDirectory(const std::string& base) {
   }
 }
 
-std::string Reproduce(const std::string& file, std::uint64_t seed) {
-  return "testplanet run " + file + " --seed " + std::to_string(seed);
+std::string Reproduce(const std::string& file, std::uint64_t seed, const std::string& bug) {
+  return "testplanet run " + file + " --seed " + std::to_string(seed) + PlantedBugFlag(bug);
 }
 
 }  // namespace
+
+bool CheckPlantedBug(const std::string& name) {
+  storagenode::PlantedBug bug;
+  if (!storagenode::ParsePlantedBug(name, bug)) {
+    std::fprintf(stderr,
+                 "testplanet: --planted-bug: unknown bug \"%s\" (archive-before-answer, "
+                 "resend-archived-after-restart)\n",
+                 name.c_str());
+    return false;
+  }
+  if (bug != storagenode::PlantedBug::kNone && !storagenode::PlantedBugsBuiltIn()) {
+    std::fprintf(stderr,
+                 "testplanet: --planted-bug: this build has no planted bugs (configure with "
+                 "-DTESTPLANET_PLANTED_BUGS=ON, as the dev preset does)\n");
+    return false;
+  }
+  return true;
+}
+
+std::string PlantedBugFlag(const std::string& name) {
+  return name.empty() || name == "none" ? "" : " --planted-bug " + name;
+}
 
 int Run(const RunCommand& command) {
   std::optional<Duration> stop_at;
@@ -36,6 +59,7 @@ int Run(const RunCommand& command) {
     }
     stop_at = *parsed;
   }
+  if (!CheckPlantedBug(command.planted_bug)) return kExitBadInput;
   // Load everything first: bad input stops the command before any run starts.
   std::vector<scenario::LoadedScenario> scenarios;
   for (const std::string& file : command.files) {
@@ -59,13 +83,15 @@ int Run(const RunCommand& command) {
     options.seed = seed;
     options.stop_at = stop_at;
     options.run_directory = directory;
+    options.invariants = !command.no_invariants;
+    options.planted_bug = command.planted_bug;
     const auto started =
         std::chrono::steady_clock::now();  // determinism-ok: wall_seconds in reports only
     results[i] = scenario::RunScenario(loaded, options);
     const std::chrono::duration<double> wall =
         std::chrono::steady_clock::now() - started;  // determinism-ok: wall_seconds in reports only
     const scenario::RunResult& result = results[i];
-    files[i] = report::RunFiles{&loaded, &result, Reproduce(loaded.path, seed), wall.count()};
+    files[i] = report::RunFiles{&loaded, &result, Reproduce(loaded.path, seed, command.planted_bug), wall.count()};
     if (Status s = report::WriteRunDirectory(directory, files[i]); !s.ok()) {
       std::fprintf(stderr, "testplanet: %s\n", s.ToString().c_str());
       return kExitFailed;

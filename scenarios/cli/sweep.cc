@@ -17,6 +17,7 @@
 
 #include "scenarios/cli/commands.h"
 #include "scenarios/scenario_loader.h"
+#include "scenarios/swarm.h"
 
 extern char** environ;
 
@@ -123,15 +124,39 @@ int Sweep(const SweepCommand& c) {
     std::fprintf(stderr, "testplanet: cannot write %s\n", report_path.c_str());
     return kExitFailed;
   }
+  if (!CheckPlantedBug(c.planted_bug)) return kExitBadInput;
   const bool terminal = isatty(STDERR_FILENO) != 0;
+  std::map<std::uint64_t, std::string> mixes;  // swarm: each seed's faults
+  std::map<std::uint64_t, std::string> files;  // the scenario file each seed runs
   std::map<pid_t, Child> running;  // ordered by pid only for lookup; results are keyed by seed
   std::map<std::uint64_t, int> exit_codes;
   std::size_t next = 0, done = 0, failing = 0;
   auto spawn = [&](std::uint64_t seed) -> bool {
     const std::string directory = out + "/seed-" + std::to_string(seed);
     const std::string log = out + "/seed-" + std::to_string(seed) + ".log";
-    std::vector<std::string> args = {c.self,  "run",     c.file,   "--seed", std::to_string(seed),
+    std::string file = c.file;
+    if (c.swarm) {
+      scenario::SwarmScenario mix = scenario::Swarm(*loaded, seed);
+      file = out + "/seed-" + std::to_string(seed) + ".textproto";
+      mix.spec.set_seed(seed);
+      const std::string header = "Swarm scenario: " + c.file + " with seed " +
+                                 std::to_string(seed) + "'s faults.\nfaults: " + mix.description +
+                                 "\nreproduce: testplanet run " + file + PlantedBugFlag(c.planted_bug);
+      std::ofstream swarm_file(file, std::ios::trunc);
+      swarm_file << scenario::ScenarioFileText(mix.spec, header);
+      if (!swarm_file) {
+        std::fprintf(stderr, "testplanet: cannot write %s\n", file.c_str());
+        return false;
+      }
+      mixes[seed] = mix.description;
+    }
+    files[seed] = file;
+    std::vector<std::string> args = {c.self,  "run",     file,     "--seed", std::to_string(seed),
                                      "--out", directory, "--quiet"};
+    if (!c.planted_bug.empty()) {
+      args.push_back("--planted-bug");
+      args.push_back(c.planted_bug);
+    }
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -147,8 +172,10 @@ int Sweep(const SweepCommand& c) {
     running[pid] = Child{seed, directory};
     return true;
   };
-  while (done < seeds.size()) {
-    while (running.size() < static_cast<std::size_t>(c.jobs) && next < seeds.size()) {
+  while (done < next || next < seeds.size()) {
+    const bool stopping = c.stop_at_first_failure && failing > 0;
+    if (stopping && running.empty()) break;
+    while (!stopping && running.size() < static_cast<std::size_t>(c.jobs) && next < seeds.size()) {
       if (!spawn(seeds[next])) {
         std::fprintf(stderr, "testplanet: cannot start %s\n", c.self.c_str());
         return kExitFailed;
@@ -172,7 +199,9 @@ int Sweep(const SweepCommand& c) {
         {"exit", code},
         {"passed", code == 0},
         {"out", child.directory},
-        {"reproduce", "testplanet run " + c.file + " --seed " + std::to_string(child.seed)}};
+        {"reproduce", "testplanet run " + files[child.seed] + " --seed " +
+                          std::to_string(child.seed) + PlantedBugFlag(c.planted_bug)}};
+    if (c.swarm) line["swarm"] = mixes[child.seed];
     std::ifstream summary_file(child.directory + "/summary.json");
     nlohmann::json summary;
     if (summary_file && nlohmann::json::accept(summary_file)) {
@@ -188,22 +217,31 @@ int Sweep(const SweepCommand& c) {
     if (terminal) {
       std::fprintf(stderr, "\r[%zu/%zu seeds] %zu failing", done, seeds.size(), failing);
     }
+    if (c.swarm && !terminal && code != 0) {
+      std::fprintf(stderr, "seed %llu failed; faults: %s\n",
+                   static_cast<unsigned long long>(child.seed), mixes[child.seed].c_str());
+    }
   }
   if (terminal) std::fprintf(stderr, "\n");
   int worst = kExitOk;
   for (const auto& [seed, code] : exit_codes) {
     if (code == 0) continue;
-    std::printf(
-        "FAIL seed %llu (exit %d): testplanet run %s --seed %llu   (log: %s/seed-%llu.log)\n",
-        static_cast<unsigned long long>(seed), code, c.file.c_str(),
-        static_cast<unsigned long long>(seed), out.c_str(), static_cast<unsigned long long>(seed));
+    std::printf("FAIL seed %llu (exit %d): testplanet run %s --seed %llu%s   (log: %s/seed-%llu.log)\n",
+                static_cast<unsigned long long>(seed), code, files[seed].c_str(),
+                static_cast<unsigned long long>(seed), PlantedBugFlag(c.planted_bug).c_str(),
+                out.c_str(), static_cast<unsigned long long>(seed));
+    if (c.swarm) std::printf("    faults: %s\n", mixes[seed].c_str());
+    std::printf("    shrink: testplanet shrink %s/seed-%llu\n", out.c_str(),
+                static_cast<unsigned long long>(seed));
     worst = code == kExitBadInput ? kExitBadInput : std::max(worst, kExitFailed);
   }
   std::printf(
-      "swept %zu seeds (shard %llu/%llu of %llu..%llu): %zu passed, %zu failed; report %s\n",
-      seeds.size(), static_cast<unsigned long long>(shard.index),
+      "swept %zu seeds (shard %llu/%llu of %llu..%llu%s): %zu passed, %zu failed; report %s\n",
+      done, static_cast<unsigned long long>(shard.index),
       static_cast<unsigned long long>(shard.total), static_cast<unsigned long long>(first),
-      static_cast<unsigned long long>(last), seeds.size() - failing, failing, report_path.c_str());
+      static_cast<unsigned long long>(last),
+      done < seeds.size() ? ", stopped at the first failure" : "", done - failing, failing,
+      report_path.c_str());
   return worst;
 }
 

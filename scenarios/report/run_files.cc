@@ -108,6 +108,8 @@ Status WriteManifest(const std::string& path, const RunFiles& run) {
       {"resolved_scenario", "scenario.textproto"},
       {"scenario_hash", ScenarioHash(*run.scenario)},
       {"seed", run.result->seed},
+      {"planted_bug", run.result->planted_bug},
+      {"invariants", run.result->invariants},
       {"digest", Trace::FormatDigest(run.result->digest)},
       {"events", run.result->events},
       {"records", run.result->record_count},

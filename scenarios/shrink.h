@@ -1,0 +1,49 @@
+// Shrinking a failing run: the smallest scenario found that still fails the same way.
+//
+// "The same way" is the failure's signature (FailureSignature): the run error — an invariant
+// violation, say — with numbers and hex digits masked, or else the name of the first failed
+// check. ShrinkScenario tries, greedily and in a fixed order, a shorter run (ending just after
+// the failure), fewer checks, no quiesce, fewer timeline steps (chunks, then one at a time) and
+// fewer storage nodes, keeping each change that still fails with the same signature, until
+// nothing more helps or the run budget is spent. Every trial is a full run with the original
+// seed; the result is deterministic.
+#ifndef TESTPLANET_SCENARIOS_SHRINK_H_
+#define TESTPLANET_SCENARIOS_SHRINK_H_
+
+#include <cstdint>
+#include <string>
+
+#include "scenarios/runner.h"
+#include "scenarios/scenario_loader.h"
+
+namespace testplanet::scenario {
+
+// What failed, with the incidental parts (serials, indexes, times, counts) masked; "" if the run
+// passed.
+std::string FailureSignature(const RunResult& result);
+
+struct ShrinkOptions {
+  std::uint64_t seed = 1;
+  std::string planted_bug;
+  bool invariants = true;
+  int max_runs = 300;
+  std::string scratch_directory;  // for "disk" storage trials
+};
+
+struct ShrinkResult {
+  Scenario spec;          // the smallest failing scenario found, `seed` set
+  std::string signature;  // how it fails (and the original failed)
+  std::string failure;    // the shrunk run's own failure message
+  int runs = 0;           // trial runs made
+  int steps_before = 0, steps_after = 0;
+  int checks_before = 0, checks_after = 0;
+  int nodes_before = 0, nodes_after = 0;
+  std::string duration_before, duration_after;
+};
+
+// FAILED_PRECONDITION if `failing` does not fail with this seed.
+StatusOr<ShrinkResult> ShrinkScenario(const LoadedScenario& failing, const ShrinkOptions& options);
+
+}  // namespace testplanet::scenario
+
+#endif  // TESTPLANET_SCENARIOS_SHRINK_H_
