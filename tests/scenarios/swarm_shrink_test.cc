@@ -1,0 +1,91 @@
+// Swarm mixes, failure signatures and shrinking, in process.
+#include <gtest/gtest.h>
+
+#include "scenarios/shrink.h"
+#include "scenarios/swarm.h"
+
+namespace testplanet::scenario {
+namespace {
+
+constexpr const char* kBase = R"(
+name: "base"
+duration: "2h"
+planet { storage_nodes: 4 storage_node { sender_interval: "10m" archive_ttl: "168h" } }
+step { at: "1m" traffic { uplink: 0 satellite: 0 every: "5m" until: "1h" size: 100 } }
+)";
+
+LoadedScenario Load(const std::string& text) {
+  auto loaded = LoadScenarioText("test.textproto", text);
+  EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+  return loaded.ok() ? *loaded : LoadedScenario{};
+}
+
+TEST(Swarm, TheSameSeedGivesTheSameMixAndOthersDiffer) {
+  const LoadedScenario base = Load(kBase);
+  const SwarmScenario a = Swarm(base, 7), b = Swarm(base, 7), c = Swarm(base, 8);
+  EXPECT_EQ(a.description, b.description);
+  EXPECT_EQ(a.spec.SerializeAsString(), b.spec.SerializeAsString());
+  EXPECT_NE(a.description, c.description);
+}
+
+TEST(Swarm, EveryMixIsAValidScenarioWithAQuiesce) {
+  const LoadedScenario base = Load(kBase);
+  int with_faults = 0;
+  for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+    const SwarmScenario mix = Swarm(base, seed);
+    auto loaded = LoadScenarioText("swarm.textproto", ScenarioFileText(mix.spec, mix.description));
+    ASSERT_TRUE(loaded.ok()) << "seed " << seed << ": " << loaded.status().ToString();
+    EXPECT_TRUE(loaded->spec.has_quiesce());
+    EXPECT_TRUE(loaded->spec.unfired_faults_ok());
+    with_faults += mix.spec.step_size() > base.spec.step_size() ? 1 : 0;
+  }
+  EXPECT_GE(with_faults, 45) << "each class is on half the time: nearly every seed has faults";
+}
+
+TEST(FailureSignature, MasksSerialsIndexesAndTimes) {
+  RunResult a, b, passed;
+  a.status = Status(StatusCode::kDataLoss,
+                    "invariant violated: storagenode3 lost order 1de47dfff20235f68062cd67aef18201 "
+                    "at +1h2m3s");
+  b.status = Status(StatusCode::kDataLoss,
+                    "invariant violated: storagenode0 lost order 77a0075833884757a43d3857889907e9 "
+                    "at +10m0s");
+  EXPECT_EQ(FailureSignature(a), FailureSignature(b));
+  EXPECT_EQ(FailureSignature(passed), "");
+  RunResult check;
+  CheckOutcome failed;
+  failed.name = "unsent 3 orders";
+  check.checks.push_back(failed);
+  EXPECT_EQ(FailureSignature(check), "check: unsent # orders");
+}
+
+TEST(Shrink, KeepsOnlyWhatTheFailureNeeds) {
+  // The check fails whatever happens; the partition, latency and chore steps are noise.
+  const LoadedScenario failing = Load(std::string(kBase) + R"(
+step { at: "10m" latency { peer: "storagenode1" extra: "50ms" } }
+step { at: "20m" partition { a: "storagenode2" b: "satellite0" } }
+step { at: "30m" heal { a: "storagenode2" b: "satellite0" } }
+step { at: "40m" chore { peer: "storagenode3" chore: "orders.sender" op: TRIGGER } }
+check { name: "an impossible number of orders" orders { peer: "storagenode*" unsent { eq: 12345 } } }
+check { name: "a check that holds" orders { peer: "storagenode*" rejected { eq: 0 } } }
+)");
+  ShrinkOptions options;
+  options.seed = 3;
+  auto shrunk = ShrinkScenario(failing, options);
+  ASSERT_TRUE(shrunk.ok()) << shrunk.status().ToString();
+  EXPECT_EQ(shrunk->signature, "check: an impossible number of orders");
+  EXPECT_EQ(shrunk->steps_before, 5);
+  EXPECT_EQ(shrunk->steps_after, 0);
+  EXPECT_EQ(shrunk->checks_after, 1);
+  EXPECT_EQ(shrunk->nodes_after, 1);
+  EXPECT_EQ(shrunk->spec.seed(), 3u);
+  EXPECT_LT(ParseDuration(shrunk->duration_after).value(), std::chrono::hours(2));
+}
+
+TEST(Shrink, APassingRunHasNothingToShrink) {
+  auto shrunk = ShrinkScenario(Load(kBase), ShrinkOptions{});
+  EXPECT_EQ(shrunk.status().code(), StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace testplanet::scenario
