@@ -22,6 +22,8 @@ packages=(
   libcli11-dev     # the testplanet command line
   nlohmann-json3-dev # summary.json, manifest.json, trace.json
   libspdlog-dev    # log.txt
+  clang            # the fuzz preset: libFuzzer needs clang
+  libclang-rt-14-dev # libFuzzer and clang's sanitizer runtimes (ci/fuzz.sh)
 )
 
 missing=()

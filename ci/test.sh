@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The README's second command, and what CI runs: installs what is missing, then builds and
 # tests every preset that CI checks.
-#   dev      (debug)                      the whole suite
-#   release  (optimized)                  the unit tests again: pinned digests must match dev's
-#   asan     (address + undefined sanit.) the unit tests under the sanitizers
-# Then, with dev and release both built, every example must give one digest in both.
+#   dev      (debug, planted bugs built in) the whole suite
+#   release  (optimized)                    the unit tests again: pinned digests must match dev's
+#   asan     (address + undefined sanit.)   the whole suite under the sanitizers
+# Then, with dev and release both built, every example must give one digest in both, and each
+# libFuzzer target runs for a while (ci/fuzz.sh; FUZZ_SECONDS, default 20; 0 skips).
 # Usage: ci/test.sh [PRESET...]   (default: dev release asan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,13 +23,19 @@ for preset in "${presets[@]}"; do
   cmake --build --preset "$preset" -j "$jobs"
   echo "=== $preset: test"
   labels=()
-  [ "$preset" = dev ] || labels=(-L unit)
+  if [ "$preset" = release ]; then labels=(-L unit); fi
   ctest --preset "$preset" -j "$jobs" "${labels[@]}" | tee -a "$log"
 done
 
 if [ -x build/dev/scenarios/testplanet ] && [ -x build/release/scenarios/testplanet ]; then
   echo "=== determinism across builds"
   bash ci/cross_build_digests.sh
+fi
+
+fuzz_seconds=${FUZZ_SECONDS:-20}
+if [ $# -eq 0 ] && [ "$fuzz_seconds" != 0 ]; then
+  echo "=== fuzz: each target for ${fuzz_seconds}s"
+  bash ci/fuzz.sh "$fuzz_seconds"
 fi
 
 # One closing line for every preset's tests together.

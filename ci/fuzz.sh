@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (the fuzz preset: clang, ASan, UBSan) and runs each for a while.
+# Usage: ci/fuzz.sh [SECONDS_PER_TARGET]   (default 20; CI runs the default)
+# A crash stops the script with the reproducer in build/fuzz/artifacts/; corpora grow in
+# build/fuzz/corpus/ (not committed). Prints each target's executions and coverage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-20}
+if ! command -v clang++ >/dev/null; then
+  echo "ci/fuzz.sh: clang++ is missing (ci/deps.sh installs it)" >&2
+  exit 2
+fi
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz
+mkdir -p build/fuzz/corpus/scenario_parser build/fuzz/corpus/settlement \
+  build/fuzz/corpus/piecestore build/fuzz/artifacts
+cp scenarios/examples/*.textproto scenarios/swarm/*.textproto build/fuzz/corpus/scenario_parser/
+for target in scenario_parser settlement piecestore; do
+  log=build/fuzz/$target.log
+  if ! ASAN_OPTIONS=detect_leaks=0 "build/fuzz/tests/fuzz/fuzz_$target" \
+      -seed=1 -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=4096 \
+      -artifact_prefix=build/fuzz/artifacts/"$target"- "build/fuzz/corpus/$target" >"$log" 2>&1; then
+    echo "fuzz_$target FOUND A PROBLEM:"; tail -40 "$log"
+    exit 1
+  fi
+  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo '?')
+  speed=$(grep -oE 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo '?')
+  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 || true)
+  corpus=$(ls "build/fuzz/corpus/$target" | wc -l)
+  echo "fuzz_$target: $runs executions in ${seconds}s ($speed/s), $cov, corpus $corpus, no findings"
+done
