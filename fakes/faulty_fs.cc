@@ -74,30 +74,39 @@ class TrackedWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
 // Reads fail after a crash, like every other call.
 class GuardedSequentialFile : public rocksdb::FSSequentialFileOwnerWrapper {
  public:
-  GuardedSequentialFile(std::unique_ptr<rocksdb::FSSequentialFile> file, FaultyFileSystem* fs)
-      : FSSequentialFileOwnerWrapper(std::move(file)), fs_(fs) {}
+  GuardedSequentialFile(std::unique_ptr<rocksdb::FSSequentialFile> file, FaultyFileSystem* fs,
+                        std::string path)
+      : FSSequentialFileOwnerWrapper(std::move(file)), fs_(fs), path_(std::move(path)) {}
   IOStatus Read(std::size_t n, const IOOptions& options, Slice* result, char* scratch,
                 IODebugContext* dbg) override {
-    if (fs_->crashed()) return IOStatus::IOError("crashed");
+    if (IOStatus s = fs_->BeforeRead(path_); !s.ok()) return s;
     return target()->Read(n, options, result, scratch, dbg);
   }
 
  private:
   FaultyFileSystem* fs_;
+  std::string path_;
 };
 
 class GuardedRandomAccessFile : public rocksdb::FSRandomAccessFileOwnerWrapper {
  public:
-  GuardedRandomAccessFile(std::unique_ptr<rocksdb::FSRandomAccessFile> file, FaultyFileSystem* fs)
-      : FSRandomAccessFileOwnerWrapper(std::move(file)), fs_(fs) {}
+  GuardedRandomAccessFile(std::unique_ptr<rocksdb::FSRandomAccessFile> file, FaultyFileSystem* fs,
+                          std::string path)
+      : FSRandomAccessFileOwnerWrapper(std::move(file)), fs_(fs), path_(std::move(path)) {}
   IOStatus Read(std::uint64_t offset, std::size_t n, const IOOptions& options, Slice* result,
                 char* scratch, IODebugContext* dbg) const override {
-    if (fs_->crashed()) return IOStatus::IOError("crashed");
+    if (IOStatus s = fs_->BeforeRead(path_); !s.ok()) return s;
     return target()->Read(offset, n, options, result, scratch, dbg);
+  }
+  IOStatus MultiRead(rocksdb::FSReadRequest* requests, std::size_t n, const IOOptions& options,
+                     IODebugContext* dbg) override {
+    if (IOStatus s = fs_->BeforeRead(path_); !s.ok()) return s;
+    return target()->MultiRead(requests, n, options, dbg);
   }
 
  private:
   FaultyFileSystem* fs_;
+  std::string path_;
 };
 
 // The write-ahead log: what every foreground write appends and syncs, at moments the simulation
@@ -108,6 +117,8 @@ bool IsLog(const std::string& path) { return path.ends_with(".log"); }
 
 const char* DiskOpName(DiskOp op) {
   switch (op) {
+    case DiskOp::kRead:
+      return "read";
     case DiskOp::kWrite:
       return "write";
     case DiskOp::kSync:
@@ -174,6 +185,18 @@ StatusOr<std::uint64_t> FaultyFileSystem::Recover() {
   files_ = std::move(files);
   crashed_ = false;
   return lost;
+}
+
+IOStatus FaultyFileSystem::BeforeRead(const std::string& path) {
+  ErrorPolicy policy;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (crashed_) return Dead();
+    if (!policy_ || !OnSimulationThread()) return IOStatus::OK();
+    policy = policy_;
+  }
+  if (policy(DiskOp::kRead, path)) return IOStatus::IOError("injected read error: " + path);
+  return IOStatus::OK();
 }
 
 IOStatus FaultyFileSystem::BeforeWrite(const std::string& path) {
@@ -259,7 +282,7 @@ IOStatus FaultyFileSystem::NewSequentialFile(const std::string& path, const File
   if (crashed()) return Dead();
   std::unique_ptr<rocksdb::FSSequentialFile> file;
   IOStatus s = target()->NewSequentialFile(path, options, &file, dbg);
-  if (s.ok()) *result = std::make_unique<GuardedSequentialFile>(std::move(file), this);
+  if (s.ok()) *result = std::make_unique<GuardedSequentialFile>(std::move(file), this, path);
   return s;
 }
 
@@ -269,7 +292,7 @@ IOStatus FaultyFileSystem::NewRandomAccessFile(
   if (crashed()) return Dead();
   std::unique_ptr<rocksdb::FSRandomAccessFile> file;
   IOStatus s = target()->NewRandomAccessFile(path, options, &file, dbg);
-  if (s.ok()) *result = std::make_unique<GuardedRandomAccessFile>(std::move(file), this);
+  if (s.ok()) *result = std::make_unique<GuardedRandomAccessFile>(std::move(file), this, path);
   return s;
 }
 

@@ -8,11 +8,12 @@
 //     then lets calls through again, so that the next Open runs RocksDB's real recovery over
 //     exactly what a power cut would have left. Renames and deletes count as durable at once
 //     (directory fsync is not modelled).
-//   * Errors: a policy decides, per WAL append and per sync, whether it fails with an I/O
-//     error. Only calls from the simulation thread are offered to the policy: RocksDB's
-//     background flushes run on its own threads at real-time moments, and a decision taken there
-//     would differ between runs (DESIGN rule 6). A failed sync leaves its bytes unsynced: they
-//     may survive or vanish, as after a real fsync error.
+//   * Errors: a policy decides, per read of any file and per write-ahead-log append and sync,
+//     whether it fails with an I/O error. Only calls from the simulation thread are offered to
+//     the policy: the Store gives RocksDB no background work of its own, but a flush or
+//     compaction the Store waits for runs on RocksDB's threads, and those writes stay
+//     fault-free (deciding there would tie a decision to thread timing; DESIGN rule 6). A failed
+//     sync leaves its bytes unsynced: they may survive or vanish, as after a real fsync error.
 // Thread safety: RocksDB's threads call in concurrently; the bookkeeping is under a mutex.
 #ifndef TESTPLANET_FAKES_FAULTY_FS_H_
 #define TESTPLANET_FAKES_FAULTY_FS_H_
@@ -31,7 +32,7 @@
 
 namespace testplanet::fakes {
 
-enum class DiskOp { kWrite, kSync };
+enum class DiskOp { kRead, kWrite, kSync };
 const char* DiskOpName(DiskOp op);
 
 class FaultyFileSystem : public rocksdb::FileSystemWrapper {
@@ -83,6 +84,7 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
                                        rocksdb::IODebugContext* dbg) override;
 
   // Used by the file wrappers.
+  rocksdb::IOStatus BeforeRead(const std::string& path);
   rocksdb::IOStatus BeforeWrite(const std::string& path);
   void Appended(const std::string& path, std::uint64_t bytes);
   rocksdb::IOStatus BeforeSync(const std::string& path);

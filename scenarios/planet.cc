@@ -28,7 +28,6 @@ Status Planet::Build() {
       SimulatorOptions{.seed = config_.seed, .trace_detail = config_.trace_detail});
   network_ = std::make_unique<fakes::SimNetwork>(*sim_, config_.network);
   if (config_.check_invariants) invariants_ = std::make_unique<InvariantChecker>(*sim_);
-  budget_ = std::make_shared<StorageBudget>();
   root_ = Context::Background(*sim_);
 
   auto storage_for = [this](const std::string& name) {
@@ -37,7 +36,6 @@ Status Planet::Build() {
     storage.directory = config_.storage == StorageMode::kInMemory
                             ? "/testplanet/" + name
                             : config_.run_directory + "/" + name;
-    storage.budget = budget_;
     return storage;
   };
 

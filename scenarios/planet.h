@@ -164,7 +164,6 @@ class Planet {
   std::unique_ptr<Simulator> sim_;
   std::unique_ptr<fakes::SimNetwork> network_;
   std::unique_ptr<InvariantChecker> invariants_;
-  std::shared_ptr<StorageBudget> budget_;
   fakes::StaticTrust trust_;
   std::vector<std::unique_ptr<satellite::Satellite>> satellites_;
   std::vector<std::unique_ptr<storagenode::StorageNode>> nodes_;

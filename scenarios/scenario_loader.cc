@@ -574,7 +574,9 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
                          "uplinks have no disk; choose storage nodes or satellites");
         }
         for (auto [field, value] :
-             {std::pair<const char*, double>{"write", d.write()}, {"sync", d.sync()}}) {
+             {std::pair<const char*, double>{"write", d.write()},
+              {"sync", d.sync()},
+              {"read", d.read()}}) {
           if (Status s = probability(t, d, field, value, name + ".disk." + field); !s.ok()) {
             return s;
           }

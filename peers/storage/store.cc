@@ -6,7 +6,6 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
-#include <rocksdb/write_buffer_manager.h>
 
 #include <filesystem>
 
@@ -28,10 +27,6 @@ std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.dat
 
 }  // namespace
 
-StorageBudget::StorageBudget(std::size_t block_cache_bytes, std::size_t write_buffer_bytes)
-    : block_cache_(rocksdb::NewLRUCache(block_cache_bytes)),
-      write_buffers_(std::make_shared<rocksdb::WriteBufferManager>(write_buffer_bytes)) {}
-StorageBudget::~StorageBudget() = default;
 
 Batch::Batch() : batch_(std::make_unique<rocksdb::WriteBatch>()) {}
 Batch::~Batch() = default;
@@ -46,8 +41,6 @@ std::size_t Batch::count() const { return static_cast<std::size_t>(batch_->Count
 StatusOr<std::unique_ptr<Store>> Store::Open(const StorageOptions& options) {
   std::unique_ptr<Store> store(new Store());
   store->options_ = options;
-  store->budget_ =
-      options.budget ? options.budget : std::make_shared<StorageBudget>(8 << 20, 16 << 20);
   if (options.env == nullptr && options.in_memory) {
     store->mem_env_.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
   } else if (!options.in_memory) {
@@ -65,10 +58,15 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const StorageOptions& options) {
 Status Store::OpenDb() {
   rocksdb::Options db_options;
   db_options.create_if_missing = true;
-  db_options.write_buffer_manager = budget_->write_buffers();
-  // Small per-peer footprint: thousands of these live in one process.
-  db_options.write_buffer_size = 1 << 20;
+  // No background work at all: RocksDB never flushes or compacts on its own thread at moments of
+  // its choosing. The memtable is sized past anything a Store lets it reach, and Write flushes
+  // (and compacts) synchronously once kFlushBytes have been written. So the files on disk, and
+  // which reads touch them, follow from the simulation alone (DESIGN rule 6), and a fault policy
+  // may fail reads deterministically.
+  db_options.write_buffer_size = 64 << 20;
+  db_options.arena_block_size = 64 << 10;  // memtables grow in small steps: thousands live here
   db_options.max_write_buffer_number = 2;
+  db_options.disable_auto_compactions = true;
   db_options.max_open_files = 64;
   db_options.keep_log_file_num = 2;
   db_options.max_background_jobs = 1;
@@ -79,7 +77,9 @@ Status Store::OpenDb() {
   // planet closes thousands of these.
   db_options.avoid_flush_during_shutdown = true;
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = budget_->block_cache();
+  // Every table read reaches the file system: whether a read hits a shared cache would depend on
+  // every other peer (and on RocksDB's per-open session ids, which pick cache shards).
+  table.no_block_cache = true;
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   if (options_.env != nullptr) {
     db_options.env = options_.env;
@@ -90,7 +90,28 @@ Status Store::OpenDb() {
   rocksdb::Status s = rocksdb::DB::Open(db_options, options_.directory, &db);
   if (!s.ok()) return FromRocks(s, "open " + options_.directory);
   db_.reset(db);
+  unflushed_bytes_ = 0;
   return Status::Ok();
+}
+
+Status Store::EnsureOpen(std::string_view what) {
+  if (db_) return Status::Ok();
+  // A reopen after a failed write failed too (a read error during recovery, say): try again.
+  if (Status s = OpenDb(); !s.ok()) return s.WithContext(std::string(what));
+  return Status::Ok();
+}
+
+Status Store::MaybeFlush() {
+  if (unflushed_bytes_ < kFlushBytes) return Status::Ok();
+  unflushed_bytes_ = 0;
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  if (rocksdb::Status s = db_->Flush(flush); !s.ok()) return FromRocks(s, "flush");
+  if (++flushes_since_compaction_ < kFlushesPerCompaction) return Status::Ok();
+  flushes_since_compaction_ = 0;
+  rocksdb::CompactRangeOptions compact;
+  compact.exclusive_manual_compaction = true;
+  return FromRocks(db_->CompactRange(compact, nullptr, nullptr), "compact");
 }
 
 Store::~Store() {
@@ -101,7 +122,7 @@ Store::~Store() {
 }
 
 StatusOr<std::optional<std::string>> Store::Get(std::string_view key) {
-  if (!db_) return Status(StatusCode::kUnavailable, "get: " + options_.directory + " is closed");
+  if (Status s = EnsureOpen("get"); !s.ok()) return s;
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ToSlice(key), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
@@ -118,7 +139,7 @@ Status Store::Put(std::string_view key, std::string_view value) {
 Status Store::Write(Batch& batch) {
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync_writes;
-  if (!db_) return Status(StatusCode::kUnavailable, "write: " + options_.directory + " is closed");
+  if (Status s = EnsureOpen("write"); !s.ok()) return s;
   rocksdb::Status s = db_->Write(write_options, batch.batch_.get());
   if (s.IsIOError()) {
     // A failed log write or sync leaves RocksDB refusing writes, and Resume cannot clear a log
@@ -130,13 +151,16 @@ Status Store::Write(Batch& batch) {
     if (Status reopened = OpenDb(); !reopened.ok()) {
       return FromRocks(s, "write").WithContext("and reopening failed: " + reopened.ToString());
     }
+    return FromRocks(s, "write");
   }
-  return FromRocks(s, "write");
+  if (!s.ok()) return FromRocks(s, "write");
+  unflushed_bytes_ += batch.batch_->GetDataSize();
+  return MaybeFlush();
 }
 
 Status Store::Scan(std::string_view begin, std::string_view end,
                    UniqueFunction<bool(std::string_view, std::string_view)> visit) {
-  if (!db_) return Status(StatusCode::kUnavailable, "scan: " + options_.directory + " is closed");
+  if (Status s = EnsureOpen("scan"); !s.ok()) return s;
   rocksdb::ReadOptions read_options;
   const rocksdb::Slice upper = ToSlice(end);
   read_options.iterate_upper_bound = &upper;

@@ -1,10 +1,11 @@
 // Store: one peer's RocksDB database, called synchronously on the simulation thread.
 //
 // Every peer opens one Store (a directory under the run directory, or an in-memory Env when
-// StorageOptions::in_memory). Peers in one process share a block cache and a write-buffer budget
-// (StorageBudget), so that thousands of peers do not each claim RocksDB's defaults. Reads see
-// every write before them; no decision is taken from RocksDB's background flush or compaction
-// timing or statistics.
+// StorageOptions::in_memory). RocksDB does no work of its own here: no background flushes or
+// compactions, no block cache. Write flushes and compacts synchronously after every kFlushBytes
+// written, so the files, and which calls read them, follow from the simulation alone; memory
+// stays small per peer (a memtable under kFlushBytes), so thousands of peers fit. Reads see
+// every write before them.
 //
 // Keys are byte strings; each user of the Store owns a documented prefix. RocksDB's headers stay
 // out of this header: Batch and Store keep their RocksDB objects behind pointers.
@@ -24,36 +25,17 @@
 #include "sim/unique_function.h"
 
 namespace rocksdb {
-class Cache;
 class DB;
 class Env;
 class WriteBatch;
-class WriteBufferManager;
 }  // namespace rocksdb
 
 namespace testplanet {
-
-// Memory shared by every Store in a process: one block cache and one memtable budget.
-class StorageBudget {
- public:
-  explicit StorageBudget(std::size_t block_cache_bytes = 64 << 20,
-                         std::size_t write_buffer_bytes = 256 << 20);
-  ~StorageBudget();
-  const std::shared_ptr<rocksdb::Cache>& block_cache() const { return block_cache_; }
-  const std::shared_ptr<rocksdb::WriteBufferManager>& write_buffers() const {
-    return write_buffers_;
-  }
-
- private:
-  std::shared_ptr<rocksdb::Cache> block_cache_;
-  std::shared_ptr<rocksdb::WriteBufferManager> write_buffers_;
-};
 
 struct StorageOptions {
   std::string directory;    // on disk: the database lives here (created if missing)
   bool in_memory = false;   // in memory: `directory` only names the database
   bool sync_writes = true;  // fsync the log on every write: nothing acknowledged is lost
-  std::shared_ptr<StorageBudget> budget;  // shared across peers; a private one if null
   rocksdb::Env* env = nullptr;            // a custom Env (fault injection); overrides in_memory
 };
 
@@ -96,12 +78,20 @@ class Store {
   const std::string& directory() const { return options_.directory; }
 
  private:
+  static constexpr std::uint64_t kFlushBytes = 1 << 20;
+  static constexpr int kFlushesPerCompaction = 4;
+
   Store() = default;
   Status OpenDb();
+  // Reopens the database if a reopen after a failed write did not succeed.
+  Status EnsureOpen(std::string_view what);
+  // Flushes the memtable (and compacts every few flushes) once kFlushBytes were written.
+  Status MaybeFlush();
   StorageOptions options_;
   std::unique_ptr<rocksdb::Env> mem_env_;
   std::unique_ptr<rocksdb::DB> db_;
-  std::shared_ptr<StorageBudget> budget_;
+  std::uint64_t unflushed_bytes_ = 0;
+  int flushes_since_compaction_ = 0;
 };
 
 // Key helpers: fixed-width big-endian integers sort in numeric order.

@@ -1,0 +1,60 @@
+// The Store: RocksDB with no background work of its own, flushing and compacting in step.
+#include "peers/storage/store.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace testplanet {
+namespace {
+
+std::string Key(int i) {
+  std::string key = "k/";
+  AppendBigEndian64(key, static_cast<std::uint64_t>(i));
+  return key;
+}
+
+TEST(Store, KeepsEveryWriteThroughFlushesCompactionsAndReopening) {
+  StorageOptions options;
+  options.in_memory = true;
+  options.directory = "/store-test";
+  auto store = Store::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  const std::string value(1000, 'v');
+  // 6 MB: several synchronous flushes and a compaction.
+  for (int i = 0; i < 6000; ++i) ASSERT_TRUE((*store)->Put(Key(i), value + std::to_string(i)).ok());
+  for (int i = 0; i < 6000; i += 97) {
+    auto got = (*store)->Get(Key(i));
+    ASSERT_TRUE(got.ok() && got->has_value()) << i;
+    EXPECT_EQ(**got, value + std::to_string(i));
+  }
+  int seen = 0;
+  ASSERT_TRUE((*store)
+                  ->ScanPrefix("k/",
+                               [&](std::string_view key, std::string_view) {
+                                 EXPECT_EQ(key, Key(seen));
+                                 ++seen;
+                                 return true;
+                               })
+                  .ok());
+  EXPECT_EQ(seen, 6000) << "every key, in order";
+}
+
+TEST(Store, AnOnDiskStoreReopensWithItsData) {
+  const std::string dir = ::testing::TempDir() + "/store-test-disk";
+  StorageOptions options;
+  options.directory = dir;
+  {
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    for (int i = 0; i < 1500; ++i) ASSERT_TRUE((*store)->Put(Key(i), std::string(1000, 'x')).ok());
+  }
+  auto reopened = Store::Open(options);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  auto got = (*reopened)->Get(Key(1499));
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->size(), 1000u);
+}
+
+}  // namespace
+}  // namespace testplanet
