@@ -127,6 +127,7 @@ TEST_F(SimNetworkTest, DialingADownPeerIsRefused) {
   EXPECT_EQ(exchange->end.code(), StatusCode::kUnavailable);
   network_.SetUp("server:1");
   exchange = Await(sim_, Talk({"a"}));
+  ASSERT_TRUE(exchange.has_value());
   EXPECT_EQ(exchange->replies.size(), 1u);
 }
 
@@ -139,6 +140,7 @@ TEST_F(SimNetworkTest, DialingAcrossAPartitionTimesOutAndWorksAfterHealing) {
   EXPECT_EQ(sim_.Now() - start, 1min) << "the dial waited for its context's deadline";
   network_.Heal("client:1", "server:1");
   exchange = Await(sim_, Talk({"a"}));
+  ASSERT_TRUE(exchange.has_value());
   EXPECT_EQ(exchange->replies.size(), 1u);
 }
 
@@ -249,6 +251,7 @@ TEST_F(SimNetworkTest, AOneWayPartitionLosesOneDirectionAndHangsDials) {
   EXPECT_EQ(exchange->end.code(), StatusCode::kDeadlineExceeded) << "a handshake needs both ways";
   network_.HealOneWay("server:1", "client:1");
   exchange = Await(sim_, Talk({"a"}));
+  ASSERT_TRUE(exchange.has_value());
   EXPECT_EQ(exchange->replies.size(), 1u);
 }
 
@@ -283,6 +286,7 @@ TEST_F(SimNetworkTest, InjectedDialFailuresAreRefusals) {
   EXPECT_EQ(network_.faults_fired().at("dial_failure"), 1u);
   network_.ClearFaults();
   exchange = Await(sim_, Talk({"a"}));
+  ASSERT_TRUE(exchange.has_value());
   EXPECT_EQ(exchange->replies.size(), 1u);
   EXPECT_EQ(network_.DescribeFaults(), "");
 }
