@@ -163,7 +163,7 @@ Status Planet::StartPeer(const std::string& kind, std::vector<std::unique_ptr<Pe
   peers[index] = std::move(*created);
   network_->SetUp(peers[index]->address());
   RunPeer(peers[index]->Run(*contexts[index]), peers[index]->address(), &running, index,
-          &disks[index].after_crash);
+          &disks[index].after_exit);
   if constexpr (std::is_same_v<Peer, storagenode::StorageNode>) {
     // What came back from the disk must be exactly what the node acknowledged.
     if (invariants_) invariants_->CheckNode(index, peers[index]->orders_db());
@@ -235,20 +235,28 @@ void Planet::RunPeer(Awaitable<Status> run, std::string name, std::vector<bool>*
 }
 
 template <typename Peer>
-Status Planet::CrashPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
-                         std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
-                         Disk& disk, PeerId peer, int index) {
+Status Planet::DropPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
+                        std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
+                        Disk& disk, PeerId peer, int index, bool graceful) {
   const std::string name = kind + std::to_string(index);
   if (index < 0 || index >= static_cast<int>(peers.size())) {
     return InvalidArgumentError("no " + name);
   }
-  if (!running[index] || disk.after_crash) {
+  if (!running[index] || disk.after_exit) {
     return FailedPreconditionError(name + " is not running");
   }
-  // The order matters: the disk dies first, so nothing the unwinding code does can persist.
-  disk.fs->Crash();
+  // For a crash the order matters: the disk dies first, so nothing the unwinding code does can
+  // persist.
+  if (!graceful) disk.fs->Crash();
   network_->SetDown(peers[index]->address());
-  disk.after_crash = [this, &peers, &disk, peer, index, name] {
+  disk.after_exit = [this, &peers, &disk, peer, index, name, graceful] {
+    if (graceful) {
+      Status closed = peers[index]->Close();
+      peers[index].reset();
+      if (!closed.ok()) sim_->WriteLog(peer, LogLevel::kWarn, "close: " + closed.ToString());
+      sim_->Record(peer, planet_kinds::kStopped);
+      return;
+    }
     // Dropping the peer runs its destructor, but whatever it tries to write finds a dead disk.
     peers[index].reset();
     StatusOr<std::uint64_t> lost = disk.fs->Recover();
@@ -259,25 +267,31 @@ Status Planet::CrashPeer(const std::string& kind, std::vector<std::unique_ptr<Pe
     bytes_lost_ += *lost;
     sim_->Record(peer, planet_kinds::kRecovered, *lost);
   };
-  sim_->Record(peer, planet_kinds::kCrash);
-  contexts[index]->Cancel(UnavailableError(name + " crashed"));
+  sim_->Record(peer, graceful ? planet_kinds::kStop : planet_kinds::kCrash);
+  contexts[index]->Cancel(graceful ? CancelledError(name + " stopping")
+                                   : UnavailableError(name + " crashed"));
   return Status::Ok();
 }
 
-Status Planet::CrashStorageNode(int index) {
+Status Planet::CrashStorageNode(int index) { return DropStorageNode(index, /*graceful=*/false); }
+Status Planet::CrashSatellite(int index) { return DropSatellite(index, /*graceful=*/false); }
+Status Planet::BeginStopStorageNode(int index) { return DropStorageNode(index, /*graceful=*/true); }
+Status Planet::BeginStopSatellite(int index) { return DropSatellite(index, /*graceful=*/true); }
+
+Status Planet::DropStorageNode(int index, bool graceful) {
   if (index < 0 || index >= static_cast<int>(nodes_.size())) {
     return InvalidArgumentError("no storagenode" + std::to_string(index));
   }
-  return CrashPeer("storagenode", nodes_, node_ctx_, node_running_, node_disks_[index],
-                   static_cast<PeerId>(1 + config_.satellites + index), index);
+  return DropPeer("storagenode", nodes_, node_ctx_, node_running_, node_disks_[index],
+                  static_cast<PeerId>(1 + config_.satellites + index), index, graceful);
 }
 
-Status Planet::CrashSatellite(int index) {
+Status Planet::DropSatellite(int index, bool graceful) {
   if (index < 0 || index >= static_cast<int>(satellites_.size())) {
     return InvalidArgumentError("no satellite" + std::to_string(index));
   }
-  return CrashPeer("satellite", satellites_, satellite_ctx_, satellite_running_,
-                   satellite_disks_[index], static_cast<PeerId>(1 + index), index);
+  return DropPeer("satellite", satellites_, satellite_ctx_, satellite_running_,
+                  satellite_disks_[index], static_cast<PeerId>(1 + index), index, graceful);
 }
 
 Status Planet::StopStorageNode(int index) {
@@ -306,11 +320,11 @@ Status Planet::Start() {
   started_ = true;
   for (std::size_t i = 0; i < satellites_.size(); ++i) {
     RunPeer(satellites_[i]->Run(*satellite_ctx_[i]), satellites_[i]->address(), &satellite_running_,
-            static_cast<int>(i), &satellite_disks_[i].after_crash);
+            static_cast<int>(i), &satellite_disks_[i].after_exit);
   }
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     RunPeer(nodes_[i]->Run(*node_ctx_[i]), nodes_[i]->address(), &node_running_,
-            static_cast<int>(i), &node_disks_[i].after_crash);
+            static_cast<int>(i), &node_disks_[i].after_exit);
   }
   // Like Storj's testplanet: every node checks in before the test body, so satellites know them.
   for (auto& node : nodes_) {

@@ -40,6 +40,9 @@ namespace planet_kinds {
 inline constexpr TraceKind kCrash{"planet.crash"};
 // A crashed peer is gone and its disk dropped what was not synced. a = bytes lost.
 inline constexpr TraceKind kRecovered{"planet.crash.recovered"};
+// A peer began a graceful stop (its services cancelled), and then was closed.
+inline constexpr TraceKind kStop{"planet.stop"};
+inline constexpr TraceKind kStopped{"planet.stopped"};
 }  // namespace planet_kinds
 
 struct Config {
@@ -104,6 +107,11 @@ class Planet {
   // through RocksDB's recovery. Trap: a restart needs the unwinding to have finished.
   Status CrashStorageNode(int index);
   Status CrashSatellite(int index);
+  // A graceful stop that, unlike StopStorageNode, may be called from inside the simulation: it
+  // cancels the peer's services and returns at once; the peer is closed (its data kept) when they
+  // have finished, and StorageNodeDown turns true. StartStorageNode starts it again.
+  Status BeginStopStorageNode(int index);
+  Status BeginStopSatellite(int index);
   // True once a crashed peer is gone and its disk recovered, so that it can be started.
   bool StorageNodeDown(int index) const { return nodes_.at(index) == nullptr; }
   bool SatelliteDown(int index) const { return satellites_.at(index) == nullptr; }
@@ -133,7 +141,7 @@ class Planet {
     std::unique_ptr<rocksdb::Env> data;
     std::shared_ptr<fakes::FaultyFileSystem> fs;
     std::unique_ptr<rocksdb::Env> env;
-    std::function<void()> after_crash;  // set while a crashed peer unwinds
+    std::function<void()> after_exit;  // set while a crashed or stopping peer unwinds
   };
   Disk MakeDisk();
 
@@ -151,10 +159,13 @@ class Planet {
                    std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
                    std::vector<Disk>& disks, int index,
                    StatusOr<std::unique_ptr<Peer>> (Planet::*make)(int));
+  // Crashes (or, `graceful`, stops) a peer from inside the simulation; see CrashStorageNode.
   template <typename Peer>
-  Status CrashPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
-                   std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
-                   Disk& disk, PeerId peer, int index);
+  Status DropPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
+                  std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
+                  Disk& disk, PeerId peer, int index, bool graceful);
+  Status DropStorageNode(int index, bool graceful);
+  Status DropSatellite(int index, bool graceful);
   // Spawns `run` as a peer's lifetime; `running` is cleared when it returns, then `on_exit`
   // runs (from an event of its own).
   void RunPeer(Awaitable<Status> run, std::string name, std::vector<bool>* running, int index,

@@ -219,17 +219,21 @@ class Run {
         });
   }
 
-  void Crash(const std::string& peer) {
+  // Crashes `peer`, or with `graceful` stops it; either way it stays down until a restart.
+  void Drop(const std::string& peer, bool graceful) {
     const int index = IndexOf(peer);
-    Status s = IsSatellite(peer) ? planet_->CrashSatellite(index)
-                                 : planet_->CrashStorageNode(index);
+    const char* what = graceful ? "stop" : "crash";
+    Status s = IsSatellite(peer)
+                   ? (graceful ? planet_->BeginStopSatellite(index) : planet_->CrashSatellite(index))
+                   : (graceful ? planet_->BeginStopStorageNode(index)
+                               : planet_->CrashStorageNode(index));
     if (!s.ok()) {
       planet_->sim().WriteLog(PeerIdOf(peer), LogLevel::kWarn,
-                              "crash " + peer + " did not happen: " + s.ToString());
+                              std::string(what) + " " + peer + " did not happen: " + s.ToString());
       return;
     }
     crashed_.insert(peer);
-    Fault("crash", peer);
+    Fault(what, peer);
   }
 
   void Restart(const std::string& peer) {
@@ -385,7 +389,11 @@ class Run {
         break;
       case Step::kCrash:
         AskFor("crash", i);
-        for (const std::string& peer : Select(step.crash().peer())) Crash(peer);
+        for (const std::string& peer : Select(step.crash().peer())) Drop(peer, false);
+        break;
+      case Step::kStop:
+        AskFor("stop", i);
+        for (const std::string& peer : Select(step.stop().peer())) Drop(peer, true);
         break;
       case Step::kRestart:
         AskFor("restart", i);
@@ -705,7 +713,7 @@ class Run {
   std::unique_ptr<Planet> planet_;
   std::map<std::string, int> asked_;  // fault kind -> the first step that asked for it
   std::set<std::string> down_;        // taken off the network by a step
-  std::set<std::string> crashed_;     // crashed by a step, not restarted yet
+  std::set<std::string> crashed_;     // crashed or stopped by a step, not restarted yet
   std::set<std::string> skewed_;      // clocks a step skewed
   std::map<std::string, std::unique_ptr<RandomStream>> disk_random_;  // by peer
   std::map<std::string, NodeId> node_ids_;

@@ -480,10 +480,14 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
         break;
       }
       case Step::kCrash:
+      case Step::kStop:
       case Step::kRestart: {
-        const bool crash = step.action_case() == Step::kCrash;
-        const PeerSelector& p = crash ? step.crash() : step.restart();
-        const char* field = crash ? "crash" : "restart";
+        const PeerSelector& p = step.action_case() == Step::kCrash  ? step.crash()
+                                : step.action_case() == Step::kStop ? step.stop()
+                                                                    : step.restart();
+        const char* field = step.action_case() == Step::kCrash  ? "crash"
+                            : step.action_case() == Step::kStop ? "stop"
+                                                                : "restart";
         const auto* t = Validator::Nested(step_tree, step, field);
         const std::string what = name + "." + field + ".peer";
         if (Status s = select(t, p, "peer", p.peer(), what); !s.ok()) return s;
@@ -586,7 +590,7 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
       case Step::ACTION_NOT_SET:
         return v.Error(step_at, name,
                        "has no action (upload, download, traffic, chore, partition, heal, down, "
-                       "up, latency, crash, restart, messages, one_way, heal_one_way, clog, hold, "
+                       "up, latency, crash, stop, restart, messages, one_way, heal_one_way, clog, hold, "
                        "release, dial_failure, clock, disk)");
     }
   }

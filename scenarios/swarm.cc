@@ -94,11 +94,14 @@ class Mixer {
       for (int i = 0; i < crashes; ++i) {
         const auto [from, to] = Window();
         const bool satellite = random_.Bernoulli(0.25);
+        const bool graceful = random_.Bernoulli(1.0 / 3);
         const std::string peer =
             satellite ? "satellite0" : "storagenode" + std::to_string(random_.Below(nodes));
-        Add(from).mutable_crash()->set_peer(peer);
+        Step& drop = Add(from);
+        (graceful ? drop.mutable_stop() : drop.mutable_crash())->set_peer(peer);
         Add(to).mutable_restart()->set_peer(peer);
-        Say("crash " + peer + " " + FormatDuration(from) + ", restart " + FormatDuration(to));
+        Say(std::string(graceful ? "stop " : "crash ") + peer + " " + FormatDuration(from) +
+            ", restart " + FormatDuration(to));
       }
     }
     if (On()) {

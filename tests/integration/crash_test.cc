@@ -55,6 +55,24 @@ TEST(Crash, UnsyncedWritesAreLostInACrash) {
   });
 }
 
+TEST(Crash, AGracefulStopFromInsideTheSimulationKeepsEvenUnsyncedWrites) {
+  Config config;
+  config.reconfigure_storage_node = [](int index, storagenode::Config& node) {
+    if (index == 0) node.storage.sync_writes = false;
+  };
+  testplanet::Run(config, [](Planet& planet) {
+    for (auto& node : planet.storage_nodes()) node->orders().sender().Pause();
+    ASSERT_TRUE(planet.Upload(0, 0, "b", "o1", std::string(100, 'x')).ok());
+    planet.sim().Post([&planet] { EXPECT_TRUE(planet.BeginStopStorageNode(0).ok()); });
+    ASSERT_TRUE(planet.RunFor(1s).ok());
+    EXPECT_TRUE(planet.StorageNodeDown(0)) << "closed once its services finished";
+    EXPECT_EQ(planet.bytes_lost_in_crashes(), 0u);
+    ASSERT_TRUE(planet.StartStorageNode(0).ok());
+    EXPECT_EQ(planet.storage_nodes()[0]->orders_db().Count()->unsent, 1u)
+        << "Close wrote out what a crash would have lost";
+  });
+}
+
 TEST(Crash, TheInvariantCheckerCatchesAnAcknowledgedOrderLostInACrash) {
   Config config;
   config.reconfigure_storage_node = [](int index, storagenode::Config& node) {
