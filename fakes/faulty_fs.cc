@@ -79,7 +79,7 @@ class GuardedSequentialFile : public rocksdb::FSSequentialFileOwnerWrapper {
       : FSSequentialFileOwnerWrapper(std::move(file)), fs_(fs), path_(std::move(path)) {}
   IOStatus Read(std::size_t n, const IOOptions& options, Slice* result, char* scratch,
                 IODebugContext* dbg) override {
-    if (IOStatus s = fs_->BeforeRead(path_); !s.ok()) return s;
+    if (fs_->crashed()) return IOStatus::IOError("crashed: " + path_);
     return target()->Read(n, options, result, scratch, dbg);
   }
 
@@ -95,12 +95,12 @@ class GuardedRandomAccessFile : public rocksdb::FSRandomAccessFileOwnerWrapper {
       : FSRandomAccessFileOwnerWrapper(std::move(file)), fs_(fs), path_(std::move(path)) {}
   IOStatus Read(std::uint64_t offset, std::size_t n, const IOOptions& options, Slice* result,
                 char* scratch, IODebugContext* dbg) const override {
-    if (IOStatus s = fs_->BeforeRead(path_); !s.ok()) return s;
+    if (fs_->crashed()) return IOStatus::IOError("crashed: " + path_);
     return target()->Read(offset, n, options, result, scratch, dbg);
   }
   IOStatus MultiRead(rocksdb::FSReadRequest* requests, std::size_t n, const IOOptions& options,
                      IODebugContext* dbg) override {
-    if (IOStatus s = fs_->BeforeRead(path_); !s.ok()) return s;
+    if (fs_->crashed()) return IOStatus::IOError("crashed: " + path_);
     return target()->MultiRead(requests, n, options, dbg);
   }
 
@@ -279,7 +279,7 @@ IOStatus FaultyFileSystem::ReuseWritableFile(const std::string& path, const std:
 IOStatus FaultyFileSystem::NewSequentialFile(const std::string& path, const FileOptions& options,
                                              std::unique_ptr<rocksdb::FSSequentialFile>* result,
                                              IODebugContext* dbg) {
-  if (crashed()) return Dead();
+  if (IOStatus s = BeforeRead(path); !s.ok()) return s;
   std::unique_ptr<rocksdb::FSSequentialFile> file;
   IOStatus s = target()->NewSequentialFile(path, options, &file, dbg);
   if (s.ok()) *result = std::make_unique<GuardedSequentialFile>(std::move(file), this, path);
@@ -289,7 +289,7 @@ IOStatus FaultyFileSystem::NewSequentialFile(const std::string& path, const File
 IOStatus FaultyFileSystem::NewRandomAccessFile(
     const std::string& path, const FileOptions& options,
     std::unique_ptr<rocksdb::FSRandomAccessFile>* result, IODebugContext* dbg) {
-  if (crashed()) return Dead();
+  if (IOStatus s = BeforeRead(path); !s.ok()) return s;
   std::unique_ptr<rocksdb::FSRandomAccessFile> file;
   IOStatus s = target()->NewRandomAccessFile(path, options, &file, dbg);
   if (s.ok()) *result = std::make_unique<GuardedRandomAccessFile>(std::move(file), this, path);

@@ -8,8 +8,11 @@
 //     then lets calls through again, so that the next Open runs RocksDB's real recovery over
 //     exactly what a power cut would have left. Renames and deletes count as durable at once
 //     (directory fsync is not modelled).
-//   * Errors: a policy decides, per read of any file and per write-ahead-log append and sync,
-//     whether it fails with an I/O error. Only calls from the simulation thread are offered to
+//   * Errors: a policy decides, per opening of a file for reading and per write-ahead-log
+//     append and sync, whether it fails with an I/O error. Reads are decided when the file is
+//     opened, not per read call: how many read calls RocksDB makes depends on the byte sizes of
+//     files that hold real-time stamps and random ids (the manifest, table properties), while
+//     which files it opens follows from the simulation. Only calls from the simulation thread are offered to
 //     the policy: the Store gives RocksDB no background work of its own, but a flush or
 //     compaction the Store waits for runs on RocksDB's threads, and those writes stay
 //     fault-free (deciding there would tie a decision to thread timing; DESIGN rule 6). A failed
@@ -84,7 +87,7 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
                                        rocksdb::IODebugContext* dbg) override;
 
   // Used by the file wrappers.
-  rocksdb::IOStatus BeforeRead(const std::string& path);
+  rocksdb::IOStatus BeforeRead(const std::string& path);  // opening `path` to read
   rocksdb::IOStatus BeforeWrite(const std::string& path);
   void Appended(const std::string& path, std::uint64_t bytes);
   rocksdb::IOStatus BeforeSync(const std::string& path);
