@@ -20,14 +20,14 @@ class TrackedWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
       : FSWritableFileOwnerWrapper(std::move(file)), fs_(fs), path_(std::move(path)) {}
 
   IOStatus Append(const Slice& data, const IOOptions& options, IODebugContext* dbg) override {
-    if (IOStatus s = fs_->BeforeWrite(path_); !s.ok()) return s;
+    if (IOStatus s = Gate(/*sync=*/false); !s.ok()) return s;
     IOStatus s = target()->Append(data, options, dbg);
     if (s.ok()) fs_->Appended(path_, data.size());
     return s;
   }
   IOStatus Append(const Slice& data, const IOOptions& options,
                   const rocksdb::DataVerificationInfo& info, IODebugContext* dbg) override {
-    if (IOStatus s = fs_->BeforeWrite(path_); !s.ok()) return s;
+    if (IOStatus s = Gate(/*sync=*/false); !s.ok()) return s;
     IOStatus s = target()->Append(data, options, info, dbg);
     if (s.ok()) fs_->Appended(path_, data.size());
     return s;
@@ -41,7 +41,7 @@ class TrackedWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
     return IOStatus::NotSupported("positioned append");
   }
   IOStatus Flush(const IOOptions& options, IODebugContext* dbg) override {
-    if (fs_->crashed()) return IOStatus::IOError("crashed");
+    if (failed_ || fs_->crashed()) return IOStatus::IOError("failed earlier: " + path_);
     return target()->Flush(options, dbg);
   }
   IOStatus Sync(const IOOptions& options, IODebugContext* dbg) override {
@@ -61,14 +61,24 @@ class TrackedWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
  private:
   template <typename F>
   IOStatus SyncWith(F sync) {
-    if (IOStatus s = fs_->BeforeSync(path_); !s.ok()) return s;
+    if (IOStatus s = Gate(/*sync=*/true); !s.ok()) return s;
     IOStatus s = sync();
     if (s.ok()) fs_->Synced(path_);
     return s;
   }
+  // A file that failed stays failed, and asks the policy nothing more: RocksDB retries its
+  // buffered bytes when it closes the file, from whichever thread happens to close it, and a
+  // fresh decision there would tie the seed's draws to thread timing.
+  IOStatus Gate(bool sync) {
+    if (failed_) return IOStatus::IOError("failed earlier: " + path_);
+    IOStatus decided = sync ? fs_->BeforeSync(path_) : fs_->BeforeWrite(path_);
+    if (!decided.ok()) failed_ = true;
+    return decided;
+  }
 
   FaultyFileSystem* fs_;
   std::string path_;
+  bool failed_ = false;
 };
 
 // Reads fail after a crash, like every other call.
@@ -117,8 +127,6 @@ bool IsLog(const std::string& path) { return path.ends_with(".log"); }
 
 const char* DiskOpName(DiskOp op) {
   switch (op) {
-    case DiskOp::kRead:
-      return "read";
     case DiskOp::kWrite:
       return "write";
     case DiskOp::kSync:
@@ -188,15 +196,7 @@ StatusOr<std::uint64_t> FaultyFileSystem::Recover() {
 }
 
 IOStatus FaultyFileSystem::BeforeRead(const std::string& path) {
-  ErrorPolicy policy;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (crashed_) return Dead();
-    if (!policy_ || !OnSimulationThread()) return IOStatus::OK();
-    policy = policy_;
-  }
-  if (policy(DiskOp::kRead, path)) return IOStatus::IOError("injected read error: " + path);
-  return IOStatus::OK();
+  return crashed() ? IOStatus::IOError("crashed: " + path) : IOStatus::OK();
 }
 
 IOStatus FaultyFileSystem::BeforeWrite(const std::string& path) {

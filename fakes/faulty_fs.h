@@ -8,11 +8,12 @@
 //     then lets calls through again, so that the next Open runs RocksDB's real recovery over
 //     exactly what a power cut would have left. Renames and deletes count as durable at once
 //     (directory fsync is not modelled).
-//   * Errors: a policy decides, per opening of a file for reading and per write-ahead-log
-//     append and sync, whether it fails with an I/O error. Reads are decided when the file is
-//     opened, not per read call: how many read calls RocksDB makes depends on the byte sizes of
-//     files that hold real-time stamps and random ids (the manifest, table properties), while
-//     which files it opens follows from the simulation. Only calls from the simulation thread are offered to
+//   * Errors: a policy decides, per write-ahead-log append and sync made on the simulation
+//     thread, whether it fails with an I/O error. A handle that failed stays failed (RocksDB
+//     retries its buffered bytes on close, from whichever thread closes the file). Reads are not
+//     faulted: which files an Open reads depends on when RocksDB's background thread deleted the
+//     obsolete logs, and how many read calls it makes on byte sizes that hold real-time stamps,
+//     so a decision there would not replay (a determinism check under load caught exactly this). Only calls from the simulation thread are offered to
 //     the policy: the Store gives RocksDB no background work of its own, but a flush or
 //     compaction the Store waits for runs on RocksDB's threads, and those writes stay
 //     fault-free (deciding there would tie a decision to thread timing; DESIGN rule 6). A failed
@@ -35,7 +36,7 @@
 
 namespace testplanet::fakes {
 
-enum class DiskOp { kRead, kWrite, kSync };
+enum class DiskOp { kWrite, kSync };
 const char* DiskOpName(DiskOp op);
 
 class FaultyFileSystem : public rocksdb::FileSystemWrapper {
@@ -87,7 +88,7 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
                                        rocksdb::IODebugContext* dbg) override;
 
   // Used by the file wrappers.
-  rocksdb::IOStatus BeforeRead(const std::string& path);  // opening `path` to read
+  rocksdb::IOStatus BeforeRead(const std::string& path);  // fails only after a crash
   rocksdb::IOStatus BeforeWrite(const std::string& path);
   void Appended(const std::string& path, std::uint64_t bytes);
   rocksdb::IOStatus BeforeSync(const std::string& path);

@@ -195,11 +195,10 @@ class Run {
                              : planet_->storage_node_disk(IndexOf(peer));
   }
 
-  // Installs (or, with zero rates, removes) seeded read, log write and sync errors on `peer`'s
-  // disk.
-  void SetDiskFaults(const std::string& peer, double write, double sync, double read) {
+  // Installs (or, with zero rates, removes) seeded log write and sync errors on `peer`'s disk.
+  void SetDiskFaults(const std::string& peer, double write, double sync) {
     fakes::FaultyFileSystem& disk = DiskOf(peer);
-    if (write <= 0 && sync <= 0 && read <= 0) {
+    if (write <= 0 && sync <= 0) {
       disk.SetErrorPolicy(nullptr);
       return;
     }
@@ -209,10 +208,8 @@ class Run {
     }
     RandomStream* random = state.get();
     disk.SetErrorPolicy(
-        [this, peer, write, sync, read, random](fakes::DiskOp op, const std::string&) {
-          const double p = op == fakes::DiskOp::kWrite  ? write
-                           : op == fakes::DiskOp::kSync ? sync
-                                                        : read;
+        [this, peer, write, sync, random](fakes::DiskOp op, const std::string&) {
+          const double p = op == fakes::DiskOp::kWrite ? write : sync;
           if (p <= 0 || !random->Bernoulli(p)) return false;
           Fault(std::string("disk_") + fakes::DiskOpName(op), peer);
           return true;
@@ -470,10 +467,7 @@ class Run {
         const DiskFaults& d = step.disk();
         if (d.write() > 0) AskFor("disk_write", i);
         if (d.sync() > 0) AskFor("disk_sync", i);
-        if (d.read() > 0) AskFor("disk_read", i);
-        for (const std::string& peer : Select(d.peer())) {
-          SetDiskFaults(peer, d.write(), d.sync(), d.read());
-        }
+        for (const std::string& peer : Select(d.peer())) SetDiskFaults(peer, d.write(), d.sync());
         break;
       }
       case Step::kLatency:

@@ -578,9 +578,7 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
                          "uplinks have no disk; choose storage nodes or satellites");
         }
         for (auto [field, value] :
-             {std::pair<const char*, double>{"write", d.write()},
-              {"sync", d.sync()},
-              {"read", d.read()}}) {
+             {std::pair<const char*, double>{"write", d.write()}, {"sync", d.sync()}}) {
           if (Status s = probability(t, d, field, value, name + ".disk." + field); !s.ok()) {
             return s;
           }
