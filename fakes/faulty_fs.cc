@@ -71,7 +71,7 @@ class TrackedWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
   // fresh decision there would tie the seed's draws to thread timing.
   IOStatus Gate(bool sync) {
     if (failed_) return IOStatus::IOError("failed earlier: " + path_);
-    IOStatus decided = sync ? fs_->BeforeSync(path_) : fs_->BeforeWrite(path_);
+    IOStatus decided = fs_->Before(sync ? DiskOp::kSync : DiskOp::kWrite, path_);
     if (!decided.ok()) failed_ = true;
     return decided;
   }
@@ -195,11 +195,7 @@ StatusOr<std::uint64_t> FaultyFileSystem::Recover() {
   return lost;
 }
 
-IOStatus FaultyFileSystem::BeforeRead(const std::string& path) {
-  return crashed() ? IOStatus::IOError("crashed: " + path) : IOStatus::OK();
-}
-
-IOStatus FaultyFileSystem::BeforeWrite(const std::string& path) {
+IOStatus FaultyFileSystem::Before(DiskOp op, const std::string& path) {
   ErrorPolicy policy;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -207,25 +203,13 @@ IOStatus FaultyFileSystem::BeforeWrite(const std::string& path) {
     if (!policy_ || !OnSimulationThread() || !IsLog(path)) return IOStatus::OK();
     policy = policy_;
   }
-  if (policy(DiskOp::kWrite, path)) return IOStatus::IOError("injected write error: " + path);
-  return IOStatus::OK();
+  if (!policy(op, path)) return IOStatus::OK();
+  return IOStatus::IOError(std::string("injected ") + DiskOpName(op) + " error: " + path);
 }
 
 void FaultyFileSystem::Appended(const std::string& path, std::uint64_t bytes) {
   std::lock_guard<std::mutex> lock(mu_);
   files_[path].size += bytes;
-}
-
-IOStatus FaultyFileSystem::BeforeSync(const std::string& path) {
-  ErrorPolicy policy;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (crashed_) return Dead();
-    if (!policy_ || !OnSimulationThread() || !IsLog(path)) return IOStatus::OK();
-    policy = policy_;
-  }
-  if (policy(DiskOp::kSync, path)) return IOStatus::IOError("injected sync error: " + path);
-  return IOStatus::OK();
 }
 
 void FaultyFileSystem::Synced(const std::string& path) {
@@ -279,7 +263,7 @@ IOStatus FaultyFileSystem::ReuseWritableFile(const std::string& path, const std:
 IOStatus FaultyFileSystem::NewSequentialFile(const std::string& path, const FileOptions& options,
                                              std::unique_ptr<rocksdb::FSSequentialFile>* result,
                                              IODebugContext* dbg) {
-  if (IOStatus s = BeforeRead(path); !s.ok()) return s;
+  if (crashed()) return Dead();
   std::unique_ptr<rocksdb::FSSequentialFile> file;
   IOStatus s = target()->NewSequentialFile(path, options, &file, dbg);
   if (s.ok()) *result = std::make_unique<GuardedSequentialFile>(std::move(file), this, path);
@@ -289,7 +273,7 @@ IOStatus FaultyFileSystem::NewSequentialFile(const std::string& path, const File
 IOStatus FaultyFileSystem::NewRandomAccessFile(
     const std::string& path, const FileOptions& options,
     std::unique_ptr<rocksdb::FSRandomAccessFile>* result, IODebugContext* dbg) {
-  if (IOStatus s = BeforeRead(path); !s.ok()) return s;
+  if (crashed()) return Dead();
   std::unique_ptr<rocksdb::FSRandomAccessFile> file;
   IOStatus s = target()->NewRandomAccessFile(path, options, &file, dbg);
   if (s.ok()) *result = std::make_unique<GuardedRandomAccessFile>(std::move(file), this, path);

@@ -88,10 +88,9 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
                                        rocksdb::IODebugContext* dbg) override;
 
   // Used by the file wrappers.
-  rocksdb::IOStatus BeforeRead(const std::string& path);  // fails only after a crash
-  rocksdb::IOStatus BeforeWrite(const std::string& path);
+  // Fails after a crash, or when the policy fails this log append or sync.
+  rocksdb::IOStatus Before(DiskOp op, const std::string& path);
   void Appended(const std::string& path, std::uint64_t bytes);
-  rocksdb::IOStatus BeforeSync(const std::string& path);
   void Synced(const std::string& path);
 
  private:

@@ -128,25 +128,6 @@ StatusOr<std::unique_ptr<satellite::Satellite>> Planet::MakeSatellite(int index)
 }
 
 template <typename Peer>
-Status Planet::StopPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
-                        std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
-                        int index) {
-  const std::string name = kind + std::to_string(index);
-  if (index < 0 || index >= static_cast<int>(peers.size())) {
-    return InvalidArgumentError("no " + name);
-  }
-  if (!running[index]) return FailedPreconditionError(name + " is not running");
-  contexts[index]->Cancel();
-  network_->SetDown(peers[index]->address());
-  if (!sim_->RunUntil([&running, index] { return !running[index]; }, std::chrono::hours(24))) {
-    return DeadlineExceededError(name + " did not stop");
-  }
-  Status closed = peers[index]->Close();
-  peers[index].reset();
-  return closed;
-}
-
-template <typename Peer>
 Status Planet::StartPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
                          std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
                          std::vector<Disk>& disks, int index,
@@ -174,7 +155,9 @@ Status Planet::StartPeer(const std::string& kind, std::vector<std::unique_ptr<Pe
 }
 
 Status Planet::StopSatellite(int index) {
-  return StopPeer("satellite", satellites_, satellite_ctx_, satellite_running_, index);
+  if (Status s = BeginStopSatellite(index); !s.ok()) return s;
+  return FinishStop(satellite_disks_[index], [this, index] { return SatelliteDown(index); },
+                    "satellite" + std::to_string(index));
 }
 
 Status Planet::StartSatellite(int index) {
@@ -251,9 +234,11 @@ Status Planet::DropPeer(const std::string& kind, std::vector<std::unique_ptr<Pee
   network_->SetDown(peers[index]->address());
   disk.after_exit = [this, &peers, &disk, peer, index, name, graceful] {
     if (graceful) {
-      Status closed = peers[index]->Close();
+      disk.closed = peers[index]->Close();
       peers[index].reset();
-      if (!closed.ok()) sim_->WriteLog(peer, LogLevel::kWarn, "close: " + closed.ToString());
+      if (!disk.closed.ok()) {
+        sim_->WriteLog(peer, LogLevel::kWarn, "close: " + disk.closed.ToString());
+      }
       sim_->Record(peer, planet_kinds::kStopped);
       return;
     }
@@ -271,6 +256,13 @@ Status Planet::DropPeer(const std::string& kind, std::vector<std::unique_ptr<Pee
   contexts[index]->Cancel(graceful ? CancelledError(name + " stopping")
                                    : UnavailableError(name + " crashed"));
   return Status::Ok();
+}
+
+Status Planet::FinishStop(Disk& disk, UniqueFunction<bool()> down, const std::string& name) {
+  if (!sim_->RunUntil(std::move(down), std::chrono::hours(24))) {
+    return sim_->status().ok() ? DeadlineExceededError(name + " did not stop") : sim_->status();
+  }
+  return disk.closed;
 }
 
 Status Planet::CrashStorageNode(int index) { return DropStorageNode(index, /*graceful=*/false); }
@@ -295,7 +287,9 @@ Status Planet::DropSatellite(int index, bool graceful) {
 }
 
 Status Planet::StopStorageNode(int index) {
-  return StopPeer("storagenode", nodes_, node_ctx_, node_running_, index);
+  if (Status s = BeginStopStorageNode(index); !s.ok()) return s;
+  return FinishStop(node_disks_[index], [this, index] { return StorageNodeDown(index); },
+                    "storagenode" + std::to_string(index));
 }
 
 Status Planet::StartStorageNode(int index) {

@@ -142,6 +142,7 @@ class Planet {
     std::shared_ptr<fakes::FaultyFileSystem> fs;
     std::unique_ptr<rocksdb::Env> env;
     std::function<void()> after_exit;  // set while a crashed or stopping peer unwinds
+    Status closed;                     // what Close said at the last graceful stop
   };
   Disk MakeDisk();
 
@@ -150,10 +151,6 @@ class Planet {
   StatusOr<std::unique_ptr<storagenode::StorageNode>> MakeStorageNode(int index);
   StatusOr<std::unique_ptr<satellite::Satellite>> MakeSatellite(int index);
   // Stop and start for either kind of peer; the vectors are that kind's.
-  template <typename Peer>
-  Status StopPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
-                  std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
-                  int index);
   template <typename Peer>
   Status StartPeer(const std::string& kind, std::vector<std::unique_ptr<Peer>>& peers,
                    std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
@@ -165,6 +162,8 @@ class Planet {
                   std::vector<std::optional<Context>>& contexts, std::vector<bool>& running,
                   Disk& disk, PeerId peer, int index, bool graceful);
   Status DropStorageNode(int index, bool graceful);
+  // Runs the simulation until a peer whose graceful stop began is `down`; its Close's status.
+  Status FinishStop(Disk& disk, UniqueFunction<bool()> down, const std::string& name);
   Status DropSatellite(int index, bool graceful);
   // Spawns `run` as a peer's lifetime; `running` is cleared when it returns, then `on_exit`
   // runs (from an event of its own).
