@@ -3,6 +3,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/simulator.h"
+
 namespace testplanet::fakes {
 namespace {
 
@@ -81,7 +83,8 @@ class TrackedWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
   bool failed_ = false;
 };
 
-// Reads fail after a crash, like every other call.
+// Reads: each read call is offered to the policy (and fails after a crash, like every other
+// call). A failed read is not remembered: RocksDB reads again when the caller asks again.
 class GuardedSequentialFile : public rocksdb::FSSequentialFileOwnerWrapper {
  public:
   GuardedSequentialFile(std::unique_ptr<rocksdb::FSSequentialFile> file, FaultyFileSystem* fs,
@@ -89,8 +92,13 @@ class GuardedSequentialFile : public rocksdb::FSSequentialFileOwnerWrapper {
       : FSSequentialFileOwnerWrapper(std::move(file)), fs_(fs), path_(std::move(path)) {}
   IOStatus Read(std::size_t n, const IOOptions& options, Slice* result, char* scratch,
                 IODebugContext* dbg) override {
-    if (fs_->crashed()) return IOStatus::IOError("crashed: " + path_);
+    if (IOStatus s = fs_->Before(DiskOp::kRead, path_); !s.ok()) return s;
     return target()->Read(n, options, result, scratch, dbg);
+  }
+  IOStatus PositionedRead(std::uint64_t offset, std::size_t n, const IOOptions& options,
+                          Slice* result, char* scratch, IODebugContext* dbg) override {
+    if (IOStatus s = fs_->Before(DiskOp::kRead, path_); !s.ok()) return s;
+    return target()->PositionedRead(offset, n, options, result, scratch, dbg);
   }
 
  private:
@@ -105,13 +113,22 @@ class GuardedRandomAccessFile : public rocksdb::FSRandomAccessFileOwnerWrapper {
       : FSRandomAccessFileOwnerWrapper(std::move(file)), fs_(fs), path_(std::move(path)) {}
   IOStatus Read(std::uint64_t offset, std::size_t n, const IOOptions& options, Slice* result,
                 char* scratch, IODebugContext* dbg) const override {
-    if (fs_->crashed()) return IOStatus::IOError("crashed: " + path_);
+    if (IOStatus s = fs_->Before(DiskOp::kRead, path_); !s.ok()) return s;
     return target()->Read(offset, n, options, result, scratch, dbg);
   }
+  // One decision for the whole batch: RocksDB issues it as one request.
   IOStatus MultiRead(rocksdb::FSReadRequest* requests, std::size_t n, const IOOptions& options,
                      IODebugContext* dbg) override {
-    if (fs_->crashed()) return IOStatus::IOError("crashed: " + path_);
+    if (IOStatus s = fs_->Before(DiskOp::kRead, path_); !s.ok()) return s;
     return target()->MultiRead(requests, n, options, dbg);
+  }
+  // Served synchronously through Read, where the policy sees it (RocksDB's default).
+  IOStatus ReadAsync(rocksdb::FSReadRequest& request, const IOOptions& options,
+                     std::function<void(const rocksdb::FSReadRequest&, void*)> callback,
+                     void* callback_arg, void** handle, rocksdb::IOHandleDeleter* deleter,
+                     IODebugContext* dbg) override {
+    return FSRandomAccessFile::ReadAsync(request, options, std::move(callback), callback_arg,
+                                         handle, deleter, dbg);
   }
 
  private:
@@ -120,13 +137,16 @@ class GuardedRandomAccessFile : public rocksdb::FSRandomAccessFileOwnerWrapper {
 };
 
 // The write-ahead log: what every foreground write appends and syncs, at moments the simulation
-// decides. Other files (tables, the manifest) are written when background work happens to run.
+// decides. Other files (tables, the manifest) are written by the flushes and compactions that
+// run on RocksDB's threads.
 bool IsLog(const std::string& path) { return path.ends_with(".log"); }
 
 }  // namespace
 
 const char* DiskOpName(DiskOp op) {
   switch (op) {
+    case DiskOp::kRead:
+      return "read";
     case DiskOp::kWrite:
       return "write";
     case DiskOp::kSync:
@@ -135,8 +155,8 @@ const char* DiskOpName(DiskOp op) {
   return "?";
 }
 
-FaultyFileSystem::FaultyFileSystem(std::shared_ptr<rocksdb::FileSystem> base)
-    : FileSystemWrapper(std::move(base)), owner_(std::this_thread::get_id()) {}
+FaultyFileSystem::FaultyFileSystem(std::shared_ptr<rocksdb::FileSystem> base, const Simulator* sim)
+    : FileSystemWrapper(std::move(base)), owner_(std::this_thread::get_id()), sim_(sim) {}
 
 FaultyFileSystem::~FaultyFileSystem() = default;
 
@@ -200,7 +220,9 @@ IOStatus FaultyFileSystem::Before(DiskOp op, const std::string& path) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (crashed_) return Dead();
-    if (!policy_ || !OnSimulationThread() || !IsLog(path)) return IOStatus::OK();
+    if (!policy_ || !OnSimulationThread()) return IOStatus::OK();
+    if (op != DiskOp::kRead && !IsLog(path)) return IOStatus::OK();
+    if (sim_ != nullptr && sim_->observing()) return IOStatus::OK();
     policy = policy_;
   }
   if (!policy(op, path)) return IOStatus::OK();
@@ -270,9 +292,9 @@ IOStatus FaultyFileSystem::NewSequentialFile(const std::string& path, const File
   return s;
 }
 
-IOStatus FaultyFileSystem::NewRandomAccessFile(
-    const std::string& path, const FileOptions& options,
-    std::unique_ptr<rocksdb::FSRandomAccessFile>* result, IODebugContext* dbg) {
+IOStatus FaultyFileSystem::NewRandomAccessFile(const std::string& path, const FileOptions& options,
+                                               std::unique_ptr<rocksdb::FSRandomAccessFile>* result,
+                                               IODebugContext* dbg) {
   if (crashed()) return Dead();
   std::unique_ptr<rocksdb::FSRandomAccessFile> file;
   IOStatus s = target()->NewRandomAccessFile(path, options, &file, dbg);

@@ -8,16 +8,19 @@
 //     then lets calls through again, so that the next Open runs RocksDB's real recovery over
 //     exactly what a power cut would have left. Renames and deletes count as durable at once
 //     (directory fsync is not modelled).
-//   * Errors: a policy decides, per write-ahead-log append and sync made on the simulation
-//     thread, whether it fails with an I/O error. A handle that failed stays failed (RocksDB
-//     retries its buffered bytes on close, from whichever thread closes the file). Reads are not
-//     faulted: which files an Open reads depends on when RocksDB's background thread deleted the
-//     obsolete logs, and how many read calls it makes on byte sizes that hold real-time stamps,
-//     so a decision there would not replay (a determinism check under load caught exactly this). Only calls from the simulation thread are offered to
-//     the policy: the Store gives RocksDB no background work of its own, but a flush or
-//     compaction the Store waits for runs on RocksDB's threads, and those writes stay
-//     fault-free (deciding there would tie a decision to thread timing; DESIGN rule 6). A failed
-//     sync leaves its bytes unsynced: they may survive or vanish, as after a real fsync error.
+//   * Errors: a policy decides, per read call and per write-ahead-log append and sync made on
+//     the simulation thread, whether it fails with an I/O error. Every file's reads are offered
+//     (the log and manifest at recovery, tables at reads); only the log's writes are, since the
+//     other files are written by flushes and compactions. What makes read decisions replay is
+//     the Store: it gives RocksDB no background work and deletes obsolete files itself, so which
+//     files exist and which read calls the simulation thread makes follow from the simulation.
+//     A log handle whose write failed stays failed (RocksDB retries its buffered bytes on close,
+//     from whichever thread closes the file); a failed read is not remembered. Calls from
+//     RocksDB's own threads (the flush or compaction the Store waits for, and the table check
+//     after it) are never offered: deciding there would tie a decision to thread timing (DESIGN
+//     rule 6). Nor are calls made while the simulation observes (Simulator::Observation): a
+//     check reading the disk must not change what the peers' reads meet. A failed sync leaves
+//     its bytes unsynced: they may survive or vanish, as after a real fsync error.
 // Thread safety: RocksDB's threads call in concurrently; the bookkeeping is under a mutex.
 #ifndef TESTPLANET_FAKES_FAULTY_FS_H_
 #define TESTPLANET_FAKES_FAULTY_FS_H_
@@ -34,9 +37,13 @@
 
 #include "sim/status.h"
 
+namespace testplanet {
+class Simulator;
+}
+
 namespace testplanet::fakes {
 
-enum class DiskOp { kWrite, kSync };
+enum class DiskOp { kRead, kWrite, kSync };
 const char* DiskOpName(DiskOp op);
 
 class FaultyFileSystem : public rocksdb::FileSystemWrapper {
@@ -44,7 +51,9 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
   // Returns true to fail this operation on `path`. Called on the simulation thread only.
   using ErrorPolicy = std::function<bool(DiskOp op, const std::string& path)>;
 
-  explicit FaultyFileSystem(std::shared_ptr<rocksdb::FileSystem> base);
+  // `sim` (optional, unowned) tells when the harness is observing.
+  explicit FaultyFileSystem(std::shared_ptr<rocksdb::FileSystem> base,
+                            const Simulator* sim = nullptr);
   ~FaultyFileSystem() override;
 
   static const char* kClassName() { return "TestplanetFaultyFileSystem"; }
@@ -61,16 +70,14 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
   rocksdb::IOStatus NewWritableFile(const std::string& path, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
                                     rocksdb::IODebugContext* dbg) override;
-  rocksdb::IOStatus ReopenWritableFile(const std::string& path,
-                                       const rocksdb::FileOptions& options,
+  rocksdb::IOStatus ReopenWritableFile(const std::string& path, const rocksdb::FileOptions& options,
                                        std::unique_ptr<rocksdb::FSWritableFile>* result,
                                        rocksdb::IODebugContext* dbg) override;
   rocksdb::IOStatus ReuseWritableFile(const std::string& path, const std::string& old_path,
                                       const rocksdb::FileOptions& options,
                                       std::unique_ptr<rocksdb::FSWritableFile>* result,
                                       rocksdb::IODebugContext* dbg) override;
-  rocksdb::IOStatus NewSequentialFile(const std::string& path,
-                                      const rocksdb::FileOptions& options,
+  rocksdb::IOStatus NewSequentialFile(const std::string& path, const rocksdb::FileOptions& options,
                                       std::unique_ptr<rocksdb::FSSequentialFile>* result,
                                       rocksdb::IODebugContext* dbg) override;
   rocksdb::IOStatus NewRandomAccessFile(const std::string& path,
@@ -88,7 +95,7 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
                                        rocksdb::IODebugContext* dbg) override;
 
   // Used by the file wrappers.
-  // Fails after a crash, or when the policy fails this log append or sync.
+  // Fails after a crash, or when the policy fails this read, log append or log sync.
   rocksdb::IOStatus Before(DiskOp op, const std::string& path);
   void Appended(const std::string& path, std::uint64_t bytes);
   void Synced(const std::string& path);
@@ -101,8 +108,9 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
   bool OnSimulationThread() const { return std::this_thread::get_id() == owner_; }
   rocksdb::IOStatus Dead() const;
 
-  mutable std::mutex mu_;  // determinism-ok: guards state shared with RocksDB's threads
+  mutable std::mutex mu_;        // determinism-ok: guards state shared with RocksDB's threads
   const std::thread::id owner_;  // determinism-ok: the simulation thread, for the error policy
+  const Simulator* sim_;
   bool crashed_ = false;
   std::map<std::string, FileState> files_;
   ErrorPolicy policy_;

@@ -301,6 +301,7 @@ void InvariantChecker::Settled(int index, const satellite::SettlementEvent& even
   }
   satellite::OrdersEndpoint* endpoint = ledger.endpoint ? ledger.endpoint() : nullptr;
   if (endpoint == nullptr) return;
+  Simulator::Observation observing(*sim_);
   StatusOr<std::int64_t> rollup = endpoint->NodeSettled(event.node);
   if (!rollup.ok()) return;  // a disk error; the next decision checks again
   const std::int64_t low = ledger.expected[event.node];
@@ -314,6 +315,7 @@ void InvariantChecker::Settled(int index, const satellite::SettlementEvent& even
 }
 
 void InvariantChecker::CheckNode(int index, OrdersDb& db) {
+  Simulator::Observation observing(*sim_);
   auto listed = db.ListUnsentBySatellite();
   if (listed.ok()) Listed(index, *listed);
   if (violated_) return;

@@ -32,6 +32,7 @@ Status Planet::Build() {
 
   auto storage_for = [this](const std::string& name) {
     StorageOptions storage;
+    storage.flush_bytes = config_.flush_bytes;
     storage.in_memory = config_.storage == StorageMode::kInMemory;
     storage.directory = config_.storage == StorageMode::kInMemory
                             ? "/testplanet/" + name
@@ -98,7 +99,7 @@ Planet::Disk Planet::MakeDisk() {
     disk.data.reset(rocksdb::NewMemEnv(rocksdb::Env::Default()));
     base = disk.data->GetFileSystem();
   }
-  disk.fs = std::make_shared<fakes::FaultyFileSystem>(base);
+  disk.fs = std::make_shared<fakes::FaultyFileSystem>(base, sim_.get());
   disk.env = rocksdb::NewCompositeEnv(disk.fs);
   return disk;
 }

@@ -54,6 +54,8 @@ struct Config {
   std::string run_directory;  // kOnDisk: peers' databases go under it
   TraceDetail trace_detail = TraceDetail::kDigestOnly;
   fakes::NetworkOptions network;
+  // Every peer's store flushes its memtable to a table file after this many bytes written.
+  std::uint64_t flush_bytes = StorageOptions{}.flush_bytes;
   // Check the order path's invariants at every step (see invariants.h); a violation fails the
   // simulation at the event that broke it.
   bool check_invariants = true;

@@ -11,6 +11,9 @@
 namespace testplanet::scenario {
 namespace {
 
+// How long a supervisor waits before starting a peer again whose start failed on its disk.
+constexpr Duration kRestartRetry = std::chrono::minutes(1);
+
 Duration MustParse(const std::string& text) {
   // The loader has validated every duration; "-1ns" (disabled) is the one negative allowed.
   if (text == "-1") return Duration(-1);
@@ -80,6 +83,7 @@ class Run {
       config.network.max_latency = MustParse(ps.network().max_latency());
     }
     if (!ps.network().jitter().empty()) config.network.jitter = MustParse(ps.network().jitter());
+    if (ps.flush_bytes() > 0) config.flush_bytes = ps.flush_bytes();
     config.check_invariants = options_.invariants;
     config.reconfigure_storage_node = [&ps, planted](int index, storagenode::Config& node) {
       if (ps.preset() == "release") {
@@ -195,10 +199,11 @@ class Run {
                              : planet_->storage_node_disk(IndexOf(peer));
   }
 
-  // Installs (or, with zero rates, removes) seeded log write and sync errors on `peer`'s disk.
-  void SetDiskFaults(const std::string& peer, double write, double sync) {
+  // Installs (or, with zero rates, removes) seeded read, log write and log sync errors on
+  // `peer`'s disk.
+  void SetDiskFaults(const std::string& peer, const DiskFaults& rates) {
     fakes::FaultyFileSystem& disk = DiskOf(peer);
-    if (write <= 0 && sync <= 0) {
+    if (rates.write() <= 0 && rates.sync() <= 0 && rates.read() <= 0) {
       disk.SetErrorPolicy(nullptr);
       return;
     }
@@ -207,13 +212,14 @@ class Run {
       state = std::make_unique<RandomStream>(planet_->sim().random().Stream("disk/" + peer));
     }
     RandomStream* random = state.get();
-    disk.SetErrorPolicy(
-        [this, peer, write, sync, random](fakes::DiskOp op, const std::string&) {
-          const double p = op == fakes::DiskOp::kWrite ? write : sync;
-          if (p <= 0 || !random->Bernoulli(p)) return false;
-          Fault(std::string("disk_") + fakes::DiskOpName(op), peer);
-          return true;
-        });
+    disk.SetErrorPolicy([this, peer, rates, random](fakes::DiskOp op, const std::string&) {
+      const double p = op == fakes::DiskOp::kWrite  ? rates.write()
+                       : op == fakes::DiskOp::kSync ? rates.sync()
+                                                    : rates.read();
+      if (p <= 0 || !random->Bernoulli(p)) return false;
+      Fault(std::string("disk_") + fakes::DiskOpName(op), peer);
+      return true;
+    });
   }
 
   // Crashes `peer`, or with `graceful` stops it; either way it stays down until a restart.
@@ -233,13 +239,25 @@ class Run {
     Fault(what, peer);
   }
 
+  // Starts a crashed or stopped `peer` again. A start that fails on its disk (a read error
+  // while RocksDB recovers) is tried again a minute later, as a supervisor would, for as long
+  // as the peer is down; the quiesce's restart ends the disk faults first.
   void Restart(const std::string& peer) {
     const int index = IndexOf(peer);
     Status s = IsSatellite(peer) ? planet_->StartSatellite(index)
                                  : planet_->StartStorageNode(index);
     if (!s.ok()) {
-      planet_->sim().WriteLog(PeerIdOf(peer), LogLevel::kWarn,
-                              "restart " + peer + " did not happen: " + s.ToString());
+      Simulator& sim = planet_->sim();
+      const bool retry = s.code() == StatusCode::kUnavailable && crashed_.count(peer) > 0;
+      sim.WriteLog(PeerIdOf(peer), LogLevel::kWarn,
+                   "restart " + peer + (retry ? " failed: " : " did not happen: ") +
+                       s.ToString() + (retry ? "; trying again in 1m" : ""));
+      if (retry) {
+        Fault("restart_failed", peer);
+        sim.ScheduleAfter(kRestartRetry, [this, peer] {
+          if (crashed_.count(peer) > 0) Restart(peer);
+        });
+      }
       return;
     }
     crashed_.erase(peer);
@@ -467,7 +485,8 @@ class Run {
         const DiskFaults& d = step.disk();
         if (d.write() > 0) AskFor("disk_write", i);
         if (d.sync() > 0) AskFor("disk_sync", i);
-        for (const std::string& peer : Select(d.peer())) SetDiskFaults(peer, d.write(), d.sync());
+        if (d.read() > 0) AskFor("disk_read", i);
+        for (const std::string& peer : Select(d.peer())) SetDiskFaults(peer, d);
         break;
       }
       case Step::kLatency:
@@ -482,6 +501,7 @@ class Run {
   }
 
   void DoCheck(int i) {
+    Simulator::Observation observing(planet_->sim());
     const Check& check = spec_.check(i);
     CheckOutcome outcome;
     outcome.name = check.name();
@@ -588,6 +608,7 @@ class Run {
   std::string Inspect() {
     std::ostringstream out;
     Simulator& sim = planet_->sim();
+    Simulator::Observation observing(sim);
     out << "state at " << FormatTime(sim.Now()) << " (seed " << options_.seed << ")\n";
     for (std::size_t i = 0; i < planet_->storage_nodes().size(); ++i) {
       if (!planet_->storage_nodes()[i]) {
@@ -629,6 +650,7 @@ class Run {
 
   // Every fault a step asked for fired; after a quiesce, every order settled.
   void EndOfRunChecks() {
+    Simulator::Observation observing(planet_->sim());
     for (const auto& [kind, step] : asked_) {
       if (spec_.unfired_faults_ok()) break;
       CheckOutcome outcome;
@@ -675,17 +697,20 @@ class Run {
       result_.invariant_checks = invariants->checks();
     }
     result_.bytes_lost_in_crashes = planet_->bytes_lost_in_crashes();
-    for (std::size_t i = 0; i < planet_->storage_nodes().size(); ++i) {
-      if (!planet_->storage_nodes()[i]) continue;
-      auto& node = *planet_->storage_nodes()[i];
-      const std::string name = "storagenode" + std::to_string(i);
-      auto counts = node.orders_db().Count();
-      if (counts.ok())
-        result_.orders.push_back({name, counts->unsent, counts->accepted, counts->rejected});
-      for (Cycle* cycle :
-           {&node.orders().sender(), &node.orders().cleanup(), &node.contact().cycle()}) {
-        result_.chores.push_back(
-            {name, cycle->name(), cycle->runs_started(), cycle->ticks_dropped()});
+    {
+      Simulator::Observation observing(sim);
+      for (std::size_t i = 0; i < planet_->storage_nodes().size(); ++i) {
+        if (!planet_->storage_nodes()[i]) continue;
+        auto& node = *planet_->storage_nodes()[i];
+        const std::string name = "storagenode" + std::to_string(i);
+        auto counts = node.orders_db().Count();
+        if (counts.ok())
+          result_.orders.push_back({name, counts->unsent, counts->accepted, counts->rejected});
+        for (Cycle* cycle :
+             {&node.orders().sender(), &node.orders().cleanup(), &node.contact().cycle()}) {
+          result_.chores.push_back(
+              {name, cycle->name(), cycle->runs_started(), cycle->ticks_dropped()});
+        }
       }
     }
     result_.end = sim.Now();

@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "peers/storage/store.h"
+
 namespace testplanet::scenario {
 namespace {
 
@@ -15,6 +17,8 @@ using google::protobuf::TextFormat;
 using ParseInfoTree = google::protobuf::TextFormat::ParseInfoTree;
 
 constexpr int kMaxPeers = 100'000;
+// Below this a store would flush on nearly every write: a scenario that means it is a typo.
+constexpr std::uint64_t kMinFlushBytes = 1024;
 
 class CollectErrors : public google::protobuf::io::ErrorCollector {
  public:
@@ -259,6 +263,13 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
   if (planet.storage() != "memory" && planet.storage() != "disk") {
     return v.Error(Validator::Where(planet_tree, planet, "storage"), "planet.storage",
                    "must be \"memory\" or \"disk\", got \"" + planet.storage() + "\"");
+  }
+  if (planet.flush_bytes() == 0) planet.set_flush_bytes(StorageOptions{}.flush_bytes);
+  if (planet.flush_bytes() < kMinFlushBytes || planet.flush_bytes() > Store::kMaxFlushBytes) {
+    return v.Error(Validator::Where(planet_tree, planet, "flush_bytes"), "planet.flush_bytes",
+                   "must be between " + std::to_string(kMinFlushBytes) + " and " +
+                       std::to_string(Store::kMaxFlushBytes) + ", got " +
+                       std::to_string(planet.flush_bytes()));
   }
   if (Status s = CheckNodeConfig(v, Validator::Nested(planet_tree, planet, "storage_node"),
                                  planet.storage_node(), "planet.storage_node");
@@ -578,7 +589,9 @@ StatusOr<LoadedScenario> LoadScenarioText(const std::string& path, const std::st
                          "uplinks have no disk; choose storage nodes or satellites");
         }
         for (auto [field, value] :
-             {std::pair<const char*, double>{"write", d.write()}, {"sync", d.sync()}}) {
+             {std::pair<const char*, double>{"write", d.write()},
+              {"sync", d.sync()},
+              {"read", d.read()}}) {
           if (Status s = probability(t, d, field, value, name + ".disk." + field); !s.ok()) {
             return s;
           }

@@ -118,8 +118,9 @@ class Mixer {
       d.set_peer(NodeRange(nodes));
       d.set_write(Round(random_.NextDouble() * 0.02));
       d.set_sync(Round(random_.NextDouble() * 0.02));
+      d.set_read(Round(random_.NextDouble() * 0.02));
       Say("disk errors on " + d.peer() + ": write " + Probability(d.write()) + " sync " +
-          Probability(d.sync()));
+          Probability(d.sync()) + " read " + Probability(d.read()));
     }
     if (!spec_.has_quiesce()) spec_.mutable_quiesce()->set_at(FormatDuration(quiesce_));
     spec_.set_unfired_faults_ok(true);

@@ -131,6 +131,22 @@ class Simulator {
 
   // Returns true iff the caller is inside a fired event or a coroutine the simulator runs.
   bool InsideEvent() const { return depth_ > 0; }
+
+  // The harness reading the world (a check, an invariant check, a report) rather than the peers
+  // acting in it. While an Observation lives, fault injectors neither fire nor draw from their
+  // streams, so that observing more or less leaves the rest of the run as it was.
+  class Observation {
+   public:
+    explicit Observation(Simulator& sim) : sim_(&sim) { ++sim_->observing_; }
+    ~Observation() { --sim_->observing_; }
+    Observation(const Observation&) = delete;
+    Observation& operator=(const Observation&) = delete;
+
+   private:
+    Simulator* sim_;
+  };
+  // Returns true iff an Observation is alive.
+  bool observing() const { return observing_ > 0; }
   std::uint64_t events_fired() const { return events_fired_; }
   std::size_t pending_events() const { return heap_.size() - stale_in_heap_; }
   // Returns the time of the next pending event, or kTimeInfinity when there is none.
@@ -211,6 +227,7 @@ class Simulator {
   std::uint64_t events_fired_ = 0;
   std::size_t stale_in_heap_ = 0;
   int depth_ = 0;
+  int observing_ = 0;
   bool tearing_down_ = false;
   Status status_;
   Slot& SlotAt(std::uint32_t index) {

@@ -27,7 +27,6 @@ std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.dat
 
 }  // namespace
 
-
 Batch::Batch() : batch_(std::make_unique<rocksdb::WriteBatch>()) {}
 Batch::~Batch() = default;
 Batch::Batch(Batch&&) noexcept = default;
@@ -39,6 +38,10 @@ void Batch::Delete(std::string_view key) { batch_->Delete(ToSlice(key)); }
 std::size_t Batch::count() const { return static_cast<std::size_t>(batch_->Count()); }
 
 StatusOr<std::unique_ptr<Store>> Store::Open(const StorageOptions& options) {
+  if (options.flush_bytes == 0 || options.flush_bytes > kMaxFlushBytes) {
+    return InvalidArgumentError("flush_bytes must be in [1, " + std::to_string(kMaxFlushBytes) +
+                                "], not " + std::to_string(options.flush_bytes));
+  }
   std::unique_ptr<Store> store(new Store());
   store->options_ = options;
   if (options.env == nullptr && options.in_memory) {
@@ -60,16 +63,20 @@ Status Store::OpenDb() {
   db_options.create_if_missing = true;
   // No background work at all: RocksDB never flushes or compacts on its own thread at moments of
   // its choosing. The memtable is sized past anything a Store lets it reach, and Write flushes
-  // (and compacts) synchronously once kFlushBytes have been written. So the files on disk, and
+  // (and compacts) synchronously once flush_bytes have been written. So the files on disk, and
   // which reads touch them, follow from the simulation alone (DESIGN rule 6), and a fault policy
-  // may fail reads deterministically.
-  db_options.write_buffer_size = 64 << 20;
+  // may fail reads deterministically. File deletions are switched off once the database is open
+  // (DeleteObsoleteFiles does them), and tables are opened on this thread at Open, not on a pool.
+  db_options.write_buffer_size = 2 * kMaxFlushBytes;
   db_options.arena_block_size = 64 << 10;  // memtables grow in small steps: thousands live here
   db_options.max_write_buffer_number = 2;
   db_options.disable_auto_compactions = true;
   db_options.max_open_files = 64;
   db_options.keep_log_file_num = 2;
   db_options.max_background_jobs = 1;
+  db_options.max_file_opening_threads = 1;
+  // Table properties name the host by default: the same run would write other bytes elsewhere.
+  db_options.db_host_id = "";
   db_options.info_log_level = rocksdb::InfoLogLevel::HEADER_LEVEL;
   db_options.stats_dump_period_sec = 0;
   db_options.stats_persist_period_sec = 0;
@@ -91,7 +98,19 @@ Status Store::OpenDb() {
   if (!s.ok()) return FromRocks(s, "open " + options_.directory);
   db_.reset(db);
   unflushed_bytes_ = 0;
-  return Status::Ok();
+  // Open deleted what recovery left obsolete, on this thread. From here on only
+  // DeleteObsoleteFiles deletes: after a flush, RocksDB would purge on its flush thread while
+  // this one goes on, and which logs a crash finds then would depend on thread timing.
+  return FromRocks(db_->DisableFileDeletions(), "open " + options_.directory);
+}
+
+Status Store::DeleteObsoleteFiles() {
+  // Enabling purges synchronously; the flush or compaction that made the files obsolete has
+  // finished, so nothing else is deleting concurrently.
+  if (rocksdb::Status s = db_->EnableFileDeletions(/*force=*/true); !s.ok()) {
+    return FromRocks(s, "delete obsolete files");
+  }
+  return FromRocks(db_->DisableFileDeletions(), "delete obsolete files");
 }
 
 Status Store::EnsureOpen(std::string_view what) {
@@ -102,16 +121,20 @@ Status Store::EnsureOpen(std::string_view what) {
 }
 
 Status Store::MaybeFlush() {
-  if (unflushed_bytes_ < kFlushBytes) return Status::Ok();
+  if (unflushed_bytes_ < options_.flush_bytes) return Status::Ok();
   unflushed_bytes_ = 0;
   rocksdb::FlushOptions flush;
   flush.wait = true;
   if (rocksdb::Status s = db_->Flush(flush); !s.ok()) return FromRocks(s, "flush");
-  if (++flushes_since_compaction_ < kFlushesPerCompaction) return Status::Ok();
-  flushes_since_compaction_ = 0;
-  rocksdb::CompactRangeOptions compact;
-  compact.exclusive_manual_compaction = true;
-  return FromRocks(db_->CompactRange(compact, nullptr, nullptr), "compact");
+  if (++flushes_since_compaction_ >= kFlushesPerCompaction) {
+    flushes_since_compaction_ = 0;
+    rocksdb::CompactRangeOptions compact;
+    compact.exclusive_manual_compaction = true;
+    if (rocksdb::Status s = db_->CompactRange(compact, nullptr, nullptr); !s.ok()) {
+      return FromRocks(s, "compact");
+    }
+  }
+  return DeleteObsoleteFiles();
 }
 
 Store::~Store() {

@@ -2,9 +2,11 @@
 //
 // Every peer opens one Store (a directory under the run directory, or an in-memory Env when
 // StorageOptions::in_memory). RocksDB does no work of its own here: no background flushes or
-// compactions, no block cache. Write flushes and compacts synchronously after every kFlushBytes
-// written, so the files, and which calls read them, follow from the simulation alone; memory
-// stays small per peer (a memtable under kFlushBytes), so thousands of peers fit. Reads see
+// compactions, no block cache, no file deletions of its own. Write flushes and compacts
+// synchronously after every `flush_bytes` written, and the Store then deletes the files that
+// became obsolete, on the calling thread. So which files exist, and which calls read them,
+// follow from the simulation alone (a crash at any instant leaves the same files behind); memory
+// stays small per peer (a memtable under `flush_bytes`), so thousands of peers fit. Reads see
 // every write before them.
 //
 // Keys are byte strings; each user of the Store owns a documented prefix. RocksDB's headers stay
@@ -33,10 +35,14 @@ class WriteBatch;
 namespace testplanet {
 
 struct StorageOptions {
-  std::string directory;    // on disk: the database lives here (created if missing)
-  bool in_memory = false;   // in memory: `directory` only names the database
-  bool sync_writes = true;  // fsync the log on every write: nothing acknowledged is lost
-  rocksdb::Env* env = nullptr;            // a custom Env (fault injection); overrides in_memory
+  std::string directory;        // on disk: the database lives here (created if missing)
+  bool in_memory = false;       // in memory: `directory` only names the database
+  bool sync_writes = true;      // fsync the log on every write: nothing acknowledged is lost
+  rocksdb::Env* env = nullptr;  // a custom Env (fault injection); overrides in_memory
+  // Written bytes after which the memtable is flushed to a table file, at most
+  // Store::kMaxFlushBytes. Small values put data in table files early, so that reads reach the
+  // disk.
+  std::uint64_t flush_bytes = 1 << 20;
 };
 
 // An atomic group of writes.
@@ -57,6 +63,8 @@ class Batch {
 
 class Store {
  public:
+  static constexpr std::uint64_t kMaxFlushBytes = 32 << 20;
+
   // Opens (or creates) the database described by `options`.
   static StatusOr<std::unique_ptr<Store>> Open(const StorageOptions& options);
   ~Store();
@@ -78,15 +86,17 @@ class Store {
   const std::string& directory() const { return options_.directory; }
 
  private:
-  static constexpr std::uint64_t kFlushBytes = 1 << 20;
   static constexpr int kFlushesPerCompaction = 4;
 
   Store() = default;
   Status OpenDb();
   // Reopens the database if a reopen after a failed write did not succeed.
   Status EnsureOpen(std::string_view what);
-  // Flushes the memtable (and compacts every few flushes) once kFlushBytes were written.
+  // Flushes the memtable (and compacts every few flushes) once flush_bytes were written, then
+  // deletes the files that made obsolete.
   Status MaybeFlush();
+  // Deletes obsolete files now, on this thread; RocksDB's own deletions stay switched off.
+  Status DeleteObsoleteFiles();
   StorageOptions options_;
   std::unique_ptr<rocksdb::Env> mem_env_;
   std::unique_ptr<rocksdb::DB> db_;

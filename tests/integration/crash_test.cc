@@ -127,13 +127,12 @@ TEST(DiskFaults, AFailedLogSyncIsReportedAndTheStoreTakesWritesAgain) {
     for (auto& node : planet.storage_nodes()) node->orders().sender().Pause();
     int failures_left = 1;
     std::vector<std::string> failed;
-    planet.storage_node_disk(0).SetErrorPolicy(
-        [&](fakes::DiskOp op, const std::string& path) {
-          if (op != fakes::DiskOp::kSync || failures_left == 0) return false;
-          --failures_left;
-          failed.push_back(path);
-          return true;
-        });
+    planet.storage_node_disk(0).SetErrorPolicy([&](fakes::DiskOp op, const std::string& path) {
+      if (op != fakes::DiskOp::kSync || failures_left == 0) return false;
+      --failures_left;
+      failed.push_back(path);
+      return true;
+    });
     auto first = planet.Upload(0, 0, "b", "o1", std::string(100, 'x'));
     ASSERT_TRUE(first.ok());
     EXPECT_EQ(first->failed, 1) << "node 0 reported its disk error to the uplink";
@@ -146,18 +145,111 @@ TEST(DiskFaults, AFailedLogSyncIsReportedAndTheStoreTakesWritesAgain) {
   });
 }
 
-TEST(DiskFaults, TheErrorPolicyIsOfferedOnlyTheWriteAheadLog) {
-  testplanet::Run(Config{}, [](Planet& planet) {
-    std::vector<std::string> seen;
-    planet.storage_node_disk(0).SetErrorPolicy([&](fakes::DiskOp, const std::string& path) {
-      seen.push_back(path);
+// Read errors. Small flushes put the peers' data in table files early, so that their lookups
+// and scans reach the disk.
+Config WithTables() {
+  Config config;
+  config.flush_bytes = 1024;
+  return config;
+}
+
+TEST(DiskFaults, TheWritesOfferedToThePolicyAreTheWriteAheadLogs) {
+  testplanet::Run(WithTables(), [](Planet& planet) {
+    std::vector<std::string> written;
+    int reads = 0;
+    planet.storage_node_disk(0).SetErrorPolicy([&](fakes::DiskOp op, const std::string& path) {
+      if (op == fakes::DiskOp::kRead) {
+        ++reads;
+      } else {
+        written.push_back(path);
+      }
       return false;
     });
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 10; ++i) {
       ASSERT_TRUE(planet.Upload(0, 0, "b", "o" + std::to_string(i), "data").ok());
+      ASSERT_TRUE(planet.Download(0, 0, "b", "o" + std::to_string(i)).ok());
     }
-    ASSERT_FALSE(seen.empty());
-    for (const std::string& path : seen) EXPECT_TRUE(path.ends_with(".log")) << path;
+    ASSERT_FALSE(written.empty());
+    for (const std::string& path : written) EXPECT_TRUE(path.ends_with(".log")) << path;
+    EXPECT_GT(reads, 0) << "downloads read pieces back from table files";
+  });
+}
+
+// A policy that fails every read on a disk while `on`, counting the failures.
+struct FailReads {
+  bool on = true;
+  int failed = 0;
+  fakes::FaultyFileSystem::ErrorPolicy Policy() {
+    return [this](fakes::DiskOp op, const std::string&) {
+      if (!on || op != fakes::DiskOp::kRead) return false;
+      ++failed;
+      return true;
+    };
+  }
+};
+
+TEST(DiskFaults, ASatelliteThatCannotReadLeavesOrdersUnsentUntilItCan) {
+  testplanet::Run(WithTables(), [](Planet& planet) {
+    auto& node = *planet.storage_nodes()[0];
+    node.orders().sender().Pause();
+    for (int i = 0; i < 8; ++i) {
+      ASSERT_TRUE(planet.Upload(0, 0, "b", "o" + std::to_string(i), std::string(50, 'r')).ok());
+    }
+    FailReads reads;
+    planet.satellite_disk(0).SetErrorPolicy(reads.Policy());
+    ASSERT_TRUE(node.orders().sender().TriggerWait().ok())
+        << "an error is logged; the chore goes on";
+    EXPECT_GT(reads.failed, 0) << "settlement read the satellite's tables";
+    EXPECT_EQ(node.orders_db().Count()->unsent, 8u) << "no answer, so nothing archived";
+    EXPECT_EQ(planet.satellites()[0]->orders().stats().accepted, 0u);
+
+    reads.on = false;
+    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    auto counts = node.orders_db().Count();
+    EXPECT_EQ(counts->unsent, 0u);
+    EXPECT_EQ(counts->accepted, 8u) << "each order counted once, none lost to the errors";
+    EXPECT_EQ(*planet.satellites()[0]->orders().NodeSettled(node.id()), 8 * 50);
+  });
+}
+
+TEST(DiskFaults, ANodeThatCannotReadItsOrdersSendsThemOnceItCan) {
+  testplanet::Run(WithTables(), [](Planet& planet) {
+    auto& node = *planet.storage_nodes()[0];
+    node.orders().sender().Pause();
+    for (int i = 0; i < 8; ++i) {
+      ASSERT_TRUE(planet.Upload(0, 0, "b", "o" + std::to_string(i), std::string(50, 'r')).ok());
+    }
+    FailReads reads;
+    planet.storage_node_disk(0).SetErrorPolicy(reads.Policy());
+    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    EXPECT_GT(reads.failed, 0) << "listing the unsent orders read the node's tables";
+    EXPECT_EQ(planet.satellites()[0]->orders().stats().accepted, 0u) << "nothing was sent";
+    reads.on = false;
+    EXPECT_EQ(node.orders_db().Count()->unsent, 8u);
+    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    EXPECT_EQ(node.orders_db().Count()->accepted, 8u);
+  });
+}
+
+TEST(DiskFaults, ARestartThatCannotReadFailsAndALaterOneRecoversEveryOrder) {
+  testplanet::Run(WithTables(), [](Planet& planet) {
+    for (auto& node : planet.storage_nodes()) node->orders().sender().Pause();
+    for (int i = 0; i < 8; ++i) {
+      ASSERT_TRUE(planet.Upload(0, 0, "b", "o" + std::to_string(i), std::string(50, 'r')).ok());
+    }
+    ASSERT_TRUE(planet.CrashStorageNode(1).ok());
+    ASSERT_TRUE(planet.RunFor(1s).ok());
+    FailReads reads;
+    planet.storage_node_disk(1).SetErrorPolicy(reads.Policy());
+    Status failed = planet.StartStorageNode(1);
+    EXPECT_EQ(failed.code(), StatusCode::kUnavailable) << failed.ToString();
+    EXPECT_GT(reads.failed, 0);
+    EXPECT_TRUE(planet.StorageNodeDown(1)) << "a node that cannot open its store is not up";
+    reads.on = false;
+    ASSERT_TRUE(planet.StartStorageNode(1).ok()) << "the next start recovers";
+    EXPECT_EQ(planet.storage_nodes()[1]->orders_db().Count()->unsent, 8u);
+    ASSERT_TRUE(planet.storage_nodes()[1]->orders().sender().TriggerWait().ok());
+    EXPECT_EQ(planet.storage_nodes()[1]->orders_db().Count()->accepted, 8u);
   });
 }
 

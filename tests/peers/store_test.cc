@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <rocksdb/env.h>
+
 #include <string>
+#include <vector>
 
 namespace testplanet {
 namespace {

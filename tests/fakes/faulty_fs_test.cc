@@ -1,0 +1,149 @@
+// The faulty file system under a real Store: read errors reach the caller as errors, recovery
+// that cannot read fails instead of losing data, and the harness's own reads are never faulted.
+#include "fakes/faulty_fs.h"
+
+#include <gtest/gtest.h>
+#include <rocksdb/env.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "peers/storage/store.h"
+#include "sim/simulator.h"
+
+namespace testplanet::fakes {
+namespace {
+
+std::string Key(int i) {
+  std::string key = "k/";
+  AppendBigEndian64(key, static_cast<std::uint64_t>(i));
+  return key;
+}
+
+// One disk: memory under the fault layer, and the Env a Store is given.
+struct Disk {
+  explicit Disk(const Simulator* sim = nullptr)
+      : memory(rocksdb::NewMemEnv(rocksdb::Env::Default())),
+        fs(std::make_shared<FaultyFileSystem>(memory->GetFileSystem(), sim)),
+        env(rocksdb::NewCompositeEnv(fs)) {}
+  StorageOptions Options() const {
+    StorageOptions options;
+    options.directory = "/faulty-fs-test";
+    options.env = env.get();
+    options.flush_bytes = 4096;  // tables after a few writes
+    return options;
+  }
+  std::unique_ptr<rocksdb::Env> memory;
+  std::shared_ptr<FaultyFileSystem> fs;
+  std::unique_ptr<rocksdb::Env> env;
+};
+
+// Writes `n` keys of 200 bytes: with 4 KiB flushes, most of them reach table files.
+void Fill(Store& store, int n) {
+  for (int i = 0; i < n; ++i) ASSERT_TRUE(store.Put(Key(i), std::string(200, 'v')).ok()) << i;
+}
+
+TEST(FaultyFs, AFailedTableReadIsAnErrorNotAMissingKey) {
+  Disk disk;
+  auto store = Store::Open(disk.Options());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Fill(**store, 100);
+  std::vector<std::string> failed;
+  disk.fs->SetErrorPolicy([&](DiskOp op, const std::string& path) {
+    if (op != DiskOp::kRead) return false;
+    failed.push_back(path);
+    return true;
+  });
+  auto got = (*store)->Get(Key(3));
+  ASSERT_FALSE(got.ok()) << "a key in a table file cannot be read";
+  EXPECT_EQ(got.status().code(), StatusCode::kUnavailable) << got.status().ToString();
+  ASSERT_FALSE(failed.empty());
+  EXPECT_TRUE(failed[0].ends_with(".sst")) << failed[0];
+  int seen = 0;
+  Status scan = (*store)->ScanPrefix("k/", [&](std::string_view, std::string_view) {
+    ++seen;
+    return true;
+  });
+  EXPECT_EQ(scan.code(), StatusCode::kUnavailable) << "a scan reports it too, however far it got";
+
+  disk.fs->SetErrorPolicy(nullptr);
+  got = (*store)->Get(Key(3));
+  ASSERT_TRUE(got.ok() && got->has_value()) << "a failed read is not remembered";
+  EXPECT_EQ(**got, std::string(200, 'v'));
+}
+
+TEST(FaultyFs, RecoveryThatCannotReadFailsAndALaterOpenFindsEverything) {
+  Disk disk;
+  {
+    auto store = Store::Open(disk.Options());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    Fill(**store, 30);  // some in tables, the last few only in the log
+    disk.fs->Crash();
+  }
+  ASSERT_TRUE(disk.fs->Recover().ok());
+  std::vector<std::string> offered;
+  disk.fs->SetErrorPolicy([&](DiskOp op, const std::string& path) {
+    offered.push_back(path);
+    return op == DiskOp::kRead && path.ends_with(".log");
+  });
+  auto failed = Store::Open(disk.Options());
+  ASSERT_FALSE(failed.ok()) << "RocksDB must not replay a log it could not read as if it ended";
+  EXPECT_EQ(failed.status().code(), StatusCode::kUnavailable) << failed.status().ToString();
+  bool read_manifest = false;
+  for (const std::string& path : offered) read_manifest |= path.find("MANIFEST") != path.npos;
+  EXPECT_TRUE(read_manifest) << "recovery's reads of the manifest are offered too";
+
+  disk.fs->SetErrorPolicy(nullptr);
+  auto reopened = Store::Open(disk.Options());
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  for (int i = 0; i < 30; ++i) {
+    auto got = (*reopened)->Get(Key(i));
+    ASSERT_TRUE(got.ok() && got->has_value()) << "key " << i << " survived";
+  }
+}
+
+TEST(FaultyFs, ReadsWhileTheSimulationObservesAreNotOffered) {
+  Simulator sim(SimulatorOptions{});
+  Disk disk(&sim);
+  auto store = Store::Open(disk.Options());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Fill(**store, 100);
+  int offered = 0;
+  disk.fs->SetErrorPolicy([&](DiskOp, const std::string&) {
+    ++offered;
+    return true;
+  });
+  {
+    Simulator::Observation observing(sim);
+    auto got = (*store)->Get(Key(3));
+    EXPECT_TRUE(got.ok() && got->has_value()) << "a check reads what is there";
+  }
+  EXPECT_EQ(offered, 0);
+  EXPECT_FALSE((*store)->Get(Key(3)).ok()) << "the peers' own reads still fail";
+  EXPECT_GT(offered, 0);
+}
+
+TEST(Store, ObsoleteFilesAreGoneWhenAWriteReturns) {
+  Disk disk;
+  auto store = Store::Open(disk.Options());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  // 600 writes over 40 keys: about 30 flushes of overlapping tables and 7 compactions that
+  // merge them, each leaving files obsolete.
+  for (int i = 0; i < 600; ++i) {
+    ASSERT_TRUE((*store)->Put(Key(i % 40), std::string(200, 'v')).ok());
+    std::vector<std::string> children;
+    ASSERT_TRUE(disk.env->GetChildren("/faulty-fs-test", &children).ok());
+    int logs = 0, tables = 0;
+    for (const std::string& name : children) {
+      logs += name.ends_with(".log") ? 1 : 0;
+      tables += name.ends_with(".sst") ? 1 : 0;
+    }
+    ASSERT_EQ(logs, 1) << "after write " << i << ": only the live log";
+    ASSERT_LE(tables, 4) << "after write " << i
+                         << ": a compaction every 4 flushes, its inputs gone";
+  }
+}
+
+}  // namespace
+}  // namespace testplanet::fakes
