@@ -28,6 +28,7 @@ TEST(ScenarioLoader, AcceptsAMinimalScenarioAndFillsDefaults) {
   EXPECT_EQ(loaded->spec.planet().uplinks(), 1);
   EXPECT_EQ(loaded->spec.planet().preset(), "testplanet");
   EXPECT_EQ(loaded->spec.planet().storage(), "memory");
+  EXPECT_EQ(loaded->spec.planet().flush_bytes(), 1u << 20);
 }
 
 TEST(ScenarioLoader, SyntaxErrorsNameLineAndColumn) {
@@ -89,6 +90,15 @@ TEST(ScenarioLoader, BadValuesNameTheFieldAndWhereItIs) {
 
   e = ErrorOf("planet {}\n");
   EXPECT_NE(e.find("duration: is required"), std::string::npos) << e;
+
+  e = ErrorOf("duration: \"1h\"\nplanet { flush_bytes: 100 }\n");
+  EXPECT_NE(e.find("bad.textproto:2:10: planet.flush_bytes: must be between 1024 and 33554432, "
+                   "got 100"),
+            std::string::npos)
+      << e;
+
+  e = ErrorOf("duration: \"1h\"\nstep { disk { peer: \"storagenode0\" read: 1.5 } }\n");
+  EXPECT_NE(e.find("step[0].disk.read:"), std::string::npos) << e;
 
   e = ErrorOf("duration: \"1h\"\ncheck { rollup { satellite: 0 bytes { eq: 1 } } }\n");
   EXPECT_NE(e.find("check[0].rollup: needs exactly one of node and bucket"), std::string::npos)
