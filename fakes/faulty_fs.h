@@ -12,8 +12,9 @@
 //     the simulation thread, whether it fails with an I/O error. Every file's reads are offered
 //     (the log and manifest at recovery, tables at reads); only the log's writes are, since the
 //     other files are written by flushes and compactions. What makes read decisions replay is
-//     the Store: it gives RocksDB no background work and deletes obsolete files itself, so which
-//     files exist and which read calls the simulation thread makes follow from the simulation.
+//     the Store: it gives RocksDB no background work, opens tables on its own thread and
+//     deletes obsolete files itself, so which files exist and which read calls the simulation
+//     thread makes follow from the simulation.
 //     A log handle whose write failed stays failed (RocksDB retries its buffered bytes on close,
 //     from whichever thread closes the file); a failed read is not remembered. Calls from
 //     RocksDB's own threads (the flush or compaction the Store waits for, and the table check

@@ -74,6 +74,8 @@ Status Store::OpenDb() {
   db_options.max_open_files = 64;
   db_options.keep_log_file_num = 2;
   db_options.max_background_jobs = 1;
+  // Tables are opened at Open on this thread: with RocksDB's default pool of 16, which thread
+  // opened (and so read) which table varied from run to run, and read faults did not replay.
   db_options.max_file_opening_threads = 1;
   // Table properties name the host by default: the same run would write other bytes elsewhere.
   db_options.db_host_id = "";
@@ -99,8 +101,9 @@ Status Store::OpenDb() {
   db_.reset(db);
   unflushed_bytes_ = 0;
   // Open deleted what recovery left obsolete, on this thread. From here on only
-  // DeleteObsoleteFiles deletes: after a flush, RocksDB would purge on its flush thread while
-  // this one goes on, and which logs a crash finds then would depend on thread timing.
+  // DeleteObsoleteFiles deletes, at one known point after each flush: RocksDB purges from its
+  // flush and compaction threads and from whichever thread drops an old version, and which files
+  // a crash finds (and recovery then reads) must not depend on that.
   return FromRocks(db_->DisableFileDeletions(), "open " + options_.directory);
 }
 
