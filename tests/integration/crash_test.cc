@@ -188,13 +188,18 @@ struct FailReads {
   }
 };
 
+// Eight objects of 50 bytes, each on every node: eight orders per node.
+void UploadObjects(Planet& planet) {
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_TRUE(planet.Upload(0, 0, "b", "o" + std::to_string(i), std::string(50, 'r')).ok());
+  }
+}
+
 TEST(DiskFaults, ASatelliteThatCannotReadLeavesOrdersUnsentUntilItCan) {
   testplanet::Run(WithTables(), [](Planet& planet) {
     auto& node = *planet.storage_nodes()[0];
     node.orders().sender().Pause();
-    for (int i = 0; i < 8; ++i) {
-      ASSERT_TRUE(planet.Upload(0, 0, "b", "o" + std::to_string(i), std::string(50, 'r')).ok());
-    }
+    ASSERT_NO_FATAL_FAILURE(UploadObjects(planet));
     FailReads reads;
     planet.satellite_disk(0).SetErrorPolicy(reads.Policy());
     ASSERT_TRUE(node.orders().sender().TriggerWait().ok())
@@ -216,9 +221,7 @@ TEST(DiskFaults, ANodeThatCannotReadItsOrdersSendsThemOnceItCan) {
   testplanet::Run(WithTables(), [](Planet& planet) {
     auto& node = *planet.storage_nodes()[0];
     node.orders().sender().Pause();
-    for (int i = 0; i < 8; ++i) {
-      ASSERT_TRUE(planet.Upload(0, 0, "b", "o" + std::to_string(i), std::string(50, 'r')).ok());
-    }
+    ASSERT_NO_FATAL_FAILURE(UploadObjects(planet));
     FailReads reads;
     planet.storage_node_disk(0).SetErrorPolicy(reads.Policy());
     ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
@@ -234,9 +237,7 @@ TEST(DiskFaults, ANodeThatCannotReadItsOrdersSendsThemOnceItCan) {
 TEST(DiskFaults, ARestartThatCannotReadFailsAndALaterOneRecoversEveryOrder) {
   testplanet::Run(WithTables(), [](Planet& planet) {
     for (auto& node : planet.storage_nodes()) node->orders().sender().Pause();
-    for (int i = 0; i < 8; ++i) {
-      ASSERT_TRUE(planet.Upload(0, 0, "b", "o" + std::to_string(i), std::string(50, 'r')).ok());
-    }
+    ASSERT_NO_FATAL_FAILURE(UploadObjects(planet));
     ASSERT_TRUE(planet.CrashStorageNode(1).ok());
     ASSERT_TRUE(planet.RunFor(1s).ok());
     FailReads reads;
