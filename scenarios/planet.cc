@@ -3,6 +3,9 @@
 #include <rocksdb/env.h>
 
 #include <exception>
+#include <filesystem>
+#include <regex>
+#include <system_error>
 #include <type_traits>
 
 #include "sim/await.h"
@@ -11,12 +14,72 @@ namespace testplanet {
 
 Planet::Planet(Config config) : config_(std::move(config)) {}
 
+namespace {
+
+// An earlier planet's database for one peer: a directory named for the peer holding only what
+// RocksDB writes. Anything else is not ours to delete.
+bool IsPeerDatabase(const std::filesystem::directory_entry& entry) {
+  static const std::regex kPeer("(satellite|storagenode)[0-9]+");
+  static const std::regex kRocksDbFile(
+      "CURRENT|IDENTITY|LOCK|LOG(\\.old\\.[0-9]+)?|MANIFEST-[0-9]+|OPTIONS-[0-9]+(\\.dbtmp)?|"
+      "[0-9]+\\.(log|sst|dbtmp)");
+  std::error_code error;
+  if (!entry.is_directory(error) || !std::regex_match(entry.path().filename().string(), kPeer)) {
+    return false;
+  }
+  for (const auto& file : std::filesystem::directory_iterator(entry.path(), error)) {
+    if (!file.is_regular_file(error) ||
+        !std::regex_match(file.path().filename().string(), kRocksDbFile)) {
+      return false;
+    }
+  }
+  return !error;
+}
+
+// A planet on disk starts from empty disks, as a planet in memory does: an earlier planet's
+// databases under `directory` are removed.
+Status ClearEarlierDatabases(const std::string& directory) {
+  if (Status s = CheckDiskDirectory(directory); !s.ok()) return s;
+  std::error_code error;
+  if (!std::filesystem::exists(directory, error)) return Status::Ok();
+  std::vector<std::filesystem::path> earlier;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+    earlier.push_back(entry.path());
+  }
+  for (const auto& path : earlier) {
+    std::filesystem::remove_all(path, error);
+    if (error) {
+      return Status(StatusCode::kUnavailable, "remove " + path.string() + ": " + error.message());
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckDiskDirectory(const std::string& directory) {
+  std::error_code error;
+  if (!std::filesystem::exists(directory, error)) return Status::Ok();
+  for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+    if (!IsPeerDatabase(entry)) {
+      return FailedPreconditionError(
+          directory + " holds " + entry.path().filename().string() +
+          ", which is not a database of an earlier run; choose an empty run directory");
+    }
+  }
+  if (error) return Status(StatusCode::kUnavailable, "list " + directory + ": " + error.message());
+  return Status::Ok();
+}
+
 StatusOr<std::unique_ptr<Planet>> Planet::Create(Config config) {
   if (config.satellites < 0 || config.storage_nodes < 0 || config.uplinks < 0) {
     return InvalidArgumentError("peer counts must not be negative");
   }
-  if (config.storage == StorageMode::kOnDisk && config.run_directory.empty()) {
-    return InvalidArgumentError("on-disk storage needs a run directory");
+  if (config.storage == StorageMode::kOnDisk) {
+    if (config.run_directory.empty()) {
+      return InvalidArgumentError("on-disk storage needs a run directory");
+    }
+    if (Status s = ClearEarlierDatabases(config.run_directory); !s.ok()) return s;
   }
   std::unique_ptr<Planet> planet(new Planet(std::move(config)));
   if (Status s = planet->Build(); !s.ok()) return s;

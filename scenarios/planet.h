@@ -51,7 +51,9 @@ struct Config {
   int uplinks = 1;
   std::uint64_t seed = 1;
   StorageMode storage = StorageMode::kInMemory;
-  std::string run_directory;  // kOnDisk: peers' databases go under it
+  // kOnDisk: peers' databases go under it. A planet starts from empty disks: it removes an
+  // earlier planet's databases there, and refuses a directory that holds anything else.
+  std::string run_directory;
   TraceDetail trace_detail = TraceDetail::kDigestOnly;
   fakes::NetworkOptions network;
   // Every peer's store flushes its memtable to a table file after this many bytes written.
@@ -65,6 +67,11 @@ struct Config {
   std::function<void(int index, storagenode::Config&)> reconfigure_storage_node;
   std::function<void(int index, uplink::Config&)> reconfigure_uplink;
 };
+
+// Returns OK iff `directory` may hold an on-disk planet's databases: it is missing, empty, or
+// holds only earlier planets' databases (which Planet::Create removes). Anything else there is
+// refused (FailedPrecondition), never deleted.
+Status CheckDiskDirectory(const std::string& directory);
 
 class Planet {
  public:

@@ -11,6 +11,10 @@
 namespace testplanet::scenario {
 namespace {
 
+std::string DatabaseDirectory(const RunOptions& options) {
+  return (options.run_directory.empty() ? "." : options.run_directory) + "/db";
+}
+
 // How long a supervisor waits before starting a peer again whose start failed on its disk.
 constexpr Duration kRestartRetry = std::chrono::minutes(1);
 
@@ -75,7 +79,7 @@ class Run {
     config.seed = options_.seed;
     config.trace_detail = options_.trace_detail;
     config.storage = ps.storage() == "disk" ? StorageMode::kOnDisk : StorageMode::kInMemory;
-    config.run_directory = options_.run_directory.empty() ? "." : options_.run_directory + "/db";
+    config.run_directory = DatabaseDirectory(options_);
     if (!ps.network().min_latency().empty()) {
       config.network.min_latency = MustParse(ps.network().min_latency());
     }
@@ -739,6 +743,11 @@ class Run {
 };
 
 }  // namespace
+
+Status CheckRunDirectory(const LoadedScenario& scenario, const RunOptions& options) {
+  if (scenario.spec.planet().storage() != "disk") return Status::Ok();
+  return CheckDiskDirectory(DatabaseDirectory(options));
+}
 
 RunResult RunScenario(const LoadedScenario& scenario, const RunOptions& options) {
   RunResult result;

@@ -87,6 +87,11 @@ struct RunResult {
 
 RunResult RunScenario(const LoadedScenario& scenario, const RunOptions& options);
 
+// Returns OK iff RunScenario may use options.run_directory: a scenario on disk keeps its peers'
+// databases in RUN_DIRECTORY/db, which must be missing, empty or hold only an earlier run's
+// databases (removed when the run starts); anything else there is refused, never deleted.
+Status CheckRunDirectory(const LoadedScenario& scenario, const RunOptions& options);
+
 // Trace kinds the runner records.
 namespace scenario_kinds {
 // A fault fired. a = fault kind id (name id of "partition", "down", ...), b = peer index.

@@ -96,17 +96,29 @@ int Replay(const std::string& directory) {
   return kExitFailed;
 }
 
+// Where check-determinism's runs keep their databases (scenarios on disk), one run at a time.
+constexpr const char* kCheckDeterminismDirectory = "testplanet-out/check-determinism";
+
 int CheckDeterminism(const CheckDeterminismCommand& command) {
   auto loaded = scenario::LoadScenarioFile(command.file);
   if (!loaded.ok()) {
     std::fprintf(stderr, "testplanet: %s\n", std::string(loaded.status().message()).c_str());
     return kExitBadInput;
   }
+  {
+    scenario::RunOptions options;
+    options.run_directory = kCheckDeterminismDirectory;
+    if (Status s = scenario::CheckRunDirectory(*loaded, options); !s.ok()) {
+      std::fprintf(stderr, "testplanet: %s: %s\n", loaded->path.c_str(),
+                   std::string(s.message()).c_str());
+      return kExitBadInput;
+    }
+  }
   int mismatches = 0;
   for (std::uint64_t seed = command.first_seed; seed < command.first_seed + command.seeds; ++seed) {
     scenario::RunOptions options;
     options.seed = seed;
-    options.run_directory = "testplanet-out/check-determinism";
+    options.run_directory = kCheckDeterminismDirectory;
     const scenario::RunResult first = scenario::RunScenario(*loaded, options);
     const scenario::RunResult second = scenario::RunScenario(*loaded, options);
     const bool same = first.digest == second.digest && first.record_count == second.record_count;
@@ -115,6 +127,8 @@ int CheckDeterminism(const CheckDeterminismCommand& command) {
                 Trace::FormatDigest(first.digest).c_str(),
                 same ? "" : Trace::FormatDigest(second.digest).c_str(),
                 static_cast<unsigned long long>(first.record_count));
+    // Two runs that end in the same error are deterministic, but the user should know.
+    if (!first.status.ok()) std::printf("  run error: %s\n", first.status.ToString().c_str());
     if (!same) {
       ++mismatches;
       if (auto index = report::FirstDifference(first.records, second.records)) {

@@ -71,6 +71,18 @@ int Run(const RunCommand& command) {
     scenarios.push_back(std::move(*loaded));
   }
   const std::string out = command.out.empty() ? FreshDirectory("testplanet-out") : command.out;
+  auto directory_of = [&](const scenario::LoadedScenario& loaded) {
+    return scenarios.size() == 1 ? out : out + "/" + loaded.spec.name();
+  };
+  for (const auto& loaded : scenarios) {
+    scenario::RunOptions options;
+    options.run_directory = directory_of(loaded);
+    if (Status s = scenario::CheckRunDirectory(loaded, options); !s.ok()) {
+      std::fprintf(stderr, "testplanet: %s: %s\n", loaded.path.c_str(),
+                   std::string(s.message()).c_str());
+      return kExitBadInput;
+    }
+  }
   std::vector<scenario::RunResult> results(scenarios.size());
   std::vector<report::RunFiles> files(scenarios.size());
   bool all_passed = true;
@@ -78,7 +90,7 @@ int Run(const RunCommand& command) {
     const auto& loaded = scenarios[i];
     const std::uint64_t seed =
         command.seed ? *command.seed : (loaded.spec.seed() == 0 ? 1 : loaded.spec.seed());
-    const std::string directory = scenarios.size() == 1 ? out : out + "/" + loaded.spec.name();
+    const std::string directory = directory_of(loaded);
     scenario::RunOptions options;
     options.seed = seed;
     options.stop_at = stop_at;

@@ -93,8 +93,27 @@ TEST(Planet, OnDiskAndInMemoryStoresGiveTheSameRun) {
   const std::string directory =
       (std::filesystem::temp_directory_path() / "testplanet-planet-on-disk").string();
   std::filesystem::remove_all(directory);
-  EXPECT_EQ(run(StorageMode::kInMemory, ""), run(StorageMode::kOnDisk, directory));
+  const std::uint64_t in_memory = run(StorageMode::kInMemory, "");
+  EXPECT_EQ(in_memory, run(StorageMode::kOnDisk, directory));
   EXPECT_TRUE(std::filesystem::exists(directory + "/storagenode0"));
+  EXPECT_EQ(in_memory, run(StorageMode::kOnDisk, directory))
+      << "a second planet in the same directory starts from empty disks too";
+  std::filesystem::remove_all(directory);
+}
+
+TEST(Planet, OnDiskRefusesADirectoryThatHoldsSomethingElse) {
+  const std::string directory =
+      (std::filesystem::temp_directory_path() / "testplanet-planet-not-ours").string();
+  std::filesystem::remove_all(directory);
+  std::filesystem::create_directories(directory + "/photos");
+  Config config;
+  config.storage = StorageMode::kOnDisk;
+  config.run_directory = directory;
+  auto planet = Planet::Create(config);
+  EXPECT_EQ(planet.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(planet.status().message().find("photos"), std::string::npos)
+      << planet.status().ToString();
+  EXPECT_TRUE(std::filesystem::exists(directory + "/photos")) << "nothing of the user's deleted";
   std::filesystem::remove_all(directory);
 }
 

@@ -84,5 +84,18 @@ check "inspect prints the state at a time" 0 "$tp" inspect "$examples/half_the_n
 expect_output "inspect shows each chore's next tick" "orders.sender: .*next tick"
 expect_output "and the faults in force" "partitioned satellite0:7777 storagenode0:28967"
 
+# On disk: a run into the same directory again starts from empty disks (same digest), and a
+# database directory holding something that is not ours is refused and left alone.
+sed 's/^planet {/planet { storage: "disk"/' "$examples/archive_cleanup_at_ttl.textproto" > "$work/disk.textproto"
+check "an on-disk run passes" 0 "$tp" run "$work/disk.textproto" --out "$work/disk" --quiet
+first=$(grep -o 'digest [0-9a-f]*' "$work/out")
+check "an on-disk run into the same directory passes" 0 "$tp" run "$work/disk.textproto" --out "$work/disk" --quiet
+expect_output "with the same digest" "$first"
+mkdir -p "$work/foreign/db/photos"
+check "a run directory whose db/ holds other things is bad input" 2 "$tp" run "$work/disk.textproto" --out "$work/foreign"
+expect_output "naming what is there" "foreign/db holds photos, which is not a database of an earlier run"
+if [ -d "$work/foreign/db/photos" ]; then echo "ok:   and nothing was deleted"; else
+  echo "FAIL: photos were deleted"; failures=$((failures + 1)); fi
+
 if [ "$failures" -ne 0 ]; then echo "$failures failed"; exit 1; fi
 echo "cli_test: all passed"
