@@ -36,17 +36,31 @@ bool IsPeerDatabase(const std::filesystem::directory_entry& entry) {
   return !error;
 }
 
+// The entries of `directory` (none if it is missing), each an earlier planet's database; fails
+// on the first entry that is anything else.
+StatusOr<std::vector<std::filesystem::path>> EarlierDatabases(const std::string& directory) {
+  std::vector<std::filesystem::path> earlier;
+  std::error_code error;
+  if (!std::filesystem::exists(directory, error)) return earlier;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+    if (!IsPeerDatabase(entry)) {
+      return FailedPreconditionError(
+          directory + " holds " + entry.path().filename().string() +
+          ", which is not a database of an earlier run; choose an empty run directory");
+    }
+    earlier.push_back(entry.path());
+  }
+  if (error) return Status(StatusCode::kUnavailable, "list " + directory + ": " + error.message());
+  return earlier;
+}
+
 // A planet on disk starts from empty disks, as a planet in memory does: an earlier planet's
 // databases under `directory` are removed.
 Status ClearEarlierDatabases(const std::string& directory) {
-  if (Status s = CheckDiskDirectory(directory); !s.ok()) return s;
-  std::error_code error;
-  if (!std::filesystem::exists(directory, error)) return Status::Ok();
-  std::vector<std::filesystem::path> earlier;
-  for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
-    earlier.push_back(entry.path());
-  }
-  for (const auto& path : earlier) {
+  auto earlier = EarlierDatabases(directory);
+  if (!earlier.ok()) return earlier.status();
+  for (const auto& path : *earlier) {
+    std::error_code error;
     std::filesystem::remove_all(path, error);
     if (error) {
       return Status(StatusCode::kUnavailable, "remove " + path.string() + ": " + error.message());
@@ -58,17 +72,7 @@ Status ClearEarlierDatabases(const std::string& directory) {
 }  // namespace
 
 Status CheckDiskDirectory(const std::string& directory) {
-  std::error_code error;
-  if (!std::filesystem::exists(directory, error)) return Status::Ok();
-  for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
-    if (!IsPeerDatabase(entry)) {
-      return FailedPreconditionError(
-          directory + " holds " + entry.path().filename().string() +
-          ", which is not a database of an earlier run; choose an empty run directory");
-    }
-  }
-  if (error) return Status(StatusCode::kUnavailable, "list " + directory + ": " + error.message());
-  return Status::Ok();
+  return EarlierDatabases(directory).status();
 }
 
 StatusOr<std::unique_ptr<Planet>> Planet::Create(Config config) {
