@@ -4,8 +4,8 @@
 # Usage: ci/cross_build_digests.sh [DEV_BINARY RELEASE_BINARY]
 set -uo pipefail
 cd "$(dirname "$0")/.."
-dev=${1:-build/dev/scenarios/testplanet}
-release=${2:-build/release/scenarios/testplanet}
+dev=${1:-build/dev/bin/testplanet}
+release=${2:-build/release/bin/testplanet}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0

@@ -8,8 +8,8 @@ bash ci/deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target testplanet testplanet_demo
 rm -rf testplanet-out/examples
-./build/release/scenarios/testplanet run scenarios/examples/*.textproto --quiet \
+./build/release/bin/testplanet run scenarios/examples/*.textproto --quiet \
   --out testplanet-out/examples
 echo "every example passed; run directories (trace.json, timeline.svg, ...) in testplanet-out/examples"
 echo
-exec ./build/release/scenarios/testplanet-demo "$@"
+exec ./build/release/bin/testplanet-demo "$@"

@@ -27,7 +27,7 @@ for preset in "${presets[@]}"; do
   ctest --preset "$preset" -j "$jobs" "${labels[@]}" | tee -a "$log"
 done
 
-if [ -x build/dev/scenarios/testplanet ] && [ -x build/release/scenarios/testplanet ]; then
+if [ -x build/dev/bin/testplanet ] && [ -x build/release/bin/testplanet ]; then
   echo "=== determinism across builds"
   bash ci/cross_build_digests.sh
 fi

@@ -6,8 +6,8 @@
 
 #include "scenarios/cli/commands.h"
 #include "scenarios/report/reports.h"
-#include "scenarios/runner.h"
-#include "scenarios/scenario_loader.h"
+#include "scenarios/language/runner.h"
+#include "scenarios/language/scenario_loader.h"
 
 namespace testplanet::cli {
 namespace {

@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "scenarios/cli/commands.h"
-#include "scenarios/scenario_loader.h"
-#include "scenarios/shrink.h"
-#include "scenarios/swarm.h"
+#include "scenarios/language/scenario_loader.h"
+#include "scenarios/language/shrink.h"
+#include "scenarios/language/swarm.h"
 
 namespace testplanet::cli {
 

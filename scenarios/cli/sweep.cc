@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "scenarios/cli/commands.h"
-#include "scenarios/scenario_loader.h"
-#include "scenarios/swarm.h"
+#include "scenarios/language/scenario_loader.h"
+#include "scenarios/language/swarm.h"
 
 extern char** environ;
 

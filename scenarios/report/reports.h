@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "scenarios/runner.h"
-#include "scenarios/scenario_loader.h"
+#include "scenarios/language/runner.h"
+#include "scenarios/language/scenario_loader.h"
 
 namespace testplanet::report {
 

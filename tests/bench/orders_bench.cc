@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "peers/protocol/signing.h"
-#include "scenarios/planet.h"
+#include "scenarios/planet/planet.h"
 #include "tests/bench/ratio_reporter.h"
 
 namespace testplanet {

@@ -14,9 +14,9 @@
 #include <chrono>
 #include <string>
 
-#include "scenarios/planet.h"
-#include "scenarios/runner.h"
-#include "scenarios/scenario_loader.h"
+#include "scenarios/planet/planet.h"
+#include "scenarios/language/runner.h"
+#include "scenarios/language/scenario_loader.h"
 
 #ifndef TESTPLANET_SOURCE_DIR
 #define TESTPLANET_SOURCE_DIR "."

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "scenarios/planet.h"
+#include "scenarios/planet/planet.h"
 
 namespace {
 

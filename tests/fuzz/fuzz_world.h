@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "peers/rpc/transport.h"
-#include "scenarios/planet.h"
+#include "scenarios/planet/planet.h"
 #include "sim/await.h"
 
 namespace testplanet::fuzz {

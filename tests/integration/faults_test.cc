@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "scenarios/testplanet_run.h"
+#include "scenarios/planet/testplanet_run.h"
 
 namespace testplanet {
 namespace {

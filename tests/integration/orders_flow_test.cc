@@ -6,7 +6,7 @@
 #include <string>
 
 #include "peers/protocol/signing.h"
-#include "scenarios/planet.h"
+#include "scenarios/planet/planet.h"
 
 namespace testplanet {
 namespace {

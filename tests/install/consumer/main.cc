@@ -2,7 +2,7 @@
 // Exits 0 iff both behave.
 #include <cstdio>
 
-#include "scenarios/planet.h"
+#include "scenarios/planet/planet.h"
 #include "sim/context.h"
 #include "sim/cycle.h"
 #include "sim/simulator.h"

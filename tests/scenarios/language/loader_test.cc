@@ -1,5 +1,5 @@
 // Bad scenarios are refused before any run, with the file, line, column and field.
-#include "scenarios/scenario_loader.h"
+#include "scenarios/language/scenario_loader.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "scenarios/shrink.h"
+#include "scenarios/language/shrink.h"
 
 #include <google/protobuf/text_format.h>
 

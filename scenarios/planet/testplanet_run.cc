@@ -1,4 +1,4 @@
-#include "scenarios/testplanet_run.h"
+#include "scenarios/planet/testplanet_run.h"
 
 #include <gtest/gtest.h>
 

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <string>
 
-#include "scenarios/scenario_loader.h"
+#include "scenarios/language/scenario_loader.h"
 
 namespace testplanet::scenario {
 

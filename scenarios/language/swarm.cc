@@ -1,4 +1,4 @@
-#include "scenarios/swarm.h"
+#include "scenarios/language/swarm.h"
 
 #include <google/protobuf/text_format.h>
 

@@ -1,11 +1,11 @@
-#include "scenarios/runner.h"
+#include "scenarios/language/runner.h"
 
 #include <exception>
 #include <memory>
 #include <set>
 #include <sstream>
 
-#include "scenarios/planet.h"
+#include "scenarios/planet/planet.h"
 #include "sim/asio.h"
 
 namespace testplanet::scenario {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "scenarios/scenario.pb.h"
+#include "scenarios/language/scenario.pb.h"
 #include "sim/clock.h"
 #include "sim/status.h"
 

@@ -24,7 +24,7 @@
 #include "peers/satellite/peer.h"
 #include "peers/storagenode/peer.h"
 #include "peers/uplink/uplink.h"
-#include "scenarios/invariants.h"
+#include "scenarios/planet/invariants.h"
 #include "sim/simulator.h"
 
 namespace rocksdb {

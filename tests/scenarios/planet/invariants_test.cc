@@ -1,5 +1,5 @@
 // The invariant checker catches each violation it names, and allows what failed writes allow.
-#include "scenarios/invariants.h"
+#include "scenarios/planet/invariants.h"
 
 #include <gtest/gtest.h>
 

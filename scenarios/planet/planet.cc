@@ -1,4 +1,4 @@
-#include "scenarios/planet.h"
+#include "scenarios/planet/planet.h"
 
 #include <rocksdb/env.h>
 

@@ -1,4 +1,4 @@
-#include "scenarios/invariants.h"
+#include "scenarios/planet/invariants.h"
 
 #include <utility>
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "scenarios/scenario_loader.h"
+#include "scenarios/language/scenario_loader.h"
 #include "sim/log.h"
 #include "sim/trace.h"
 

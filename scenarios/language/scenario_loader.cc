@@ -1,4 +1,4 @@
-#include "scenarios/scenario_loader.h"
+#include "scenarios/language/scenario_loader.h"
 
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>

@@ -13,8 +13,8 @@
 #include <cstdint>
 #include <string>
 
-#include "scenarios/runner.h"
-#include "scenarios/scenario_loader.h"
+#include "scenarios/language/runner.h"
+#include "scenarios/language/scenario_loader.h"
 
 namespace testplanet::scenario {
 

@@ -17,7 +17,7 @@
 
 #include <functional>
 
-#include "scenarios/planet.h"
+#include "scenarios/planet/planet.h"
 
 namespace testplanet {
 

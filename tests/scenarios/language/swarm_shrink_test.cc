@@ -1,8 +1,8 @@
 // Swarm mixes, failure signatures and shrinking, in process.
 #include <gtest/gtest.h>
 
-#include "scenarios/shrink.h"
-#include "scenarios/swarm.h"
+#include "scenarios/language/shrink.h"
+#include "scenarios/language/swarm.h"
 
 namespace testplanet::scenario {
 namespace {
