@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command, and what CI runs: installs what is missing, then builds and
 # tests every preset that CI checks.
-#   dev      (debug, planted bugs built in) the whole suite
+#   dev      (debug)                        the whole suite
 #   release  (optimized)                    the unit tests again: pinned digests must match dev's
 #   asan     (address + undefined sanit.)   the whole suite under the sanitizers
 # Then, with dev and release both built, every example must give one digest in both, and each

@@ -57,6 +57,8 @@ class MockOrdersDb : public storagenode::OrdersDb {
               (override));
   MOCK_METHOD(StatusOr<std::uint64_t>, CleanArchive, (TimePoint now, Duration ttl), (override));
   MOCK_METHOD(StatusOr<storagenode::OrderCounts>, Count, (), (override));
+  using CountMap = std::map<NodeId, storagenode::OrderCounts>;
+  MOCK_METHOD(StatusOr<CountMap>, CountBySatellite, (), (override));
 };
 
 // An Awaitable that completes at once with `value`.

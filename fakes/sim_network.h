@@ -62,20 +62,20 @@ struct MessageFaults {
 
 namespace net_kinds {
 // A dial finished. a = caller peer, b = callee peer (0 if unknown), c = StatusCode.
-inline constexpr TraceKind kDial{"net.dial"};
+TESTPLANET_TRACE_KIND(kDial, "net.dial");
 // A stream reached its server (recorded on the server). a = caller peer, b = method name id,
 // c = stream id.
-inline constexpr TraceKind kStreamOpen{"net.stream.open"};
+TESTPLANET_TRACE_KIND(kStreamOpen, "net.stream.open");
 // A server handler ended its stream (recorded on the server). a = caller peer, b = StatusCode,
 // c = stream id.
-inline constexpr TraceKind kStreamEnd{"net.stream.end"};
+TESTPLANET_TRACE_KIND(kStreamEnd, "net.stream.end");
 // A message was delivered. a = sender peer, b = receiver peer, c = size in bytes.
-inline constexpr TraceKind kMessage{"net.message"};
+TESTPLANET_TRACE_KIND(kMessage, "net.message");
 // A connection was reset (peer down, partition). a, b = the two peers.
-inline constexpr TraceKind kReset{"net.reset"};
+TESTPLANET_TRACE_KIND(kReset, "net.reset");
 // A fault fired on a message or dial. a = fault name id ("drop", "duplicate", "reorder",
 // "one_way", "clog", "hold", "dial_failure"), b = sender peer, c = receiver peer.
-inline constexpr TraceKind kFault{"net.fault"};
+TESTPLANET_TRACE_KIND(kFault, "net.fault");
 }  // namespace net_kinds
 
 class SimNetwork {

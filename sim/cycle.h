@@ -19,6 +19,11 @@
 //   * TriggerWait returns fn's error (Go swallows it).
 //   * Misuse (bad interval, control after Close) returns an error or is ignored; never panics.
 //
+// Two cycles (or a cycle and any other event) due at the same virtual instant run in the order
+// their events were scheduled: a tick is scheduled when the previous tick fires (or when the
+// ticker is armed by Start, Restart or ChangeInterval), so of two cycles ticking at one instant
+// the one whose ticker was scheduled first runs first. Never by name, peer or address.
+//
 // Trap: the Simulator must outlive the Cycle; a Cycle must outlive any Run coroutine using it
 // (destroying a Cycle abandons its current run).
 #ifndef TESTPLANET_SIM_CYCLE_H_
@@ -32,6 +37,7 @@
 #include <string_view>
 
 #include "sim/asio.h"
+#include "sim/chore_control.h"
 #include "sim/clock.h"
 #include "sim/context.h"
 #include "sim/simulator.h"
@@ -55,7 +61,7 @@ struct CycleRun {
   bool ManuallyTriggered() const { return reason == CycleRunReason::kTrigger; }
 };
 
-class Cycle {
+class Cycle final : public ChoreControl {
  public:
   using Fn = UniqueFunction<Awaitable<Status>(CycleRun)>;
   static constexpr Duration kDisabled = Duration(-1);
@@ -84,24 +90,24 @@ class Cycle {
   // Stops the cycle for good. Idempotent. No new run starts; a run in progress finishes and
   // then Run returns OK. Deviation: never blocks (Go waits for Run to exit); from test code,
   // Close waits. Queued triggers are dropped; their TriggerWait returns CANCELLED.
-  void Stop();
+  void Stop() override;
   // Stop, then (from outside the simulation) run it until Run has returned. Control calls
   // after Close are ignored (Go panics). Returns what Run returned, or OK if it never ran.
   Status Close(Duration limit = kDefaultWaitLimit);
 
   // Stops ticking; triggers still run and do not un-pause. Drops a held tick.
   // Deviation: takes effect at once, even while fn runs (Go blocks until fn returns).
-  void Pause();
+  void Pause() override;
   // Un-pauses and re-arms the ticker so that the next tick is one full interval away.
-  void Restart();
+  void Restart() override;
   // Sets a new interval and re-arms the ticker one new interval away; like Go, this un-pauses.
   // Deviation: kDisabled disables a running cycle and a positive interval re-enables a disabled
   // one (Go panics on both). Other values return INVALID_ARGUMENT and change nothing.
-  Status ChangeInterval(Duration interval);
+  Status ChangeInterval(Duration interval) override;
 
   // Queues one manual run; it starts when no run is in progress (at once if idle).
   // Returns without waiting for it. Deviation: on a disabled cycle it still runs fn once.
-  void Trigger();
+  void Trigger() override;
   // Queues one manual run and, from test code outside the simulation, runs the simulation
   // until that run has finished. Returns fn's error from that run (deviation: Go returns
   // nothing); CANCELLED if the cycle stopped first; FAILED_PRECONDITION if called from inside
@@ -109,23 +115,23 @@ class Cycle {
   // of events first; DEADLINE_EXCEEDED if `limit` of virtual time passed first.
   Status TriggerWait(Duration limit = kDefaultWaitLimit);
   // The awaitable form of TriggerWait, for code inside the simulation.
-  Awaitable<Status> TriggerWaitAsync();
+  Awaitable<Status> TriggerWaitAsync() override;
 
-  bool Disabled() const { return interval_ == kDisabled; }
-  bool Paused() const { return paused_; }
-  bool Running() const { return running_; }  // fn is in progress
+  bool Disabled() const override { return interval_ == kDisabled; }
+  bool Paused() const override { return paused_; }
+  bool Running() const override { return running_; }  // fn is in progress
   bool Started() const { return started_; }
-  bool Stopped() const { return exited_; }  // Run has returned
-  Duration interval() const { return interval_; }
-  const std::string& name() const { return name_; }
+  bool Stopped() const override { return exited_; }  // Run has returned
+  Duration interval() const override { return interval_; }
+  const std::string& name() const override { return name_; }
   PeerId peer() const { return peer_; }
-  std::uint64_t runs_started() const { return runs_started_; }
+  std::uint64_t runs_started() const override { return runs_started_; }
   std::uint64_t runs_finished() const { return runs_finished_; }
-  std::uint64_t ticks_dropped() const { return ticks_dropped_; }
+  std::uint64_t ticks_dropped() const override { return ticks_dropped_; }
   // When the latest run began, if any has.
   std::optional<TimePoint> last_run_started() const { return last_run_started_; }
   // The instant of the next tick, or kTimeInfinity when none is armed (paused, disabled...).
-  TimePoint NextTick() const { return tick_timer_ ? next_tick_ : kTimeInfinity; }
+  TimePoint NextTick() const override { return tick_timer_ ? next_tick_ : kTimeInfinity; }
   // What Run returned, once it has.
   const Status& exit_status() const { return exit_status_; }
 

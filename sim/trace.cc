@@ -1,8 +1,29 @@
 #include "sim/trace.h"
 
 #include <cstdio>
+#include <map>
 
 namespace testplanet {
+namespace {
+
+// Every kind linked into the program, by id. Filled during static initialization, read after.
+std::map<std::uint64_t, std::string_view>& KnownKinds() {
+  static std::map<std::uint64_t, std::string_view> kinds;
+  return kinds;
+}
+
+}  // namespace
+
+bool RegisterTraceKind(const TraceKind& kind) {
+  KnownKinds().try_emplace(kind.id, kind.name);
+  return true;
+}
+
+std::string_view TraceKindName(std::uint64_t id) {
+  const auto& kinds = KnownKinds();
+  auto it = kinds.find(id);
+  return it == kinds.end() ? std::string_view() : it->second;
+}
 
 void Trace::Keep(const TraceRecord& record, std::uint64_t fingerprint) {
   fingerprints_.push_back(fingerprint);

@@ -13,6 +13,10 @@
 //   digest_0  = kDigestSeed; digest_n = Mix(digest_{n-1} + fingerprint_n)
 //   Mix       = Mix64 in hash.h (the MurmurHash3 finalizer); arithmetic is modulo 2^64.
 // Promises: the same records in the same order give the same digest on every build and machine.
+//
+// Kinds are declared once, with TESTPLANET_TRACE_KIND, next to the code that records them; the
+// declaration registers the name, so that TraceKindName names every kind a program can record
+// (replay and the reports use it) without a list kept by hand.
 #ifndef TESTPLANET_SIM_TRACE_H_
 #define TESTPLANET_SIM_TRACE_H_
 
@@ -41,6 +45,19 @@ struct TraceKind {
   std::uint64_t id;
   std::string_view name;
 };
+
+// Adds `kind` to the names TraceKindName knows; returns true. Idempotent. Called at static
+// initialization by TESTPLANET_TRACE_KIND, never by hand.
+bool RegisterTraceKind(const TraceKind& kind);
+// The name of the kind with `id`, or "" when no kind with that id is linked into this program.
+std::string_view TraceKindName(std::uint64_t id);
+
+// Declares the trace kind `variable` named `kind_name` at namespace scope in a header, and
+// registers the name (see TraceKindName):
+//   TESTPLANET_TRACE_KIND(kCrash, "planet.crash");
+#define TESTPLANET_TRACE_KIND(variable, kind_name)                \
+  inline constexpr ::testplanet::TraceKind variable{kind_name}; \
+  inline const bool variable##_registered = ::testplanet::RegisterTraceKind(variable)
 
 // Index of a peer in the simulation (0 is the simulator itself); assigned in registration order.
 using PeerId = std::uint32_t;
@@ -73,13 +90,13 @@ class Trace {
   }
 
   // Appends a record: folds it into the digest, keeps what the detail level says, and hands it
-  // to the listener if one is set.
+  // to every listener, in the order they were added.
   void Record(const TraceRecord& record) {
     const std::uint64_t fingerprint = Fingerprint(record);
     digest_ = Mix64(digest_ + fingerprint);
     ++count_;
     if (detail_ != TraceDetail::kDigestOnly) Keep(record, fingerprint);
-    if (listener_) listener_(record);
+    for (auto& listener : listeners_) listener(record);
   }
 
   std::uint64_t digest() const { return digest_; }
@@ -88,9 +105,11 @@ class Trace {
   const std::vector<TraceRecord>& records() const { return records_; }
   const std::vector<std::uint64_t>& fingerprints() const { return fingerprints_; }
 
-  // Calls `listener` for every record from now on (a log writer, an exporter, a test probe).
-  void SetListener(UniqueFunction<void(const TraceRecord&)> listener) {
-    listener_ = std::move(listener);
+  // Calls `listener` for every record from now on (an invariant checker, an exporter, a test
+  // probe), after the listeners added before it. A listener may record (the new record reaches
+  // every listener too); it must not add listeners.
+  void AddListener(UniqueFunction<void(const TraceRecord&)> listener) {
+    listeners_.push_back(std::move(listener));
   }
 
   // Remembers `name` so that exporters can turn a name id back into text; returns its id.
@@ -116,7 +135,7 @@ class Trace {
   std::uint64_t count_ = 0;
   std::vector<TraceRecord> records_;
   std::vector<std::uint64_t> fingerprints_;
-  UniqueFunction<void(const TraceRecord&)> listener_;
+  std::vector<UniqueFunction<void(const TraceRecord&)>> listeners_;
   std::map<std::uint64_t, std::string> names_;  // ordered: lookups only, never iterated for logic
   std::vector<std::string> peer_names_{"sim"};
 };
@@ -124,17 +143,17 @@ class Trace {
 // Kinds recorded by the kernel. Fields are documented per kind.
 namespace trace_kinds {
 // A scheduled callback fired. a = label (caller-chosen, 0 for plain timers).
-inline constexpr TraceKind kEvent{"sim.event"};
+TESTPLANET_TRACE_KIND(kEvent, "sim.event");
 // A cycle run began. a = cycle name id, b = CycleRunReason, c = run number (1-based).
-inline constexpr TraceKind kCycleRunBegin{"cycle.run.begin"};
+TESTPLANET_TRACE_KIND(kCycleRunBegin, "cycle.run.begin");
 // A cycle run ended. a = cycle name id, b = StatusCode, c = run number.
-inline constexpr TraceKind kCycleRunEnd{"cycle.run.end"};
+TESTPLANET_TRACE_KIND(kCycleRunEnd, "cycle.run.end");
 // A tick fell due while the cycle was running and was dropped. a = cycle name id.
-inline constexpr TraceKind kCycleTickDropped{"cycle.tick.dropped"};
+TESTPLANET_TRACE_KIND(kCycleTickDropped, "cycle.tick.dropped");
 // A cycle stopped. a = cycle name id, b = StatusCode that Run returned.
-inline constexpr TraceKind kCycleStopped{"cycle.stopped"};
+TESTPLANET_TRACE_KIND(kCycleStopped, "cycle.stopped");
 // A lifecycle item's run ended. a = item name id, b = StatusCode.
-inline constexpr TraceKind kLifecycleItemExit{"lifecycle.item.exit"};
+TESTPLANET_TRACE_KIND(kLifecycleItemExit, "lifecycle.item.exit");
 }  // namespace trace_kinds
 
 }  // namespace testplanet

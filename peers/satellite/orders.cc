@@ -34,7 +34,46 @@ std::int64_t DecodeAmount(std::string_view bytes) {
   return bytes.size() == 8 ? static_cast<std::int64_t>(ReadBigEndian64(bytes)) : 0;
 }
 
+// The checks as the satellite makes them, on its own identity and store.
+class StoredOrderChecks final : public OrderChecks {
+ public:
+  StoredOrderChecks(const Identity& self, Store& store) : self_(&self), store_(&store) {}
+
+  RejectReason Check(const NodeId& caller, const pb::SettlementRequest& request,
+                     std::int64_t now, pb::SerialRecord& serial) override {
+    if (!request.has_limit() || !request.has_order()) return RejectReason::kMalformed;
+    const pb::OrderLimit& limit = request.limit();
+    const pb::Order& order = request.order();
+    if (limit.storage_node_id() != caller.bytes()) return RejectReason::kWrongNode;
+    if (limit.satellite_id() != self_->id().bytes()) return RejectReason::kWrongSatellite;
+    if (!VerifyOrderLimitSignature(self_->public_key(), limit)) {
+      return RejectReason::kBadSatelliteSignature;
+    }
+    if (!VerifyOrderSignature(limit.uplink_public_key(), order)) {
+      return RejectReason::kBadUplinkSignature;
+    }
+    if (order.serial_number() != limit.serial_number()) return RejectReason::kSerialMismatch;
+    if (limit.order_expiration() < now) return RejectReason::kExpired;
+    if (order.amount() < 0 || order.amount() > limit.limit()) return RejectReason::kOverLimit;
+    StatusOr<std::optional<std::string>> known = store_->Get(SerialKey(limit.serial_number()));
+    if (!known.ok()) return RejectReason::kStorageError;
+    if (!known->has_value() || !serial.ParseFromString(**known) ||
+        serial.storage_node_id() != limit.storage_node_id()) {
+      return RejectReason::kUnknownSerial;
+    }
+    StatusOr<std::optional<std::string>> used = store_->Get(UsedKey(limit.serial_number()));
+    if (!used.ok()) return RejectReason::kStorageError;
+    if (used->has_value()) return RejectReason::kDoubleSpend;
+    return RejectReason::kNone;
+  }
+
+ private:
+  const Identity* self_;
+  Store* store_;
+};
+
 }  // namespace
+
 
 const char* RejectReasonName(RejectReason reason) {
   static constexpr const char* kNames[kRejectReasonCount] = {"none",
@@ -54,14 +93,18 @@ const char* RejectReasonName(RejectReason reason) {
 }
 
 OrdersEndpoint::OrdersEndpoint(Simulator& sim, PeerId peer, const Identity& self, Store& store,
-                               Overlay& overlay, OrdersConfig config, RandomStream serials)
+                               Overlay& overlay, OrdersConfig config, RandomStream serials,
+                               const WrapOrderChecks& wrap_checks)
     : sim_(&sim),
       peer_(peer),
       self_(&self),
       store_(&store),
       overlay_(&overlay),
       config_(config),
-      serials_(serials) {}
+      serials_(serials),
+      checks_(std::make_unique<StoredOrderChecks>(self, store)) {
+  if (wrap_checks) checks_ = wrap_checks(std::move(checks_));
+}
 
 void OrdersEndpoint::Register(rpc::Server& server) {
   server.Register("orders.CreateOrderLimits",
@@ -86,7 +129,10 @@ StatusOr<pb::CreateOrderLimitsResponse> OrdersEndpoint::CreateOrderLimits(
   if (uplink.public_key.size() != kPublicKeySize) {
     return Status(StatusCode::kUnauthenticated, "order limits need an uplink identity");
   }
-  if (request.limit() <= 0) return InvalidArgumentError("limit must be positive");
+  if (request.limit() <= 0 || request.limit() > config_.max_limit) {
+    return InvalidArgumentError("limit must be 1 to " + std::to_string(config_.max_limit) +
+                                " bytes, got " + std::to_string(request.limit()));
+  }
   if (request.bucket_id().empty() || request.bucket_id().size() > 255) {
     return InvalidArgumentError("bucket ID must be 1 to 255 bytes");
   }
@@ -143,41 +189,13 @@ StatusOr<pb::CreateOrderLimitsResponse> OrdersEndpoint::CreateOrderLimits(
   return response;
 }
 
-RejectReason OrdersEndpoint::Check(const NodeId& caller, const pb::SettlementRequest& request,
-                                   pb::SerialRecord& serial) {
-  if (!request.has_limit() || !request.has_order()) return RejectReason::kMalformed;
-  const pb::OrderLimit& limit = request.limit();
-  const pb::Order& order = request.order();
-  if (limit.storage_node_id() != caller.bytes()) return RejectReason::kWrongNode;
-  if (limit.satellite_id() != self_->id().bytes()) return RejectReason::kWrongSatellite;
-  if (!VerifyOrderLimitSignature(self_->public_key(), limit)) {
-    return RejectReason::kBadSatelliteSignature;
-  }
-  if (!VerifyOrderSignature(limit.uplink_public_key(), order)) {
-    return RejectReason::kBadUplinkSignature;
-  }
-  if (order.serial_number() != limit.serial_number()) return RejectReason::kSerialMismatch;
-  if (limit.order_expiration() <= ToUnixNanos(sim_->PeerNow(peer_))) return RejectReason::kExpired;
-  if (order.amount() < 0 || order.amount() > limit.limit()) return RejectReason::kOverLimit;
-  StatusOr<std::optional<std::string>> known = store_->Get(SerialKey(limit.serial_number()));
-  if (!known.ok()) return RejectReason::kStorageError;
-  if (!known->has_value() || !serial.ParseFromString(**known) ||
-      serial.storage_node_id() != limit.storage_node_id()) {
-    return RejectReason::kUnknownSerial;
-  }
-  StatusOr<std::optional<std::string>> used = store_->Get(UsedKey(limit.serial_number()));
-  if (!used.ok()) return RejectReason::kStorageError;
-  if (used->has_value()) return RejectReason::kDoubleSpend;
-  return RejectReason::kNone;
-}
-
 RejectReason OrdersEndpoint::SettleOne(const NodeId& caller, const pb::SettlementRequest& request) {
   pb::SerialRecord serial;
-  RejectReason reason = Check(caller, request, serial);
+  const std::int64_t now = ToUnixNanos(sim_->PeerNow(peer_));
+  RejectReason reason = checks_->Check(caller, request, now, serial);
   if (reason == RejectReason::kNone) {
     const pb::OrderLimit& limit = request.limit();
     const std::int64_t amount = request.order().amount();
-    const std::int64_t now = ToUnixNanos(sim_->PeerNow(peer_));
     const std::int64_t hour = now - now % kHourNanos;
     Batch batch;
     batch.Put(UsedKey(limit.serial_number()), "");
@@ -209,7 +227,8 @@ RejectReason OrdersEndpoint::SettleOne(const NodeId& caller, const pb::Settlemen
                static_cast<std::uint64_t>(reason), static_cast<std::uint64_t>(amount));
   if (observer_) {
     observer_(SettlementEvent{caller, request.limit().serial_number(), request.order().amount(),
-                              reason});
+                              reason, request.limit().storage_node_id(),
+                              request.limit().order_expiration(), now});
   }
   return reason;
 }

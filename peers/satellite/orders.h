@@ -8,9 +8,13 @@
 //   2. this satellite issued and signed the limit;
 //   3. the uplink named in the limit signed the order;
 //   4. the order's serial is the limit's serial;
-//   5. the limit has not expired;
+//   5. the limit has not expired: it expires after its order_expiration instant, by this
+//      satellite's clock — an order settled at exactly that instant is still valid, as in Storj
+//      (`OrderExpiration.Before(now)` is expired);
 //   6. 0 <= amount <= limit;
 //   7. this satellite created the serial, and it has not been settled before (double spend).
+// The checks are an OrderChecks (a seam: Config::wrap_order_checks decorates them). Order limits
+// are issued for 1 byte to OrdersConfig::max_limit; anything else is refused (INVALID_ARGUMENT).
 // An accepted order marks its serial used and adds its amount to the node's and the bucket's
 // rollup for the current hour, all in one atomic write. A rejected order changes nothing. When
 // that write fails the order gets no answer: the stream ends with UNAVAILABLE, and the node keeps
@@ -29,6 +33,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -45,6 +50,10 @@ namespace testplanet::satellite {
 struct OrdersConfig {
   Duration expiration = std::chrono::hours(24 * 7);  // how long a limit may be settled
   Duration online_window = std::chrono::hours(4);    // nodes seen this recently get uploads
+  std::int64_t max_limit = kMaxOrderLimit;           // the most bytes one limit may allow
+  // The largest piece an uplink may store or fetch with one limit: 64 MiB, Storj's maximum
+  // segment size.
+  static constexpr std::int64_t kMaxOrderLimit = std::int64_t{64} << 20;
 };
 
 enum class RejectReason : int {
@@ -76,27 +85,44 @@ struct SettlementStats {
 
 namespace satellite_kinds {
 // One order was settled. a = 1 accepted / 0 rejected, b = RejectReason, c = amount.
-inline constexpr TraceKind kSettleOrder{"satellite.settle"};
+TESTPLANET_TRACE_KIND(kSettleOrder, "satellite.settle");
 }  // namespace satellite_kinds
 
 // What the satellite decided about one order, for observers (the planet's invariant checker).
 struct SettlementEvent {
-  NodeId node;                // who sent it
-  std::string_view serial;    // the order limit's serial number
-  std::int64_t amount = 0;    // the order's amount, whatever the decision
+  NodeId node;                    // who sent it (as the transport authenticated it)
+  std::string_view serial;        // the order limit's serial number
+  std::int64_t amount = 0;        // the order's amount, whatever the decision
   RejectReason reason = RejectReason::kNone;  // kNone: accepted and counted
+  std::string_view limit_node;    // the node the limit names (raw ID bytes)
+  std::int64_t expiration = 0;    // the limit's order_expiration, Unix ns
+  std::int64_t now = 0;           // the satellite's clock when it decided, Unix ns
 };
 using SettlementObserver = std::function<void(const SettlementEvent&)>;
 
+// The checks an order must pass to be counted (1 to 7 above, in that order). A seam: the
+// planet's planted bugs decorate it through Config::wrap_order_checks.
+class OrderChecks {
+ public:
+  virtual ~OrderChecks() = default;
+  // Returns why `request`, sent by `caller`, must be rejected when the satellite's clock reads
+  // `now` (Unix ns), or kNone; fills `serial` once the serial's record has been read.
+  virtual RejectReason Check(const NodeId& caller, const pb::SettlementRequest& request,
+                             std::int64_t now, pb::SerialRecord& serial) = 0;
+};
+using WrapOrderChecks = std::function<std::unique_ptr<OrderChecks>(std::unique_ptr<OrderChecks>)>;
+
 class OrdersEndpoint {
  public:
+  // `wrap_checks` (may be null) decorates the order checks.
   OrdersEndpoint(Simulator& sim, PeerId peer, const Identity& self, Store& store, Overlay& overlay,
-                 OrdersConfig config, RandomStream serials);
+                 OrdersConfig config, RandomStream serials, const WrapOrderChecks& wrap_checks = {});
 
   // Registers "orders.CreateOrderLimits" and "orders.Settlement" on `server`.
   void Register(rpc::Server& server);
 
-  // Issues one signed limit per node for `uplink` (the caller).
+  // Issues one signed limit per node for `uplink` (the caller); INVALID_ARGUMENT for a limit
+  // outside 1..max_limit bytes.
   StatusOr<pb::CreateOrderLimitsResponse> CreateOrderLimits(
       const PeerIdentity& uplink, const pb::CreateOrderLimitsRequest& request);
 
@@ -114,8 +140,6 @@ class OrdersEndpoint {
 
  private:
   Awaitable<Status> Settlement(Context ctx, const PeerIdentity& caller, rpc::Stream& stream);
-  RejectReason Check(const NodeId& caller, const pb::SettlementRequest& request,
-                     pb::SerialRecord& serial);
 
   Simulator* sim_;
   PeerId peer_;
@@ -124,6 +148,7 @@ class OrdersEndpoint {
   Overlay* overlay_;
   OrdersConfig config_;
   RandomStream serials_;
+  std::unique_ptr<OrderChecks> checks_;
   SettlementStats stats_;
   SettlementObserver observer_;
 };

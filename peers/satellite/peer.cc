@@ -51,7 +51,8 @@ StatusOr<std::unique_ptr<Satellite>> Satellite::Create(Simulator& sim, PeerId pe
       sim, peer, satellite->identity_, *satellite->store_, *satellite->overlay_,
       satellite->config_.orders,
       sim.random().Stream(name + "/serials" +
-                          (*starts == 1 ? std::string() : "/start" + std::to_string(*starts))));
+                          (*starts == 1 ? std::string() : "/start" + std::to_string(*starts))),
+      satellite->config_.wrap_order_checks);
   satellite->orders_->Register(satellite->server_);
   satellite->orders_->SetObserver(satellite->config_.settlement_observer);
   // Endpoints serve from the network while the peer runs; this item is the peer's lifetime.
@@ -65,6 +66,11 @@ StatusOr<std::unique_ptr<Satellite>> Satellite::Create(Simulator& sim, PeerId pe
 }
 
 Satellite::~Satellite() { Close().IgnoreError(); }
+
+const std::vector<std::string_view>& Satellite::ChoreNames() {
+  static const std::vector<std::string_view> kNone;
+  return kNone;
+}
 
 Awaitable<Status> Satellite::Run(Context ctx) { return services_.Run(std::move(ctx)); }
 

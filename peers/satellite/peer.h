@@ -1,16 +1,20 @@
 // Satellite: one satellite, wired from its subsystems — its Store, the overlay (node table and
 // the contact endpoint) and the orders endpoint (order limits and settlement) — registered on
-// its rpc::Server. It has no periodic chores yet; Run serves until the context ends.
+// its rpc::Server. It has no periodic chores yet (ChoreNames is empty); Run serves until the
+// context ends.
 #ifndef TESTPLANET_PEERS_SATELLITE_PEER_H_
 #define TESTPLANET_PEERS_SATELLITE_PEER_H_
 
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "peers/identity/identity.h"
 #include "peers/rpc/transport.h"
 #include "peers/satellite/orders.h"
 #include "peers/satellite/overlay.h"
 #include "peers/storage/store.h"
+#include "sim/chore_control.h"
 #include "sim/lifecycle.h"
 #include "sim/simulator.h"
 #include "sim/sleep.h"
@@ -22,6 +26,7 @@ struct Config {
   OrdersConfig orders;
   StorageOptions storage;
   SettlementObserver settlement_observer;  // sees every settlement decision; may be null
+  WrapOrderChecks wrap_order_checks;       // decorates the settlement checks; may be null
 };
 
 class Satellite {
@@ -40,6 +45,9 @@ class Satellite {
   rpc::Server& server() { return server_; }
   Overlay& overlay() { return *overlay_; }
   OrdersEndpoint& orders() { return *orders_; }
+  // The satellite's chores by name, as a storage node's: none yet.
+  static const std::vector<std::string_view>& ChoreNames();
+  ChoreControl* Chore(std::string_view) { return nullptr; }
   Store& store() { return *store_; }
 
  private:

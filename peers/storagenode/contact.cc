@@ -14,7 +14,7 @@ ContactChore::ContactChore(Simulator& sim, PeerId peer, Duration interval,
       dialer_(&dialer),
       trust_(&trust),
       dial_timeout_(dial_timeout),
-      cycle_(sim, "contact.chore", peer, interval) {}
+      cycle_(sim, std::string(kContactChore), peer, interval) {}
 
 Awaitable<Status> ContactChore::Run(Context ctx) {
   co_return co_await cycle_.Run(std::move(ctx), [this](CycleRun run) -> Awaitable<Status> {

@@ -4,6 +4,7 @@
 #define TESTPLANET_PEERS_STORAGENODE_CONTACT_H_
 
 #include <cstdint>
+#include <string_view>
 
 #include "peers/rpc/transport.h"
 #include "peers/storagenode/trust.h"
@@ -11,6 +12,9 @@
 #include "sim/simulator.h"
 
 namespace testplanet::storagenode {
+
+// The chore's name, as the trace and scenarios know it.
+inline constexpr std::string_view kContactChore = "contact.chore";
 
 class ContactChore {
  public:

@@ -7,14 +7,18 @@
 //   * Archive moves each named unsent order to the archive with its status and time, all in one
 //     atomic write; requests naming no unsent order are skipped and reported as NOT_FOUND after
 //     the others are archived. An archived order is never listed as unsent again.
-//   * CleanArchive(now, ttl) deletes archived orders archived before now - ttl and says how many.
+//   * CleanArchive(now, ttl) deletes the archived orders archived at or before now - ttl (Storj's
+//     rule, archived_at <= now - ttl: an order archived at t is gone in a cleanup at t + ttl) and
+//     says how many.
 // Calls are synchronous: they run on the simulation thread and take no virtual time.
 #ifndef TESTPLANET_PEERS_STORAGENODE_ORDERS_DB_H_
 #define TESTPLANET_PEERS_STORAGENODE_ORDERS_DB_H_
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "peers/identity/identity.h"
@@ -64,6 +68,42 @@ class OrdersDb {
   virtual StatusOr<std::vector<ArchivedOrder>> ListArchived(std::size_t limit) = 0;
   virtual StatusOr<std::uint64_t> CleanArchive(TimePoint now, Duration ttl) = 0;
   virtual StatusOr<OrderCounts> Count() = 0;
+  // The same counts, for each satellite that has orders here.
+  virtual StatusOr<std::map<NodeId, OrderCounts>> CountBySatellite() = 0;
+};
+
+// An OrdersDb that forwards every call to another; decorators derive from it and override what
+// they change (as LevelDB's EnvWrapper does for Env).
+class OrdersDbWrapper : public OrdersDb {
+ public:
+  explicit OrdersDbWrapper(std::unique_ptr<OrdersDb> inner) : inner_(std::move(inner)) {}
+
+  Status Enqueue(const OrderInfo& info) override { return inner_->Enqueue(info); }
+  StatusOr<std::vector<OrderInfo>> ListUnsent(std::size_t limit) override {
+    return inner_->ListUnsent(limit);
+  }
+  StatusOr<std::map<NodeId, std::vector<OrderInfo>>> ListUnsentBySatellite() override {
+    return inner_->ListUnsentBySatellite();
+  }
+  Status Archive(TimePoint archived_at, const std::vector<ArchiveRequest>& requests) override {
+    return inner_->Archive(archived_at, requests);
+  }
+  StatusOr<std::vector<ArchivedOrder>> ListArchived(std::size_t limit) override {
+    return inner_->ListArchived(limit);
+  }
+  StatusOr<std::uint64_t> CleanArchive(TimePoint now, Duration ttl) override {
+    return inner_->CleanArchive(now, ttl);
+  }
+  StatusOr<OrderCounts> Count() override { return inner_->Count(); }
+  StatusOr<std::map<NodeId, OrderCounts>> CountBySatellite() override {
+    return inner_->CountBySatellite();
+  }
+
+ protected:
+  OrdersDb& inner() { return *inner_; }
+
+ private:
+  std::unique_ptr<OrdersDb> inner_;
 };
 
 }  // namespace testplanet::storagenode

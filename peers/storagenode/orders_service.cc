@@ -19,8 +19,8 @@ OrdersService::OrdersService(Simulator& sim, PeerId peer, const OrdersConfig& co
       dialer_(&dialer),
       trust_(&trust),
       jitter_(jitter),
-      sender_(sim, "orders.sender", peer, config.sender_interval),
-      cleanup_(sim, "orders.cleanup", peer, config.cleanup_interval) {}
+      sender_(sim, std::string(kSenderChore), peer, config.sender_interval),
+      cleanup_(sim, std::string(kCleanupChore), peer, config.cleanup_interval) {}
 
 Awaitable<Status> OrdersService::Run(Context ctx) {
   struct RunState {
@@ -102,15 +102,6 @@ Awaitable<Status> OrdersService::SettleAndArchive(Context ctx, NodeId satellite,
                              " (" + std::to_string(orders.size() - answered.size()) +
                              " orders stay unsent)");
   }
-#ifdef TESTPLANET_PLANTED_BUGS
-  if (config_.planted_bug == PlantedBug::kArchiveBeforeAnswer && !status.ok()) {
-    // PLANTED BUG: treats every order it sent as settled, answered or not.
-    answered.clear();
-    for (const OrderInfo& info : orders) {
-      answered.push_back({satellite, info.limit.serial_number(), OrderStatus::kAccepted});
-    }
-  }
-#endif
   sim_->Record(peer_, order_kinds::kSettle, orders.size(), answered.size(),
                static_cast<std::uint64_t>(status.code()));
   if (answered.empty()) co_return status;

@@ -12,6 +12,7 @@
 #define TESTPLANET_PEERS_STORAGENODE_ORDERS_SERVICE_H_
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "peers/rpc/transport.h"
@@ -24,11 +25,15 @@
 
 namespace testplanet::storagenode {
 
+// The names of the service's chores, as the trace and scenarios know them.
+inline constexpr std::string_view kSenderChore = "orders.sender";
+inline constexpr std::string_view kCleanupChore = "orders.cleanup";
+
 namespace order_kinds {
 // A settle with one satellite ended. a = sent, b = answered, c = StatusCode of the attempt.
-inline constexpr TraceKind kSettle{"orders.settle"};
+TESTPLANET_TRACE_KIND(kSettle, "orders.settle");
 // Orders were archived. a = accepted, b = rejected.
-inline constexpr TraceKind kArchive{"orders.archive"};
+TESTPLANET_TRACE_KIND(kArchive, "orders.archive");
 }  // namespace order_kinds
 
 struct SenderStats {

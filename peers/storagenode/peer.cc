@@ -1,6 +1,36 @@
 #include "peers/storagenode/peer.h"
 
 namespace testplanet::storagenode {
+namespace {
+
+// The node's chores: each name once, with where the node keeps that chore.
+struct ChoreEntry {
+  std::string_view name;
+  Cycle& (*of)(StorageNode&);
+};
+constexpr ChoreEntry kChores[] = {
+    {kSenderChore, [](StorageNode& node) -> Cycle& { return node.orders().sender(); }},
+    {kCleanupChore, [](StorageNode& node) -> Cycle& { return node.orders().cleanup(); }},
+    {kContactChore, [](StorageNode& node) -> Cycle& { return node.contact().cycle(); }},
+};
+
+}  // namespace
+
+const std::vector<std::string_view>& StorageNode::ChoreNames() {
+  static const std::vector<std::string_view> kNames = [] {
+    std::vector<std::string_view> names;
+    for (const ChoreEntry& chore : kChores) names.push_back(chore.name);
+    return names;
+  }();
+  return kNames;
+}
+
+ChoreControl* StorageNode::Chore(std::string_view name) {
+  for (const ChoreEntry& chore : kChores) {
+    if (chore.name == name) return &chore.of(*this);
+  }
+  return nullptr;
+}
 
 StorageNode::StorageNode(Simulator& sim, PeerId peer, Identity identity, Config config,
                          std::unique_ptr<rpc::Dialer> dialer)
@@ -22,16 +52,7 @@ StatusOr<std::unique_ptr<StorageNode>> StorageNode::Create(Simulator& sim, PeerI
     return store.status().WithContext("storage node " + node->config_.address);
   }
   node->store_ = std::move(*store);
-  auto orders_db = std::make_unique<RocksdbOrdersDb>(*node->store_);
-#ifdef TESTPLANET_PLANTED_BUGS
-  if (node->config_.orders.planted_bug == PlantedBug::kResendArchivedAfterRestart) {
-    if (Status s = orders_db->RequeueArchived(); !s.ok()) {
-      node->Close().IgnoreError();
-      return s;
-    }
-  }
-#endif
-  node->orders_db_ = std::move(orders_db);
+  node->orders_db_ = std::make_unique<RocksdbOrdersDb>(*node->store_);
   if (node->config_.wrap_orders_db) {
     node->orders_db_ = node->config_.wrap_orders_db(std::move(node->orders_db_));
   }

@@ -6,13 +6,16 @@
 // through a LifecycleGroup under the given context; Close closes them in reverse order, then the
 // Store.
 //
-// Reach a chore the Storj way: `node.orders().sender().Pause(); ... .TriggerWait();`.
+// Reach a chore the Storj way: `node.orders().sender().Pause(); ... .TriggerWait();`, or by
+// name: `node.Chore("orders.sender")`.
 #ifndef TESTPLANET_PEERS_STORAGENODE_PEER_H_
 #define TESTPLANET_PEERS_STORAGENODE_PEER_H_
 
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "peers/identity/identity.h"
 #include "peers/rpc/transport.h"
@@ -23,6 +26,7 @@
 #include "peers/storagenode/piecestore.h"
 #include "peers/storagenode/rocksdb_orders_db.h"
 #include "peers/storagenode/trust.h"
+#include "sim/chore_control.h"
 #include "sim/lifecycle.h"
 #include "sim/simulator.h"
 
@@ -70,6 +74,11 @@ class StorageNode {
   OrdersDb& orders_db() { return *orders_db_; }
   Piecestore& piecestore() { return *piecestore_; }
   ContactChore& contact() { return *contact_; }
+  // The node's chores by name: "orders.sender", "orders.cleanup", "contact.chore", in that order.
+  // Scenarios and the planet reach chores this way, so that no layer above keeps a list of them.
+  static const std::vector<std::string_view>& ChoreNames();
+  // The chore named `name`, or null when the node has none by that name.
+  ChoreControl* Chore(std::string_view name);
   Store& store() { return *store_; }
 
  private:

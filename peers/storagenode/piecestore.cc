@@ -62,7 +62,8 @@ Status Piecestore::Verify(const pb::OrderLimit& limit, const pb::Order& order,
   if (limit.action() != action) {
     return Status(StatusCode::kPermissionDenied, "the limit is for another action");
   }
-  if (limit.order_expiration() <= ToUnixNanos(sim_->PeerNow(peer_))) {
+  // Valid through its expiration instant, as on the satellite (Storj: OrderExpiration.Before(now)).
+  if (limit.order_expiration() < ToUnixNanos(sim_->PeerNow(peer_))) {
     return Status(StatusCode::kPermissionDenied, "the limit has expired");
   }
   if (order.serial_number() != limit.serial_number()) {
@@ -93,6 +94,8 @@ Awaitable<StatusOr<std::string>> Piecestore::Upload(Context, const PeerIdentity&
     co_return s;
   }
   if (Status s = orders_->Enqueue(OrderInfo{upload.limit(), upload.order()}); !s.ok()) co_return s;
+  sim_->Record(peer_, piecestore_kinds::kOrderStored, static_cast<std::uint64_t>(pb::PUT),
+               static_cast<std::uint64_t>(upload.order().amount()));
   ++stats_.uploads;
   stats_.bytes_stored += upload.data().size();
   pb::PieceUploadResponse response;
@@ -116,6 +119,8 @@ Awaitable<StatusOr<std::string>> Piecestore::Download(Context, const PeerIdentit
   if (Status s = orders_->Enqueue(OrderInfo{download.limit(), download.order()}); !s.ok()) {
     co_return s;
   }
+  sim_->Record(peer_, piecestore_kinds::kOrderStored, static_cast<std::uint64_t>(pb::GET),
+               static_cast<std::uint64_t>(download.order().amount()));
   ++stats_.downloads;
   pb::PieceDownloadResponse response;
   response.set_data(std::move(**data));

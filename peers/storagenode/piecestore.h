@@ -25,6 +25,11 @@
 
 namespace testplanet::storagenode {
 
+namespace piecestore_kinds {
+// A transfer's order was enqueued (its Enqueue returned OK). a = PieceAction, b = amount.
+TESTPLANET_TRACE_KIND(kOrderStored, "piecestore.order.stored");
+}  // namespace piecestore_kinds
+
 struct PiecestoreStats {
   std::uint64_t uploads = 0;
   std::uint64_t downloads = 0;

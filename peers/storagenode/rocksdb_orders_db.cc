@@ -116,23 +116,6 @@ Status RocksdbOrdersDb::Archive(TimePoint archived_at,
   return Status::Ok();
 }
 
-#ifdef TESTPLANET_PLANTED_BUGS
-Status RocksdbOrdersDb::RequeueArchived() {
-  Batch batch;
-  Status s = store_->ScanPrefix(kArchivedPrefix, [&](std::string_view, std::string_view value) {
-    pb::OrderRecord record;
-    if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) return true;
-    record.set_status(static_cast<int>(OrderStatus::kUnsent));
-    record.clear_archived_at();
-    batch.Put(UnsentKey(record.limit().satellite_id(), record.limit().serial_number()),
-              DeterministicBytes(record));
-    return true;
-  });
-  if (!s.ok()) return s;
-  return batch.count() == 0 ? Status::Ok() : store_->Write(batch);
-}
-#endif
-
 StatusOr<std::vector<ArchivedOrder>> RocksdbOrdersDb::ListArchived(std::size_t limit) {
   std::vector<ArchivedOrder> out;
   Status s = store_->ScanPrefix(kArchivedPrefix, [&](std::string_view, std::string_view value) {
@@ -153,8 +136,10 @@ StatusOr<std::vector<ArchivedOrder>> RocksdbOrdersDb::ListArchived(std::size_t l
 }
 
 StatusOr<std::uint64_t> RocksdbOrdersDb::CleanArchive(TimePoint now, Duration ttl) {
+  // Archived keys sort by archive time: everything before the first key archived after the
+  // cutoff goes, the cutoff itself included (archived_at <= now - ttl).
   std::string end(kArchivedPrefix);
-  AppendBigEndian64(end, static_cast<std::uint64_t>(ToUnixNanos(now - ttl)));
+  AppendBigEndian64(end, static_cast<std::uint64_t>(ToUnixNanos(now - ttl) + 1));
   Batch batch;
   Status s = store_->Scan(kArchivedPrefix, end, [&](std::string_view key, std::string_view) {
     batch.Delete(key);
@@ -166,6 +151,35 @@ StatusOr<std::uint64_t> RocksdbOrdersDb::CleanArchive(TimePoint now, Duration tt
     if (Status w = store_->Write(batch); !w.ok()) return w;
   }
   return deleted;
+}
+
+StatusOr<std::map<NodeId, OrderCounts>> RocksdbOrdersDb::CountBySatellite() {
+  std::map<NodeId, OrderCounts> counts;
+  // The satellite's ID is in every key: after the prefix for unsent orders, after the archive
+  // time for archived ones.
+  auto satellite_in = [](std::string_view key, std::size_t at) -> StatusOr<NodeId> {
+    if (key.size() < at + kNodeIdSize) return Corrupt(key);
+    return NodeId::FromBytes(key.substr(at, kNodeIdSize));
+  };
+  Status s = store_->ScanPrefix(kUnsentPrefix, [&](std::string_view key, std::string_view) {
+    if (auto satellite = satellite_in(key, kUnsentPrefix.size()); satellite.ok()) {
+      ++counts[*satellite].unsent;
+    }
+    return true;
+  });
+  if (!s.ok()) return s;
+  s = store_->ScanPrefix(kArchivedPrefix, [&](std::string_view key, std::string_view value) {
+    auto satellite = satellite_in(key, kArchivedPrefix.size() + 8);
+    pb::OrderRecord record;
+    if (!satellite.ok() || !record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      return true;
+    }
+    if (record.status() == static_cast<int>(OrderStatus::kAccepted)) ++counts[*satellite].accepted;
+    if (record.status() == static_cast<int>(OrderStatus::kRejected)) ++counts[*satellite].rejected;
+    return true;
+  });
+  if (!s.ok()) return s;
+  return counts;
 }
 
 StatusOr<OrderCounts> RocksdbOrdersDb::Count() {

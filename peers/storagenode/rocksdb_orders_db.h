@@ -26,12 +26,7 @@ class RocksdbOrdersDb : public OrdersDb {
   StatusOr<std::vector<ArchivedOrder>> ListArchived(std::size_t limit) override;
   StatusOr<std::uint64_t> CleanArchive(TimePoint now, Duration ttl) override;
   StatusOr<OrderCounts> Count() override;
-
-#ifdef TESTPLANET_PLANTED_BUGS
-  // PLANTED BUG (PlantedBug::kResendArchivedAfterRestart): copies every archived order back to
-  // the unsent queue.
-  Status RequeueArchived();
-#endif
+  StatusOr<std::map<NodeId, OrderCounts>> CountBySatellite() override;
 
   // Unsent records that could not be parsed and were skipped by listings.
   std::uint64_t corrupt_records() const { return corrupt_records_; }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "scenarios/cli/commands.h"
+#include "scenarios/planet/planted_bugs.h"
 
 namespace {
 
@@ -30,9 +31,14 @@ constexpr const char* kExamples =
     "trace.json (open it in https://ui.perfetto.dev), timeline.svg, log.txt and trace.bin.\n"
     "Exit codes: 0 every check held, 1 a check or comparison failed, 2 bad input.\n";
 
-constexpr const char* kPlantedBugHelp =
-    "Plant a bug on purpose: archive-before-answer or resend-archived-after-restart (builds "
-    "configured with -DTESTPLANET_PLANTED_BUGS=ON only, such as the dev preset)";
+const std::string kPlantedBugHelp = [] {
+  std::string help = "Plant a bug on purpose, to see a sweep find it:";
+  for (const testplanet::PlantedBug& bug : testplanet::PlantedBugs()) {
+    help += "\n  " + std::string(bug.name) + " (" + std::string(bug.area) + "): " +
+            std::string(bug.what);
+  }
+  return help;
+}();
 
 std::string SelfPath(const char* argv0) {
   std::error_code error;

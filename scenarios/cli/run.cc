@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "peers/storagenode/orders_config.h"
+#include "scenarios/planet/planted_bugs.h"
 #include "scenarios/cli/commands.h"
 #include "scenarios/report/reports.h"
 #include "scenarios/language/runner.h"
@@ -27,18 +27,9 @@ std::string Reproduce(const std::string& file, std::uint64_t seed, const std::st
 }  // namespace
 
 bool CheckPlantedBug(const std::string& name) {
-  storagenode::PlantedBug bug;
-  if (!storagenode::ParsePlantedBug(name, bug)) {
-    std::fprintf(stderr,
-                 "testplanet: --planted-bug: unknown bug \"%s\" (archive-before-answer, "
-                 "resend-archived-after-restart)\n",
-                 name.c_str());
-    return false;
-  }
-  if (bug != storagenode::PlantedBug::kNone && !storagenode::PlantedBugsBuiltIn()) {
-    std::fprintf(stderr,
-                 "testplanet: --planted-bug: this build has no planted bugs (configure with "
-                 "-DTESTPLANET_PLANTED_BUGS=ON, as the dev preset does)\n");
+  Config config;
+  if (Status s = PlantBug(name, config); !s.ok()) {
+    std::fprintf(stderr, "testplanet: --planted-bug: %s\n", std::string(s.message()).c_str());
     return false;
   }
   return true;

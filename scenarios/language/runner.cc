@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "scenarios/planet/planet.h"
+#include "scenarios/planet/planted_bugs.h"
 #include "sim/asio.h"
 
 namespace testplanet::scenario {
@@ -64,13 +65,6 @@ class Run {
     result_.seed = options_.seed;
     result_.planted_bug = options_.planted_bug;
     result_.invariants = options_.invariants;
-    storagenode::PlantedBug planted = storagenode::PlantedBug::kNone;
-    if (!storagenode::ParsePlantedBug(options_.planted_bug, planted) ||
-        (planted != storagenode::PlantedBug::kNone && !storagenode::PlantedBugsBuiltIn())) {
-      result_.status = InvalidArgumentError("no planted bug \"" + options_.planted_bug +
-                                            "\" in this build");
-      return;
-    }
     const PlanetSpec& ps = spec_.planet();
     Config config;
     config.satellites = ps.satellites();
@@ -89,12 +83,11 @@ class Run {
     if (!ps.network().jitter().empty()) config.network.jitter = MustParse(ps.network().jitter());
     if (ps.flush_bytes() > 0) config.flush_bytes = ps.flush_bytes();
     config.check_invariants = options_.invariants;
-    config.reconfigure_storage_node = [&ps, planted](int index, storagenode::Config& node) {
+    config.reconfigure_storage_node = [&ps](int index, storagenode::Config& node) {
       if (ps.preset() == "release") {
         node.orders = storagenode::OrdersConfig::Release();
         node.contact_interval = std::chrono::hours(1);
       }
-      node.orders.planted_bug = planted;
       Apply(ps.storage_node(), node);
       const std::string name = "storagenode" + std::to_string(index);
       for (const NodeOverride& o : ps.node()) {
@@ -105,6 +98,10 @@ class Run {
         }
       }
     };
+    if (Status s = PlantBug(options_.planted_bug, config); !s.ok()) {
+      result_.status = s;
+      return;
+    }
     auto planet = Planet::Create(config);
     if (!planet.ok()) {
       result_.status = planet.status();
@@ -188,7 +185,7 @@ class Run {
     if (chore == "orders.cleanup") return &node.orders().cleanup();
     if (chore == "contact.chore") return &node.contact().cycle();
     return nullptr;
-  }
+  }  // replaced with the registry of actions in the next change
 
   void Fault(const std::string& kind, const std::string& peer) {
     ++result_.faults[kind];
@@ -350,8 +347,7 @@ class Run {
       case Step::kChore: {
         const ChoreControl& c = step.chore();
         for (const std::string& peer : Select(c.peer())) {
-          storagenode::StorageNode* node = Node(peer);
-          Cycle* cycle = node ? ChoreOf(*node, c.chore()) : nullptr;
+          ::testplanet::ChoreControl* cycle = planet_->Chore(PeerRef::StorageNode(IndexOf(peer)), c.chore());
           if (cycle == nullptr) continue;
           switch (c.op()) {
             case ChoreControl::PAUSE:

@@ -95,11 +95,11 @@ Status CheckRunDirectory(const LoadedScenario& scenario, const RunOptions& optio
 // Trace kinds the runner records.
 namespace scenario_kinds {
 // A fault fired. a = fault kind id (name id of "partition", "down", ...), b = peer index.
-inline constexpr TraceKind kFault{"scenario.fault"};
+TESTPLANET_TRACE_KIND(kFault, "scenario.fault");
 // A check ran. a = check index, b = 1 passed / 0 failed.
-inline constexpr TraceKind kCheck{"scenario.check"};
+TESTPLANET_TRACE_KIND(kCheck, "scenario.check");
 // The quiesce phase began: faults stopped.
-inline constexpr TraceKind kQuiesce{"scenario.quiesce"};
+TESTPLANET_TRACE_KIND(kQuiesce, "scenario.quiesce");
 }  // namespace scenario_kinds
 
 }  // namespace testplanet::scenario

@@ -23,54 +23,50 @@ std::string Hex(std::string_view bytes) {
 }
 
 // Forwards every call to the node's real orders DB and tells the checker what happened.
-class CheckedOrdersDb : public OrdersDb {
+class CheckedOrdersDb : public storagenode::OrdersDbWrapper {
  public:
   CheckedOrdersDb(InvariantChecker& checker, int node, std::unique_ptr<OrdersDb> inner)
-      : checker_(&checker), node_(node), inner_(std::move(inner)) {}
+      : OrdersDbWrapper(std::move(inner)), checker_(&checker), node_(node) {}
 
   Status Enqueue(const OrderInfo& info) override {
-    Status s = inner_->Enqueue(info);
+    Status s = inner().Enqueue(info);
     checker_->Enqueued(node_, info, s.ok());
     return s;
   }
-  StatusOr<std::vector<OrderInfo>> ListUnsent(std::size_t limit) override {
-    return inner_->ListUnsent(limit);
-  }
   StatusOr<std::map<NodeId, std::vector<OrderInfo>>> ListUnsentBySatellite() override {
-    auto listed = inner_->ListUnsentBySatellite();
+    auto listed = inner().ListUnsentBySatellite();
     if (listed.ok()) checker_->Listed(node_, *listed);
     return listed;
   }
   Status Archive(TimePoint archived_at, const std::vector<ArchiveRequest>& requests) override {
-    Status s = inner_->Archive(archived_at, requests);
+    Status s = inner().Archive(archived_at, requests);
     checker_->Archived(node_, archived_at, requests, s);
     return s;
   }
-  StatusOr<std::vector<ArchivedOrder>> ListArchived(std::size_t limit) override {
-    return inner_->ListArchived(limit);
-  }
   StatusOr<std::uint64_t> CleanArchive(TimePoint now, Duration ttl) override {
-    auto deleted = inner_->CleanArchive(now, ttl);
+    auto deleted = inner().CleanArchive(now, ttl);
     if (deleted.ok()) {
-      checker_->Cleaned(node_, now, ttl, *deleted);
+      checker_->Cleaned(node_, *deleted);
     } else {
-      checker_->CleanFailed(node_, now, ttl);
+      checker_->CleanFailed(node_);
     }
     return deleted;
   }
-  StatusOr<OrderCounts> Count() override { return inner_->Count(); }
 
  private:
   InvariantChecker* checker_;
   int node_;
-  std::unique_ptr<OrdersDb> inner_;
 };
 
 }  // namespace
 
 std::unique_ptr<OrdersDb> InvariantChecker::WatchNode(int index, std::string name, NodeId id,
+                                                      PeerId peer, Duration archive_ttl,
                                                       std::unique_ptr<OrdersDb> db) {
-  Node(index).name = name;
+  NodeLedger& ledger = Node(index);
+  ledger.name = name;
+  ledger.peer = peer;
+  ledger.archive_ttl = archive_ttl;
   node_names_[id] = std::move(name);
   return std::make_unique<CheckedOrdersDb>(*this, index, std::move(db));
 }
@@ -234,10 +230,14 @@ void InvariantChecker::ResolveArchived(int node, const std::string& serial, Orde
   }
 }
 
+TimePoint InvariantChecker::Cutoff(const NodeLedger& ledger) const {
+  return sim_->PeerNow(ledger.peer) - ledger.archive_ttl;
+}
+
 std::uint64_t InvariantChecker::Expire(NodeLedger& ledger, TimePoint cutoff) {
   std::uint64_t expired = 0;
   for (auto it = ledger.orders.begin(); it != ledger.orders.end();) {
-    if (it->second.archived && it->second.archived_at < cutoff) {
+    if (it->second.archived && it->second.archived_at <= cutoff) {
       ++expired;
       it = ledger.orders.erase(it);
     } else {
@@ -247,20 +247,22 @@ std::uint64_t InvariantChecker::Expire(NodeLedger& ledger, TimePoint cutoff) {
   return expired;
 }
 
-void InvariantChecker::CleanFailed(int node, TimePoint now, Duration ttl) {
+void InvariantChecker::CleanFailed(int node) {
   NodeLedger& ledger = Node(node);
-  ledger.maybe_cleaned += Expire(ledger, now - ttl);
+  ledger.maybe_cleaned += Expire(ledger, Cutoff(ledger));
 }
 
-void InvariantChecker::Cleaned(int node, TimePoint now, Duration ttl, std::uint64_t deleted) {
+void InvariantChecker::Cleaned(int node, std::uint64_t deleted) {
   ++checks_;
   NodeLedger& ledger = Node(node);
-  const std::uint64_t expired = Expire(ledger, now - ttl);
+  const TimePoint cutoff = Cutoff(ledger);
+  const std::uint64_t expired = Expire(ledger, cutoff);
   // Orders a failed cleanup left behind go now; ones it deleted after all do not come again.
   if (deleted < expired || deleted > expired + ledger.maybe_cleaned) {
     Violate(node, false,
             ledger.name + " cleaned " + std::to_string(deleted) + " archived orders, but " +
-                std::to_string(expired) + " were older than the TTL");
+                std::to_string(expired) + " were archived at or before " + FormatTime(cutoff) +
+                " (its clock less its archive TTL of " + FormatDuration(ledger.archive_ttl) + ")");
     return;
   }
   ledger.maybe_cleaned -= deleted - expired;
@@ -270,15 +272,13 @@ void InvariantChecker::Settled(int index, const satellite::SettlementEvent& even
   ++checks_;
   SatelliteLedger& ledger = satellites_[index];
   const std::string serial(event.serial);
-  auto node_name = [&] {
-    auto it = node_names_.find(event.node);
-    return it == node_names_.end() ? event.node.Short() : it->second;
-  };
+  CheckDecision(ledger, index, event);
+  if (violated_) return;
   switch (event.reason) {
     case satellite::RejectReason::kNone:
       if (ledger.counted.count(serial)) {
         Violate(index, true,
-                ledger.name + " accepted order " + Hex(serial) + " from " + node_name() +
+                ledger.name + " accepted order " + Hex(serial) + " from " + NodeName(event.node) +
                     " a second time: counted twice");
         return;
       }
@@ -291,7 +291,7 @@ void InvariantChecker::Settled(int index, const satellite::SettlementEvent& even
     case satellite::RejectReason::kDoubleSpend:
       if (!ledger.counted.count(serial) && !ledger.ambiguous.count(serial)) {
         Violate(index, true,
-                ledger.name + " refused order " + Hex(serial) + " from " + node_name() +
+                ledger.name + " refused order " + Hex(serial) + " from " + NodeName(event.node) +
                     " as already spent, but never counted it");
         return;
       }
@@ -299,6 +299,42 @@ void InvariantChecker::Settled(int index, const satellite::SettlementEvent& even
     default:
       break;
   }
+  CheckRollup(ledger, index, event);
+}
+
+void InvariantChecker::CheckDecision(SatelliteLedger& ledger, int index,
+                                     const satellite::SettlementEvent& event) {
+  using satellite::RejectReason;
+  const std::string serial(event.serial);
+  if (event.reason == RejectReason::kNone && event.limit_node != event.node.bytes()) {
+    auto named = NodeId::FromBytes(event.limit_node);
+    Violate(index, true,
+            ledger.name + " accepted order " + Hex(serial) + " from " + NodeName(event.node) +
+                ", but its limit is for " + (named.ok() ? NodeName(*named) : "another node"));
+    return;
+  }
+  // Expiry is checked after the node, satellite, signatures and serial, before the amount and
+  // the serial's record: a decision for a later reason was made on a limit that had not expired.
+  const bool expired = event.expiration < event.now;
+  const bool judged_valid = event.reason == RejectReason::kNone ||
+                            event.reason == RejectReason::kOverLimit ||
+                            event.reason == RejectReason::kUnknownSerial ||
+                            event.reason == RejectReason::kDoubleSpend ||
+                            event.reason == RejectReason::kStorageError;
+  const bool judged_expired = event.reason == RejectReason::kExpired;
+  if ((judged_valid && expired) || (judged_expired && !expired)) {
+    const std::int64_t delta = event.now - event.expiration;
+    Violate(index, true,
+            ledger.name + " judged order " + Hex(serial) + " from " + NodeName(event.node) + " " +
+                satellite::RejectReasonName(event.reason) + " when its clock read " +
+                (delta >= 0 ? FormatDuration(Duration(delta)) + " after"
+                            : FormatDuration(Duration(-delta)) + " before") +
+                " the limit's expiration (expired means expiration < now)");
+  }
+}
+
+void InvariantChecker::CheckRollup(SatelliteLedger& ledger, int index,
+                                   const satellite::SettlementEvent& event) {
   satellite::OrdersEndpoint* endpoint = ledger.endpoint ? ledger.endpoint() : nullptr;
   if (endpoint == nullptr) return;
   Simulator::Observation observing(*sim_);
@@ -308,10 +344,16 @@ void InvariantChecker::Settled(int index, const satellite::SettlementEvent& even
   const std::int64_t high = low + ledger.slack[event.node];
   if (*rollup < low || *rollup > high) {
     Violate(index, true,
-            ledger.name + "'s rollup for " + node_name() + " is " + std::to_string(*rollup) +
-                " bytes, but it accepted " + std::to_string(low) + " bytes of orders from it" +
+            ledger.name + "'s rollup for " + NodeName(event.node) + " is " +
+                std::to_string(*rollup) + " bytes, but it accepted " + std::to_string(low) +
+                " bytes of orders from it" +
                 (high > low ? " (" + std::to_string(high - low) + " more in doubt)" : ""));
   }
+}
+
+std::string InvariantChecker::NodeName(const NodeId& id) const {
+  auto it = node_names_.find(id);
+  return it == node_names_.end() ? id.Short() : it->second;
 }
 
 void InvariantChecker::CheckNode(int index, OrdersDb& db) {

@@ -10,7 +10,13 @@
 //   * an order a node archives as ACCEPTED was accepted by its satellite;
 //   * no order is counted twice: a satellite accepts each serial at most once, and its rollup for
 //     a node equals the amounts it accepted from that node (a REJECTED order never reaches it);
-//   * CleanArchive deletes exactly the archived orders older than the TTL.
+//   * CleanArchive deletes exactly the archived orders archived at or before now - TTL, judged on
+//     the node's own clock and its configured TTL (not on what the caller passed);
+//   * a satellite accepts an order only from the node its limit names, and its expiry decisions
+//     agree with its own clock: an order is expired iff its limit's expiration is before the
+//     satellite's now, and an order rejected for a reason checked after expiry was not expired.
+// Harness code that sees a violation itself (a hostile peer's refused order that was accepted,
+// a chore breaking its contract) reports it through Report.
 // A write that failed may still have landed (a failed fsync), so the ledger keeps such writes in
 // doubt until the next listing settles them: an order whose Enqueue failed may appear later, an
 // order whose Archive failed may turn out archived, a failed CleanArchive may have deleted, and
@@ -37,15 +43,17 @@ namespace testplanet {
 
 namespace invariant_kinds {
 // An invariant was violated. a = the node or satellite index, b = 0 node / 1 satellite.
-inline constexpr TraceKind kViolated{"invariant.violated"};
+TESTPLANET_TRACE_KIND(kViolated, "invariant.violated");
 }  // namespace invariant_kinds
 
 class InvariantChecker {
  public:
   explicit InvariantChecker(Simulator& sim) : sim_(&sim) {}
 
-  // Wraps storage node `index` (`id`)'s orders DB; call for every (re)build of the node.
+  // Wraps storage node `index`'s orders DB; call for every (re)build of the node. `peer` is the
+  // node in the simulation (its clock judges cleanups) and `archive_ttl` its configured TTL.
   std::unique_ptr<storagenode::OrdersDb> WatchNode(int index, std::string name, NodeId id,
+                                                   PeerId peer, Duration archive_ttl,
                                                    std::unique_ptr<storagenode::OrdersDb> db);
   // Returns the observer for satellite `index`, which settles as `id`; `endpoint` gives its
   // current settlement endpoint (to read rollups), or null while it is down.
@@ -54,6 +62,9 @@ class InvariantChecker {
 
   // Compares node `index`'s whole orders DB with the ledger (after a restart, at the end).
   void CheckNode(int index, storagenode::OrdersDb& db);
+
+  // A violation that harness code found: fails the simulation like the checker's own.
+  void Report(const std::string& what) { Violate(0, false, what); }
 
   std::uint64_t checks() const { return checks_; }
   bool violated() const { return violated_; }
@@ -65,8 +76,9 @@ class InvariantChecker {
   void Listed(int node, const std::map<NodeId, std::vector<storagenode::OrderInfo>>& listed);
   void Archived(int node, TimePoint at, const std::vector<storagenode::ArchiveRequest>& requests,
                 const Status& status);
-  void Cleaned(int node, TimePoint now, Duration ttl, std::uint64_t deleted);
-  void CleanFailed(int node, TimePoint now, Duration ttl);
+  // A CleanArchive on node `index` returned; the ledger judges it on the node's own clock.
+  void Cleaned(int node, std::uint64_t deleted);
+  void CleanFailed(int node);
 
  private:
   struct Order {
@@ -80,6 +92,8 @@ class InvariantChecker {
   };
   struct NodeLedger {
     std::string name;
+    PeerId peer = kSimulatorPeer;
+    Duration archive_ttl{};
     std::map<std::string, Order> orders;  // by serial
     std::set<std::string> maybe;          // Enqueue failed: may have landed
     std::uint64_t maybe_cleaned = 0;      // a failed CleanArchive may have deleted these
@@ -97,10 +111,16 @@ class InvariantChecker {
   };
 
   void Settled(int satellite, const satellite::SettlementEvent& event);
-  // Drops archived orders older than `cutoff` from the ledger; returns how many.
+  // The decision's node and time agree with the limit (see the contract above).
+  void CheckDecision(SatelliteLedger& ledger, int index, const satellite::SettlementEvent& event);
+  void CheckRollup(SatelliteLedger& ledger, int index, const satellite::SettlementEvent& event);
+  // The instant at or before which node `ledger`'s archived orders are expired now.
+  TimePoint Cutoff(const NodeLedger& ledger) const;
+  // Drops archived orders archived at or before `cutoff` from the ledger; returns how many.
   static std::uint64_t Expire(NodeLedger& ledger, TimePoint cutoff);
   void Violate(int index, bool satellite, const std::string& what);
   NodeLedger& Node(int index);
+  std::string NodeName(const NodeId& id) const;
   SatelliteLedger* SatelliteById(const NodeId& id);
 
   Simulator* sim_;

@@ -7,15 +7,28 @@
 // so that satellites can hand out order limits at once. Shutdown cancels every peer, lets their
 // services finish, and closes them in reverse order of creation.
 //
+// Peers are named by PeerRef (peer_ref.h); the planet reaches each peer's chores by name through
+// handles that record every control call in the trace (planet.chore.control), and keeps two
+// ledgers from the trace: every chore's runs (ChoreLedger, which also checks the Cycle contract
+// when invariants are on) and every satellite's settlement decisions (SettlementLedger).
+//
+// Hooks compose: a Config's wrap_orders_db (set in reconfigure_storage_node) sits inside the
+// invariant checker's decorator, which is outermost and so sees exactly what the node's code
+// gets back; a satellite's settlement_observer is called after the checker's; wrap_chore
+// decorates each chore handle inside the recording one.
+//
 // Trap: call Start/Shutdown/Upload/Download from test code, not from inside the simulation.
 #ifndef TESTPLANET_SCENARIOS_PLANET_H_
 #define TESTPLANET_SCENARIOS_PLANET_H_
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "fakes/faulty_fs.h"
@@ -24,7 +37,11 @@
 #include "peers/satellite/peer.h"
 #include "peers/storagenode/peer.h"
 #include "peers/uplink/uplink.h"
+#include "scenarios/planet/chore_ledger.h"
 #include "scenarios/planet/invariants.h"
+#include "scenarios/planet/peer_ref.h"
+#include "scenarios/planet/settlement_ledger.h"
+#include "sim/chore_control.h"
 #include "sim/simulator.h"
 
 namespace rocksdb {
@@ -37,12 +54,14 @@ enum class StorageMode { kInMemory, kOnDisk };
 
 namespace planet_kinds {
 // A peer crashed (recorded on it): its disk froze and its services were cancelled.
-inline constexpr TraceKind kCrash{"planet.crash"};
+TESTPLANET_TRACE_KIND(kCrash, "planet.crash");
 // A crashed peer is gone and its disk dropped what was not synced. a = bytes lost.
-inline constexpr TraceKind kRecovered{"planet.crash.recovered"};
+TESTPLANET_TRACE_KIND(kRecovered, "planet.crash.recovered");
 // A peer began a graceful stop (its services cancelled), and then was closed.
-inline constexpr TraceKind kStop{"planet.stop"};
-inline constexpr TraceKind kStopped{"planet.stopped"};
+TESTPLANET_TRACE_KIND(kStop, "planet.stop");
+TESTPLANET_TRACE_KIND(kStopped, "planet.stopped");
+// A peer started (at Start, or again after a crash or stop), recorded on it.
+TESTPLANET_TRACE_KIND(kStarted, "planet.started");
 }  // namespace planet_kinds
 
 struct Config {
@@ -66,6 +85,10 @@ struct Config {
   std::function<void(int index, satellite::Config&)> reconfigure_satellite;
   std::function<void(int index, storagenode::Config&)> reconfigure_storage_node;
   std::function<void(int index, uplink::Config&)> reconfigure_uplink;
+  // Decorates each chore handle Planet::Chore gives out (inside the handle that records every
+  // call); `chore` is what to forward to. Null: none.
+  std::function<std::unique_ptr<ChoreControl>(PeerRef peer, std::unique_ptr<ChoreControl> chore)>
+      wrap_chore;
 };
 
 // Returns OK iff `directory` may hold an on-disk planet's databases: it is missing, empty, or
@@ -91,6 +114,37 @@ class Planet {
   std::vector<std::unique_ptr<satellite::Satellite>>& satellites() { return satellites_; }
   std::vector<std::unique_ptr<storagenode::StorageNode>>& storage_nodes() { return nodes_; }
   std::vector<std::unique_ptr<uplink::Uplink>>& uplinks() { return uplinks_; }
+  PeerCounts counts() const {
+    return {config_.satellites, config_.storage_nodes, config_.uplinks};
+  }
+
+  // --- Peers by reference ---------------------------------------------------------------------
+  // The peer's index in the trace (its PeerId): satellites first, then nodes, then uplinks.
+  PeerId PeerIdOf(PeerRef peer) const;
+  // Crash, BeginStop and Start for any satellite or storage node (see the per-kind methods
+  // below); INVALID_ARGUMENT for an uplink or an index out of range. `on_down` (may be null) runs
+  // once a graceful stop has closed the peer.
+  Status Crash(PeerRef peer);
+  Status BeginStop(PeerRef peer, std::function<void()> on_down = {});
+  Status Start(PeerRef peer);
+  // True while the peer is crashed or stopped and gone (not for uplinks, which never go).
+  bool IsDown(PeerRef peer) const;
+  // The disk under a satellite's or storage node's store.
+  fakes::FaultyFileSystem& DiskOf(PeerRef peer);
+  // The names of the chores a peer of `kind` has, in its order ("orders.sender", ...).
+  static const std::vector<std::string_view>& ChoreNames(PeerKind kind);
+  // The chore `name` of `peer` while it runs, behind a handle that records every control call
+  // (planet.chore.control) and the Config's wrap_chore; null when the peer is down or has no
+  // such chore. Valid until the peer stops or crashes.
+  ChoreControl* Chore(PeerRef peer, std::string_view name);
+  // Every chore's runs, from the trace, across restarts.
+  const ChoreLedger& chore_runs() const { return chore_ledger_; }
+  // Every satellite's settlement decisions, from the trace, across restarts.
+  const SettlementLedger& settlements() const { return settlement_ledger_; }
+  // The configuration storage node `index` was built with.
+  const storagenode::Config& storage_node_config(int index) const {
+    return node_configs_.at(index);
+  }
 
   Status RunFor(Duration d) { return sim_->RunFor(d); }
   bool RunUntil(UniqueFunction<bool()> predicate, Duration limit) {
@@ -151,12 +205,19 @@ class Planet {
     std::shared_ptr<fakes::FaultyFileSystem> fs;
     std::unique_ptr<rocksdb::Env> env;
     std::function<void()> after_exit;  // set while a crashed or stopping peer unwinds
+    std::function<void()> on_down;     // runs once a graceful stop has closed the peer
     Status closed;                     // what Close said at the last graceful stop
   };
   Disk MakeDisk();
+  // Removes an earlier planet's databases under `directory` (see CheckDiskDirectory).
+  static Status ClearEarlierDatabases(const std::string& directory);
 
   explicit Planet(Config config);
   Status Build();
+  Status BuildSatellite(int index);
+  Status BuildStorageNode(int index);
+  Status BuildUplink(int index);
+  StorageOptions StorageFor(PeerRef peer) const;
   StatusOr<std::unique_ptr<storagenode::StorageNode>> MakeStorageNode(int index);
   StatusOr<std::unique_ptr<satellite::Satellite>> MakeSatellite(int index);
   // Stop and start for either kind of peer; the vectors are that kind's.
@@ -178,8 +239,19 @@ class Planet {
   // runs (from an event of its own).
   void RunPeer(Awaitable<Status> run, std::string name, std::vector<bool>* running, int index,
                std::function<void()>* on_exit = nullptr);
+  // Tells the trace and the chore ledger that `peer` (a satellite or node) has just started.
+  void NoteStarted(PeerRef peer);
+  // Routes every trace record to the ledgers.
+  void OnRecord(const TraceRecord& record);
+  struct ChoreHandle {
+    std::uint64_t generation = 0;  // the peer's start count when the handle was made
+    std::unique_ptr<ChoreControl> handle;
+  };
 
   Config config_;
+  // Before the simulator: the trace feeds them until the very end, peers' teardown included.
+  ChoreLedger chore_ledger_;
+  SettlementLedger settlement_ledger_;
   std::unique_ptr<Simulator> sim_;
   std::unique_ptr<fakes::SimNetwork> network_;
   std::unique_ptr<InvariantChecker> invariants_;
@@ -196,10 +268,17 @@ class Planet {
   std::vector<std::optional<Context>> node_ctx_;  // each node's lifetime, under root_
   std::vector<bool> node_running_;
   std::vector<Disk> node_disks_;  // data that outlives a stop or a crash
+  std::vector<std::function<std::unique_ptr<storagenode::OrdersDb>(
+      std::unique_ptr<storagenode::OrdersDb>)>>
+      user_wrap_orders_db_;  // by node: the Config's own wrapper, inside the checker's
+  std::vector<satellite::SettlementObserver> user_settlement_observers_;  // by satellite
+  std::map<PeerRef, std::uint64_t> generations_;  // how many times each peer has started
+  std::map<std::pair<PeerRef, std::string>, ChoreHandle> chore_handles_;
   int running_ = 0;
   std::uint64_t bytes_lost_ = 0;
   bool started_ = false;
   bool shut_down_ = false;
+  bool listening_ = true;  // false once the planet is being destroyed: records reach no ledger
 };
 
 }  // namespace testplanet

@@ -8,9 +8,6 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "fakes/sim_network.h"
-#include "peers/satellite/orders.h"
-#include "peers/storagenode/orders_service.h"
 #include "scenarios/report/reports.h"
 #include "sim/hash.h"
 
@@ -31,28 +28,10 @@ Status WriteText(const std::string& path, const std::string& text) {
   return Status::Ok();
 }
 
+// The kind's registered name, or its id in hex for a kind this program does not know (a trace
+// from another build).
 std::string KindName(std::uint64_t kind) {
-  static const TraceKind kKinds[] = {
-      trace_kinds::kEvent,
-      trace_kinds::kCycleRunBegin,
-      trace_kinds::kCycleRunEnd,
-      trace_kinds::kCycleTickDropped,
-      trace_kinds::kCycleStopped,
-      trace_kinds::kLifecycleItemExit,
-      fakes::net_kinds::kDial,
-      fakes::net_kinds::kStreamOpen,
-      fakes::net_kinds::kStreamEnd,
-      fakes::net_kinds::kMessage,
-      fakes::net_kinds::kReset,
-      storagenode::order_kinds::kSettle,
-      storagenode::order_kinds::kArchive,
-      satellite::satellite_kinds::kSettleOrder,
-      scenario::scenario_kinds::kFault,
-      scenario::scenario_kinds::kCheck,
-  };
-  for (const TraceKind& k : kKinds) {
-    if (k.id == kind) return std::string(k.name);
-  }
+  if (std::string_view name = TraceKindName(kind); !name.empty()) return std::string(name);
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "kind:%016llx", static_cast<unsigned long long>(kind));
   return buffer;

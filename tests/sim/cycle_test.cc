@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <vector>
 
 #include "sim/context.h"
@@ -65,6 +66,36 @@ TEST_F(CycleTest, FirstRunIsImmediateThenEveryIntervalStartToStart) {
   EXPECT_EQ(log_.Starts(), (std::vector<TimePoint>{At(0s), At(15s), At(30s), At(45s)}));
   EXPECT_EQ(log_.runs[0].reason, CycleRunReason::kFirst);
   EXPECT_EQ(log_.runs[1].reason, CycleRunReason::kTick);
+}
+
+// Two cycles ticking at one instant run in the order their ticks were scheduled, whatever their
+// names: "b" started first ticks first; re-arming both changes the order to the re-arming order.
+TEST_F(CycleTest, CyclesDueAtTheSameInstantRunInTheOrderTheirTicksWereScheduled) {
+  std::vector<std::string> order;
+  auto named = [&](std::string name) -> Cycle::Fn {
+    return [&order, name](CycleRun run) -> Awaitable<Status> {
+      if (run.reason == CycleRunReason::kTick) order.push_back(name);
+      co_return Status::Ok();
+    };
+  };
+  Cycle b(sim_, "b", 0, 10s);
+  Cycle a(sim_, "a", 0, 10s);
+  b.Start(root_, named("b"));
+  a.Start(root_, named("a"));
+  ASSERT_TRUE(sim_.RunFor(20s).ok());
+  EXPECT_EQ(order, (std::vector<std::string>{"b", "a", "b", "a"}));
+  // Re-arming "b" after "a" puts b's next ticks behind a's at every shared instant.
+  order.clear();
+  ASSERT_TRUE(sim_.RunFor(5s).ok());
+  b.Restart();  // at 25s: b ticks at 35s, 45s, ...; a at 30s, 40s, ...
+  a.Restart();  // at 25s, after b: a ticks at 35s, 45s, ... scheduled after b's
+  ASSERT_TRUE(sim_.RunFor(20s).ok());
+  EXPECT_EQ(order, (std::vector<std::string>{"b", "a", "b", "a"}));
+  order.clear();
+  a.Restart();  // at 45s, a first this time
+  b.Restart();
+  ASSERT_TRUE(sim_.RunFor(20s).ok());
+  EXPECT_EQ(order, (std::vector<std::string>{"a", "b", "a", "b"}));
 }
 
 TEST_F(CycleTest, SetDelayStartWaitsOneIntervalBeforeTheFirstRun) {

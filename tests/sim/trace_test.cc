@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace testplanet {
 namespace {
 
@@ -64,12 +66,23 @@ TEST(Trace, DetailLevelsKeepWhatTheySay) {
   EXPECT_EQ(full.count(), 2u);
 }
 
-TEST(Trace, ListenerSeesEveryRecord) {
+TEST(Trace, EveryListenerSeesEveryRecordInTheOrderTheyWereAdded) {
   Trace trace;
-  int seen = 0;
-  trace.SetListener([&](const TraceRecord& r) { seen += r.seq == 7; });
+  std::vector<int> seen;
+  trace.AddListener([&](const TraceRecord& r) { seen.push_back(r.seq == 7 ? 1 : -1); });
+  trace.AddListener([&](const TraceRecord& r) { seen.push_back(r.seq == 7 ? 2 : -2); });
   trace.Record(SampleRecord());
-  EXPECT_EQ(seen, 1);
+  EXPECT_EQ(seen, (std::vector<int>{1, 2}));
+}
+
+namespace test_kinds {
+TESTPLANET_TRACE_KIND(kDeclaredHere, "test.declared.here");
+}  // namespace test_kinds
+
+TEST(Trace, EveryDeclaredKindIsNamedWithoutAListKeptByHand) {
+  EXPECT_EQ(TraceKindName(test_kinds::kDeclaredHere.id), "test.declared.here");
+  EXPECT_EQ(TraceKindName(trace_kinds::kCycleRunBegin.id), "cycle.run.begin");
+  EXPECT_EQ(TraceKindName(StableHash("never.declared")), "");
 }
 
 TEST(Trace, NamesAndPeersAreRemembered) {

@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
 # Swarm sweeps and shrinking, end to end with the testplanet command:
 #   * a swarm sweep of the orders scenario finds no invariant violation;
-#   * with each planted bug (builds with TESTPLANET_PLANTED_BUGS), a swarm sweep finds it within
-#     500 seeds, `testplanet shrink` turns the first failing run into a scenario of a handful of
-#     steps, and that scenario fails the same way with the bug and passes without it.
-# Usage: swarm_test.sh TESTPLANET_BINARY SWARM_SCENARIO CLEAN_SEEDS [PLANTED_BUGS_BUILT_IN]
+#   * with each planted bug, a swarm sweep finds it within 500 seeds, `testplanet shrink` turns
+#     the first failing run into a scenario of a handful of steps, and that scenario fails the
+#     same way with the bug and passes without it.
+# Usage: swarm_test.sh TESTPLANET_BINARY SWARM_SCENARIO CLEAN_SEEDS
 set -uo pipefail
 tp=$1
 scenario=$2
 clean_seeds=$3
-planted=${4:-OFF}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -23,22 +22,6 @@ if [ "$code" -eq 0 ]; then
 else
   fail "a swarm sweep without planted bugs failed (exit $code):"; sed 's/^/    /' "$work/clean.out"
 fi
-
-case "$planted" in
-  ON|on|1|TRUE|true) ;;
-  *)
-    "$tp" run "$scenario" --planted-bug archive-before-answer >"$work/refused.out" 2>&1
-    code=$?
-    if [ "$code" -eq 2 ] && grep -q "no planted bugs" "$work/refused.out"; then
-      echo "ok:   this build has no planted bugs, and says so (exit 2)"
-    else
-      fail "--planted-bug in a build without them: exit $code"; cat "$work/refused.out"
-    fi
-    echo "SKIPPED: the planted-bug hunt needs a build with -DTESTPLANET_PLANTED_BUGS=ON (dev)"
-    [ "$failures" -eq 0 ] || exit 1
-    exit 0
-    ;;
-esac
 
 for bug in archive-before-answer resend-archived-after-restart; do
   out="$work/$bug"

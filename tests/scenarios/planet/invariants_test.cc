@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 namespace testplanet {
 namespace {
 
@@ -28,7 +30,16 @@ class InvariantsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     observer_ = checker_.WatchSatellite(0, "satellite0", sat_, [] { return nullptr; });
-    checker_.WatchNode(0, "storagenode0", node_, nullptr).reset();
+    checker_.WatchNode(0, "storagenode0", node_, kNodePeer, std::chrono::hours(2), nullptr).reset();
+  }
+  // A decision by satellite0 about an order from node_ whose limit names `limit_node` (node_ by
+  // default) and expires at `expiration`, made when the satellite's clock read `now`.
+  void Decide(const std::string& serial, std::int64_t amount, satellite::RejectReason reason,
+              std::int64_t expiration = 1'000'000, std::int64_t now = 0,
+              std::optional<NodeId> limit_node = std::nullopt) {
+    const NodeId named = limit_node.value_or(node_);
+    observer_(satellite::SettlementEvent{node_, serial, amount, reason, named.bytes(), expiration,
+                                         now});
   }
   std::map<NodeId, std::vector<OrderInfo>> Listing(std::vector<OrderInfo> orders) {
     return {{sat_, std::move(orders)}};
@@ -37,6 +48,7 @@ class InvariantsTest : public ::testing::Test {
 
   Simulator sim_;
   InvariantChecker checker_{sim_};
+  static constexpr PeerId kNodePeer = 2;
   NodeId sat_ = Id(1), node_ = Id(2);
   satellite::SettlementObserver observer_;
 };
@@ -50,7 +62,7 @@ TEST_F(InvariantsTest, AnOrderThatVanishesIsLost) {
 
 TEST_F(InvariantsTest, AnArchivedOrderListedAgainWouldBeResent) {
   checker_.Enqueued(0, Order("s1", 10, sat_), true);
-  observer_({node_, "s1", 10, satellite::RejectReason::kNone});
+  Decide("s1", 10, satellite::RejectReason::kNone);
   checker_.Archived(0, TimePoint{}, {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
   EXPECT_FALSE(checker_.violated());
   checker_.Listed(0, Listing({Order("s1", 10, sat_)}));
@@ -64,16 +76,16 @@ TEST_F(InvariantsTest, ArchivingAsAcceptedWhatTheSatelliteNeverAcceptedIsCaught)
 }
 
 TEST_F(InvariantsTest, ASerialAcceptedTwiceIsCountedTwice) {
-  observer_({node_, "s1", 10, satellite::RejectReason::kNone});
+  Decide("s1", 10, satellite::RejectReason::kNone);
   EXPECT_FALSE(checker_.violated());
-  observer_({node_, "s1", 10, satellite::RejectReason::kNone});
+  Decide("s1", 10, satellite::RejectReason::kNone);
   EXPECT_NE(Violation().find("counted twice"), std::string::npos) << Violation();
 }
 
 TEST_F(InvariantsTest, AFailedArchiveMayLandAndAFailedEnqueueMayAppear) {
   checker_.Enqueued(0, Order("s1", 10, sat_), true);
   checker_.Enqueued(0, Order("s2", 20, sat_), false);  // failed, but landed after all
-  observer_({node_, "s1", 10, satellite::RejectReason::kNone});
+  Decide("s1", 10, satellite::RejectReason::kNone);
   checker_.Archived(0, TimePoint{}, {{sat_, "s1", OrderStatus::kAccepted}},
                     Status(StatusCode::kUnavailable, "sync failed"));
   checker_.Listed(0, Listing({Order("s2", 20, sat_)}));  // s1's archive landed; s2 appeared
@@ -81,15 +93,71 @@ TEST_F(InvariantsTest, AFailedArchiveMayLandAndAFailedEnqueueMayAppear) {
   EXPECT_EQ(checker_.unsent(), 1u);
 }
 
-TEST_F(InvariantsTest, CleaningMustDeleteExactlyTheExpiredOrders) {
+TEST_F(InvariantsTest, CleaningMustDeleteExactlyTheOrdersArchivedAtOrBeforeNowLessTheTtl) {
+  using std::chrono::hours;
   checker_.Enqueued(0, Order("s1", 10, sat_), true);
-  observer_({node_, "s1", 10, satellite::RejectReason::kNone});
-  checker_.Archived(0, TimePoint(std::chrono::hours(1)), {{sat_, "s1", OrderStatus::kAccepted}},
-                    Status::Ok());
-  checker_.Cleaned(0, TimePoint(std::chrono::hours(2)), std::chrono::hours(2), 0);
-  EXPECT_FALSE(checker_.violated()) << "not expired yet";
-  checker_.Cleaned(0, TimePoint(std::chrono::hours(4)), std::chrono::hours(2), 0);
-  EXPECT_NE(Violation().find("older than the TTL"), std::string::npos) << Violation();
+  Decide("s1", 10, satellite::RejectReason::kNone);
+  checker_.Archived(0, TimePoint(hours(1)), {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
+  ASSERT_TRUE(sim_.RunUntil(TimePoint(hours(3) - Duration(1))).ok());
+  checker_.Cleaned(0, 0);
+  EXPECT_FALSE(checker_.violated()) << "1 ns before the boundary it is kept";
+  ASSERT_TRUE(sim_.RunUntil(TimePoint(hours(3))).ok());
+  checker_.Cleaned(0, 0);
+  EXPECT_NE(Violation().find("cleaned 0 archived orders, but 1 were archived at or before +1h0m0s"),
+            std::string::npos)
+      << Violation();
+}
+
+TEST_F(InvariantsTest, AnOrderArchivedExactlyOneTtlAgoIsDeleted) {
+  using std::chrono::hours;
+  checker_.Enqueued(0, Order("s1", 10, sat_), true);
+  Decide("s1", 10, satellite::RejectReason::kNone);
+  checker_.Archived(0, TimePoint(hours(1)), {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
+  ASSERT_TRUE(sim_.RunUntil(TimePoint(hours(3))).ok());
+  checker_.Cleaned(0, 1);
+  EXPECT_FALSE(checker_.violated()) << Violation();
+}
+
+TEST_F(InvariantsTest, CleanupIsJudgedOnTheNodesOwnClock) {
+  using std::chrono::hours;
+  checker_.Enqueued(0, Order("s1", 10, sat_), true);
+  Decide("s1", 10, satellite::RejectReason::kNone);
+  checker_.Archived(0, TimePoint(hours(1)), {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
+  sim_.SetClockSkew(kNodePeer, hours(1), 0);  // the node's clock reads 3h at virtual 2h
+  ASSERT_TRUE(sim_.RunUntil(TimePoint(hours(2))).ok());
+  checker_.Cleaned(0, 0);  // a cleanup that used the true time would keep it
+  EXPECT_NE(Violation().find("cleaned 0 archived orders, but 1"), std::string::npos) << Violation();
+}
+
+TEST_F(InvariantsTest, ASatelliteAcceptsOrdersOnlyFromTheNodeTheLimitNames) {
+  Decide("s1", 10, satellite::RejectReason::kNone, 1'000'000, 0, Id(9));
+  EXPECT_NE(Violation().find("but its limit is for"), std::string::npos) << Violation();
+}
+
+TEST_F(InvariantsTest, AnOrderIsExpiredOnlyAfterItsExpirationInstant) {
+  Decide("s1", 10, satellite::RejectReason::kNone, /*expiration=*/500, /*now=*/500);
+  EXPECT_FALSE(checker_.violated()) << "valid at exactly its expiration: " << Violation();
+  Decide("s2", 10, satellite::RejectReason::kDoubleSpend, 500, 499);
+  EXPECT_TRUE(checker_.violated());  // never counted: a different invariant, but still caught
+}
+
+TEST_F(InvariantsTest, JudgingAnOrderExpiredAtItsExpirationInstantIsCaught) {
+  Decide("s1", 10, satellite::RejectReason::kExpired, /*expiration=*/500, /*now=*/500);
+  EXPECT_NE(Violation().find("judged order 7331 from storagenode0 expired when its clock read 0s "
+                             "after the limit's expiration"),
+            std::string::npos)
+      << Violation();
+}
+
+TEST_F(InvariantsTest, AcceptingAnOrderOneNanosecondPastItsExpirationIsCaught) {
+  Decide("s1", 10, satellite::RejectReason::kNone, /*expiration=*/500, /*now=*/501);
+  EXPECT_NE(Violation().find("none when its clock read 1ns after"), std::string::npos)
+      << Violation();
+}
+
+TEST_F(InvariantsTest, HarnessCodeReportsViolationsItFindsItself) {
+  checker_.Report("storagenode1 orders.sender ticked while paused");
+  EXPECT_EQ(Violation(), "invariant violated: storagenode1 orders.sender ticked while paused");
 }
 
 }  // namespace

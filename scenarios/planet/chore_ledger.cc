@@ -1,0 +1,125 @@
+#include "scenarios/planet/chore_ledger.h"
+
+#include "sim/cycle.h"
+
+namespace testplanet {
+
+std::string_view ChoreOpName(ChoreOp op) {
+  switch (op) {
+    case ChoreOp::kPause:
+      return "pause";
+    case ChoreOp::kRestart:
+      return "restart";
+    case ChoreOp::kTrigger:
+      return "trigger";
+    case ChoreOp::kChangeInterval:
+      return "change_interval";
+    case ChoreOp::kStop:
+      return "stop";
+    case ChoreOp::kTriggerWait:
+      return "trigger_wait";
+  }
+  return "?";
+}
+
+ChoreLedger::ChoreLedger(std::function<void(const std::string&)> violation,
+                         std::function<std::string(PeerId, std::uint64_t)> describe)
+    : violation_(std::move(violation)), describe_(std::move(describe)) {}
+
+void ChoreLedger::Started(PeerId peer,
+                          const std::vector<std::pair<std::uint64_t, Duration>>& chores,
+                          TimePoint now) {
+  for (const auto& [chore, interval] : chores) {
+    State& state = chores_[{peer, chore}];
+    const Runs runs = state.runs;  // counts go on across restarts; the rest starts afresh
+    state = State{};
+    state.runs = runs;
+    state.interval = interval;
+    state.armed_at = now;
+  }
+}
+
+ChoreLedger::Runs ChoreLedger::RunsOf(PeerId peer, std::uint64_t chore) const {
+  auto it = chores_.find({peer, chore});
+  return it == chores_.end() ? Runs{} : it->second.runs;
+}
+
+void ChoreLedger::OnRecord(const TraceRecord& record) {
+  const std::uint64_t kind = record.kind;
+  if (kind != chore_kinds::kControl.id && kind != trace_kinds::kCycleRunBegin.id &&
+      kind != trace_kinds::kCycleRunEnd.id && kind != trace_kinds::kCycleTickDropped.id &&
+      kind != trace_kinds::kCycleStopped.id) {
+    return;
+  }
+  State& state = chores_[{record.peer, record.a}];
+  if (kind == chore_kinds::kControl.id) {
+    Control(state, record);
+  } else if (kind == trace_kinds::kCycleRunBegin.id) {
+    RunBegan(state, record);
+  } else if (kind == trace_kinds::kCycleRunEnd.id) {
+    state.running = false;
+  } else if (kind == trace_kinds::kCycleTickDropped.id) {
+    ++state.runs.ticks_dropped;
+  } else {
+    state.stopped = true;  // Run returned: no run can begin any more
+  }
+}
+
+void ChoreLedger::Control(State& state, const TraceRecord& record) {
+  const TimePoint now{Duration(record.time_ns)};
+  switch (static_cast<ChoreOp>(record.b)) {
+    case ChoreOp::kPause:
+      state.paused = true;
+      break;
+    case ChoreOp::kRestart:
+      state.paused = false;
+      state.armed_at = now;
+      state.ticked_since_arm = false;
+      break;
+    case ChoreOp::kChangeInterval:
+      state.interval = Duration(static_cast<std::int64_t>(record.c));
+      state.paused = false;
+      state.armed_at = now;
+      state.ticked_since_arm = false;
+      break;
+    case ChoreOp::kStop:
+      state.stopped = true;
+      break;
+    case ChoreOp::kTrigger:
+    case ChoreOp::kTriggerWait:
+      break;
+  }
+}
+
+void ChoreLedger::RunBegan(State& state, const TraceRecord& record) {
+  const TimePoint now{Duration(record.time_ns)};
+  const auto reason = static_cast<CycleRunReason>(record.b);
+  if (state.running) Violate(record, "began a run while its previous run was in progress");
+  if (state.stopped) Violate(record, "ran after it was stopped");
+  if (reason == CycleRunReason::kTick) {
+    if (state.paused) Violate(record, "ticked while paused (only triggers may run it)");
+    if (state.interval < Duration::zero()) {
+      Violate(record, "ticked while disabled (only triggers may run it)");
+    } else if (!state.ticked_since_arm && state.interval > Duration::zero() &&
+               now < state.armed_at + state.interval) {
+      Violate(record, "ticked " + FormatDuration(now - state.armed_at) +
+                          " after its ticker was armed at " + FormatTime(state.armed_at) +
+                          "; the first tick comes one full interval (" +
+                          FormatDuration(state.interval) + ") later");
+    }
+    state.ticked_since_arm = true;
+  }
+  state.running = true;
+  ++state.runs.started;
+  const auto index = static_cast<std::size_t>(reason);
+  if (index < state.runs.by_reason.size()) ++state.runs.by_reason[index];
+  state.runs.last_started = now;
+}
+
+void ChoreLedger::Violate(const TraceRecord& record, const std::string& what) {
+  if (!violation_) return;
+  violation_(describe_(record.peer, record.a) + " " + what + " (run at " +
+             FormatTime(TimePoint(Duration(record.time_ns))) + ")");
+}
+
+}  // namespace testplanet
