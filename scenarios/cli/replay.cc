@@ -7,7 +7,7 @@
 #include "scenarios/cli/commands.h"
 #include "scenarios/report/reports.h"
 #include "scenarios/language/runner.h"
-#include "scenarios/language/scenario_loader.h"
+#include "scenarios/language/loader.h"
 
 namespace testplanet::cli {
 namespace {

@@ -8,7 +8,7 @@
 #include "scenarios/cli/commands.h"
 #include "scenarios/report/reports.h"
 #include "scenarios/language/runner.h"
-#include "scenarios/language/scenario_loader.h"
+#include "scenarios/language/loader.h"
 
 namespace testplanet::cli {
 namespace {
@@ -52,7 +52,7 @@ int Run(const RunCommand& command) {
   }
   if (!CheckPlantedBug(command.planted_bug)) return kExitBadInput;
   // Load everything first: bad input stops the command before any run starts.
-  std::vector<scenario::LoadedScenario> scenarios;
+  std::vector<scenario::Plan> scenarios;
   for (const std::string& file : command.files) {
     auto loaded = scenario::LoadScenarioFile(file);
     if (!loaded.ok()) {
@@ -62,8 +62,8 @@ int Run(const RunCommand& command) {
     scenarios.push_back(std::move(*loaded));
   }
   const std::string out = command.out.empty() ? FreshDirectory("testplanet-out") : command.out;
-  auto directory_of = [&](const scenario::LoadedScenario& loaded) {
-    return scenarios.size() == 1 ? out : out + "/" + loaded.spec.name();
+  auto directory_of = [&](const scenario::Plan& loaded) {
+    return scenarios.size() == 1 ? out : out + "/" + loaded.name;
   };
   for (const auto& loaded : scenarios) {
     scenario::RunOptions options;
@@ -80,7 +80,7 @@ int Run(const RunCommand& command) {
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     const auto& loaded = scenarios[i];
     const std::uint64_t seed =
-        command.seed ? *command.seed : (loaded.spec.seed() == 0 ? 1 : loaded.spec.seed());
+        command.seed ? *command.seed : loaded.seed;
     const std::string directory = directory_of(loaded);
     scenario::RunOptions options;
     options.seed = seed;

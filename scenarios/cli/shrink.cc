@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scenarios/cli/commands.h"
-#include "scenarios/language/scenario_loader.h"
+#include "scenarios/language/loader.h"
 #include "scenarios/language/shrink.h"
 #include "scenarios/language/swarm.h"
 

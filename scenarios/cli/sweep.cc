@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "scenarios/cli/commands.h"
-#include "scenarios/language/scenario_loader.h"
+#include "scenarios/language/loader.h"
 #include "scenarios/language/swarm.h"
 
 extern char** environ;
@@ -110,7 +110,7 @@ int Sweep(const SweepCommand& c) {
     if ((seed - first) % shard.total == shard.index) seeds.push_back(seed);
     if (seed == UINT64_MAX) break;
   }
-  const std::string out = c.out.empty() ? "testplanet-out/sweep-" + loaded->spec.name() : c.out;
+  const std::string out = c.out.empty() ? "testplanet-out/sweep-" + loaded->name : c.out;
   std::error_code fs_error;
   std::filesystem::create_directories(out, fs_error);
   if (fs_error) {
@@ -193,7 +193,7 @@ int Sweep(const SweepCommand& c) {
     exit_codes[child.seed] = code;
     ++done;
     nlohmann::json line = {
-        {"scenario", loaded->spec.name()},
+        {"scenario", loaded->name},
         {"file", c.file},
         {"seed", child.seed},
         {"exit", code},

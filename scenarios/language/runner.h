@@ -1,12 +1,15 @@
-// Running a loaded scenario on a planet, and what the run leaves for the reporters.
+// Running a Plan on a planet, and what the run leaves for the reporters.
 //
-// RunScenario builds the planet the scenario describes (seeded by RunOptions::seed), starts it,
-// schedules every step and check as an event at its virtual time, runs to the scenario's end
-// (or to RunOptions::stop_at) and collects: each check's outcome (expected, found, when), each
-// peer's orders, each chore's runs, the faults fired, and the trace. Nothing here reads a real
-// clock; the same scenario and seed give the same RunResult and digest on every build.
-#ifndef TESTPLANET_SCENARIOS_RUNNER_H_
-#define TESTPLANET_SCENARIOS_RUNNER_H_
+// RunScenario builds the planet the plan describes (seeded by RunOptions::seed, with a planted
+// bug if asked), starts it, schedules every step at its time (or arms it for its event) and every
+// check at its time, runs to the scenario's end (or to RunOptions::stop_at) and collects: each
+// check's outcome (expected, found, when, which way it missed), each peer's orders, each chore's
+// runs, the faults fired, and the trace. At the end, every fault a step asked for must have fired
+// and every step waiting for an event must have met it (unless the scenario allows otherwise),
+// and after a quiesce every order must have settled. Nothing here reads a real clock; the same
+// plan and seed give the same RunResult and digest on every build.
+#ifndef TESTPLANET_SCENARIOS_LANGUAGE_RUNNER_H_
+#define TESTPLANET_SCENARIOS_LANGUAGE_RUNNER_H_
 
 #include <cstdint>
 #include <map>
@@ -14,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "scenarios/language/scenario_loader.h"
+#include "scenarios/language/plan.h"
 #include "sim/log.h"
 #include "sim/trace.h"
 
@@ -26,8 +29,8 @@ struct RunOptions {
   TraceDetail trace_detail = TraceDetail::kRecords;
   std::string run_directory;  // where "disk" storage lives
   std::uint64_t max_events = 2'000'000'000;
-  bool invariants = true;  // check the order path's invariants continuously (invariants.h)
-  std::string planted_bug;  // storagenode::PlantedBug by name; needs a build that has them
+  bool invariants = true;   // check the order path's invariants continuously (invariants.h)
+  std::string planted_bug;  // by name (planted_bugs.h); empty: none
 };
 
 struct CheckOutcome {
@@ -37,6 +40,8 @@ struct CheckOutcome {
   bool passed = false;
   std::string expected;  // e.g. "unsent == 0"
   std::string found;     // e.g. "unsent = 3"
+  // Which way each failed part missed ("unsent above"): the failure's meaning, for shrinking.
+  std::vector<std::string> misses;
 };
 
 struct PeerOrders {
@@ -56,7 +61,7 @@ struct RunResult {
   std::uint64_t seed = 0;
   std::string planted_bug;  // as run, for the manifest
   bool invariants = true;   // as run
-  Status status;  // why the run itself failed (a runaway guard, a peer crash)
+  Status status;  // why the run itself failed (a runaway guard, a violated invariant)
   std::uint64_t digest = 0;
   std::uint64_t events = 0;
   std::uint64_t record_count = 0;
@@ -85,12 +90,12 @@ struct RunResult {
   }
 };
 
-RunResult RunScenario(const LoadedScenario& scenario, const RunOptions& options);
+RunResult RunScenario(const Plan& plan, const RunOptions& options);
 
 // Returns OK iff RunScenario may use options.run_directory: a scenario on disk keeps its peers'
 // databases in RUN_DIRECTORY/db, which must be missing, empty or hold only an earlier run's
 // databases (removed when the run starts); anything else there is refused, never deleted.
-Status CheckRunDirectory(const LoadedScenario& scenario, const RunOptions& options);
+Status CheckRunDirectory(const Plan& plan, const RunOptions& options);
 
 // Trace kinds the runner records.
 namespace scenario_kinds {
@@ -100,8 +105,10 @@ TESTPLANET_TRACE_KIND(kFault, "scenario.fault");
 TESTPLANET_TRACE_KIND(kCheck, "scenario.check");
 // The quiesce phase began: faults stopped.
 TESTPLANET_TRACE_KIND(kQuiesce, "scenario.quiesce");
+// A step waiting for an event met it. a = step index.
+TESTPLANET_TRACE_KIND(kTriggered, "scenario.triggered");
 }  // namespace scenario_kinds
 
 }  // namespace testplanet::scenario
 
-#endif  // TESTPLANET_SCENARIOS_RUNNER_H_
+#endif  // TESTPLANET_SCENARIOS_LANGUAGE_RUNNER_H_

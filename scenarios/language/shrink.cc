@@ -1,12 +1,13 @@
 #include "scenarios/language/shrink.h"
 
-#include <google/protobuf/text_format.h>
-
 #include <algorithm>
 #include <cctype>
 #include <optional>
 #include <regex>
 #include <vector>
+
+#include "scenarios/language/loader.h"
+#include "scenarios/language/registry.h"
 
 namespace testplanet::scenario {
 namespace {
@@ -38,7 +39,7 @@ std::string Mask(const std::string& text) {
 
 class Shrinker {
  public:
-  Shrinker(const LoadedScenario& failing, const ShrinkOptions& options)
+  Shrinker(const Plan& failing, const ShrinkOptions& options)
       : path_(failing.path), options_(options), best_(failing.spec) {}
 
   StatusOr<ShrinkResult> Go() {
@@ -56,6 +57,8 @@ class Shrinker {
     }
     failure_ = Describe(*first);
     failed_at_ = first->end;
+    liveness_ = signature_.rfind("check: liveness", 0) == 0;
+    if (best_.has_quiesce()) settle_ = At(best_.duration()) - At(best_.quiesce().at());
 
     for (bool progress = true; progress && runs_ < options_.max_runs;) {
       progress = false;
@@ -95,9 +98,7 @@ class Shrinker {
 
   // Runs `spec` with the original seed; nullopt if it does not load (an invalid candidate).
   std::optional<RunResult> Trial(const Scenario& spec) {
-    std::string text;
-    google::protobuf::TextFormat::PrintToString(spec, &text);
-    auto loaded = LoadScenarioText(path_, text);
+    auto loaded = LoadScenario(path_, spec);
     if (!loaded.ok()) return std::nullopt;
     ++runs_;
     RunOptions run;
@@ -125,23 +126,42 @@ class Shrinker {
     return parsed.ok() ? *parsed : Duration::zero();
   }
 
-  // `spec` cut to `duration`: later steps and checks go, a late quiesce goes.
-  static Scenario Cut(const Scenario& spec, Duration duration) {
+  // `spec` cut to `duration`: later steps and checks go, and a quiesce at or after the new end.
+  // When the failure is liveness (orders unsent at the end), the quiesce instead moves with the
+  // end, keeping the original settling time after it, and no step comes after it: the shrunk run
+  // must still fail because orders did not settle in that time, not because faults went on.
+  Scenario Cut(const Scenario& spec, Duration duration) const {
     Scenario out = spec;
     out.set_duration(FormatDuration(duration));
+    std::optional<Duration> quiesce;
+    if (spec.has_quiesce()) {
+      if (liveness_) {
+        if (duration > settle_) quiesce = duration - settle_;
+      } else if (At(spec.quiesce().at()) < duration) {
+        quiesce = At(spec.quiesce().at());
+      }
+    }
+    const Duration last_step = liveness_ && quiesce ? *quiesce : duration;
     out.clear_step();
     for (const Step& step : spec.step()) {
-      if (At(step.at()) <= duration) *out.add_step() = step;
+      if (step.has_on() || At(step.at()) <= last_step) *out.add_step() = step;
     }
     // Checks keep their place, or move to the new end (the shrunk run must still fail them).
     for (Check& check : *out.mutable_check()) {
       if (!check.at().empty() && At(check.at()) > duration) check.set_at(FormatDuration(duration));
     }
-    if (spec.has_quiesce() && At(spec.quiesce().at()) >= duration) out.clear_quiesce();
+    if (quiesce) {
+      out.mutable_quiesce()->set_at(FormatDuration(*quiesce));
+    } else {
+      out.clear_quiesce();
+    }
     for (Step& step : *out.mutable_step()) {
       if (step.has_traffic() && !step.traffic().until().empty() &&
           At(step.traffic().until()) > duration) {
         step.mutable_traffic()->clear_until();  // "until the end"
+      }
+      if (step.has_on() && !step.on().after().empty() && At(step.on().after()) > duration) {
+        step.mutable_on()->set_after(FormatDuration(duration));
       }
     }
     return out;
@@ -162,8 +182,10 @@ class Shrinker {
     bool progress = false;
     for (int i = 0; i < best_.step_size() && runs_ < options_.max_runs; ++i) {
       for (int attempt = 0; attempt < 4; ++attempt) {
+        if (best_.step(i).has_on()) break;  // it happens on its event, not at a time
         Duration before = Duration::zero();
         for (int j = 0; j < best_.step_size(); ++j) {
+          if (best_.step(j).has_on()) continue;
           const Duration at = At(best_.step(j).at());
           if (j != i && at <= At(best_.step(i).at()) && at > before) before = at;
         }
@@ -231,12 +253,10 @@ class Shrinker {
       const int nodes = best_.planet().storage_nodes() - 1;
       candidate.mutable_planet()->set_storage_nodes(nodes);
       for (Step& step : *candidate.mutable_step()) {
-        if (step.has_upload() && step.upload().nodes() > nodes) {
-          step.mutable_upload()->set_nodes(nodes);
-        }
-        if (step.has_traffic() && step.traffic().nodes() > nodes) {
-          step.mutable_traffic()->set_nodes(nodes);
-        }
+        const auto* field = step.GetReflection()->GetOneofFieldDescriptor(
+            step, Step::descriptor()->FindOneofByName("action"));
+        const StepKind* kind = field ? Actions().FindStep(field->name()) : nullptr;
+        if (kind != nullptr) kind->FitToNodes(step, nodes);
       }
       if (!Try(candidate)) break;
       progress = true;
@@ -250,6 +270,8 @@ class Shrinker {
   std::string signature_;
   std::string failure_;
   TimePoint failed_at_{};
+  bool liveness_ = false;  // the failure is orders left unsent after the quiesce
+  Duration settle_{};      // the original time between the quiesce and the end
   int runs_ = 0;
 };
 
@@ -261,12 +283,15 @@ std::string FailureSignature(const RunResult& result) {
   auto mask = [](const std::string& text) { return std::regex_replace(Mask(text), kTime, "<t>"); };
   if (!result.status.ok()) return "error: " + mask(result.status.ToString());
   for (const CheckOutcome& check : result.checks) {
-    if (!check.passed) return "check: " + mask(check.name);
+    if (check.passed) continue;
+    std::string signature = "check: " + mask(check.name);
+    for (const std::string& miss : check.misses) signature += "; " + mask(miss);
+    return signature;
   }
   return "";
 }
 
-StatusOr<ShrinkResult> ShrinkScenario(const LoadedScenario& failing, const ShrinkOptions& options) {
+StatusOr<ShrinkResult> ShrinkScenario(const Plan& failing, const ShrinkOptions& options) {
   return Shrinker(failing, options).Go();
 }
 

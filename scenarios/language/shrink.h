@@ -1,20 +1,22 @@
 // Shrinking a failing run: the smallest scenario found that still fails the same way.
 //
 // "The same way" is the failure's signature (FailureSignature): the run error — an invariant
-// violation, say — with numbers and hex digits masked, or else the name of the first failed
-// check. ShrinkScenario tries, greedily and in a fixed order, a shorter run (ending just after
-// the failure), fewer checks, no quiesce, fewer timeline steps (chunks, then one at a time) and
-// fewer storage nodes, keeping each change that still fails with the same signature, until
-// nothing more helps or the run budget is spent. Every trial is a full run with the original
-// seed; the result is deterministic.
+// violation, say — with numbers and hex digits masked, or else the first failed check's name and
+// which way it missed ("unsent above": a check `eq 23` that found 24 must not shrink to one that
+// finds 0). ShrinkScenario tries, greedily and in a fixed order, a shorter run (ending just after
+// the failure; a liveness failure keeps its settling time after the quiesce), fewer checks, no
+// quiesce, fewer timeline steps (chunks, then one at a time) and fewer storage nodes (each kind
+// of step fits itself to them, StepKind::FitToNodes), keeping each change that still fails with
+// the same signature, until nothing more helps or the run budget is spent. Every trial is a full
+// run with the original seed; the result is deterministic.
 #ifndef TESTPLANET_SCENARIOS_SHRINK_H_
 #define TESTPLANET_SCENARIOS_SHRINK_H_
 
 #include <cstdint>
 #include <string>
 
+#include "scenarios/language/plan.h"
 #include "scenarios/language/runner.h"
-#include "scenarios/language/scenario_loader.h"
 
 namespace testplanet::scenario {
 
@@ -24,10 +26,10 @@ std::string FailureSignature(const RunResult& result);
 
 struct ShrinkOptions {
   std::uint64_t seed = 1;
-  std::string planted_bug;
+  std::string planted_bug = {};
   bool invariants = true;
   int max_runs = 300;
-  std::string scratch_directory;  // for "disk" storage trials
+  std::string scratch_directory = {};  // for "disk" storage trials
 };
 
 struct ShrinkResult {
@@ -42,7 +44,7 @@ struct ShrinkResult {
 };
 
 // FAILED_PRECONDITION if `failing` does not fail with this seed.
-StatusOr<ShrinkResult> ShrinkScenario(const LoadedScenario& failing, const ShrinkOptions& options);
+StatusOr<ShrinkResult> ShrinkScenario(const Plan& failing, const ShrinkOptions& options);
 
 }  // namespace testplanet::scenario
 

@@ -1,33 +1,34 @@
-// Swarm testing (as TigerBeetle's VOPR does): each seed also picks which faults a run has and
-// how hard they hit, so that a sweep covers many fault mixes instead of one.
+// Swarm testing (as TigerBeetle's VOPR does): each seed also picks the planet's configuration
+// and which actions a run has, so that a sweep covers many mixes instead of one.
 //
 // Swarm takes a scenario (its planet, traffic and checks) and a seed, and returns the scenario
-// with fault steps added: each fault class — message loss, duplication and reordering,
-// partitions, one-way cuts, clogs, held messages, refused dials, crashes with restarts, clock
-// skew, disk errors — is switched on with probability 1/2, with rates, peers and times drawn
-// from the seed. Faults fall between 5% and 75% of the run; a quiesce at 75% (unless the
-// scenario has one) lets every order settle before the end, when liveness is checked. The same
-// scenario and seed always give the same mix. Nothing here reads a clock or real entropy.
-#ifndef TESTPLANET_SCENARIOS_SWARM_H_
-#define TESTPLANET_SCENARIOS_SWARM_H_
+// with, first, a drawn configuration — storage nodes, preset, chore intervals, archive TTL and
+// order expiration short enough that cleanup deletes and limits expire within the run — then
+// each kind of step's own draw (StepKind::Draw, in the schema's order, each from a stream of its
+// own): network, disk and clock faults, crashes and stops at any instant, chore control, hostile
+// peers, clocks stopped exactly on an expiry or TTL boundary. Faults fall between 5% of the run
+// and the quiesce (the scenario's, or 75% of the run), after which every order must settle. The
+// same scenario and seed always give the same mix. Nothing here reads a clock or real entropy.
+#ifndef TESTPLANET_SCENARIOS_LANGUAGE_SWARM_H_
+#define TESTPLANET_SCENARIOS_LANGUAGE_SWARM_H_
 
 #include <cstdint>
 #include <string>
 
-#include "scenarios/language/scenario_loader.h"
+#include "scenarios/language/plan.h"
 
 namespace testplanet::scenario {
 
 struct SwarmScenario {
-  Scenario spec;            // the scenario with the seed's faults added
-  std::string description;  // one line: the mix and its rates, e.g. "drop 0.031 on ..., crash ..."
+  Scenario spec;            // the scenario with the seed's configuration and actions
+  std::string description;  // one line: the configuration, then each kind's draw
 };
 
-SwarmScenario Swarm(const LoadedScenario& base, std::uint64_t seed);
+SwarmScenario Swarm(const Plan& base, std::uint64_t seed);
 
 // The scenario as a file a person can read and rerun: a comment header, then text format.
 std::string ScenarioFileText(const Scenario& spec, const std::string& header);
 
 }  // namespace testplanet::scenario
 
-#endif  // TESTPLANET_SCENARIOS_SWARM_H_
+#endif  // TESTPLANET_SCENARIOS_LANGUAGE_SWARM_H_

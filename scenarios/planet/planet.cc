@@ -85,6 +85,7 @@ Status Planet::BuildSatellite(int index) {
   auto created = MakeSatellite(index);
   if (!created.ok()) return created.status();
   satellites_.push_back(std::move(*created));
+  satellite_ids_.push_back(satellites_.back()->id());
   trust_.Add({satellites_.back()->identity().peer(), satellites_.back()->address()});
   return Status::Ok();
 }
@@ -107,6 +108,7 @@ Status Planet::BuildStorageNode(int index) {
   auto created = MakeStorageNode(index);
   if (!created.ok()) return created.status();
   nodes_.push_back(std::move(*created));
+  node_ids_.push_back(nodes_.back()->id());
   return Status::Ok();
 }
 

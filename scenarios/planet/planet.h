@@ -121,6 +121,11 @@ class Planet {
   // --- Peers by reference ---------------------------------------------------------------------
   // The peer's index in the trace (its PeerId): satellites first, then nodes, then uplinks.
   PeerId PeerIdOf(PeerRef peer) const;
+  // A satellite's or storage node's ID, whether it runs or not.
+  const NodeId& NodeIdOf(PeerRef peer) const {
+    return peer.is_satellite() ? satellite_ids_.at(static_cast<std::size_t>(peer.index))
+                               : node_ids_.at(static_cast<std::size_t>(peer.index));
+  }
   // Crash, BeginStop and Start for any satellite or storage node (see the per-kind methods
   // below); INVALID_ARGUMENT for an uplink or an index out of range. `on_down` (may be null) runs
   // once a graceful stop has closed the peer.
@@ -272,6 +277,7 @@ class Planet {
       std::unique_ptr<storagenode::OrdersDb>)>>
       user_wrap_orders_db_;  // by node: the Config's own wrapper, inside the checker's
   std::vector<satellite::SettlementObserver> user_settlement_observers_;  // by satellite
+  std::vector<NodeId> satellite_ids_, node_ids_;
   std::map<PeerRef, std::uint64_t> generations_;  // how many times each peer has started
   std::map<std::pair<PeerRef, std::string>, ChoreHandle> chore_handles_;
   int running_ = 0;

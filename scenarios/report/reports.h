@@ -19,12 +19,12 @@
 #include <vector>
 
 #include "scenarios/language/runner.h"
-#include "scenarios/language/scenario_loader.h"
+#include "scenarios/language/loader.h"
 
 namespace testplanet::report {
 
 struct RunFiles {
-  const scenario::LoadedScenario* scenario = nullptr;
+  const scenario::Plan* scenario = nullptr;
   const scenario::RunResult* result = nullptr;
   std::string reproduce;    // the command that reproduces this run
   double wall_seconds = 0;  // measured by the CLI
@@ -43,8 +43,8 @@ StatusOr<std::vector<TraceRecord>> ReadRecords(const std::string& path);
 
 // The resolved scenario (defaults filled in) in text format, and the hash that identifies it
 // (16 hex digits of StableHash of that text). Resolving a resolved scenario changes nothing.
-std::string ResolvedText(const scenario::LoadedScenario& scenario);
-std::string ScenarioHash(const scenario::LoadedScenario& scenario);
+std::string ResolvedText(const scenario::Plan& scenario);
+std::string ScenarioHash(const scenario::Plan& scenario);
 
 // The index of the first record where `a` and `b` differ, or nullopt if they are equal.
 std::optional<std::size_t> FirstDifference(const std::vector<TraceRecord>& a,

@@ -41,13 +41,13 @@ std::string KindName(std::uint64_t kind) {
 
 std::string BuildId() { return TESTPLANET_BUILD_ID; }
 
-std::string ResolvedText(const scenario::LoadedScenario& scenario) {
+std::string ResolvedText(const scenario::Plan& scenario) {
   std::string text;
   google::protobuf::TextFormat::PrintToString(scenario.spec, &text);
   return text;
 }
 
-std::string ScenarioHash(const scenario::LoadedScenario& scenario) {
+std::string ScenarioHash(const scenario::Plan& scenario) {
   return Trace::FormatDigest(StableHash(ResolvedText(scenario)));
 }
 

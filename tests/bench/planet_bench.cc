@@ -16,7 +16,7 @@
 
 #include "scenarios/planet/planet.h"
 #include "scenarios/language/runner.h"
-#include "scenarios/language/scenario_loader.h"
+#include "scenarios/language/loader.h"
 
 #ifndef TESTPLANET_SOURCE_DIR
 #define TESTPLANET_SOURCE_DIR "."

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "scenarios/language/scenario_loader.h"
+#include "scenarios/language/loader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   // What loads has its defaults filled and a positive duration.
   if (loaded->duration <= testplanet::Duration::zero()) std::abort();
-  if (loaded->step_locations.size() != static_cast<std::size_t>(loaded->spec.step_size())) {
+  if (loaded->steps.size() != static_cast<std::size_t>(loaded->spec.step_size())) {
     std::abort();
   }
   return 0;

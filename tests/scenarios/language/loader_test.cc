@@ -1,5 +1,6 @@
 // Bad scenarios are refused before any run, with the file, line, column and field.
-#include "scenarios/language/scenario_loader.h"
+#include "scenarios/language/loader.h"
+#include "scenarios/language/selector.h"
 
 #include <gtest/gtest.h>
 
@@ -22,7 +23,7 @@ TEST(ScenarioLoader, AcceptsAMinimalScenarioAndFillsDefaults) {
   auto loaded = LoadScenarioText("dir/minimal.textproto", "duration: \"1h\"\n");
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ(loaded->duration, 1h);
-  EXPECT_EQ(loaded->spec.name(), "minimal");
+  EXPECT_EQ(loaded->name, "minimal");
   EXPECT_EQ(loaded->spec.planet().satellites(), 1);
   EXPECT_EQ(loaded->spec.planet().storage_nodes(), 4);
   EXPECT_EQ(loaded->spec.planet().uplinks(), 1);
@@ -112,16 +113,24 @@ TEST(ScenarioLoader, AMissingFileIsNotFound) {
             std::string_view::npos);
 }
 
-TEST(ScenarioLoader, SelectorsExpandToPeerNames) {
-  EXPECT_EQ(ExpandSelector("storagenode*", 1, 3, 1).value(),
+std::vector<std::string> Names(std::string_view selector) {
+  auto peers = ParseSelector(selector, PeerCounts{1, 3, 1});
+  std::vector<std::string> names;
+  if (peers.ok()) {
+    for (const PeerRef& peer : *peers) names.push_back(peer.Name());
+  }
+  return names;
+}
+
+TEST(Selector, ResolvesToPeers) {
+  EXPECT_EQ(Names("storagenode*"),
             (std::vector<std::string>{"storagenode0", "storagenode1", "storagenode2"}));
-  EXPECT_EQ(ExpandSelector("storagenode[1..2]", 1, 3, 1).value(),
-            (std::vector<std::string>{"storagenode1", "storagenode2"}));
-  EXPECT_EQ(ExpandSelector("satellite0", 1, 3, 1).value(),
-            (std::vector<std::string>{"satellite0"}));
+  EXPECT_EQ(Names("storagenode[1..2]"), (std::vector<std::string>{"storagenode1", "storagenode2"}));
+  EXPECT_EQ(Names("satellite0"), (std::vector<std::string>{"satellite0"}));
   for (const char* bad : {"storagenode3", "storagenode[2..1]", "storagenode[0..9]", "node0",
-                          "storagenode", "storagenode-1", "storagenode[a..b]", "uplink*x"}) {
-    EXPECT_FALSE(ExpandSelector(bad, 1, 3, 1).ok()) << bad;
+                          "storagenode", "storagenode-1", "storagenode[a..b]", "uplink*x",
+                          "storagenode+1", "storagenode[0..1", "storagenode99999999999"}) {
+    EXPECT_FALSE(ParseSelector(bad, PeerCounts{1, 3, 1}).ok()) << bad;
   }
 }
 

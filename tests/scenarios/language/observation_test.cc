@@ -3,6 +3,7 @@
 // same course with the checker on or off.
 #include <gtest/gtest.h>
 
+#include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
 
 namespace testplanet::scenario {

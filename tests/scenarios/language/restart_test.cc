@@ -2,6 +2,7 @@
 // quiesce (which ends disk faults first) brings the peer back.
 #include <gtest/gtest.h>
 
+#include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
 
 namespace testplanet::scenario {

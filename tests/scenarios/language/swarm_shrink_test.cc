@@ -1,6 +1,7 @@
 // Swarm mixes, failure signatures and shrinking, in process.
 #include <gtest/gtest.h>
 
+#include "scenarios/language/loader.h"
 #include "scenarios/language/shrink.h"
 #include "scenarios/language/swarm.h"
 
@@ -14,14 +15,15 @@ planet { storage_nodes: 4 storage_node { sender_interval: "10m" archive_ttl: "16
 step { at: "1m" traffic { uplink: 0 satellite: 0 every: "5m" until: "1h" size: 100 } }
 )";
 
-LoadedScenario Load(const std::string& text) {
+Plan Load(const std::string& text) {
   auto loaded = LoadScenarioText("test.textproto", text);
   EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
-  return loaded.ok() ? *loaded : LoadedScenario{};
+  if (!loaded.ok()) return Plan{};
+  return std::move(*loaded);
 }
 
 TEST(Swarm, TheSameSeedGivesTheSameMixAndOthersDiffer) {
-  const LoadedScenario base = Load(kBase);
+  const Plan base = Load(kBase);
   const SwarmScenario a = Swarm(base, 7), b = Swarm(base, 7), c = Swarm(base, 8);
   EXPECT_EQ(a.description, b.description);
   EXPECT_EQ(a.spec.SerializeAsString(), b.spec.SerializeAsString());
@@ -29,7 +31,7 @@ TEST(Swarm, TheSameSeedGivesTheSameMixAndOthersDiffer) {
 }
 
 TEST(Swarm, EveryMixIsAValidScenarioWithAQuiesce) {
-  const LoadedScenario base = Load(kBase);
+  const Plan base = Load(kBase);
   int with_faults = 0;
   for (std::uint64_t seed = 1; seed <= 50; ++seed) {
     const SwarmScenario mix = Swarm(base, seed);
@@ -61,7 +63,7 @@ TEST(FailureSignature, MasksSerialsIndexesAndTimes) {
 
 TEST(Shrink, KeepsOnlyWhatTheFailureNeeds) {
   // The check fails whatever happens; the partition, latency and chore steps are noise.
-  const LoadedScenario failing = Load(std::string(kBase) + R"(
+  const Plan failing = Load(std::string(kBase) + R"(
 step { at: "10m" latency { peer: "storagenode1" extra: "50ms" } }
 step { at: "20m" partition { a: "storagenode2" b: "satellite0" } }
 step { at: "30m" heal { a: "storagenode2" b: "satellite0" } }
@@ -73,13 +75,61 @@ check { name: "a check that holds" orders { peer: "storagenode*" rejected { eq: 
   options.seed = 3;
   auto shrunk = ShrinkScenario(failing, options);
   ASSERT_TRUE(shrunk.ok()) << shrunk.status().ToString();
-  EXPECT_EQ(shrunk->signature, "check: an impossible number of orders");
+  EXPECT_EQ(shrunk->signature, "check: an impossible number of orders; unsent below");
   EXPECT_EQ(shrunk->steps_before, 5);
   EXPECT_EQ(shrunk->steps_after, 0);
   EXPECT_EQ(shrunk->checks_after, 1);
   EXPECT_EQ(shrunk->nodes_after, 1);
   EXPECT_EQ(shrunk->spec.seed(), 3u);
   EXPECT_LT(ParseDuration(shrunk->duration_after).value(), std::chrono::hours(2));
+}
+
+TEST(Shrink, KeepsWhichWayACheckMissed) {
+  // 2 uploads to 4 nodes settle 8 orders; the check wants 7. Dropping an upload or a node would
+  // still fail the check, but by finding fewer (below), which is another failure.
+  const Plan failing = Load(R"(
+name: "meaning"
+duration: "30m"
+planet { storage_nodes: 4 }
+step { at: "1m" upload { uplink: 0 satellite: 0 path: "a" nodes: 4 } }
+step { at: "2m" upload { uplink: 0 satellite: 0 path: "b" nodes: 4 } }
+check { name: "seven settled" orders { peer: "storagenode*" accepted { eq: 7 } } }
+)");
+  auto shrunk = ShrinkScenario(failing, ShrinkOptions{});
+  ASSERT_TRUE(shrunk.ok()) << shrunk.status().ToString();
+  EXPECT_EQ(shrunk->signature, "check: seven settled; accepted above");
+  EXPECT_EQ(shrunk->steps_after, 2);
+  EXPECT_EQ(shrunk->nodes_after, 4);
+  auto rerun = LoadScenario("shrunk.textproto", shrunk->spec);
+  ASSERT_TRUE(rerun.ok()) << rerun.status().ToString();
+  const RunResult result = RunScenario(*rerun, RunOptions{});
+  ASSERT_FALSE(result.passed());
+  EXPECT_EQ(result.checks.front().found, "accepted = 8");
+}
+
+TEST(Shrink, ALivenessFailureShrinksItsRunAndKeepsItsSettlingTime) {
+  // Node 0's sender is disabled by its configuration, which no quiesce changes: its order stays
+  // unsent, and liveness fails however short the run.
+  const Plan failing = Load(R"(
+name: "stuck"
+duration: "4h"
+planet {
+  storage_nodes: 2
+  storage_node { sender_interval: "5m" }
+  node { peer: "storagenode0" config { sender_interval: "disabled" } }
+}
+step { at: "1m" upload { uplink: 0 satellite: 0 path: "a" nodes: 2 } }
+step { at: "3h" partition { a: "storagenode1" b: "satellite0" } }
+quiesce { at: "3h30m" }
+)");
+  auto shrunk = ShrinkScenario(failing, ShrinkOptions{.max_runs = 60});
+  ASSERT_TRUE(shrunk.ok()) << shrunk.status().ToString();
+  EXPECT_EQ(shrunk->signature.rfind("check: liveness", 0), 0u) << shrunk->signature;
+  const Duration duration = ParseDuration(shrunk->spec.duration()).value();
+  EXPECT_LT(duration, std::chrono::hours(4));
+  ASSERT_TRUE(shrunk->spec.has_quiesce());
+  EXPECT_EQ(duration - ParseDuration(shrunk->spec.quiesce().at()).value(), std::chrono::minutes(30))
+      << "the settling time after the quiesce is kept";
 }
 
 TEST(Shrink, APassingRunHasNothingToShrink) {

@@ -1,0 +1,47 @@
+// download: an uplink fetches one object through a satellite.
+#include "scenarios/language/field_reader.h"
+#include "scenarios/language/registry.h"
+#include "scenarios/language/run_context.h"
+#include "scenarios/language/transfers.h"
+
+namespace testplanet::scenario {
+namespace {
+
+class DownloadStep final : public StepAction {
+ public:
+  DownloadStep(int uplink, int satellite, std::string bucket, std::string path)
+      : uplink_(uplink), satellite_(satellite), bucket_(std::move(bucket)), path_(std::move(path)) {}
+  void Apply(RunContext& run) const override {
+    run.Spawn(DownloadObject(run.planet(), uplink_, satellite_, bucket_, path_), "downloads");
+  }
+
+ private:
+  int uplink_, satellite_;
+  std::string bucket_, path_;
+};
+
+class DownloadKind final : public StepKind {
+ public:
+  DownloadKind()
+      : StepKind({.field = "download",
+                  .group = "traffic",
+                  .doc = "an uplink fetches an object (its bucket and path) through a satellite"}) {}
+
+  StatusOr<std::unique_ptr<StepAction>> Load(FieldReader& in) const override {
+    auto uplink = in.ReadIndex("uplink", PeerKind::kUplink);
+    if (!uplink.ok()) return uplink.status();
+    auto satellite = in.ReadIndex("satellite", PeerKind::kSatellite);
+    if (!satellite.ok()) return satellite.status();
+    auto bucket = in.ReadString("bucket", false, "bucket");
+    if (!bucket.ok()) return bucket.status();
+    auto path = in.ReadString("path", /*required=*/true);
+    if (!path.ok()) return path.status();
+    return std::make_unique<DownloadStep>(*uplink, *satellite, *bucket, *path);
+  }
+};
+
+}  // namespace
+
+TESTPLANET_ACTIONS_FILE(download) { registry.Add(std::make_unique<DownloadKind>()); }
+
+}  // namespace testplanet::scenario

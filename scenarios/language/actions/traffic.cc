@@ -1,0 +1,98 @@
+// traffic: an uplink stores an object every interval (and fetches the one before it), from the
+// step's time until `until`.
+#include <algorithm>
+
+#include "scenarios/language/field_reader.h"
+#include "scenarios/language/registry.h"
+#include "scenarios/language/run_context.h"
+#include "scenarios/language/transfers.h"
+
+namespace testplanet::scenario {
+namespace {
+
+struct TrafficPlan {
+  int step = 0;
+  int uplink = 0, satellite = 0;
+  std::string bucket;
+  Duration every{}, until{};
+  std::int64_t size = 0;
+  int nodes = 0;
+  bool download_previous = false;
+};
+
+class TrafficStep final : public StepAction {
+ public:
+  explicit TrafficStep(TrafficPlan plan) : plan_(std::move(plan)) {}
+  void Apply(RunContext& run) const override { Tick(run, 0); }
+
+ private:
+  // Object n: upload it, fetch object n-1, and schedule object n+1 while it is due.
+  void Tick(RunContext& run, int n) const {
+    const std::string prefix = "traffic" + std::to_string(plan_.step) + "-";
+    run.Spawn(UploadObject(run.planet(), plan_.uplink, plan_.satellite, plan_.bucket,
+                           prefix + std::to_string(n), plan_.size, plan_.nodes),
+              "uploads");
+    if (plan_.download_previous && n > 0) {
+      run.Spawn(DownloadObject(run.planet(), plan_.uplink, plan_.satellite, plan_.bucket,
+                               prefix + std::to_string(n - 1)),
+                "downloads");
+    }
+    const TimePoint next = run.sim().Now() + plan_.every;
+    if (next <= TimePoint(plan_.until)) run.After(plan_.every, [this, &run, n] { Tick(run, n + 1); });
+  }
+
+  TrafficPlan plan_;
+};
+
+class TrafficKind final : public StepKind {
+ public:
+  TrafficKind()
+      : StepKind({.field = "traffic",
+                  .group = "traffic",
+                  .doc = "an uplink stores an object every `every` until `until` (default: the "
+                         "end), fetching the one before it with download_previous"}) {}
+
+  StatusOr<std::unique_ptr<StepAction>> Load(FieldReader& in) const override {
+    TrafficPlan plan;
+    plan.step = in.index();
+    auto uplink = in.ReadIndex("uplink", PeerKind::kUplink);
+    if (!uplink.ok()) return uplink.status();
+    auto satellite = in.ReadIndex("satellite", PeerKind::kSatellite);
+    if (!satellite.ok()) return satellite.status();
+    auto every = in.ReadDuration("every", {.required = true, .positive = true});
+    if (!every.ok()) return every.status();
+    auto until = in.ReadDuration("until", {.within_run = true});
+    if (!until.ok()) return until.status();
+    const Duration start = in.step_at().value_or(Duration::zero());
+    if (in.Has("until") && *until < start) {
+      return in.Error("until", "is before the step's time (" + FormatDuration(start) + ")");
+    }
+    auto size = in.ReadInt("size", {.min = 1, .max = std::int64_t{64} << 20, .fallback = 4096});
+    if (!size.ok()) return size.status();
+    const int nodes_there = in.context().counts.storage_nodes;
+    auto nodes = in.ReadInt("nodes", {.min = 1, .max = nodes_there,
+                                      .fallback = std::min(4, nodes_there)});
+    if (!nodes.ok()) return nodes.status();
+    auto bucket = in.ReadString("bucket", false, "bucket");
+    if (!bucket.ok()) return bucket.status();
+    plan.uplink = *uplink;
+    plan.satellite = *satellite;
+    plan.every = *every;
+    plan.until = in.Has("until") ? *until : in.context().duration;
+    plan.size = *size;
+    plan.nodes = static_cast<int>(*nodes);
+    plan.download_previous = static_cast<const Traffic&>(in.message()).download_previous();
+    plan.bucket = *bucket;
+    return std::make_unique<TrafficStep>(std::move(plan));
+  }
+
+  void FitToNodes(Step& step, int nodes) const override {
+    if (step.traffic().nodes() > nodes) step.mutable_traffic()->set_nodes(nodes);
+  }
+};
+
+}  // namespace
+
+TESTPLANET_ACTIONS_FILE(traffic) { registry.Add(std::make_unique<TrafficKind>()); }
+
+}  // namespace testplanet::scenario

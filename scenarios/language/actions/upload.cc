@@ -1,0 +1,69 @@
+// upload: an uplink stores one object, through a satellite, on some storage nodes.
+#include <algorithm>
+
+#include "scenarios/language/field_reader.h"
+#include "scenarios/language/registry.h"
+#include "scenarios/language/run_context.h"
+#include "scenarios/language/transfers.h"
+
+namespace testplanet::scenario {
+namespace {
+
+class UploadStep final : public StepAction {
+ public:
+  UploadStep(int uplink, int satellite, std::string bucket, std::string path, std::int64_t size,
+             int nodes)
+      : uplink_(uplink),
+        satellite_(satellite),
+        bucket_(std::move(bucket)),
+        path_(std::move(path)),
+        size_(size),
+        nodes_(nodes) {}
+  void Apply(RunContext& run) const override {
+    run.Spawn(UploadObject(run.planet(), uplink_, satellite_, bucket_, path_, size_, nodes_),
+              "uploads");
+  }
+
+ private:
+  int uplink_, satellite_;
+  std::string bucket_, path_;
+  std::int64_t size_;
+  int nodes_;
+};
+
+class UploadKind final : public StepKind {
+ public:
+  UploadKind()
+      : StepKind({.field = "upload",
+                  .group = "traffic",
+                  .doc = "an uplink stores an object (size bytes, default 4096) on `nodes` nodes"}) {}
+
+  StatusOr<std::unique_ptr<StepAction>> Load(FieldReader& in) const override {
+    auto uplink = in.ReadIndex("uplink", PeerKind::kUplink);
+    if (!uplink.ok()) return uplink.status();
+    auto satellite = in.ReadIndex("satellite", PeerKind::kSatellite);
+    if (!satellite.ok()) return satellite.status();
+    auto bucket = in.ReadString("bucket", false, "bucket");
+    if (!bucket.ok()) return bucket.status();
+    auto path = in.ReadString("path", false, "object" + std::to_string(in.index()));
+    if (!path.ok()) return path.status();
+    auto size = in.ReadInt("size", {.min = 1, .max = std::int64_t{64} << 20, .fallback = 4096});
+    if (!size.ok()) return size.status();
+    const int nodes_there = in.context().counts.storage_nodes;
+    auto nodes = in.ReadInt("nodes", {.min = 1, .max = nodes_there,
+                                      .fallback = std::min(4, nodes_there)});
+    if (!nodes.ok()) return nodes.status();
+    return std::make_unique<UploadStep>(*uplink, *satellite, *bucket, *path, *size,
+                                        static_cast<int>(*nodes));
+  }
+
+  void FitToNodes(Step& step, int nodes) const override {
+    if (step.upload().nodes() > nodes) step.mutable_upload()->set_nodes(nodes);
+  }
+};
+
+}  // namespace
+
+TESTPLANET_ACTIONS_FILE(upload) { registry.Add(std::make_unique<UploadKind>()); }
+
+}  // namespace testplanet::scenario

@@ -1,0 +1,231 @@
+// A run: building the planet from the plan, scheduling the timeline, arming steps that wait for
+// events, and collecting what the reporters need at the end.
+#include "scenarios/language/run.h"
+
+#include <sstream>
+
+#include "scenarios/language/judgement.h"
+#include "scenarios/planet/planted_bugs.h"
+#include "sim/asio.h"
+
+namespace testplanet::scenario {
+
+Run::Run(const Plan& plan, const RunOptions& options, RunResult& result)
+    : plan_(&plan), options_(&options), result_(&result) {}
+
+void Run::Go() {
+  result_->scenario = plan_->name;
+  result_->seed = options_->seed;
+  result_->planted_bug = options_->planted_bug;
+  result_->invariants = options_->invariants;
+  if (!Setup()) return;
+  Schedule();
+  Simulator& sim = planet_->sim();
+  TimePoint end(plan_->duration);
+  const bool stopped_early = options_->stop_at && TimePoint(*options_->stop_at) < end;
+  if (stopped_early) end = TimePoint(*options_->stop_at);
+  result_->status = sim.RunUntil(end);
+  if (result_->status.ok()) result_->status = planet_->CheckInvariants();
+  if (options_->stop_at) result_->inspect = Inspect();
+  for (const auto& [kind, count] : planet_->network().faults_fired()) {
+    result_->faults[kind] += count;
+  }
+  if (!stopped_early && result_->status.ok()) EndOfRunChecks();
+  Finish();
+}
+
+bool Run::Setup() {
+  Config config = plan_->planet.ToConfig(options_->seed);
+  config.trace_detail = options_->trace_detail;
+  config.run_directory = (options_->run_directory.empty() ? "." : options_->run_directory) + "/db";
+  config.check_invariants = options_->invariants;
+  if (Status s = PlantBug(options_->planted_bug, config); !s.ok()) {
+    result_->status = s;
+    return false;
+  }
+  auto planet = Planet::Create(config);
+  if (!planet.ok()) {
+    result_->status = planet.status();
+    return false;
+  }
+  planet_ = std::move(*planet);
+  planet_->sim().log().SetSink([this](const LogLine& line) { result_->log.push_back(line); });
+  if (Status s = planet_->Start(); !s.ok()) {
+    result_->status = s.WithContext("starting the planet");
+    Finish();
+    return false;
+  }
+  return true;
+}
+
+void Run::Schedule() {
+  Simulator& sim = planet_->sim();
+  for (const PlannedStep& step : plan_->steps) {
+    if (step.on) {
+      Arm(step);
+    } else {
+      sim.ScheduleAt(TimePoint(step.at), [this, index = step.index] { ApplyStep(index); });
+    }
+  }
+  if (!armed_.empty()) {
+    sim.trace().AddListener([this](const TraceRecord& record) { OnRecord(record); });
+  }
+  for (const PlannedCheck& check : plan_->checks) {
+    sim.ScheduleAt(TimePoint(check.at), [this, index = check.index] { DoCheck(index); });
+  }
+  if (plan_->quiesce) sim.ScheduleAt(TimePoint(*plan_->quiesce), [this] { Quiesce(); });
+}
+
+void Run::Arm(const PlannedStep& step) {
+  const PlannedTrigger& on = *step.on;
+  Armed armed{step.index, on.event->kind, {}, 0, on.count};
+  for (const PeerRef& peer : on.peers) armed.peers.insert(planet_->PeerIdOf(peer));
+  if (!on.chore.empty()) armed.chore = planet_->sim().trace().InternName(on.chore);
+  armed_by_kind_[armed.kind].push_back(armed_.size());
+  armed_.push_back(std::move(armed));
+}
+
+void Run::OnRecord(const TraceRecord& record) {
+  auto it = armed_by_kind_.find(record.kind);
+  if (it == armed_by_kind_.end()) return;
+  for (std::size_t index : it->second) {
+    Armed& armed = armed_[index];
+    if (armed.met || (!armed.peers.empty() && !armed.peers.count(record.peer))) continue;
+    if (armed.chore != 0 && record.a != armed.chore) continue;
+    const PlannedStep& step = plan_->steps[static_cast<std::size_t>(armed.step)];
+    if (step.on->event->matches && !step.on->event->matches(record)) continue;
+    if (--armed.remaining > 0) continue;
+    armed.met = true;
+    // After the event that recorded it, as an event of its own at this instant (or later).
+    planet_->sim().ScheduleAfter(step.on->after, [this, at = armed.step] {
+      planet_->sim().Record(kSimulatorPeer, scenario_kinds::kTriggered,
+                            static_cast<std::uint64_t>(at));
+      ApplyStep(at);
+    });
+  }
+}
+
+void Run::ApplyStep(int index) {
+  applying_ = index;
+  plan_->steps[static_cast<std::size_t>(index)].action->Apply(*this);
+  applying_ = -1;
+}
+
+void Run::Spawn(Awaitable<Status> work, std::string counter) {
+  Simulator& sim = planet_->sim();
+  boost::asio::co_spawn(sim.io(), std::move(work),
+                        [this, counter = std::move(counter), &sim](std::exception_ptr error,
+                                                                   Status s) {
+                          if (error) s = InternalError("threw");
+                          if (s.ok()) {
+                            ++result_->traffic[counter];
+                            return;
+                          }
+                          ++result_->traffic[counter + "_failed"];
+                          sim.WriteLog(kSimulatorPeer, LogLevel::kWarn,
+                                       counter + " failed: " + s.ToString());
+                        });
+}
+
+void Run::After(Duration delay, UniqueFunction<void()> fn) {
+  planet_->sim().ScheduleAfter(delay, std::move(fn));
+}
+
+RandomStream& Run::Stream(std::string_view purpose) {
+  auto it = streams_.find(purpose);
+  if (it == streams_.end()) {
+    it = streams_
+             .emplace(std::string(purpose),
+                      planet_->sim().random().Stream("scenario/" + std::string(purpose)))
+             .first;
+  }
+  return it->second;
+}
+
+void Run::Violation(const std::string& what) {
+  if (InvariantChecker* invariants = planet_->invariants()) {
+    invariants->Report(what);
+  } else {
+    planet_->sim().WriteLog(kSimulatorPeer, LogLevel::kWarn, "not checked: " + what);
+  }
+}
+
+std::string Run::Inspect() {
+  std::ostringstream out;
+  Simulator& sim = planet_->sim();
+  Simulator::Observation observing(sim);
+  out << "state at " << FormatTime(sim.Now()) << " (seed " << options_->seed << ")\n";
+  for (std::size_t i = 0; i < planet_->storage_nodes().size(); ++i) {
+    auto* node = planet_->storage_nodes()[i].get();
+    const std::string name = PeerRef::StorageNode(static_cast<int>(i)).Name();
+    if (node == nullptr) {
+      out << name << "  down (crashed)\n";
+      continue;
+    }
+    auto counts = node->orders_db().Count();
+    out << name << "  orders: unsent " << (counts.ok() ? counts->unsent : 0) << ", accepted "
+        << (counts.ok() ? counts->accepted : 0) << ", rejected "
+        << (counts.ok() ? counts->rejected : 0) << "\n";
+    for (std::string_view chore_name : storagenode::StorageNode::ChoreNames()) {
+      const ChoreControl& chore = *node->Chore(chore_name);
+      const char* state = chore.Stopped()    ? "stopped"
+                          : chore.Running()  ? "running"
+                          : chore.Disabled() ? "disabled"
+                          : chore.Paused()   ? "paused"
+                                             : "idle";
+      out << "    " << chore.name() << ": " << state << ", interval "
+          << FormatDuration(chore.interval()) << ", runs " << chore.runs_started();
+      if (chore.NextTick() != kTimeInfinity) out << ", next tick " << FormatTime(chore.NextTick());
+      out << "\n";
+    }
+  }
+  for (std::size_t i = 0; i < planet_->satellites().size(); ++i) {
+    const std::string name = PeerRef::Satellite(static_cast<int>(i)).Name();
+    const SettlementLedger::Counts settled =
+        planet_->settlements().Of(planet_->PeerIdOf(PeerRef::Satellite(static_cast<int>(i))));
+    out << name << (planet_->satellites()[i] ? "" : "  down (crashed)") << "  settled: accepted "
+        << settled.accepted << ", rejected " << settled.rejected << "\n";
+  }
+  const std::string faults = planet_->network().DescribeFaults();
+  out << "network faults: " << (faults.empty() ? "none\n" : "\n" + faults);
+  return out.str();
+}
+
+void Run::Finish() {
+  Simulator& sim = planet_->sim();
+  if (InvariantChecker* invariants = planet_->invariants()) {
+    result_->invariant_checks = invariants->checks();
+  }
+  result_->bytes_lost_in_crashes = planet_->bytes_lost_in_crashes();
+  {
+    Simulator::Observation observing(sim);
+    for (std::size_t i = 0; i < planet_->storage_nodes().size(); ++i) {
+      const PeerRef ref = PeerRef::StorageNode(static_cast<int>(i));
+      if (auto* node = planet_->storage_nodes()[i].get()) {
+        auto counts = node->orders_db().Count();
+        if (counts.ok()) {
+          result_->orders.push_back({ref.Name(), counts->unsent, counts->accepted,
+                                     counts->rejected});
+        }
+      }
+      for (std::string_view chore : storagenode::StorageNode::ChoreNames()) {
+        const ChoreLedger::Runs runs = planet_->chore_runs().RunsOf(
+            planet_->PeerIdOf(ref), sim.trace().InternName(chore));
+        result_->chores.push_back({ref.Name(), std::string(chore), runs.started,
+                                   runs.ticks_dropped});
+      }
+    }
+  }
+  result_->end = sim.Now();
+  Status shutdown = planet_->Shutdown();
+  if (result_->status.ok() && !shutdown.ok()) result_->status = shutdown;
+  result_->digest = sim.trace().digest();
+  result_->events = sim.events_fired();
+  result_->record_count = sim.trace().count();
+  result_->records = sim.trace().records();
+  result_->fingerprints = sim.trace().fingerprints();
+  result_->peer_names = sim.trace().peer_names();
+  result_->names = sim.trace().names();
+}
+
+}  // namespace testplanet::scenario

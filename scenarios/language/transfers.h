@@ -1,0 +1,22 @@
+// The transfers scenario steps make: an uplink storing or fetching one object through a
+// satellite, as a coroutine the run spawns (RunContext::Spawn counts how they end).
+#ifndef TESTPLANET_SCENARIOS_LANGUAGE_TRANSFERS_H_
+#define TESTPLANET_SCENARIOS_LANGUAGE_TRANSFERS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "scenarios/language/run_context.h"
+
+namespace testplanet::scenario {
+
+// Uplink `uplink` stores `size` bytes as `bucket`/`path` on `nodes` nodes via `satellite`.
+Awaitable<Status> UploadObject(Planet& planet, int uplink, int satellite, std::string bucket,
+                               std::string path, std::int64_t size, int nodes);
+// Uplink `uplink` fetches `bucket`/`path` via `satellite`.
+Awaitable<Status> DownloadObject(Planet& planet, int uplink, int satellite, std::string bucket,
+                                 std::string path);
+
+}  // namespace testplanet::scenario
+
+#endif  // TESTPLANET_SCENARIOS_LANGUAGE_TRANSFERS_H_
