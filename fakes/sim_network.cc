@@ -22,6 +22,7 @@ struct SimNetwork::Endpoint {
   rpc::Server* server = nullptr;
   std::optional<Context> serve_ctx;
   bool up = true;
+  bool listening = true;  // false once the peer behind it is gone (Unlisten)
   Duration extra_latency{};
   std::vector<std::weak_ptr<ConnState>> connections;
   // Faults on messages to or from this endpoint, drawn from its own stream.
@@ -317,7 +318,7 @@ class SimNetwork::SimDialer : public rpc::Dialer {
     }
     if (!co_await Sleep(ctx, 2 * latency)) co_return Finish(ctx.Err(), target);
     target = net.Find(address);
-    if (target == nullptr || !target->up || !self.up) {
+    if (target == nullptr || !target->up || !target->listening || !self.up) {
       co_return Finish(UnavailableError("connection refused: " + address), target);
     }
     if (net.PartitionedIndices(self_, target->index)) {
@@ -385,7 +386,17 @@ Status SimNetwork::Listen(const rpc::Address& address, PeerId peer, const PeerId
   endpoint->server = server;
   endpoint->serve_ctx = std::move(serve_ctx);
   endpoint->up = true;
+  endpoint->listening = true;
   return Status::Ok();
+}
+
+void SimNetwork::Unlisten(const rpc::Address& address) {
+  Endpoint* endpoint = Find(address);
+  if (endpoint == nullptr) return;
+  SetDown(address);
+  endpoint->listening = false;
+  endpoint->server = nullptr;
+  endpoint->serve_ctx.reset();
 }
 
 void SimNetwork::SetServeContext(const rpc::Address& address, Context serve_ctx) {

@@ -89,6 +89,9 @@ class SimNetwork {
   // Returns ALREADY_EXISTS if the address is taken by another identity.
   Status Listen(const rpc::Address& address, PeerId peer, const PeerIdentity& identity,
                 rpc::Server* server, Context serve_ctx);
+  // The peer listening at `address` is gone (its server and context with it): the address goes
+  // down, and dials to it are refused even if it is set up again, until it listens again.
+  void Unlisten(const rpc::Address& address);
   // Replaces the context handlers run under (a restarted peer).
   void SetServeContext(const rpc::Address& address, Context serve_ctx);
 

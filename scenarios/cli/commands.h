@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/language/runner.h"
+
 namespace testplanet::cli {
 
 inline constexpr int kExitOk = 0;
@@ -21,7 +23,8 @@ struct RunCommand {
   std::string stop_at;  // a Go duration, or empty
   bool quiet = false;
   bool no_invariants = false;
-  std::string planted_bug;  // see storagenode::PlantedBug; empty: none
+  bool determinism = false;  // run twice in this process and compare digests
+  std::string planted_bug;  // planted_bugs.h; empty: none
 };
 
 // Checks a --planted-bug value: prints why and returns false when this build cannot plant it.
@@ -31,6 +34,9 @@ std::string PlantedBugFlag(const std::string& name);
 int Run(const RunCommand& command);
 
 int Replay(const std::string& directory);
+// Prints where two traces part: record `index` as `expected` has it and as `found` does.
+void PrintDivergence(std::size_t index, const std::vector<TraceRecord>& expected,
+                     const std::vector<TraceRecord>& found, const scenario::RunResult& run);
 
 struct CheckDeterminismCommand {
   std::string file;
@@ -48,7 +54,8 @@ struct SweepCommand {
   std::string report;               // JSON lines; empty: <out>/sweep.jsonl
   std::string out;                  // where each seed's run directory goes
   std::string self;                 // this program, to run the seeds as processes
-  bool swarm = false;               // each seed also picks the fault mix (swarm.h)
+  bool swarm = false;               // each seed also picks its configuration and actions
+  bool determinism = false;         // each seed's run twice in its process, compared
   bool stop_at_first_failure = false;
   std::string planted_bug;
 };
@@ -60,6 +67,9 @@ struct ShrinkCommand {
   int max_runs = 300;     // trial runs at most
 };
 int Shrink(const ShrinkCommand& command);
+
+// Lists the language's kinds of step and check, events and planted bugs (as Markdown tables).
+int ListActions(bool markdown);
 
 }  // namespace testplanet::cli
 

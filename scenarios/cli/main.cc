@@ -3,7 +3,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <utility>
 
 #include "scenarios/cli/commands.h"
 #include "scenarios/planet/planted_bugs.h"
@@ -26,7 +28,9 @@ constexpr const char* kExamples =
     "  testplanet check-determinism FILE --seeds 10\n"
     "  testplanet sweep FILE --seeds 1..500 --jobs 2\n"
     "  testplanet sweep FILE --swarm --seeds 1..500               # each seed picks its faults\n"
+    "  testplanet sweep FILE --seeds 1..500 --determinism         # each seed twice, compared\n"
     "  testplanet shrink testplanet-out/sweep-NAME/seed-17        # the smallest failing scenario\n"
+    "  testplanet actions                                         # every step, check and event\n"
     "\nA run directory holds scenario.textproto, manifest.json, summary.json, junit.xml,\n"
     "trace.json (open it in https://ui.perfetto.dev), timeline.svg, log.txt and trace.bin.\n"
     "Exit codes: 0 every check held, 1 a check or comparison failed, 2 bad input.\n";
@@ -46,6 +50,111 @@ std::string SelfPath(const char* argv0) {
   return error ? std::string(argv0) : self.string();
 }
 
+// Each subcommand: its options on `app`, and what runs when it was given.
+using Subcommand = std::pair<CLI::App*, std::function<int()>>;
+
+Subcommand AddRun(CLI::App& app, testplanet::cli::RunCommand& run) {
+  auto* cmd = app.add_subcommand("run", "Run scenario files; write a run directory for each");
+  cmd->add_option("files", run.files, "Scenario files (.textproto)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--seed", run.seed, "Root seed (default: the scenario's seed, else 1)");
+  cmd->add_option("--out", run.out,
+                  "Run directory (default: a fresh testplanet-out/run-N); with several files, "
+                  "one subdirectory per scenario");
+  cmd->add_option("--stop-at", run.stop_at,
+                  "Stop at this virtual time (e.g. 36h) and print the planet's state");
+  cmd->add_flag("--quiet", run.quiet, "One line per scenario; details only for failures");
+  cmd->add_flag("--no-invariants", run.no_invariants,
+                "Do not check the order path's invariants as the run goes (faster)");
+  cmd->add_flag("--determinism", run.determinism,
+                "Run each scenario twice in this process and fail (exit 1) if the digests differ, "
+                "naming the first record that does");
+  cmd->add_option("--planted-bug", run.planted_bug, kPlantedBugHelp);
+  return {cmd, [&run] { return testplanet::cli::Run(run); }};
+}
+
+Subcommand AddInspect(CLI::App& app, testplanet::cli::RunCommand& inspect) {
+  auto* cmd = app.add_subcommand(
+      "inspect",
+      "Run a scenario to a virtual time and print every node's orders, each chore's "
+      "state and next tick, and the network faults in force");
+  cmd->add_option("file", inspect.files, "Scenario file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--at", inspect.stop_at, "Virtual time, e.g. 36h")->required();
+  cmd->add_option("--seed", inspect.seed, "Root seed");
+  cmd->add_option("--out", inspect.out, "Run directory");
+  return {cmd, [&inspect] { return testplanet::cli::Run(inspect); }};
+}
+
+Subcommand AddReplay(CLI::App& app, std::string& directory) {
+  auto* cmd = app.add_subcommand(
+      "replay",
+      "Re-run a run directory; exit 0 iff the digest matches, else name the first "
+      "event that differs");
+  cmd->add_option("dir", directory, "A run directory (holds manifest.json)")->required();
+  return {cmd, [&directory] { return testplanet::cli::Replay(directory); }};
+}
+
+Subcommand AddCheckDeterminism(CLI::App& app, testplanet::cli::CheckDeterminismCommand& check) {
+  auto* cmd = app.add_subcommand(
+      "check-determinism",
+      "Run each seed twice in this process and compare digests (pointers differ between the "
+      "runs, so an order that follows them shows)");
+  cmd->add_option("file", check.file, "Scenario file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--seeds", check.seeds, "How many seeds (default 5)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--first-seed", check.first_seed, "The first seed (default 1)");
+  return {cmd, [&check] { return testplanet::cli::CheckDeterminism(check); }};
+}
+
+Subcommand AddSweep(CLI::App& app, testplanet::cli::SweepCommand& sweep, const char* argv0) {
+  auto* cmd = app.add_subcommand(
+      "sweep",
+      "Run many seeds as parallel processes; list failing seeds with their reproduce "
+      "commands; write one JSON line per seed (shards merge by concatenation). Honours "
+      "GTEST_TOTAL_SHARDS/GTEST_SHARD_INDEX, and JOB_COMPLETION_INDEX with --shards-total");
+  cmd->add_option("file", sweep.file, "Scenario file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--seeds", sweep.seeds, "Seed range A..B, inclusive")->required();
+  cmd->add_option("--jobs", sweep.jobs, "Processes at once (default 2)");
+  cmd->add_option("--shard", sweep.shard, "Run shard I of N (I/N): seeds A+I, A+I+N, ...");
+  cmd->add_option("--shards-total", sweep.shards_total,
+                  "Shard count when JOB_COMPLETION_INDEX gives the index");
+  cmd->add_option("--report", sweep.report, "JSON-lines report (default: OUT/sweep.jsonl)");
+  cmd->add_option("--out", sweep.out, "Where run directories go (default testplanet-out/sweep-NAME)");
+  cmd->add_flag("--swarm", sweep.swarm,
+                "Each seed also picks the planet's configuration and its actions (written to "
+                "OUT/seed-N.textproto and printed for failing seeds)");
+  cmd->add_flag("--determinism", sweep.determinism,
+                "Run each seed twice in its process and fail it if the digests differ");
+  cmd->add_flag("--stop-at-first-failure", sweep.stop_at_first_failure,
+                "Start no more seeds once one has failed");
+  cmd->add_option("--planted-bug", sweep.planted_bug, kPlantedBugHelp);
+  return {cmd, [&sweep, argv0] {
+            sweep.self = SelfPath(argv0);
+            return testplanet::cli::Sweep(sweep);
+          }};
+}
+
+Subcommand AddShrink(CLI::App& app, testplanet::cli::ShrinkCommand& shrink) {
+  auto* cmd = app.add_subcommand(
+      "shrink",
+      "Take a failing run directory and write the smallest scenario found that still fails "
+      "the same way: fewer steps and checks, fewer peers, a shorter run");
+  cmd->add_option("dir", shrink.directory, "A failing run directory")->required();
+  cmd->add_option("--out", shrink.out, "The shrunk scenario (default DIR/shrunk.textproto)");
+  cmd->add_option("--max-runs", shrink.max_runs, "Trial runs at most (default 300)")
+      ->check(CLI::Range(1, 100000));
+  return {cmd, [&shrink] { return testplanet::cli::Shrink(shrink); }};
+}
+
+Subcommand AddActions(CLI::App& app, bool& markdown) {
+  auto* cmd = app.add_subcommand(
+      "actions", "List every kind of step and check, the events steps can wait for, and the "
+                 "planted bugs, each with one line");
+  cmd->add_flag("--markdown", markdown, "As the README's tables");
+  return {cmd, [&markdown] { return testplanet::cli::ListActions(markdown); }};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -55,81 +164,16 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "testplanet 0.1.0");
 
-  RunCommand run;
-  auto* run_cmd = app.add_subcommand("run", "Run scenario files; write a run directory for each");
-  run_cmd->add_option("files", run.files, "Scenario files (.textproto)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  run_cmd->add_option("--seed", run.seed, "Root seed (default: the scenario's seed, else 1)");
-  run_cmd->add_option("--out", run.out,
-                      "Run directory (default: a fresh testplanet-out/run-N); with several files, "
-                      "one subdirectory per scenario");
-  run_cmd->add_option("--stop-at", run.stop_at,
-                      "Stop at this virtual time (e.g. 36h) and print the planet's state");
-  run_cmd->add_flag("--quiet", run.quiet, "One line per scenario; details only for failures");
-  run_cmd->add_flag("--no-invariants", run.no_invariants,
-                    "Do not check the order path's invariants as the run goes (faster)");
-  run_cmd->add_option("--planted-bug", run.planted_bug, kPlantedBugHelp);
-
-  RunCommand inspect;
-  auto* inspect_cmd = app.add_subcommand(
-      "inspect",
-      "Run a scenario to a virtual time and print every node's orders, each chore's "
-      "state and next tick, and the network faults in force");
-  inspect_cmd->add_option("file", inspect.files, "Scenario file")
-      ->required()
-      ->check(CLI::ExistingFile);
-  inspect_cmd->add_option("--at", inspect.stop_at, "Virtual time, e.g. 36h")->required();
-  inspect_cmd->add_option("--seed", inspect.seed, "Root seed");
-  inspect_cmd->add_option("--out", inspect.out, "Run directory");
-
-  std::string replay_dir;
-  auto* replay_cmd = app.add_subcommand(
-      "replay",
-      "Re-run a run directory; exit 0 iff the digest matches, else name the first "
-      "event that differs");
-  replay_cmd->add_option("dir", replay_dir, "A run directory (holds manifest.json)")->required();
-
+  RunCommand run, inspect;
+  std::string replay_directory;
   CheckDeterminismCommand check;
-  auto* check_cmd =
-      app.add_subcommand("check-determinism", "Run each seed twice and compare digests");
-  check_cmd->add_option("file", check.file, "Scenario file")->required()->check(CLI::ExistingFile);
-  check_cmd->add_option("--seeds", check.seeds, "How many seeds (default 5)")
-      ->check(CLI::Range(1, 100000));
-  check_cmd->add_option("--first-seed", check.first_seed, "The first seed (default 1)");
-
   SweepCommand sweep;
-  auto* sweep_cmd = app.add_subcommand(
-      "sweep",
-      "Run many seeds as parallel processes; list failing seeds with their reproduce "
-      "commands; write one JSON line per seed (shards merge by concatenation). Honours "
-      "GTEST_TOTAL_SHARDS/GTEST_SHARD_INDEX, and JOB_COMPLETION_INDEX with --shards-total");
-  sweep_cmd->add_option("file", sweep.file, "Scenario file")->required()->check(CLI::ExistingFile);
-  sweep_cmd->add_option("--seeds", sweep.seeds, "Seed range A..B, inclusive")->required();
-  sweep_cmd->add_option("--jobs", sweep.jobs, "Processes at once (default 2)");
-  sweep_cmd->add_option("--shard", sweep.shard, "Run shard I of N (I/N): seeds A+I, A+I+N, ...");
-  sweep_cmd->add_option("--shards-total", sweep.shards_total,
-                        "Shard count when JOB_COMPLETION_INDEX gives the index");
-  sweep_cmd->add_option("--report", sweep.report, "JSON-lines report (default: OUT/sweep.jsonl)");
-  sweep_cmd->add_option("--out", sweep.out,
-                        "Where run directories go (default testplanet-out/sweep-NAME)");
-  sweep_cmd->add_flag("--swarm", sweep.swarm,
-                      "Each seed also picks the fault mix and its rates (written to "
-                      "OUT/seed-N.textproto and printed for failing seeds)");
-  sweep_cmd->add_flag("--stop-at-first-failure", sweep.stop_at_first_failure,
-                      "Start no more seeds once one has failed");
-  sweep_cmd->add_option("--planted-bug", sweep.planted_bug, kPlantedBugHelp);
-
   ShrinkCommand shrink;
-  auto* shrink_cmd = app.add_subcommand(
-      "shrink",
-      "Take a failing run directory and write the smallest scenario found that still fails "
-      "the same way: fewer steps and checks, fewer peers, a shorter run");
-  shrink_cmd->add_option("dir", shrink.directory, "A failing run directory")->required();
-  shrink_cmd->add_option("--out", shrink.out, "The shrunk scenario (default DIR/shrunk.textproto)");
-  shrink_cmd->add_option("--max-runs", shrink.max_runs, "Trial runs at most (default 300)")
-      ->check(CLI::Range(1, 100000));
-
+  bool markdown = false;
+  const Subcommand subcommands[] = {
+      AddRun(app, run),     AddInspect(app, inspect),     AddReplay(app, replay_directory),
+      AddCheckDeterminism(app, check), AddSweep(app, sweep, argv[0]), AddShrink(app, shrink),
+      AddActions(app, markdown)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -142,14 +186,8 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitBadInput;
   }
-  if (run_cmd->parsed()) return Run(run);
-  if (inspect_cmd->parsed()) return Run(inspect);
-  if (replay_cmd->parsed()) return Replay(replay_dir);
-  if (check_cmd->parsed()) return CheckDeterminism(check);
-  if (shrink_cmd->parsed()) return Shrink(shrink);
-  if (sweep_cmd->parsed()) {
-    sweep.self = SelfPath(argv[0]);
-    return Sweep(sweep);
+  for (const auto& [command, action] : subcommands) {
+    if (command->parsed()) return action();
   }
   return kExitBadInput;
 }

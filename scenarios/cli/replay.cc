@@ -10,7 +10,6 @@
 #include "scenarios/language/loader.h"
 
 namespace testplanet::cli {
-namespace {
 
 void PrintDivergence(std::size_t index, const std::vector<TraceRecord>& expected,
                      const std::vector<TraceRecord>& found, const scenario::RunResult& run) {
@@ -28,8 +27,6 @@ void PrintDivergence(std::size_t index, const std::vector<TraceRecord>& expected
     std::printf("  found    the end of the trace (%zu records)\n", found.size());
   }
 }
-
-}  // namespace
 
 int Replay(const std::string& directory) {
   std::ifstream in(directory + "/manifest.json");

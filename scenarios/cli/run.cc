@@ -1,14 +1,14 @@
 // `testplanet run` and `testplanet inspect`: run scenario files, write the run directories, say
-// what failed and how to reproduce it.
+// what failed and how to reproduce it; with --determinism, run each twice and compare.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 
-#include "scenarios/planet/planted_bugs.h"
 #include "scenarios/cli/commands.h"
-#include "scenarios/report/reports.h"
-#include "scenarios/language/runner.h"
 #include "scenarios/language/loader.h"
+#include "scenarios/language/runner.h"
+#include "scenarios/planet/planted_bugs.h"
+#include "scenarios/report/reports.h"
 
 namespace testplanet::cli {
 namespace {
@@ -20,8 +20,62 @@ std::string FreshDirectory(const std::string& base) {
   }
 }
 
-std::string Reproduce(const std::string& file, std::uint64_t seed, const std::string& bug) {
-  return "testplanet run " + file + " --seed " + std::to_string(seed) + PlantedBugFlag(bug);
+std::string Reproduce(const RunCommand& command, const std::string& file, std::uint64_t seed) {
+  return "testplanet run " + file + " --seed " + std::to_string(seed) +
+         PlantedBugFlag(command.planted_bug) + (command.determinism ? " --determinism" : "");
+}
+
+// Every file, loaded, or the first one's error (printed): bad input stops the command before
+// any run starts.
+std::optional<std::vector<scenario::Plan>> LoadAll(const std::vector<std::string>& files) {
+  std::vector<scenario::Plan> plans;
+  for (const std::string& file : files) {
+    auto loaded = scenario::LoadScenarioFile(file);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "testplanet: %s\n", std::string(loaded.status().message()).c_str());
+      return std::nullopt;
+    }
+    plans.push_back(std::move(*loaded));
+  }
+  return plans;
+}
+
+void PrintOutcome(const RunCommand& command, const scenario::RunResult& result,
+                  const report::RunFiles& files, const std::string& directory) {
+  const bool passed = result.passed();
+  std::printf("%s %s  seed %llu  digest %s  %llu events  %s virtual in %.2fs  -> %s\n",
+              passed ? "PASS" : "FAIL", result.scenario.c_str(),
+              static_cast<unsigned long long>(result.seed),
+              Trace::FormatDigest(result.digest).c_str(),
+              static_cast<unsigned long long>(result.events),
+              FormatDuration(result.end.time_since_epoch()).c_str(), files.wall_seconds,
+              directory.c_str());
+  if (!result.status.ok()) std::printf("  run error: %s\n", result.status.ToString().c_str());
+  for (const auto& check : result.checks) {
+    if (check.passed && command.quiet) continue;
+    std::printf("  %s %s at %s (%s): expected %s, found %s\n", check.passed ? "ok  " : "FAIL",
+                check.name.c_str(), FormatTime(check.at).c_str(), check.where.c_str(),
+                check.expected.c_str(), check.found.c_str());
+  }
+  if (!passed) {
+    std::printf("  reproduce: %s\n  replay:    testplanet replay %s\n", files.reproduce.c_str(),
+                directory.c_str());
+  }
+  if (!result.inspect.empty()) std::printf("\n%s", result.inspect.c_str());
+}
+
+// The run again in this process; false (and says where) when it does not match `first`.
+bool SameAgain(const scenario::Plan& plan, const scenario::RunOptions& options,
+               const scenario::RunResult& first) {
+  const scenario::RunResult second = scenario::RunScenario(plan, options);
+  if (second.digest == first.digest && second.record_count == first.record_count) return true;
+  std::printf("  NONDETERMINISTIC: run again in this process, digest %s instead of %s\n",
+              Trace::FormatDigest(second.digest).c_str(),
+              Trace::FormatDigest(first.digest).c_str());
+  if (auto index = report::FirstDifference(first.records, second.records)) {
+    PrintDivergence(*index, first.records, second.records, second);
+  }
+  return false;
 }
 
 }  // namespace
@@ -51,78 +105,44 @@ int Run(const RunCommand& command) {
     stop_at = *parsed;
   }
   if (!CheckPlantedBug(command.planted_bug)) return kExitBadInput;
-  // Load everything first: bad input stops the command before any run starts.
-  std::vector<scenario::Plan> scenarios;
-  for (const std::string& file : command.files) {
-    auto loaded = scenario::LoadScenarioFile(file);
-    if (!loaded.ok()) {
-      std::fprintf(stderr, "testplanet: %s\n", std::string(loaded.status().message()).c_str());
-      return kExitBadInput;
-    }
-    scenarios.push_back(std::move(*loaded));
-  }
+  auto plans = LoadAll(command.files);
+  if (!plans) return kExitBadInput;
   const std::string out = command.out.empty() ? FreshDirectory("testplanet-out") : command.out;
-  auto directory_of = [&](const scenario::Plan& loaded) {
-    return scenarios.size() == 1 ? out : out + "/" + loaded.name;
-  };
-  for (const auto& loaded : scenarios) {
-    scenario::RunOptions options;
-    options.run_directory = directory_of(loaded);
-    if (Status s = scenario::CheckRunDirectory(loaded, options); !s.ok()) {
-      std::fprintf(stderr, "testplanet: %s: %s\n", loaded.path.c_str(),
+  std::vector<scenario::RunOptions> options(plans->size());
+  for (std::size_t i = 0; i < plans->size(); ++i) {
+    const scenario::Plan& plan = (*plans)[i];
+    options[i].seed = command.seed ? *command.seed : plan.seed;
+    options[i].stop_at = stop_at;
+    options[i].run_directory = plans->size() == 1 ? out : out + "/" + plan.name;
+    options[i].invariants = !command.no_invariants;
+    options[i].planted_bug = command.planted_bug;
+    if (Status s = scenario::CheckRunDirectory(plan, options[i]); !s.ok()) {
+      std::fprintf(stderr, "testplanet: %s: %s\n", plan.path.c_str(),
                    std::string(s.message()).c_str());
       return kExitBadInput;
     }
   }
-  std::vector<scenario::RunResult> results(scenarios.size());
-  std::vector<report::RunFiles> files(scenarios.size());
+  std::vector<scenario::RunResult> results(plans->size());
+  std::vector<report::RunFiles> files(plans->size());
   bool all_passed = true;
-  for (std::size_t i = 0; i < scenarios.size(); ++i) {
-    const auto& loaded = scenarios[i];
-    const std::uint64_t seed =
-        command.seed ? *command.seed : loaded.seed;
-    const std::string directory = directory_of(loaded);
-    scenario::RunOptions options;
-    options.seed = seed;
-    options.stop_at = stop_at;
-    options.run_directory = directory;
-    options.invariants = !command.no_invariants;
-    options.planted_bug = command.planted_bug;
+  for (std::size_t i = 0; i < plans->size(); ++i) {
+    const scenario::Plan& plan = (*plans)[i];
     const auto started =
         std::chrono::steady_clock::now();  // determinism-ok: wall_seconds in reports only
-    results[i] = scenario::RunScenario(loaded, options);
+    results[i] = scenario::RunScenario(plan, options[i]);
     const std::chrono::duration<double> wall =
         std::chrono::steady_clock::now() - started;  // determinism-ok: wall_seconds in reports only
-    const scenario::RunResult& result = results[i];
-    files[i] = report::RunFiles{&loaded, &result, Reproduce(loaded.path, seed, command.planted_bug), wall.count()};
-    if (Status s = report::WriteRunDirectory(directory, files[i]); !s.ok()) {
+    files[i] = report::RunFiles{&plan, &results[i], Reproduce(command, plan.path, options[i].seed),
+                                wall.count()};
+    if (Status s = report::WriteRunDirectory(options[i].run_directory, files[i]); !s.ok()) {
       std::fprintf(stderr, "testplanet: %s\n", s.ToString().c_str());
       return kExitFailed;
     }
-    const bool passed = result.passed();
-    all_passed = all_passed && passed;
-    {  // the headline, always
-      std::printf("%s %s  seed %llu  digest %s  %llu events  %s virtual in %.2fs  -> %s\n",
-                  passed ? "PASS" : "FAIL", result.scenario.c_str(),
-                  static_cast<unsigned long long>(seed), Trace::FormatDigest(result.digest).c_str(),
-                  static_cast<unsigned long long>(result.events),
-                  FormatDuration(result.end.time_since_epoch()).c_str(), wall.count(),
-                  directory.c_str());
-    }
-    if (!result.status.ok()) std::printf("  run error: %s\n", result.status.ToString().c_str());
-    for (const auto& check : result.checks) {
-      if (check.passed && command.quiet) continue;
-      std::printf("  %s %s at %s (%s): expected %s, found %s\n", check.passed ? "ok  " : "FAIL",
-                  check.name.c_str(), FormatTime(check.at).c_str(), check.where.c_str(),
-                  check.expected.c_str(), check.found.c_str());
-    }
-    if (!passed) {
-      std::printf("  reproduce: %s\n  replay:    testplanet replay %s\n",
-                  files[i].reproduce.c_str(), directory.c_str());
-    }
-    if (!result.inspect.empty()) std::printf("\n%s", result.inspect.c_str());
+    PrintOutcome(command, results[i], files[i], options[i].run_directory);
+    const bool same = !command.determinism || SameAgain(plan, options[i], results[i]);
+    all_passed = all_passed && results[i].passed() && same;
   }
-  if (scenarios.size() > 1) {
+  if (plans->size() > 1) {
     if (Status s = report::WriteJunit(out + "/junit.xml", files); !s.ok()) {
       std::fprintf(stderr, "testplanet: %s\n", s.ToString().c_str());
       return kExitFailed;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -74,9 +75,196 @@ bool ResolveShard(const SweepCommand& c, Shard& shard, std::string& error) {
   return true;
 }
 
-struct Child {
-  std::uint64_t seed;
-  std::string directory;
+// The seeds a shard runs, in order, one at a time (a range of 2^64 seeds is never listed).
+class SeedRange {
+ public:
+  SeedRange(std::uint64_t first, std::uint64_t last, Shard shard)
+      : next_(first), last_(last), shard_(shard), done_(first > last) {
+    Skip(first);
+  }
+  bool done() const { return done_; }
+  std::uint64_t Take() {
+    const std::uint64_t seed = next_;
+    if (last_ - seed < shard_.total) {
+      done_ = true;
+    } else {
+      next_ = seed + shard_.total;
+    }
+    return seed;
+  }
+  // How many seeds the shard runs in all (for progress).
+  std::uint64_t Count(std::uint64_t first) const {
+    if (last_ - first < shard_.index) return 0;
+    const std::uint64_t more = (last_ - first - shard_.index) / shard_.total;
+    return more == UINT64_MAX ? more : more + 1;
+  }
+
+ private:
+  void Skip(std::uint64_t first) {
+    if (done_) return;
+    if (last_ - first < shard_.index) {
+      done_ = true;
+      return;
+    }
+    next_ = first + shard_.index;
+  }
+  std::uint64_t next_, last_;
+  Shard shard_;
+  bool done_;
+};
+
+class Sweeper {
+ public:
+  Sweeper(const SweepCommand& command, scenario::Plan plan, std::string out, std::ofstream report)
+      : c_(command), plan_(std::move(plan)), out_(std::move(out)), report_(std::move(report)) {}
+
+  // Runs every seed of `seeds`, --jobs at a time; returns false if a child could not start.
+  bool RunAll(SeedRange seeds, std::uint64_t total) {
+    const bool terminal = isatty(STDERR_FILENO) != 0;
+    while (!running_.empty() || !seeds.done()) {
+      const bool stopping = c_.stop_at_first_failure && failing_ > 0;
+      if (stopping && running_.empty()) break;
+      while (!stopping && running_.size() < static_cast<std::size_t>(c_.jobs) && !seeds.done()) {
+        if (!Spawn(seeds.Take())) return false;
+      }
+      if (!Reap()) break;
+      if (terminal) {
+        std::fprintf(stderr, "\r[%zu/%llu seeds] %zu failing", done_,
+                     static_cast<unsigned long long>(total), failing_);
+      }
+    }
+    if (terminal) std::fprintf(stderr, "\n");
+    return true;
+  }
+
+  // Lists the failing seeds; returns the exit code.
+  int Summarize(const std::string& range, std::uint64_t total) const {
+    int worst = kExitOk;
+    for (const auto& [seed, code] : exit_codes_) {
+      if (code == 0) continue;
+      std::printf("FAIL seed %llu (exit %d): %s   (log: %s/seed-%llu.log)\n",
+                  static_cast<unsigned long long>(seed), code, Reproduce(seed).c_str(),
+                  out_.c_str(), static_cast<unsigned long long>(seed));
+      if (c_.swarm) std::printf("    faults: %s\n", mixes_.at(seed).c_str());
+      std::printf("    shrink: testplanet shrink %s/seed-%llu\n", out_.c_str(),
+                  static_cast<unsigned long long>(seed));
+      worst = code == kExitBadInput ? kExitBadInput : std::max(worst, kExitFailed);
+    }
+    std::printf("swept %zu seeds (%s%s): %zu passed, %zu failed; report %s\n", done_,
+                range.c_str(), done_ < total ? ", stopped at the first failure" : "",
+                done_ - failing_, failing_,
+                c_.report.empty() ? (out_ + "/sweep.jsonl").c_str() : c_.report.c_str());
+    return worst;
+  }
+
+ private:
+  std::string Reproduce(std::uint64_t seed) const {
+    return "testplanet run " + files_.at(seed) + " --seed " + std::to_string(seed) +
+           PlantedBugFlag(c_.planted_bug) + (c_.determinism ? " --determinism" : "");
+  }
+
+  // The scenario file seed `seed` runs: the sweep's, or its swarm mix written out.
+  std::optional<std::string> FileFor(std::uint64_t seed) {
+    if (!c_.swarm) return c_.file;
+    scenario::SwarmScenario mix = scenario::Swarm(plan_, seed);
+    const std::string file = out_ + "/seed-" + std::to_string(seed) + ".textproto";
+    mix.spec.set_seed(seed);
+    mixes_[seed] = mix.description;
+    files_[seed] = file;
+    const std::string header = "Swarm scenario: " + c_.file + " with seed " +
+                               std::to_string(seed) + "'s configuration and actions.\nfaults: " +
+                               mix.description + "\nreproduce: " + Reproduce(seed);
+    std::ofstream swarm_file(file, std::ios::trunc);
+    swarm_file << scenario::ScenarioFileText(mix.spec, header);
+    if (!swarm_file) {
+      std::fprintf(stderr, "testplanet: cannot write %s\n", file.c_str());
+      return std::nullopt;
+    }
+    return file;
+  }
+
+  bool Spawn(std::uint64_t seed) {
+    const std::string directory = out_ + "/seed-" + std::to_string(seed);
+    const std::string log = directory + ".log";
+    auto file = FileFor(seed);
+    if (!file) return false;
+    files_[seed] = *file;
+    std::vector<std::string> args = {c_.self, "run",     *file,     "--seed", std::to_string(seed),
+                                     "--out", directory, "--quiet"};
+    if (!c_.planted_bug.empty()) args.insert(args.end(), {"--planted-bug", c_.planted_bug});
+    if (c_.determinism) args.push_back("--determinism");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, c_.self.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+      std::fprintf(stderr, "testplanet: cannot start %s\n", c_.self.c_str());
+      return false;
+    }
+    running_[pid] = {seed, directory};
+    return true;
+  }
+
+  // Waits for one child and reports it; false when there is none left to wait for.
+  bool Reap() {
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) return false;
+    auto it = running_.find(pid);
+    if (it == running_.end()) return true;
+    const auto [seed, directory] = it->second;
+    running_.erase(it);
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    exit_codes_[seed] = code;
+    ++done_;
+    if (code != 0) ++failing_;
+    Report(seed, directory, code);
+    if (c_.swarm && code != 0 && isatty(STDERR_FILENO) == 0) {
+      std::fprintf(stderr, "seed %llu failed; faults: %s\n", static_cast<unsigned long long>(seed),
+                   mixes_[seed].c_str());
+    }
+    return true;
+  }
+
+  void Report(std::uint64_t seed, const std::string& directory, int code) {
+    nlohmann::json line = {{"scenario", plan_.name}, {"file", c_.file},
+                           {"seed", seed},           {"exit", code},
+                           {"passed", code == 0},    {"out", directory},
+                           {"reproduce", Reproduce(seed)}};
+    if (c_.swarm) line["swarm"] = mixes_[seed];
+    std::ifstream summary_file(directory + "/summary.json");
+    nlohmann::json summary;
+    if (summary_file && nlohmann::json::accept(summary_file)) {
+      summary_file.clear();
+      summary_file.seekg(0);
+      summary_file >> summary;
+      line["digest"] = summary.value("digest", "");
+      line["events"] = summary.value("events", 0);
+    }
+    report_ << line.dump() << "\n";
+    report_.flush();
+  }
+
+  struct Child {
+    std::uint64_t seed;
+    std::string directory;
+  };
+  const SweepCommand& c_;
+  scenario::Plan plan_;
+  std::string out_;
+  std::ofstream report_;
+  std::map<std::uint64_t, std::string> mixes_;  // swarm: each seed's mix
+  std::map<std::uint64_t, std::string> files_;  // the scenario file each seed runs
+  std::map<pid_t, Child> running_;  // keyed by pid only for lookup; results are keyed by seed
+  std::map<std::uint64_t, int> exit_codes_;
+  std::size_t done_ = 0, failing_ = 0;
 };
 
 }  // namespace
@@ -100,17 +288,13 @@ int Sweep(const SweepCommand& c) {
     std::fprintf(stderr, "testplanet: %s\n", error.c_str());
     return kExitBadInput;
   }
-  auto loaded = scenario::LoadScenarioFile(c.file);
-  if (!loaded.ok()) {
-    std::fprintf(stderr, "testplanet: %s\n", std::string(loaded.status().message()).c_str());
+  if (!CheckPlantedBug(c.planted_bug)) return kExitBadInput;
+  auto plan = scenario::LoadScenarioFile(c.file);
+  if (!plan.ok()) {
+    std::fprintf(stderr, "testplanet: %s\n", std::string(plan.status().message()).c_str());
     return kExitBadInput;
   }
-  std::vector<std::uint64_t> seeds;
-  for (std::uint64_t seed = first; seed <= last; ++seed) {
-    if ((seed - first) % shard.total == shard.index) seeds.push_back(seed);
-    if (seed == UINT64_MAX) break;
-  }
-  const std::string out = c.out.empty() ? "testplanet-out/sweep-" + loaded->name : c.out;
+  const std::string out = c.out.empty() ? "testplanet-out/sweep-" + plan->name : c.out;
   std::error_code fs_error;
   std::filesystem::create_directories(out, fs_error);
   if (fs_error) {
@@ -124,125 +308,13 @@ int Sweep(const SweepCommand& c) {
     std::fprintf(stderr, "testplanet: cannot write %s\n", report_path.c_str());
     return kExitFailed;
   }
-  if (!CheckPlantedBug(c.planted_bug)) return kExitBadInput;
-  const bool terminal = isatty(STDERR_FILENO) != 0;
-  std::map<std::uint64_t, std::string> mixes;  // swarm: each seed's faults
-  std::map<std::uint64_t, std::string> files;  // the scenario file each seed runs
-  std::map<pid_t, Child> running;  // ordered by pid only for lookup; results are keyed by seed
-  std::map<std::uint64_t, int> exit_codes;
-  std::size_t next = 0, done = 0, failing = 0;
-  auto spawn = [&](std::uint64_t seed) -> bool {
-    const std::string directory = out + "/seed-" + std::to_string(seed);
-    const std::string log = out + "/seed-" + std::to_string(seed) + ".log";
-    std::string file = c.file;
-    if (c.swarm) {
-      scenario::SwarmScenario mix = scenario::Swarm(*loaded, seed);
-      file = out + "/seed-" + std::to_string(seed) + ".textproto";
-      mix.spec.set_seed(seed);
-      const std::string header = "Swarm scenario: " + c.file + " with seed " +
-                                 std::to_string(seed) + "'s faults.\nfaults: " + mix.description +
-                                 "\nreproduce: testplanet run " + file + PlantedBugFlag(c.planted_bug);
-      std::ofstream swarm_file(file, std::ios::trunc);
-      swarm_file << scenario::ScenarioFileText(mix.spec, header);
-      if (!swarm_file) {
-        std::fprintf(stderr, "testplanet: cannot write %s\n", file.c_str());
-        return false;
-      }
-      mixes[seed] = mix.description;
-    }
-    files[seed] = file;
-    std::vector<std::string> args = {c.self,  "run",     file,     "--seed", std::to_string(seed),
-                                     "--out", directory, "--quiet"};
-    if (!c.planted_bug.empty()) {
-      args.push_back("--planted-bug");
-      args.push_back(c.planted_bug);
-    }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, c.self.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) return false;
-    running[pid] = Child{seed, directory};
-    return true;
-  };
-  while (done < next || next < seeds.size()) {
-    const bool stopping = c.stop_at_first_failure && failing > 0;
-    if (stopping && running.empty()) break;
-    while (!stopping && running.size() < static_cast<std::size_t>(c.jobs) && next < seeds.size()) {
-      if (!spawn(seeds[next])) {
-        std::fprintf(stderr, "testplanet: cannot start %s\n", c.self.c_str());
-        return kExitFailed;
-      }
-      ++next;
-    }
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) break;
-    auto it = running.find(pid);
-    if (it == running.end()) continue;
-    const Child child = it->second;
-    running.erase(it);
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    exit_codes[child.seed] = code;
-    ++done;
-    nlohmann::json line = {
-        {"scenario", loaded->name},
-        {"file", c.file},
-        {"seed", child.seed},
-        {"exit", code},
-        {"passed", code == 0},
-        {"out", child.directory},
-        {"reproduce", "testplanet run " + files[child.seed] + " --seed " +
-                          std::to_string(child.seed) + PlantedBugFlag(c.planted_bug)}};
-    if (c.swarm) line["swarm"] = mixes[child.seed];
-    std::ifstream summary_file(child.directory + "/summary.json");
-    nlohmann::json summary;
-    if (summary_file && nlohmann::json::accept(summary_file)) {
-      summary_file.clear();
-      summary_file.seekg(0);
-      summary_file >> summary;
-      line["digest"] = summary.value("digest", "");
-      line["events"] = summary.value("events", 0);
-    }
-    report << line.dump() << "\n";
-    report.flush();
-    if (code != 0) ++failing;
-    if (terminal) {
-      std::fprintf(stderr, "\r[%zu/%zu seeds] %zu failing", done, seeds.size(), failing);
-    }
-    if (c.swarm && !terminal && code != 0) {
-      std::fprintf(stderr, "seed %llu failed; faults: %s\n",
-                   static_cast<unsigned long long>(child.seed), mixes[child.seed].c_str());
-    }
-  }
-  if (terminal) std::fprintf(stderr, "\n");
-  int worst = kExitOk;
-  for (const auto& [seed, code] : exit_codes) {
-    if (code == 0) continue;
-    std::printf("FAIL seed %llu (exit %d): testplanet run %s --seed %llu%s   (log: %s/seed-%llu.log)\n",
-                static_cast<unsigned long long>(seed), code, files[seed].c_str(),
-                static_cast<unsigned long long>(seed), PlantedBugFlag(c.planted_bug).c_str(),
-                out.c_str(), static_cast<unsigned long long>(seed));
-    if (c.swarm) std::printf("    faults: %s\n", mixes[seed].c_str());
-    std::printf("    shrink: testplanet shrink %s/seed-%llu\n", out.c_str(),
-                static_cast<unsigned long long>(seed));
-    worst = code == kExitBadInput ? kExitBadInput : std::max(worst, kExitFailed);
-  }
-  std::printf(
-      "swept %zu seeds (shard %llu/%llu of %llu..%llu%s): %zu passed, %zu failed; report %s\n",
-      done, static_cast<unsigned long long>(shard.index),
-      static_cast<unsigned long long>(shard.total), static_cast<unsigned long long>(first),
-      static_cast<unsigned long long>(last),
-      done < seeds.size() ? ", stopped at the first failure" : "", done - failing, failing,
-      report_path.c_str());
-  return worst;
+  const SeedRange seeds(first, last, shard);
+  const std::uint64_t total = seeds.Count(first);
+  Sweeper sweeper(c, std::move(*plan), out, std::move(report));
+  if (!sweeper.RunAll(seeds, total)) return kExitFailed;
+  const std::string range = "shard " + std::to_string(shard.index) + "/" +
+                            std::to_string(shard.total) + " of " + c.seeds;
+  return sweeper.Summarize(range, total);
 }
 
 }  // namespace testplanet::cli

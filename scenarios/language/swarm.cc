@@ -72,6 +72,23 @@ SwarmScenario Swarm(const Plan& base, std::uint64_t seed) {
   return out;
 }
 
+bool SwarmDraws(const StepKind& kind) {
+  Scenario sample;
+  sample.mutable_planet()->set_satellites(1);
+  sample.mutable_planet()->set_storage_nodes(4);
+  sample.mutable_planet()->set_uplinks(1);
+  const Duration duration = std::chrono::hours(4);
+  for (std::uint64_t seed = 1; seed <= 64; ++seed) {
+    Scenario spec = sample;
+    std::string said;
+    SwarmDraw draw(spec, {1, 4, 1}, duration, duration * 3 / 4,
+                   Random(seed).Stream("swarm/" + std::string(kind.info().field)), said);
+    kind.Draw(draw);
+    if (spec.step_size() > 0) return true;
+  }
+  return false;
+}
+
 std::string ScenarioFileText(const Scenario& spec, const std::string& header) {
   std::string text;
   google::protobuf::TextFormat::Printer printer;

@@ -26,6 +26,10 @@ struct SwarmScenario {
 
 SwarmScenario Swarm(const Plan& base, std::uint64_t seed);
 
+// True iff `kind`'s own Draw adds steps to some seeds' scenarios (tried on a small planet over
+// 64 seeds); a kind drawn only with another says so in its info's drawn_with.
+bool SwarmDraws(const StepKind& kind);
+
 // The scenario as a file a person can read and rerun: a comment header, then text format.
 std::string ScenarioFileText(const Scenario& spec, const std::string& header);
 

@@ -87,6 +87,8 @@ Status Planet::DropPeer(const std::string& kind, std::vector<std::unique_ptr<Pee
   if (!graceful) disk.fs->Crash();
   network_->SetDown(peers[index]->address());
   disk.after_exit = [this, &peers, &disk, peer, index, name, graceful] {
+    // Nothing may reach the peer's server once the peer is gone.
+    network_->Unlisten(peers[index]->address());
     if (graceful) {
       disk.closed = peers[index]->Close();
       peers[index].reset();

@@ -131,6 +131,19 @@ TEST_F(SimNetworkTest, DialingADownPeerIsRefused) {
   EXPECT_EQ(exchange->replies.size(), 1u);
 }
 
+TEST_F(SimNetworkTest, APeerThatIsGoneStaysUnreachableEvenWhenItsAddressIsSetUp) {
+  network_.Unlisten("server:1");  // the server object may be gone: nothing may reach it
+  network_.SetUp("server:1");
+  auto exchange = Await(sim_, Talk({"a"}));
+  ASSERT_TRUE(exchange.has_value());
+  EXPECT_EQ(exchange->end.code(), StatusCode::kUnavailable) << exchange->end.ToString();
+  EXPECT_TRUE(callers_.empty());
+  ASSERT_TRUE(network_.Listen("server:1", server_peer_, server_id_.peer(), &server_, root_).ok());
+  exchange = Await(sim_, Talk({"a"}));
+  ASSERT_TRUE(exchange.has_value());
+  EXPECT_EQ(exchange->replies.size(), 1u) << "listening again, it answers";
+}
+
 TEST_F(SimNetworkTest, DialingAcrossAPartitionTimesOutAndWorksAfterHealing) {
   network_.Partition("client:1", "server:1");
   const TimePoint start = sim_.Now();

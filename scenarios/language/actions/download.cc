@@ -2,6 +2,7 @@
 #include "scenarios/language/field_reader.h"
 #include "scenarios/language/registry.h"
 #include "scenarios/language/run_context.h"
+#include "scenarios/language/swarm_draw.h"
 #include "scenarios/language/transfers.h"
 
 namespace testplanet::scenario {
@@ -37,6 +38,21 @@ class DownloadKind final : public StepKind {
     auto path = in.ReadString("path", /*required=*/true);
     if (!path.ok()) return path.status();
     return std::make_unique<DownloadStep>(*uplink, *satellite, *bucket, *path);
+  }
+
+  // Fetches of the base traffic's first objects (and of one that was never stored).
+  void Draw(SwarmDraw& swarm) const override {
+    if (swarm.counts().uplinks == 0 || !swarm.On()) return;
+    const int downloads = 1 + static_cast<int>(swarm.random().Below(3));
+    for (int i = 0; i < downloads; ++i) {
+      const Duration at = swarm.Time();
+      Download& download = *swarm.Add(at).mutable_download();
+      download.set_uplink(swarm.Uplink());
+      download.set_satellite(swarm.Satellite().index);
+      download.set_bucket("bucket");
+      download.set_path(i == 2 ? "never-stored" : "traffic0-" + std::to_string(i));
+      swarm.Say("download " + download.path() + " at " + FormatDuration(at));
+    }
   }
 };
 

@@ -5,6 +5,7 @@
 #include "scenarios/language/field_reader.h"
 #include "scenarios/language/registry.h"
 #include "scenarios/language/run_context.h"
+#include "scenarios/language/swarm_draw.h"
 #include "scenarios/language/transfers.h"
 
 namespace testplanet::scenario {
@@ -88,6 +89,24 @@ class TrafficKind final : public StepKind {
 
   void FitToNodes(Step& step, int nodes) const override {
     if (step.traffic().nodes() > nodes) step.mutable_traffic()->set_nodes(nodes);
+  }
+
+  // A burst of traffic of its own: an object every 20s to 10m, for a while.
+  void Draw(SwarmDraw& swarm) const override {
+    if (swarm.counts().uplinks == 0 || !swarm.On()) return;
+    const auto [from, to] = swarm.Window();
+    Traffic& burst = *swarm.Add(from).mutable_traffic();
+    burst.set_uplink(swarm.Uplink());
+    burst.set_satellite(swarm.Satellite().index);
+    burst.set_every(FormatDuration(std::chrono::seconds(20 + swarm.random().Below(580))));
+    burst.set_until(FormatDuration(to));
+    burst.set_size(1 + static_cast<std::int64_t>(swarm.random().Below(8192)));
+    burst.set_nodes(1 + static_cast<int>(swarm.random().Below(
+                            static_cast<std::uint64_t>(swarm.counts().storage_nodes))));
+    burst.set_bucket("burst");
+    burst.set_download_previous(swarm.random().Bernoulli(0.5));
+    swarm.Say("traffic every " + burst.every() + " " + FormatDuration(from) + ".." +
+              FormatDuration(to));
   }
 };
 

@@ -4,6 +4,7 @@
 #include "scenarios/language/field_reader.h"
 #include "scenarios/language/registry.h"
 #include "scenarios/language/run_context.h"
+#include "scenarios/language/swarm_draw.h"
 #include "scenarios/language/transfers.h"
 
 namespace testplanet::scenario {
@@ -59,6 +60,24 @@ class UploadKind final : public StepKind {
 
   void FitToNodes(Step& step, int nodes) const override {
     if (step.upload().nodes() > nodes) step.mutable_upload()->set_nodes(nodes);
+  }
+
+  // A few objects of their own, up to 64 KiB, on one to every node.
+  void Draw(SwarmDraw& swarm) const override {
+    if (swarm.counts().uplinks == 0 || !swarm.On()) return;
+    const int uploads = 1 + static_cast<int>(swarm.random().Below(3));
+    for (int i = 0; i < uploads; ++i) {
+      const Duration at = swarm.Time();
+      Upload& upload = *swarm.Add(at).mutable_upload();
+      upload.set_uplink(swarm.Uplink());
+      upload.set_satellite(swarm.Satellite().index);
+      upload.set_path("swarm-upload-" + std::to_string(i));
+      upload.set_size(1 + static_cast<std::int64_t>(swarm.random().Below(64 << 10)));
+      upload.set_nodes(1 + static_cast<int>(swarm.random().Below(
+                               static_cast<std::uint64_t>(swarm.counts().storage_nodes))));
+      swarm.Say("upload " + upload.path() + " (" + std::to_string(upload.size()) + " bytes to " +
+                std::to_string(upload.nodes()) + " nodes) at " + FormatDuration(at));
+    }
   }
 };
 
