@@ -44,7 +44,9 @@ void Judgement::Count(const Expectation& expected, std::int64_t found, std::stri
             std::to_string(bound.value);
     if (!bound.Holds(found)) {
       holds = false;
-      above = above || found > bound.value;
+      // A missed lower bound means too few; a missed upper bound, too many.
+      const bool upper = bound.op == Bound::Op::kLe || bound.op == Bound::Op::kLt;
+      above = above || upper || (bound.op == Bound::Op::kEq && found > bound.value);
     }
   }
   Append(text, std::string(what) + " = " + std::to_string(found));

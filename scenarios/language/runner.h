@@ -25,12 +25,12 @@ namespace testplanet::scenario {
 
 struct RunOptions {
   std::uint64_t seed = 1;
-  std::optional<Duration> stop_at;  // stop here instead of at the end; Inspect describes it
+  std::optional<Duration> stop_at = {};  // stop here instead of at the end; Inspect describes it
   TraceDetail trace_detail = TraceDetail::kRecords;
-  std::string run_directory;  // where "disk" storage lives
+  std::string run_directory = {};  // where "disk" storage lives
   std::uint64_t max_events = 2'000'000'000;
   bool invariants = true;   // check the order path's invariants continuously (invariants.h)
-  std::string planted_bug;  // by name (planted_bugs.h); empty: none
+  std::string planted_bug = {};  // by name (planted_bugs.h); empty: none
 };
 
 struct CheckOutcome {

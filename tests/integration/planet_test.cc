@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "scenarios/planet/testplanet_run.h"
 
@@ -115,6 +116,71 @@ TEST(Planet, OnDiskRefusesADirectoryThatHoldsSomethingElse) {
       << planet.status().ToString();
   EXPECT_TRUE(std::filesystem::exists(directory + "/photos")) << "nothing of the user's deleted";
   std::filesystem::remove_all(directory);
+}
+
+
+TEST(Planet, ANodesChoresByNameAreItsCycles) {
+  testplanet::Run(Config{}, [](Planet& planet) {
+    auto& node = *planet.storage_nodes()[0];
+    std::vector<std::string> names;
+    for (std::string_view name : storagenode::StorageNode::ChoreNames()) {
+      ChoreControl* chore = node.Chore(name);
+      ASSERT_NE(chore, nullptr) << name;
+      EXPECT_EQ(chore->name(), name);
+      names.emplace_back(name);
+    }
+    EXPECT_EQ(names, (std::vector<std::string>{"orders.sender", "orders.cleanup", "contact.chore"}));
+    EXPECT_EQ(node.Chore("orders.sender"), &node.orders().sender());
+    EXPECT_EQ(node.Chore("nope"), nullptr);
+    EXPECT_TRUE(satellite::Satellite::ChoreNames().empty());
+  });
+}
+
+TEST(Planet, ChoreHandlesRecordEveryCallAndTheLedgerHoldsThemToTheContract) {
+  Config config;
+  config.trace_detail = TraceDetail::kRecords;
+  testplanet::Run(config, [](Planet& planet) {
+    const PeerRef node = PeerRef::StorageNode(1);
+    ChoreControl* sender = planet.Chore(node, "orders.sender");
+    ASSERT_NE(sender, nullptr);
+    sender->Pause();
+    sender->Trigger();
+    ASSERT_TRUE(planet.RunFor(1min).ok());
+    EXPECT_TRUE(planet.storage_nodes()[1]->orders().sender().Paused());
+    int controls = 0;
+    for (const TraceRecord& record : planet.sim().trace().records()) {
+      controls += record.kind == chore_kinds::kControl.id ? 1 : 0;
+    }
+    EXPECT_EQ(controls, 2);
+    const auto runs = planet.chore_runs().RunsOf(planet.PeerIdOf(node),
+                                                 planet.sim().trace().InternName("orders.sender"));
+    EXPECT_EQ(runs.by_reason[static_cast<int>(CycleRunReason::kTrigger)], 1u);
+    EXPECT_EQ(runs.by_reason[static_cast<int>(CycleRunReason::kTick)], 0u) << "paused";
+  });
+}
+
+TEST(Planet, AUsersOrdersDbWrapperSitsInsideTheInvariantChecker) {
+  // A wrapper that loses every Enqueue silently (it claims success): the checker, outermost,
+  // sees the success and then the order missing, and says so.
+  class LosesEnqueues : public storagenode::OrdersDbWrapper {
+   public:
+    using OrdersDbWrapper::OrdersDbWrapper;
+    Status Enqueue(const storagenode::OrderInfo&) override { return Status::Ok(); }
+  };
+  Config config;
+  config.reconfigure_storage_node = [](int, storagenode::Config& node) {
+    node.wrap_orders_db = [](std::unique_ptr<storagenode::OrdersDb> db) {
+      return std::unique_ptr<storagenode::OrdersDb>(std::make_unique<LosesEnqueues>(std::move(db)));
+    };
+  };
+  auto planet = Planet::Create(config);
+  ASSERT_TRUE(planet.ok());
+  ASSERT_TRUE((*planet)->Start().ok());
+  ASSERT_TRUE((*planet)->Upload(0, 0, "b", "o", "data").ok());
+  (*planet)->RunFor(1min).IgnoreError();
+  EXPECT_NE((*planet)->sim().status().message().find("invariant violated: storagenode"),
+            std::string_view::npos)
+      << (*planet)->sim().status().ToString();
 }
 
 }  // namespace
