@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Determinism lint: fails when simulated code (sim/ peers/ fakes/ scenarios/) reads a real clock,
-# real entropy, sleeps in real time, starts threads or uses Asio's real-time timers and run
-# calls. A line may opt out only with a justification on the same line:
+# real entropy, sleeps in real time, starts threads, uses Asio's real-time timers and run calls,
+# uses an unordered container (its iteration order is unspecified, and may differ between runs
+# and builds) or orders by pointer (a map or set keyed by a pointer, std::less over pointers:
+# addresses differ between runs). A line may opt out only with a justification on the same line:
 #     auto start = std::chrono::steady_clock::now();  // determinism-ok: CLI progress display
 # Usage: ci/lint_determinism.sh [ROOT]   (ROOT defaults to the repository)
 # Exit: 0 clean, 1 violations found (each printed as file:line: what), 2 bad usage.
@@ -34,6 +36,9 @@ rules=(
   "real sleep (usleep/nanosleep/sleep)|(^|[^_A-Za-z0-9.>])(usleep|nanosleep|sleep)[[:space:]]*\("
   "real-time Asio timer|${B}(steady_timer|system_timer|deadline_timer|high_resolution_timer|basic_waitable_timer)${E}"
   "real-time Asio run call|\\.(run|run_one)[[:space:]]*\\([[:space:]]*\\)|\\.(run_for|run_until|run_one_for|run_one_until)[[:space:]]*\\("
+  "unordered container (unspecified iteration order)|${B}unordered_(map|set|multimap|multiset)${E}"
+  "ordering by pointer (a map or set keyed by a pointer)|${B}(map|set|multimap|multiset|priority_queue)<[[:space:]]*(const[[:space:]]+)?[_A-Za-z0-9:]+[[:space:]]*\\*"
+  "ordering by pointer (std::less/greater over pointers)|${B}(less|greater)<[^>]*\\*[[:space:]]*>"
 )
 
 dirs=()
