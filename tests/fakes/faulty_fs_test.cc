@@ -11,6 +11,7 @@
 
 #include "peers/storage/store.h"
 #include "sim/simulator.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet::fakes {
 namespace {
@@ -41,13 +42,13 @@ struct Disk {
 
 // Writes `n` keys of 200 bytes: with 4 KiB flushes, most of them reach table files.
 void Fill(Store& store, int n) {
-  for (int i = 0; i < n; ++i) ASSERT_TRUE(store.Put(Key(i), std::string(200, 'v')).ok()) << i;
+  for (int i = 0; i < n; ++i) ASSERT_THAT(store.Put(Key(i), std::string(200, 'v')), IsOk()) << i;
 }
 
 TEST(FaultyFs, AFailedTableReadIsAnErrorNotAMissingKey) {
   Disk disk;
   auto store = Store::Open(disk.Options());
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_THAT(store, IsOk());
   Fill(**store, 100);
   std::vector<std::string> failed;
   disk.fs->SetErrorPolicy([&](DiskOp op, const std::string& path) {
@@ -56,7 +57,7 @@ TEST(FaultyFs, AFailedTableReadIsAnErrorNotAMissingKey) {
     return true;
   });
   auto got = (*store)->Get(Key(3));
-  ASSERT_FALSE(got.ok()) << "a key in a table file cannot be read";
+  ASSERT_THAT(got, ::testing::Not(IsOk())) << "a key in a table file cannot be read";
   EXPECT_EQ(got.status().code(), StatusCode::kUnavailable) << got.status().ToString();
   ASSERT_FALSE(failed.empty());
   EXPECT_TRUE(failed[0].ends_with(".sst")) << failed[0];
@@ -77,18 +78,18 @@ TEST(FaultyFs, RecoveryThatCannotReadFailsAndALaterOpenFindsEverything) {
   Disk disk;
   {
     auto store = Store::Open(disk.Options());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_THAT(store, IsOk());
     Fill(**store, 30);  // some in tables, the last few only in the log
     disk.fs->Crash();
   }
-  ASSERT_TRUE(disk.fs->Recover().ok());
+  ASSERT_THAT(disk.fs->Recover(), IsOk());
   std::vector<std::string> offered;
   disk.fs->SetErrorPolicy([&](DiskOp op, const std::string& path) {
     offered.push_back(path);
     return op == DiskOp::kRead && path.ends_with(".log");
   });
   auto failed = Store::Open(disk.Options());
-  ASSERT_FALSE(failed.ok()) << "RocksDB must not replay a log it could not read as if it ended";
+  ASSERT_THAT(failed, ::testing::Not(IsOk())) << "RocksDB must not replay a log it could not read as if it ended";
   EXPECT_EQ(failed.status().code(), StatusCode::kUnavailable) << failed.status().ToString();
   bool read_manifest = false;
   for (const std::string& path : offered) read_manifest |= path.find("MANIFEST") != path.npos;
@@ -96,7 +97,7 @@ TEST(FaultyFs, RecoveryThatCannotReadFailsAndALaterOpenFindsEverything) {
 
   disk.fs->SetErrorPolicy(nullptr);
   auto reopened = Store::Open(disk.Options());
-  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  ASSERT_THAT(reopened, IsOk());
   for (int i = 0; i < 30; ++i) {
     auto got = (*reopened)->Get(Key(i));
     ASSERT_TRUE(got.ok() && got->has_value()) << "key " << i << " survived";
@@ -107,7 +108,7 @@ TEST(FaultyFs, ReadsWhileTheSimulationObservesAreNotOffered) {
   Simulator sim(SimulatorOptions{});
   Disk disk(&sim);
   auto store = Store::Open(disk.Options());
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_THAT(store, IsOk());
   Fill(**store, 100);
   int offered = 0;
   disk.fs->SetErrorPolicy([&](DiskOp, const std::string&) {
@@ -120,20 +121,20 @@ TEST(FaultyFs, ReadsWhileTheSimulationObservesAreNotOffered) {
     EXPECT_TRUE(got.ok() && got->has_value()) << "a check reads what is there";
   }
   EXPECT_EQ(offered, 0);
-  EXPECT_FALSE((*store)->Get(Key(3)).ok()) << "the peers' own reads still fail";
+  EXPECT_THAT((*store)->Get(Key(3)), ::testing::Not(IsOk())) << "the peers' own reads still fail";
   EXPECT_GT(offered, 0);
 }
 
 TEST(Store, ObsoleteFilesAreGoneWhenAWriteReturns) {
   Disk disk;
   auto store = Store::Open(disk.Options());
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_THAT(store, IsOk());
   // 600 writes over 40 keys: about 30 flushes of overlapping tables and 7 compactions that
   // merge them, each leaving files obsolete.
   for (int i = 0; i < 600; ++i) {
-    ASSERT_TRUE((*store)->Put(Key(i % 40), std::string(200, 'v')).ok());
+    ASSERT_THAT((*store)->Put(Key(i % 40), std::string(200, 'v')), IsOk());
     std::vector<std::string> children;
-    ASSERT_TRUE(disk.env->GetChildren("/faulty-fs-test", &children).ok());
+    ASSERT_THAT(disk.env->GetChildren("/faulty-fs-test", &children), IsOk());
     int logs = 0, tables = 0;
     for (const std::string& name : children) {
       logs += name.ends_with(".log") ? 1 : 0;

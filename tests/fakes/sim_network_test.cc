@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/await.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet::fakes {
 namespace {
@@ -40,8 +41,8 @@ class SimNetworkTest : public ::testing::Test {
             if (Status s = co_await stream.Send(ctx, *message); !s.ok()) co_return s;
           }
         });
-    ASSERT_TRUE(network_.Listen("server:1", server_peer_, server_id_.peer(), &server_, root_).ok());
-    ASSERT_TRUE(network_.Listen("client:1", client_peer_, client_id_.peer(), nullptr, root_).ok());
+    ASSERT_THAT(network_.Listen("server:1", server_peer_, server_id_.peer(), &server_, root_), IsOk());
+    ASSERT_THAT(network_.Listen("client:1", client_peer_, client_id_.peer(), nullptr, root_), IsOk());
     dialer_ = network_.DialerFor("client:1");
   }
 
@@ -111,20 +112,20 @@ TEST_F(SimNetworkTest, AHandlersErrorReachesTheCallerAfterItsMessages) {
   auto exchange = Await(sim_, Talk({"a"}));
   ASSERT_TRUE(exchange.has_value());
   EXPECT_EQ(exchange->replies, (std::vector<std::string>{"A"}));
-  EXPECT_EQ(exchange->end.code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(exchange->end, StatusIs(StatusCode::kPermissionDenied));
 }
 
 TEST_F(SimNetworkTest, AnUnknownMethodIsUnimplemented) {
   auto exchange = Await(sim_, Talk({"a"}, "nope"));
   ASSERT_TRUE(exchange.has_value());
-  EXPECT_EQ(exchange->end.code(), StatusCode::kUnimplemented);
+  EXPECT_THAT(exchange->end, StatusIs(StatusCode::kUnimplemented));
 }
 
 TEST_F(SimNetworkTest, DialingADownPeerIsRefused) {
   network_.SetDown("server:1");
   auto exchange = Await(sim_, Talk({"a"}));
   ASSERT_TRUE(exchange.has_value());
-  EXPECT_EQ(exchange->end.code(), StatusCode::kUnavailable);
+  EXPECT_THAT(exchange->end, StatusIs(StatusCode::kUnavailable));
   network_.SetUp("server:1");
   exchange = Await(sim_, Talk({"a"}));
   ASSERT_TRUE(exchange.has_value());
@@ -138,7 +139,7 @@ TEST_F(SimNetworkTest, APeerThatIsGoneStaysUnreachableEvenWhenItsAddressIsSetUp)
   ASSERT_TRUE(exchange.has_value());
   EXPECT_EQ(exchange->end.code(), StatusCode::kUnavailable) << exchange->end.ToString();
   EXPECT_TRUE(callers_.empty());
-  ASSERT_TRUE(network_.Listen("server:1", server_peer_, server_id_.peer(), &server_, root_).ok());
+  ASSERT_THAT(network_.Listen("server:1", server_peer_, server_id_.peer(), &server_, root_), IsOk());
   exchange = Await(sim_, Talk({"a"}));
   ASSERT_TRUE(exchange.has_value());
   EXPECT_EQ(exchange->replies.size(), 1u) << "listening again, it answers";
@@ -149,7 +150,7 @@ TEST_F(SimNetworkTest, DialingAcrossAPartitionTimesOutAndWorksAfterHealing) {
   const TimePoint start = sim_.Now();
   auto exchange = Await(sim_, Talk({"a"}));
   ASSERT_TRUE(exchange.has_value());
-  EXPECT_EQ(exchange->end.code(), StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(exchange->end, StatusIs(StatusCode::kDeadlineExceeded));
   EXPECT_EQ(sim_.Now() - start, 1min) << "the dial waited for its context's deadline";
   network_.Heal("client:1", "server:1");
   exchange = Await(sim_, Talk({"a"}));
@@ -166,15 +167,15 @@ TEST_F(SimNetworkTest, APeerGoingDownResetsItsStreams) {
         auto stream = co_await (*connection)->OpenStream(root_, "echo");
         (void)co_await (*stream)->Send(root_, "a");
         auto first = co_await (*stream)->Recv(root_);
-        EXPECT_TRUE(first.ok());
+        EXPECT_THAT(first, IsOk());
         auto second = co_await (*stream)->Recv(root_);  // the server never closes
         end = second.status();
       },
       boost::asio::detached);
-  ASSERT_TRUE(sim_.RunFor(1s).ok());
+  ASSERT_THAT(sim_.RunFor(1s), IsOk());
   EXPECT_FALSE(end.has_value());
   network_.SetDown("server:1");
-  ASSERT_TRUE(sim_.RunFor(1s).ok());
+  ASSERT_THAT(sim_.RunFor(1s), IsOk());
   ASSERT_TRUE(end.has_value());
   EXPECT_EQ(end->code(), StatusCode::kUnavailable);
 }
@@ -183,9 +184,9 @@ TEST_F(SimNetworkTest, LinkLatencyIsDrawnFromTheSeedPerLink) {
   Simulator a_sim, b_sim;
   SimNetwork a(a_sim), b(b_sim);
   for (SimNetwork* n : {&a, &b}) {
-    ASSERT_TRUE(n->Listen("x:1", 0, Make("x").peer(), nullptr, Context::Background(a_sim)).ok());
-    ASSERT_TRUE(n->Listen("y:1", 0, Make("y").peer(), nullptr, Context::Background(a_sim)).ok());
-    ASSERT_TRUE(n->Listen("z:1", 0, Make("z").peer(), nullptr, Context::Background(a_sim)).ok());
+    ASSERT_THAT(n->Listen("x:1", 0, Make("x").peer(), nullptr, Context::Background(a_sim)), IsOk());
+    ASSERT_THAT(n->Listen("y:1", 0, Make("y").peer(), nullptr, Context::Background(a_sim)), IsOk());
+    ASSERT_THAT(n->Listen("z:1", 0, Make("z").peer(), nullptr, Context::Background(a_sim)), IsOk());
   }
   EXPECT_EQ(a.Latency("x:1", "y:1"), b.Latency("x:1", "y:1"));
   EXPECT_EQ(a.Latency("x:1", "y:1"), a.Latency("y:1", "x:1"));
@@ -253,7 +254,7 @@ TEST_F(SimNetworkTest, AOneWayPartitionLosesOneDirectionAndHangsDials) {
         reply = co_await (*stream)->Recv(root_.WithTimeout(10s));
       },
       boost::asio::detached);
-  ASSERT_TRUE(sim_.RunFor(1min).ok());
+  ASSERT_THAT(sim_.RunFor(1min), IsOk());
   EXPECT_EQ(received, (std::vector<std::string>{"hello"})) << "client to server still works";
   ASSERT_TRUE(reply.has_value());
   EXPECT_EQ(reply->status().code(), StatusCode::kDeadlineExceeded) << "the answer was lost";
@@ -282,11 +283,11 @@ TEST_F(SimNetworkTest, HeldMessagesWaitForTheirRelease) {
   network_.Hold("server:1");
   std::optional<Exchange> exchange;
   boost::asio::co_spawn(sim_.io(), TalkInto(exchange, {"a", "b"}), boost::asio::detached);
-  ASSERT_TRUE(sim_.RunFor(1h).ok());
+  ASSERT_THAT(sim_.RunFor(1h), IsOk());
   EXPECT_FALSE(exchange.has_value()) << "nothing moves while held";
   EXPECT_NE(network_.DescribeFaults().find("held server:1"), std::string::npos);
   network_.Release("server:1");
-  ASSERT_TRUE(sim_.RunFor(1s).ok());
+  ASSERT_THAT(sim_.RunFor(1s), IsOk());
   ASSERT_TRUE(exchange.has_value());
   EXPECT_EQ(exchange->replies, (std::vector<std::string>{"A", "B"})) << "released in order";
 }
@@ -295,7 +296,7 @@ TEST_F(SimNetworkTest, InjectedDialFailuresAreRefusals) {
   network_.SetDialFailure("server:1", 1.0);
   auto exchange = Await(sim_, Talk({"a"}));
   ASSERT_TRUE(exchange.has_value());
-  EXPECT_EQ(exchange->end.code(), StatusCode::kUnavailable);
+  EXPECT_THAT(exchange->end, StatusIs(StatusCode::kUnavailable));
   EXPECT_EQ(network_.faults_fired().at("dial_failure"), 1u);
   network_.ClearFaults();
   exchange = Await(sim_, Talk({"a"}));
@@ -317,8 +318,8 @@ TEST(SimNetworkJitter, JitteredMessagesStillArriveInOrder) {
     }
   });
   Context root = Context::Background(sim);
-  ASSERT_TRUE(network.Listen("s:1", 0, Make("s").peer(), &server, root).ok());
-  ASSERT_TRUE(network.Listen("c:1", 0, Make("c").peer(), nullptr, root).ok());
+  ASSERT_THAT(network.Listen("s:1", 0, Make("s").peer(), &server, root), IsOk());
+  ASSERT_THAT(network.Listen("c:1", 0, Make("c").peer(), nullptr, root), IsOk());
   auto dialer = network.DialerFor("c:1");
   auto replies = Await(sim, [&]() -> Awaitable<std::vector<std::string>> {
     std::vector<std::string> got;

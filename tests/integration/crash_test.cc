@@ -5,6 +5,7 @@
 #include <string>
 
 #include "scenarios/planet/testplanet_run.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet {
 namespace {
@@ -14,19 +15,19 @@ using namespace std::chrono_literals;
 TEST(Crash, SyncedOrdersSurviveACrashAndSettleAfterRestart) {
   testplanet::Run(Config{}, [](Planet& planet) {
     for (auto& node : planet.storage_nodes()) node->orders().sender().Pause();
-    ASSERT_TRUE(planet.Upload(0, 0, "b", "o1", std::string(100, 'x')).ok());
-    ASSERT_TRUE(planet.Upload(0, 0, "b", "o2", std::string(60, 'y')).ok());
-    ASSERT_TRUE(planet.CrashStorageNode(1).ok());
+    ASSERT_THAT(planet.Upload(0, 0, "b", "o1", std::string(100, 'x')), IsOk());
+    ASSERT_THAT(planet.Upload(0, 0, "b", "o2", std::string(60, 'y')), IsOk());
+    ASSERT_THAT(planet.CrashStorageNode(1), IsOk());
     EXPECT_EQ(planet.CrashStorageNode(1).code(), StatusCode::kFailedPrecondition)
         << "a crashed node is not running";
-    ASSERT_TRUE(planet.RunFor(Duration::zero()).ok());
+    ASSERT_THAT(planet.RunFor(Duration::zero()), IsOk());
     EXPECT_TRUE(planet.StorageNodeDown(1)) << "the node unwound at the crash instant";
     EXPECT_EQ(planet.bytes_lost_in_crashes(), 0u) << "every write was synced";
-    ASSERT_TRUE(planet.RunFor(1h).ok());
-    ASSERT_TRUE(planet.StartStorageNode(1).ok());
+    ASSERT_THAT(planet.RunFor(1h), IsOk());
+    ASSERT_THAT(planet.StartStorageNode(1), IsOk());
     auto& node = *planet.storage_nodes()[1];
     EXPECT_EQ(node.orders_db().Count()->unsent, 2u) << "both orders came back from the WAL";
-    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
     EXPECT_EQ(node.orders_db().Count()->accepted, 2u);
     EXPECT_EQ(*planet.satellites()[0]->orders().NodeSettled(node.id()), 160);
   });
@@ -40,14 +41,14 @@ TEST(Crash, UnsyncedWritesAreLostInACrash) {
   };
   testplanet::Run(config, [](Planet& planet) {
     for (auto& node : planet.storage_nodes()) node->orders().sender().Pause();
-    ASSERT_TRUE(planet.Upload(0, 0, "b", "o1", std::string(100, 'x')).ok());
+    ASSERT_THAT(planet.Upload(0, 0, "b", "o1", std::string(100, 'x')), IsOk());
     EXPECT_EQ(planet.storage_nodes()[0]->orders_db().Count()->unsent, 1u);
-    ASSERT_TRUE(planet.CrashStorageNode(0).ok());
-    ASSERT_TRUE(planet.CrashStorageNode(1).ok());
-    ASSERT_TRUE(planet.RunFor(1s).ok());
+    ASSERT_THAT(planet.CrashStorageNode(0), IsOk());
+    ASSERT_THAT(planet.CrashStorageNode(1), IsOk());
+    ASSERT_THAT(planet.RunFor(1s), IsOk());
     EXPECT_GT(planet.bytes_lost_in_crashes(), 0u);
-    ASSERT_TRUE(planet.StartStorageNode(0).ok());
-    ASSERT_TRUE(planet.StartStorageNode(1).ok());
+    ASSERT_THAT(planet.StartStorageNode(0), IsOk());
+    ASSERT_THAT(planet.StartStorageNode(1), IsOk());
     EXPECT_EQ(planet.storage_nodes()[0]->orders_db().Count()->unsent, 0u)
         << "the order was acknowledged but never synced: the crash took it";
     EXPECT_EQ(planet.storage_nodes()[1]->orders_db().Count()->unsent, 1u)
@@ -62,12 +63,12 @@ TEST(Crash, AGracefulStopFromInsideTheSimulationKeepsEvenUnsyncedWrites) {
   };
   testplanet::Run(config, [](Planet& planet) {
     for (auto& node : planet.storage_nodes()) node->orders().sender().Pause();
-    ASSERT_TRUE(planet.Upload(0, 0, "b", "o1", std::string(100, 'x')).ok());
-    planet.sim().Post([&planet] { EXPECT_TRUE(planet.BeginStopStorageNode(0).ok()); });
-    ASSERT_TRUE(planet.RunFor(1s).ok());
+    ASSERT_THAT(planet.Upload(0, 0, "b", "o1", std::string(100, 'x')), IsOk());
+    planet.sim().Post([&planet] { EXPECT_THAT(planet.BeginStopStorageNode(0), IsOk()); });
+    ASSERT_THAT(planet.RunFor(1s), IsOk());
     EXPECT_TRUE(planet.StorageNodeDown(0)) << "closed once its services finished";
     EXPECT_EQ(planet.bytes_lost_in_crashes(), 0u);
-    ASSERT_TRUE(planet.StartStorageNode(0).ok());
+    ASSERT_THAT(planet.StartStorageNode(0), IsOk());
     EXPECT_EQ(planet.storage_nodes()[0]->orders_db().Count()->unsent, 1u)
         << "Close wrote out what a crash would have lost";
   });
@@ -79,15 +80,15 @@ TEST(Crash, TheInvariantCheckerCatchesAnAcknowledgedOrderLostInACrash) {
     if (index == 0) node.storage.sync_writes = false;
   };
   auto planet = Planet::Create(config);
-  ASSERT_TRUE(planet.ok());
+  ASSERT_THAT(planet, IsOk());
   Planet& p = **planet;
-  ASSERT_TRUE(p.Start().ok());
+  ASSERT_THAT(p.Start(), IsOk());
   for (auto& node : p.storage_nodes()) node->orders().sender().Pause();
-  ASSERT_TRUE(p.Upload(0, 0, "b", "o1", std::string(100, 'x')).ok());
-  ASSERT_TRUE(p.CrashStorageNode(0).ok());
-  ASSERT_TRUE(p.RunFor(1s).ok());
-  EXPECT_FALSE(p.StartStorageNode(0).ok());
-  EXPECT_EQ(p.sim().status().code(), StatusCode::kDataLoss);
+  ASSERT_THAT(p.Upload(0, 0, "b", "o1", std::string(100, 'x')), IsOk());
+  ASSERT_THAT(p.CrashStorageNode(0), IsOk());
+  ASSERT_THAT(p.RunFor(1s), IsOk());
+  EXPECT_THAT(p.StartStorageNode(0), ::testing::Not(IsOk()));
+  EXPECT_THAT(p.sim().status(), StatusIs(StatusCode::kDataLoss));
   EXPECT_NE(p.sim().status().message().find("storagenode0 lost order"), std::string::npos)
       << p.sim().status().ToString();
 }
@@ -100,17 +101,17 @@ TEST(Crash, ASatelliteCrashMidSettlementCountsEachOrderOnce) {
     auto& node = *planet.storage_nodes()[0];
     node.orders().sender().Pause();
     for (int i = 0; i < 5; ++i) {
-      ASSERT_TRUE(planet.Upload(0, 0, "b", "o" + std::to_string(i), std::string(10, 'z')).ok());
+      ASSERT_THAT(planet.Upload(0, 0, "b", "o" + std::to_string(i), std::string(10, 'z')), IsOk());
     }
     // Settle, and crash the satellite while the orders are on the wire: after the dial (two
     // round trips of 100ms) and partway into the stream.
     node.orders().sender().Trigger();
-    ASSERT_TRUE(planet.RunFor(350ms).ok());
-    ASSERT_TRUE(planet.CrashSatellite(0).ok());
-    ASSERT_TRUE(planet.RunFor(1min).ok());
-    ASSERT_TRUE(planet.StartSatellite(0).ok());
-    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
-    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    ASSERT_THAT(planet.RunFor(350ms), IsOk());
+    ASSERT_THAT(planet.CrashSatellite(0), IsOk());
+    ASSERT_THAT(planet.RunFor(1min), IsOk());
+    ASSERT_THAT(planet.StartSatellite(0), IsOk());
+    ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
+    ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
     // The satellite had settled all five when it crashed; its answers were lost with it. The
     // node resends them, the satellite refuses them as already spent, and counts nothing twice.
     auto counts = node.orders_db().Count();
@@ -134,12 +135,12 @@ TEST(DiskFaults, AFailedLogSyncIsReportedAndTheStoreTakesWritesAgain) {
       return true;
     });
     auto first = planet.Upload(0, 0, "b", "o1", std::string(100, 'x'));
-    ASSERT_TRUE(first.ok());
+    ASSERT_THAT(first, IsOk());
     EXPECT_EQ(first->failed, 1) << "node 0 reported its disk error to the uplink";
     ASSERT_EQ(failed.size(), 1u);
     EXPECT_TRUE(failed[0].ends_with(".log")) << failed[0];
     auto second = planet.Upload(0, 0, "b", "o2", std::string(100, 'x'));
-    ASSERT_TRUE(second.ok());
+    ASSERT_THAT(second, IsOk());
     EXPECT_EQ(second->failed, 0) << "the store reopened and takes writes again";
     EXPECT_EQ(planet.storage_nodes()[0]->orders_db().Count()->unsent, 1u);
   });
@@ -166,8 +167,8 @@ TEST(DiskFaults, TheWritesOfferedToThePolicyAreTheWriteAheadLogs) {
       return false;
     });
     for (int i = 0; i < 10; ++i) {
-      ASSERT_TRUE(planet.Upload(0, 0, "b", "o" + std::to_string(i), "data").ok());
-      ASSERT_TRUE(planet.Download(0, 0, "b", "o" + std::to_string(i)).ok());
+      ASSERT_THAT(planet.Upload(0, 0, "b", "o" + std::to_string(i), "data"), IsOk());
+      ASSERT_THAT(planet.Download(0, 0, "b", "o" + std::to_string(i)), IsOk());
     }
     ASSERT_FALSE(written.empty());
     for (const std::string& path : written) EXPECT_TRUE(path.ends_with(".log")) << path;
@@ -191,7 +192,7 @@ struct FailReads {
 // Eight objects of 50 bytes, each on every node: eight orders per node.
 void UploadObjects(Planet& planet) {
   for (int i = 0; i < 8; ++i) {
-    ASSERT_TRUE(planet.Upload(0, 0, "b", "o" + std::to_string(i), std::string(50, 'r')).ok());
+    ASSERT_THAT(planet.Upload(0, 0, "b", "o" + std::to_string(i), std::string(50, 'r')), IsOk());
   }
 }
 
@@ -202,14 +203,14 @@ TEST(DiskFaults, ASatelliteThatCannotReadLeavesOrdersUnsentUntilItCan) {
     ASSERT_NO_FATAL_FAILURE(UploadObjects(planet));
     FailReads reads;
     planet.satellite_disk(0).SetErrorPolicy(reads.Policy());
-    ASSERT_TRUE(node.orders().sender().TriggerWait().ok())
+    ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk())
         << "an error is logged; the chore goes on";
     EXPECT_GT(reads.failed, 0) << "settlement read the satellite's tables";
     EXPECT_EQ(node.orders_db().Count()->unsent, 8u) << "no answer, so nothing archived";
     EXPECT_EQ(planet.satellites()[0]->orders().stats().accepted, 0u);
 
     reads.on = false;
-    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
     auto counts = node.orders_db().Count();
     EXPECT_EQ(counts->unsent, 0u);
     EXPECT_EQ(counts->accepted, 8u) << "each order counted once, none lost to the errors";
@@ -224,12 +225,12 @@ TEST(DiskFaults, ANodeThatCannotReadItsOrdersSendsThemOnceItCan) {
     ASSERT_NO_FATAL_FAILURE(UploadObjects(planet));
     FailReads reads;
     planet.storage_node_disk(0).SetErrorPolicy(reads.Policy());
-    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
     EXPECT_GT(reads.failed, 0) << "listing the unsent orders read the node's tables";
     EXPECT_EQ(planet.satellites()[0]->orders().stats().accepted, 0u) << "nothing was sent";
     reads.on = false;
     EXPECT_EQ(node.orders_db().Count()->unsent, 8u);
-    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
     EXPECT_EQ(node.orders_db().Count()->accepted, 8u);
   });
 }
@@ -238,8 +239,8 @@ TEST(DiskFaults, ARestartThatCannotReadFailsAndALaterOneRecoversEveryOrder) {
   testplanet::Run(WithTables(), [](Planet& planet) {
     for (auto& node : planet.storage_nodes()) node->orders().sender().Pause();
     ASSERT_NO_FATAL_FAILURE(UploadObjects(planet));
-    ASSERT_TRUE(planet.CrashStorageNode(1).ok());
-    ASSERT_TRUE(planet.RunFor(1s).ok());
+    ASSERT_THAT(planet.CrashStorageNode(1), IsOk());
+    ASSERT_THAT(planet.RunFor(1s), IsOk());
     FailReads reads;
     planet.storage_node_disk(1).SetErrorPolicy(reads.Policy());
     Status failed = planet.StartStorageNode(1);
@@ -247,9 +248,9 @@ TEST(DiskFaults, ARestartThatCannotReadFailsAndALaterOneRecoversEveryOrder) {
     EXPECT_GT(reads.failed, 0);
     EXPECT_TRUE(planet.StorageNodeDown(1)) << "a node that cannot open its store is not up";
     reads.on = false;
-    ASSERT_TRUE(planet.StartStorageNode(1).ok()) << "the next start recovers";
+    ASSERT_THAT(planet.StartStorageNode(1), IsOk()) << "the next start recovers";
     EXPECT_EQ(planet.storage_nodes()[1]->orders_db().Count()->unsent, 8u);
-    ASSERT_TRUE(planet.storage_nodes()[1]->orders().sender().TriggerWait().ok());
+    ASSERT_THAT(planet.storage_nodes()[1]->orders().sender().TriggerWait(), IsOk());
     EXPECT_EQ(planet.storage_nodes()[1]->orders_db().Count()->accepted, 8u);
   });
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "scenarios/planet/testplanet_run.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet {
 namespace {
@@ -16,7 +17,7 @@ TEST(ClockSkew, ANodeWhoseClockRunsDaysFastRefusesFreshOrderLimits) {
     auto& fast = *planet.storage_nodes()[0];
     planet.sim().SetClockSkew(fast.peer(), 8 * 24h, 0);  // limits expire after 7 days
     auto upload = planet.Upload(0, 0, "b", "o", std::string(10, 'x'));
-    ASSERT_TRUE(upload.ok()) << upload.status().ToString();
+    ASSERT_THAT(upload, IsOk());
     EXPECT_EQ(upload->failed, 1) << "the fast node judged the limit expired";
     EXPECT_EQ(fast.orders_db().Count()->unsent, 0u);
     EXPECT_EQ(planet.storage_nodes()[1]->orders_db().Count()->unsent, 1u);
@@ -27,9 +28,9 @@ TEST(ClockSkew, ASatelliteWhoseClockRunsFastRejectsOrdersAsExpired) {
   testplanet::Run(Config{}, [](Planet& planet) {
     auto& node = *planet.storage_nodes()[0];
     node.orders().sender().Pause();
-    ASSERT_TRUE(planet.Upload(0, 0, "b", "o", std::string(10, 'x')).ok());
+    ASSERT_THAT(planet.Upload(0, 0, "b", "o", std::string(10, 'x')), IsOk());
     planet.sim().SetClockSkew(planet.satellites()[0]->peer(), 8 * 24h, 0);
-    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
     EXPECT_EQ(node.orders_db().Count()->rejected, 1u);
     EXPECT_EQ(*planet.satellites()[0]->orders().NodeSettled(node.id()), 0);
   });
@@ -40,15 +41,15 @@ TEST(NetworkFaults, DroppedSettlementMessagesLeaveOrdersUnsentUntilALaterCycle) 
     auto& node = *planet.storage_nodes()[0];
     node.orders().sender().Pause();
     for (int i = 0; i < 4; ++i) {
-      ASSERT_TRUE(planet.Upload(0, 0, "b", "o" + std::to_string(i), std::string(10, 'x')).ok());
+      ASSERT_THAT(planet.Upload(0, 0, "b", "o" + std::to_string(i), std::string(10, 'x')), IsOk());
     }
     planet.network().SetMessageFaults(node.address(), fakes::MessageFaults{.drop = 0.5});
-    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
     const auto after_lossy = *node.orders_db().Count();
     EXPECT_GT(planet.network().faults_fired().at("drop"), 0u);
     EXPECT_GT(after_lossy.unsent, 0u) << "orders whose request or answer was lost wait";
     planet.network().ClearFaults();
-    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
     const auto settled = *node.orders_db().Count();
     EXPECT_EQ(settled.unsent, 0u);
     EXPECT_EQ(settled.accepted + settled.rejected, 4u);

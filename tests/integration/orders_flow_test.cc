@@ -7,6 +7,7 @@
 
 #include "peers/protocol/signing.h"
 #include "scenarios/planet/planet.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet {
 namespace {
@@ -26,14 +27,14 @@ class OrdersFlowTest : public ::testing::Test {
     const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
     config.check_invariants = std::string(test->name()) != "AReplayedOrderIsRejectedAndCountedOnce";
     auto planet = Planet::Create(config);
-    ASSERT_TRUE(planet.ok()) << planet.status().ToString();
+    ASSERT_THAT(planet, IsOk());
     planet_ = std::move(*planet);
-    ASSERT_TRUE(planet_->Start().ok()) << planet_->sim().status().ToString();
+    ASSERT_THAT(planet_->Start(), IsOk()) << planet_->sim().status().ToString();
     for (auto& node : planet_->storage_nodes()) node->orders().sender().Pause();
   }
   void TearDown() override {
     if (planet_) {
-      EXPECT_TRUE(planet_->Shutdown().ok());
+      EXPECT_THAT(planet_->Shutdown(), IsOk());
     }
   }
 
@@ -51,7 +52,7 @@ class OrdersFlowTest : public ::testing::Test {
     request.set_piece_id("handmade");
     request.add_storage_node_ids(std::string(for_node.id().bytes()));
     auto limits = sat().orders().CreateOrderLimits(uplink().identity().peer(), request);
-    EXPECT_TRUE(limits.ok()) << limits.status().ToString();
+    EXPECT_THAT(limits, IsOk());
     storagenode::OrderInfo info;
     info.limit = limits->limits(0).limit();
     info.order.set_serial_number(info.limit.serial_number());
@@ -68,26 +69,26 @@ TEST_F(OrdersFlowTest, UploadedOrdersAreAllSettledAcceptedAndRolledUp) {
   for (int i = 0; i < 3; ++i) {
     const std::string data(1000 * (i + 1), static_cast<char>('a' + i));
     auto uploaded = planet_->Upload(0, 0, "testbucket", "object" + std::to_string(i), data);
-    ASSERT_TRUE(uploaded.ok()) << uploaded.status().ToString();
+    ASSERT_THAT(uploaded, IsOk());
     EXPECT_EQ(uploaded->nodes.size(), 4u);
     total += static_cast<std::int64_t>(data.size());
   }
   auto downloaded = planet_->Download(0, 0, "testbucket", "object1");
-  ASSERT_TRUE(downloaded.ok()) << downloaded.status().ToString();
+  ASSERT_THAT(downloaded, IsOk());
   EXPECT_EQ(*downloaded, std::string(2000, 'b'));
 
   std::int64_t expected_bytes = 0;
   for (auto& n : planet_->storage_nodes()) {
     auto before = n->orders_db().ListUnsent(1000);
-    ASSERT_TRUE(before.ok());
+    ASSERT_THAT(before, IsOk());
     std::int64_t node_bytes = 0;
     for (const auto& info : *before) node_bytes += info.order.amount();
     expected_bytes += node_bytes;
 
-    ASSERT_TRUE(n->orders().sender().TriggerWait().ok());
+    ASSERT_THAT(n->orders().sender().TriggerWait(), IsOk());
 
     auto counts = n->orders_db().Count();
-    ASSERT_TRUE(counts.ok());
+    ASSERT_THAT(counts, IsOk());
     EXPECT_EQ(counts->unsent, 0u) << n->address();
     EXPECT_EQ(counts->accepted, before->size()) << n->address();
     EXPECT_EQ(counts->rejected, 0u);
@@ -118,9 +119,9 @@ TEST_F(OrdersFlowTest, BadOrdersAreEachRejectedAndCountedNowhere) {
   storagenode::OrderInfo bad_uplink = RealOrder(n, 100, 50);
   bad_uplink.order.set_amount(40);
   for (const auto* info : {&forged, &tampered, &over, &wrong_node, &bad_uplink}) {
-    ASSERT_TRUE(n.orders_db().Enqueue(*info).ok());
+    ASSERT_THAT(n.orders_db().Enqueue(*info), IsOk());
   }
-  ASSERT_TRUE(n.orders().sender().TriggerWait().ok());
+  ASSERT_THAT(n.orders().sender().TriggerWait(), IsOk());
   auto counts = n.orders_db().Count();
   EXPECT_EQ(counts->unsent, 0u);
   EXPECT_EQ(counts->accepted, 0u);
@@ -139,10 +140,10 @@ TEST_F(OrdersFlowTest, BadOrdersAreEachRejectedAndCountedNowhere) {
 TEST_F(OrdersFlowTest, AReplayedOrderIsRejectedAndCountedOnce) {
   storagenode::StorageNode& n = node(0);
   storagenode::OrderInfo order = RealOrder(n, 100, 60);
-  ASSERT_TRUE(n.orders_db().Enqueue(order).ok());
-  ASSERT_TRUE(n.orders().sender().TriggerWait().ok());
-  ASSERT_TRUE(n.orders_db().Enqueue(order).ok());  // the same order again
-  ASSERT_TRUE(n.orders().sender().TriggerWait().ok());
+  ASSERT_THAT(n.orders_db().Enqueue(order), IsOk());
+  ASSERT_THAT(n.orders().sender().TriggerWait(), IsOk());
+  ASSERT_THAT(n.orders_db().Enqueue(order), IsOk());  // the same order again
+  ASSERT_THAT(n.orders().sender().TriggerWait(), IsOk());
   auto counts = n.orders_db().Count();
   EXPECT_EQ(counts->accepted, 1u);
   EXPECT_EQ(counts->rejected, 1u);
@@ -152,38 +153,38 @@ TEST_F(OrdersFlowTest, AReplayedOrderIsRejectedAndCountedOnce) {
 
 TEST_F(OrdersFlowTest, AnExpiredOrderIsRejected) {
   storagenode::StorageNode& n = node(0);
-  ASSERT_TRUE(n.orders_db().Enqueue(RealOrder(n, 100, 60)).ok());
+  ASSERT_THAT(n.orders_db().Enqueue(RealOrder(n, 100, 60)), IsOk());
   for (auto& each : planet_->storage_nodes()) {  // a quiet week: only time passes
     each->contact().cycle().Pause();
     each->orders().cleanup().Pause();
   }
-  ASSERT_TRUE(planet_->RunFor(8 * 24h).ok());  // past the 7-day expiration; the sender is paused
-  ASSERT_TRUE(n.orders().sender().TriggerWait().ok());
+  ASSERT_THAT(planet_->RunFor(8 * 24h), IsOk());  // past the 7-day expiration; the sender is paused
+  ASSERT_THAT(n.orders().sender().TriggerWait(), IsOk());
   EXPECT_EQ(n.orders_db().Count()->rejected, 1u);
   EXPECT_EQ(sat().orders().stats().Rejected(RejectReason::kExpired), 1u);
   EXPECT_EQ(*sat().orders().NodeSettled(n.id()), 0);
 }
 
 TEST_F(OrdersFlowTest, OrdersWaitWhileTheSatelliteIsDownThenSettle) {
-  ASSERT_TRUE(planet_->Upload(0, 0, "testbucket", "o", std::string(500, 'x')).ok());
+  ASSERT_THAT(planet_->Upload(0, 0, "testbucket", "o", std::string(500, 'x')), IsOk());
   storagenode::StorageNode& n = node(2);
   planet_->network().SetDown(sat().address());
-  ASSERT_TRUE(n.orders().sender().TriggerWait().ok());
+  ASSERT_THAT(n.orders().sender().TriggerWait(), IsOk());
   EXPECT_EQ(n.orders_db().Count()->unsent, 1u) << "no answer: the order stays unsent";
   planet_->network().SetUp(sat().address());
-  ASSERT_TRUE(n.orders().sender().TriggerWait().ok());
+  ASSERT_THAT(n.orders().sender().TriggerWait(), IsOk());
   EXPECT_EQ(n.orders_db().Count()->unsent, 0u);
   EXPECT_EQ(n.orders_db().Count()->accepted, 1u);
 }
 
 TEST_F(OrdersFlowTest, ThePieceStoreRefusesTransfersWithoutAValidOrder) {
   storagenode::OrderInfo over = RealOrder(node(0), 100, 101);
-  EXPECT_FALSE(node(0).piecestore().Verify(over.limit, over.order, pb::PUT, 101).ok());
+  EXPECT_THAT(node(0).piecestore().Verify(over.limit, over.order, pb::PUT, 101), ::testing::Not(IsOk()));
   storagenode::OrderInfo fine = RealOrder(node(0), 100, 100);
-  EXPECT_TRUE(node(0).piecestore().Verify(fine.limit, fine.order, pb::PUT, 100).ok());
-  EXPECT_FALSE(node(1).piecestore().Verify(fine.limit, fine.order, pb::PUT, 100).ok())
+  EXPECT_THAT(node(0).piecestore().Verify(fine.limit, fine.order, pb::PUT, 100), IsOk());
+  EXPECT_THAT(node(1).piecestore().Verify(fine.limit, fine.order, pb::PUT, 100), ::testing::Not(IsOk()))
       << "a limit for another node";
-  EXPECT_FALSE(node(0).piecestore().Verify(fine.limit, fine.order, pb::GET, 100).ok())
+  EXPECT_THAT(node(0).piecestore().Verify(fine.limit, fine.order, pb::GET, 100), ::testing::Not(IsOk()))
       << "a PUT limit used for a GET";
 }
 
@@ -192,14 +193,13 @@ TEST(Planet, TheSameSeedGivesTheSameDigest) {
     Config config;
     config.seed = seed;
     auto planet = Planet::Create(config);
-    EXPECT_TRUE(planet.ok());
-    EXPECT_TRUE((*planet)->Start().ok());
+    EXPECT_THAT(planet, IsOk());
+    EXPECT_THAT((*planet)->Start(), IsOk());
     for (int i = 0; i < 3; ++i) {
-      EXPECT_TRUE(
-          (*planet)->Upload(0, 0, "b", "o" + std::to_string(i), std::string(100, 'x')).ok());
+      EXPECT_THAT((*planet)->Upload(0, 0, "b", "o" + std::to_string(i), std::string(100, 'x')), IsOk());
     }
-    EXPECT_TRUE((*planet)->RunFor(2min).ok());
-    EXPECT_TRUE((*planet)->Shutdown().ok());
+    EXPECT_THAT((*planet)->RunFor(2min), IsOk());
+    EXPECT_THAT((*planet)->Shutdown(), IsOk());
     return (*planet)->sim().trace().digest();
   };
   EXPECT_EQ(run(5), run(5));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "scenarios/planet/testplanet_run.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet {
 namespace {
@@ -18,7 +19,7 @@ TEST(TestplanetRun, RunsTheBodyOnAStartedPlanet) {
     ran = true;
     EXPECT_EQ(planet.storage_nodes().size(), 4u);
     EXPECT_GE(planet.satellites()[0]->overlay().check_ins(), 4u) << "every node checked in";
-    ASSERT_TRUE(planet.Upload(0, 0, "b", "o", "data").ok());
+    ASSERT_THAT(planet.Upload(0, 0, "b", "o", "data"), IsOk());
   });
   EXPECT_TRUE(ran);
 }
@@ -26,16 +27,16 @@ TEST(TestplanetRun, RunsTheBodyOnAStartedPlanet) {
 TEST(Planet, AStoppedNodeKeepsItsOrdersAndSettlesThemAfterStarting) {
   testplanet::Run(Config{}, [](Planet& planet) {
     for (auto& node : planet.storage_nodes()) node->orders().sender().Pause();
-    ASSERT_TRUE(planet.Upload(0, 0, "b", "o", std::string(100, 'x')).ok());
-    ASSERT_TRUE(planet.StopStorageNode(2).ok());
+    ASSERT_THAT(planet.Upload(0, 0, "b", "o", std::string(100, 'x')), IsOk());
+    ASSERT_THAT(planet.StopStorageNode(2), IsOk());
     EXPECT_FALSE(planet.StorageNodeRunning(2));
-    ASSERT_TRUE(planet.RunFor(1h).ok());
-    ASSERT_TRUE(planet.StartStorageNode(2).ok());
+    ASSERT_THAT(planet.RunFor(1h), IsOk());
+    ASSERT_THAT(planet.StartStorageNode(2), IsOk());
     EXPECT_TRUE(planet.StorageNodeRunning(2));
     auto& node = *planet.storage_nodes()[2];
     EXPECT_EQ(node.orders_db().Count()->unsent, 1u) << "the order survived the stop";
     Status settled = node.orders().sender().TriggerWait();
-    ASSERT_TRUE(settled.ok()) << settled.ToString();
+    ASSERT_THAT(settled, IsOk());
     EXPECT_EQ(node.orders_db().Count()->accepted, 1u);
     EXPECT_EQ(planet.StopStorageNode(7).code(), StatusCode::kInvalidArgument);
     EXPECT_EQ(planet.StartStorageNode(2).code(), StatusCode::kFailedPrecondition);
@@ -46,15 +47,15 @@ TEST(Planet, AStoppedSatelliteKeepsItsRollupsAndSettlesAfterStarting) {
   testplanet::Run(Config{}, [](Planet& planet) {
     auto& node = *planet.storage_nodes()[0];
     node.orders().sender().Pause();
-    ASSERT_TRUE(planet.Upload(0, 0, "b", "o1", std::string(100, 'x')).ok());
-    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
-    ASSERT_TRUE(planet.Upload(0, 0, "b", "o2", std::string(50, 'y')).ok());
-    ASSERT_TRUE(planet.StopSatellite(0).ok());
+    ASSERT_THAT(planet.Upload(0, 0, "b", "o1", std::string(100, 'x')), IsOk());
+    ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
+    ASSERT_THAT(planet.Upload(0, 0, "b", "o2", std::string(50, 'y')), IsOk());
+    ASSERT_THAT(planet.StopSatellite(0), IsOk());
     EXPECT_FALSE(planet.SatelliteRunning(0));
-    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
     EXPECT_EQ(node.orders_db().Count()->unsent, 1u) << "no satellite: the order waits";
-    ASSERT_TRUE(planet.StartSatellite(0).ok());
-    ASSERT_TRUE(node.orders().sender().TriggerWait().ok());
+    ASSERT_THAT(planet.StartSatellite(0), IsOk());
+    ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
     EXPECT_EQ(node.orders_db().Count()->unsent, 0u);
     EXPECT_EQ(*planet.satellites()[0]->orders().NodeSettled(node.id()), 150)
         << "rollups from before the stop survived it";
@@ -63,9 +64,9 @@ TEST(Planet, AStoppedSatelliteKeepsItsRollupsAndSettlesAfterStarting) {
 
 TEST(Planet, DialsToAStoppedNodeAreRefused) {
   testplanet::Run(Config{}, [](Planet& planet) {
-    ASSERT_TRUE(planet.StopStorageNode(0).ok());
+    ASSERT_THAT(planet.StopStorageNode(0), IsOk());
     auto upload = planet.Upload(0, 0, "b", "o", "x", 4);
-    ASSERT_TRUE(upload.ok()) << "three of four nodes are enough";
+    ASSERT_THAT(upload, IsOk()) << "three of four nodes are enough";
     EXPECT_EQ(upload->nodes.size(), 3u);
     EXPECT_EQ(upload->failed, 1);
   });
@@ -83,12 +84,12 @@ TEST(Planet, OnDiskAndInMemoryStoresGiveTheSameRun) {
     config.storage = mode;
     config.run_directory = directory;
     auto planet = Planet::Create(config);
-    EXPECT_TRUE(planet.ok()) << planet.status().ToString();
-    EXPECT_TRUE((*planet)->Start().ok());
-    EXPECT_TRUE((*planet)->Upload(0, 0, "b", "o", std::string(300, 'x')).ok());
-    EXPECT_TRUE((*planet)->RunFor(std::chrono::minutes(2)).ok());
+    EXPECT_THAT(planet, IsOk());
+    EXPECT_THAT((*planet)->Start(), IsOk());
+    EXPECT_THAT((*planet)->Upload(0, 0, "b", "o", std::string(300, 'x')), IsOk());
+    EXPECT_THAT((*planet)->RunFor(std::chrono::minutes(2)), IsOk());
     EXPECT_EQ((*planet)->storage_nodes()[0]->orders_db().Count()->accepted, 1u);
-    EXPECT_TRUE((*planet)->Shutdown().ok());
+    EXPECT_THAT((*planet)->Shutdown(), IsOk());
     return (*planet)->sim().trace().digest();
   };
   const std::string directory =
@@ -111,7 +112,7 @@ TEST(Planet, OnDiskRefusesADirectoryThatHoldsSomethingElse) {
   config.storage = StorageMode::kOnDisk;
   config.run_directory = directory;
   auto planet = Planet::Create(config);
-  EXPECT_EQ(planet.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(planet, StatusIs(StatusCode::kFailedPrecondition));
   EXPECT_NE(planet.status().message().find("photos"), std::string::npos)
       << planet.status().ToString();
   EXPECT_TRUE(std::filesystem::exists(directory + "/photos")) << "nothing of the user's deleted";
@@ -145,7 +146,7 @@ TEST(Planet, ChoreHandlesRecordEveryCallAndTheLedgerHoldsThemToTheContract) {
     ASSERT_NE(sender, nullptr);
     sender->Pause();
     sender->Trigger();
-    ASSERT_TRUE(planet.RunFor(1min).ok());
+    ASSERT_THAT(planet.RunFor(1min), IsOk());
     EXPECT_TRUE(planet.storage_nodes()[1]->orders().sender().Paused());
     int controls = 0;
     for (const TraceRecord& record : planet.sim().trace().records()) {
@@ -174,9 +175,9 @@ TEST(Planet, AUsersOrdersDbWrapperSitsInsideTheInvariantChecker) {
     };
   };
   auto planet = Planet::Create(config);
-  ASSERT_TRUE(planet.ok());
-  ASSERT_TRUE((*planet)->Start().ok());
-  ASSERT_TRUE((*planet)->Upload(0, 0, "b", "o", "data").ok());
+  ASSERT_THAT(planet, IsOk());
+  ASSERT_THAT((*planet)->Start(), IsOk());
+  ASSERT_THAT((*planet)->Upload(0, 0, "b", "o", "data"), IsOk());
   (*planet)->RunFor(1min).IgnoreError();
   EXPECT_NE((*planet)->sim().status().message().find("invariant violated: storagenode"),
             std::string_view::npos)

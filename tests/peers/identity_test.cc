@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "peers/protocol/signing.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet {
 namespace {
@@ -42,7 +43,7 @@ TEST(Identity, SignaturesAreDeterministicAndVerify) {
 TEST(NodeId, ParsesOnlyThirtyTwoBytes) {
   const Identity a = Make("a");
   StatusOr<NodeId> parsed = NodeId::FromBytes(a.id().bytes());
-  ASSERT_TRUE(parsed.ok());
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(*parsed, a.id());
   EXPECT_EQ(NodeId::FromBytes("short").status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(NodeId().IsZero());

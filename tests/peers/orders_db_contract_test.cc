@@ -10,6 +10,7 @@
 #include "peers/storage/store.h"
 #include "peers/storagenode/rocksdb_orders_db.h"
 #include "sim/random.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet::storagenode {
 namespace {
@@ -42,7 +43,7 @@ class OrdersDbContract : public ::testing::TestWithParam<Backend> {
     db_.reset();
     store_.reset();
     auto store = Store::Open(options_);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_THAT(store, IsOk());
     store_ = std::move(*store);
     db_ = std::make_unique<RocksdbOrdersDb>(*store_);
   }
@@ -70,11 +71,11 @@ class OrdersDbContract : public ::testing::TestWithParam<Backend> {
 };
 
 TEST_P(OrdersDbContract, EnqueuedOrdersAreListedUnsentGroupedBySatelliteInOrder) {
-  ASSERT_TRUE(db_->Enqueue(Order('b', 2)).ok());
-  ASSERT_TRUE(db_->Enqueue(Order('a', 9)).ok());
-  ASSERT_TRUE(db_->Enqueue(Order('b', 1)).ok());
+  ASSERT_THAT(db_->Enqueue(Order('b', 2)), IsOk());
+  ASSERT_THAT(db_->Enqueue(Order('a', 9)), IsOk());
+  ASSERT_THAT(db_->Enqueue(Order('b', 1)), IsOk());
   auto by_satellite = db_->ListUnsentBySatellite();
-  ASSERT_TRUE(by_satellite.ok());
+  ASSERT_THAT(by_satellite, IsOk());
   ASSERT_EQ(by_satellite->size(), 2u);
   EXPECT_EQ(by_satellite->begin()->first, Sat('a'));
   const auto& b = by_satellite->at(Sat('b'));
@@ -83,7 +84,7 @@ TEST_P(OrdersDbContract, EnqueuedOrdersAreListedUnsentGroupedBySatelliteInOrder)
   EXPECT_EQ(b[1].limit.serial_number(), Serial(2));
   EXPECT_EQ(b[1].order.amount(), 100);
   auto limited = db_->ListUnsent(2);
-  ASSERT_TRUE(limited.ok());
+  ASSERT_THAT(limited, IsOk());
   EXPECT_EQ(limited->size(), 2u);
 }
 
@@ -97,19 +98,19 @@ TEST_P(OrdersDbContract, EnqueueRefusesOrdersWithoutSatelliteOrSerial) {
 }
 
 TEST_P(OrdersDbContract, ArchiveMovesOrdersWithTheirStatusAndTime) {
-  ASSERT_TRUE(db_->Enqueue(Order('a', 1)).ok());
-  ASSERT_TRUE(db_->Enqueue(Order('a', 2)).ok());
-  ASSERT_TRUE(db_->Enqueue(Order('a', 3)).ok());
+  ASSERT_THAT(db_->Enqueue(Order('a', 1)), IsOk());
+  ASSERT_THAT(db_->Enqueue(Order('a', 2)), IsOk());
+  ASSERT_THAT(db_->Enqueue(Order('a', 3)), IsOk());
   const TimePoint when(5h);
-  ASSERT_TRUE(db_->Archive(when, {{Sat('a'), Serial(1), OrderStatus::kAccepted},
+  ASSERT_THAT(db_->Archive(when, {{Sat('a'), Serial(1), OrderStatus::kAccepted},
                                   {Sat('a'), Serial(2), OrderStatus::kRejected}})
-                  .ok());
+                  , IsOk());
   auto unsent = db_->ListUnsent(100);
-  ASSERT_TRUE(unsent.ok());
+  ASSERT_THAT(unsent, IsOk());
   ASSERT_EQ(unsent->size(), 1u);
   EXPECT_EQ((*unsent)[0].limit.serial_number(), Serial(3));
   auto archived = db_->ListArchived(100);
-  ASSERT_TRUE(archived.ok());
+  ASSERT_THAT(archived, IsOk());
   ASSERT_EQ(archived->size(), 2u);
   std::map<std::string, OrderStatus> statuses;
   for (const auto& a : *archived) {
@@ -120,17 +121,17 @@ TEST_P(OrdersDbContract, ArchiveMovesOrdersWithTheirStatusAndTime) {
   EXPECT_EQ(statuses[Serial(1)], OrderStatus::kAccepted);
   EXPECT_EQ(statuses[Serial(2)], OrderStatus::kRejected);
   auto counts = db_->Count();
-  ASSERT_TRUE(counts.ok());
+  ASSERT_THAT(counts, IsOk());
   EXPECT_EQ(counts->unsent, 1u);
   EXPECT_EQ(counts->accepted, 1u);
   EXPECT_EQ(counts->rejected, 1u);
 }
 
 TEST_P(OrdersDbContract, ArchivingAnUnknownOrderReportsNotFoundButArchivesTheRest) {
-  ASSERT_TRUE(db_->Enqueue(Order('a', 1)).ok());
+  ASSERT_THAT(db_->Enqueue(Order('a', 1)), IsOk());
   Status s = db_->Archive(TimePoint(1h), {{Sat('a'), Serial(1), OrderStatus::kAccepted},
                                           {Sat('a'), Serial(7), OrderStatus::kAccepted}});
-  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_THAT(s, StatusIs(StatusCode::kNotFound));
   EXPECT_EQ(db_->Count()->accepted, 1u);
   // An archived order is never unsent again, and cannot be archived twice.
   EXPECT_EQ(db_->Archive(TimePoint(2h), {{Sat('a'), Serial(1), OrderStatus::kRejected}}).code(),
@@ -141,14 +142,14 @@ TEST_P(OrdersDbContract, ArchivingAnUnknownOrderReportsNotFoundButArchivesTheRes
 }
 
 TEST_P(OrdersDbContract, CleanArchiveDeletesOnlyOrdersOlderThanTheTtl) {
-  for (int i = 1; i <= 4; ++i) ASSERT_TRUE(db_->Enqueue(Order('a', i)).ok());
-  ASSERT_TRUE(db_->Archive(TimePoint(1h), {{Sat('a'), Serial(1), OrderStatus::kAccepted},
+  for (int i = 1; i <= 4; ++i) ASSERT_THAT(db_->Enqueue(Order('a', i)), IsOk());
+  ASSERT_THAT(db_->Archive(TimePoint(1h), {{Sat('a'), Serial(1), OrderStatus::kAccepted},
                                            {Sat('a'), Serial(2), OrderStatus::kRejected}})
-                  .ok());
-  ASSERT_TRUE(db_->Archive(TimePoint(10h), {{Sat('a'), Serial(3), OrderStatus::kAccepted}}).ok());
+                  , IsOk());
+  ASSERT_THAT(db_->Archive(TimePoint(10h), {{Sat('a'), Serial(3), OrderStatus::kAccepted}}), IsOk());
   // now = 12h, ttl = 5h: archived before 7h goes.
   auto deleted = db_->CleanArchive(TimePoint(12h), 5h);
-  ASSERT_TRUE(deleted.ok());
+  ASSERT_THAT(deleted, IsOk());
   EXPECT_EQ(*deleted, 2u);
   auto archived = db_->ListArchived(10);
   ASSERT_EQ(archived->size(), 1u);
@@ -161,12 +162,12 @@ TEST_P(OrdersDbContract, CleanArchiveDeletesOnlyOrdersOlderThanTheTtl) {
 class OrdersDbOnDisk : public OrdersDbContract {};
 
 TEST_P(OrdersDbOnDisk, OrdersSurviveReopening) {
-  ASSERT_TRUE(db_->Enqueue(Order('a', 1)).ok());
-  ASSERT_TRUE(db_->Enqueue(Order('a', 2)).ok());
-  ASSERT_TRUE(db_->Archive(TimePoint(1h), {{Sat('a'), Serial(1), OrderStatus::kAccepted}}).ok());
+  ASSERT_THAT(db_->Enqueue(Order('a', 1)), IsOk());
+  ASSERT_THAT(db_->Enqueue(Order('a', 2)), IsOk());
+  ASSERT_THAT(db_->Archive(TimePoint(1h), {{Sat('a'), Serial(1), OrderStatus::kAccepted}}), IsOk());
   Reopen();
   auto counts = db_->Count();
-  ASSERT_TRUE(counts.ok());
+  ASSERT_THAT(counts, IsOk());
   EXPECT_EQ(counts->unsent, 1u);
   EXPECT_EQ(counts->accepted, 1u);
 }

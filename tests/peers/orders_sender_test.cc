@@ -14,6 +14,7 @@
 #include "peers/storagenode/orders_service.h"
 #include "sim/await.h"
 #include "sim/sleep.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet::storagenode {
 namespace {
@@ -283,23 +284,23 @@ TEST_F(SenderTest, TheSenderChoreSendsEveryIntervalAndTriggerWaitSendsOnce) {
   EXPECT_CALL(db_, CleanArchive(_, _)).WillRepeatedly(Return(std::uint64_t{0}));
   OrdersService service = MakeService();  // 15s intervals
   boost::asio::co_spawn(sim_.io(), service.Run(root_), boost::asio::detached);
-  ASSERT_TRUE(sim_.RunFor(50s).ok());
+  ASSERT_THAT(sim_.RunFor(50s), IsOk());
   EXPECT_EQ(sat.dials, 4) << "runs at 0, 15, 30 and 45s";
   service.sender().Pause();
-  ASSERT_TRUE(service.sender().TriggerWait().ok());
+  ASSERT_THAT(service.sender().TriggerWait(), IsOk());
   EXPECT_EQ(sat.dials, 5);
-  ASSERT_TRUE(sim_.RunFor(1min).ok());
+  ASSERT_THAT(sim_.RunFor(1min), IsOk());
   EXPECT_EQ(sat.dials, 5) << "paused";
-  ASSERT_TRUE(service.Close().ok());
+  ASSERT_THAT(service.Close(), IsOk());
 }
 
 TEST_F(SenderTest, CleanupDeletesArchivedOrdersOlderThanTheTtl) {
   OrdersConfig config = OrdersConfig::Testplanet();
   config.archive_ttl = 1h;
-  ASSERT_TRUE(sim_.RunFor(3h).ok());
+  ASSERT_THAT(sim_.RunFor(3h), IsOk());
   EXPECT_CALL(db_, CleanArchive(TimePoint(3h), Duration(1h))).WillOnce(Return(std::uint64_t{7}));
   OrdersService service = MakeService(config);
-  EXPECT_TRUE(service.CleanArchive().ok());
+  EXPECT_THAT(service.CleanArchive(), IsOk());
   EXPECT_EQ(service.stats().cleaned, 7u);
 }
 
@@ -311,11 +312,11 @@ TEST_F(SenderTest, JitterDelaysEachRunByUpToMaxSleep) {
   OrdersService service = MakeService(config);
   service.cleanup().Pause();
   boost::asio::co_spawn(sim_.io(), service.Run(root_), boost::asio::detached);
-  ASSERT_TRUE(sim_.RunFor(1s).ok());
+  ASSERT_THAT(sim_.RunFor(1s), IsOk());
   EXPECT_TRUE(service.sender().Running()) << "the first run sleeps its jitter";
-  ASSERT_TRUE(sim_.RunFor(30s).ok());
+  ASSERT_THAT(sim_.RunFor(30s), IsOk());
   EXPECT_FALSE(service.sender().Running());
-  ASSERT_TRUE(service.Close().ok());
+  ASSERT_THAT(service.Close(), IsOk());
 }
 
 }  // namespace

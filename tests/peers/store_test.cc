@@ -7,6 +7,7 @@
 
 #include <string>
 #include <vector>
+#include "tests/status_matchers.h"
 
 namespace testplanet {
 namespace {
@@ -22,24 +23,24 @@ TEST(Store, KeepsEveryWriteThroughFlushesCompactionsAndReopening) {
   options.in_memory = true;
   options.directory = "/store-test";
   auto store = Store::Open(options);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_THAT(store, IsOk());
   const std::string value(1000, 'v');
   // 6 MB: several synchronous flushes and a compaction.
-  for (int i = 0; i < 6000; ++i) ASSERT_TRUE((*store)->Put(Key(i), value + std::to_string(i)).ok());
+  for (int i = 0; i < 6000; ++i) ASSERT_THAT((*store)->Put(Key(i), value + std::to_string(i)), IsOk());
   for (int i = 0; i < 6000; i += 97) {
     auto got = (*store)->Get(Key(i));
     ASSERT_TRUE(got.ok() && got->has_value()) << i;
     EXPECT_EQ(**got, value + std::to_string(i));
   }
   int seen = 0;
-  ASSERT_TRUE((*store)
+  ASSERT_THAT((*store)
                   ->ScanPrefix("k/",
                                [&](std::string_view key, std::string_view) {
                                  EXPECT_EQ(key, Key(seen));
                                  ++seen;
                                  return true;
                                })
-                  .ok());
+                  , IsOk());
   EXPECT_EQ(seen, 6000) << "every key, in order";
 }
 
@@ -49,11 +50,11 @@ TEST(Store, AnOnDiskStoreReopensWithItsData) {
   options.directory = dir;
   {
     auto store = Store::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    for (int i = 0; i < 1500; ++i) ASSERT_TRUE((*store)->Put(Key(i), std::string(1000, 'x')).ok());
+    ASSERT_THAT(store, IsOk());
+    for (int i = 0; i < 1500; ++i) ASSERT_THAT((*store)->Put(Key(i), std::string(1000, 'x')), IsOk());
   }
   auto reopened = Store::Open(options);
-  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  ASSERT_THAT(reopened, IsOk());
   auto got = (*reopened)->Get(Key(1499));
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->size(), 1000u);

@@ -1,6 +1,7 @@
 #include "sim/clock.h"
 
 #include <gtest/gtest.h>
+#include "tests/status_matchers.h"
 
 namespace testplanet {
 namespace {
@@ -30,9 +31,9 @@ TEST(Clock, ParsesGoDurations) {
   EXPECT_EQ(ParseDuration("1h2m3s4ms5us6ns").value(), 1h + 2min + 3s + 4ms + 5us + 6ns);
   for (const char* bad : {"", "h", "10", "1x", "1.s5", "--1s", "1e9h", "3000000h"}) {
     auto parsed = ParseDuration(bad);
-    EXPECT_FALSE(parsed.ok()) << bad;
+    EXPECT_THAT(parsed, ::testing::Not(IsOk())) << bad;
     if (!parsed.ok()) {
-      EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument);
+      EXPECT_THAT(parsed, StatusIs(StatusCode::kInvalidArgument));
       EXPECT_NE(parsed.status().message().find("invalid duration"), std::string_view::npos);
     }
   }

@@ -8,6 +8,7 @@
 #include "sim/asio.h"
 #include "sim/simulator.h"
 #include "sim/sleep.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet {
 namespace {
@@ -19,9 +20,9 @@ TimePoint At(Duration d) { return TimePoint(d); }
 TEST(Context, BackgroundNeverEnds) {
   Simulator sim;
   Context root = Context::Background(sim);
-  ASSERT_TRUE(sim.RunFor(24h).ok());
+  ASSERT_THAT(sim.RunFor(24h), IsOk());
   EXPECT_FALSE(root.Done());
-  EXPECT_TRUE(root.Err().ok());
+  EXPECT_THAT(root.Err(), IsOk());
   EXPECT_EQ(root.Deadline(), kTimeInfinity);
 }
 
@@ -54,9 +55,9 @@ TEST(Context, DeadlinePassesOnVirtualTime) {
   Simulator sim;
   Context ctx = Context::Background(sim).WithTimeout(10min);
   EXPECT_EQ(ctx.Deadline(), At(10min));
-  ASSERT_TRUE(sim.RunFor(10min - 1ns).ok());
+  ASSERT_THAT(sim.RunFor(10min - 1ns), IsOk());
   EXPECT_FALSE(ctx.Done());
-  ASSERT_TRUE(sim.RunFor(1ns).ok());
+  ASSERT_THAT(sim.RunFor(1ns), IsOk());
   EXPECT_TRUE(ctx.Done());
   EXPECT_EQ(ctx.Err().code(), StatusCode::kDeadlineExceeded);
 }
@@ -66,7 +67,7 @@ TEST(Context, AChildsDeadlineIsNeverLaterThanItsParents) {
   Context parent = Context::Background(sim).WithTimeout(1min);
   Context child = parent.WithTimeout(1h);
   EXPECT_EQ(child.Deadline(), At(1min));
-  ASSERT_TRUE(sim.RunFor(1min).ok());
+  ASSERT_THAT(sim.RunFor(1min), IsOk());
   EXPECT_EQ(child.Err().code(), StatusCode::kDeadlineExceeded);
 }
 
@@ -101,7 +102,7 @@ TEST(Context, AContextOutlivingItsCreatorIsSafe) {
     Context parent = Context::Background(sim).WithTimeout(5s);
     child = parent.WithCancel();
   }
-  ASSERT_TRUE(sim.RunFor(10s).ok());
+  ASSERT_THAT(sim.RunFor(10s), IsOk());
   EXPECT_EQ(child->Err().code(), StatusCode::kDeadlineExceeded);
 }
 
@@ -117,7 +118,7 @@ TEST(Sleep, ReturnsFalseAtTheInstantItsContextEnds) {
         woke = sim.Now();
       },
       boost::asio::detached);
-  ASSERT_TRUE(sim.RunFor(2h).ok());
+  ASSERT_THAT(sim.RunFor(2h), IsOk());
   EXPECT_EQ(completed, false);
   EXPECT_EQ(woke, At(3s));
   EXPECT_EQ(sim.pending_events(), 0u) << "the cancelled sleep left its timer behind";
@@ -131,7 +132,7 @@ TEST(Sleep, OnAnEndedContextReturnsFalseAtOnce) {
   boost::asio::co_spawn(
       sim.io(), [&]() -> Awaitable<void> { completed = co_await Sleep(ctx, 1h); },
       boost::asio::detached);
-  ASSERT_TRUE(sim.RunFor(0s).ok());
+  ASSERT_THAT(sim.RunFor(0s), IsOk());
   EXPECT_EQ(completed, false);
 }
 
@@ -149,9 +150,9 @@ TEST(Fence, WaitersWakeInOrderWhenReleased) {
         boost::asio::detached);
   }
   sim.ScheduleAfter(5s, [&] { fence.Release(); });
-  ASSERT_TRUE(sim.RunFor(4s).ok());
+  ASSERT_THAT(sim.RunFor(4s), IsOk());
   EXPECT_TRUE(woke.empty());
-  ASSERT_TRUE(sim.RunFor(1s).ok());
+  ASSERT_THAT(sim.RunFor(1s), IsOk());
   EXPECT_EQ(woke, (std::vector<int>{0, 1, 2}));
   EXPECT_TRUE(fence.Released());
 }
@@ -168,11 +169,11 @@ TEST(Fence, WaitWithADeadlineGivesUpOnTime) {
         at = sim.Now();
       },
       boost::asio::detached);
-  ASSERT_TRUE(sim.RunFor(1min).ok());
+  ASSERT_THAT(sim.RunFor(1min), IsOk());
   EXPECT_EQ(released, false);
   EXPECT_EQ(at, At(30s));
   fence.Release();  // no waiter left to wake
-  ASSERT_TRUE(sim.RunFor(1s).ok());
+  ASSERT_THAT(sim.RunFor(1s), IsOk());
 }
 
 }  // namespace

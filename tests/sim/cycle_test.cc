@@ -10,6 +10,7 @@
 #include "sim/context.h"
 #include "sim/simulator.h"
 #include "sim/sleep.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet {
 namespace {
@@ -62,7 +63,7 @@ class CycleTest : public ::testing::Test {
 TEST_F(CycleTest, FirstRunIsImmediateThenEveryIntervalStartToStart) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Start(root_, Work(5s));
-  ASSERT_TRUE(sim_.RunFor(50s).ok());
+  ASSERT_THAT(sim_.RunFor(50s), IsOk());
   EXPECT_EQ(log_.Starts(), (std::vector<TimePoint>{At(0s), At(15s), At(30s), At(45s)}));
   EXPECT_EQ(log_.runs[0].reason, CycleRunReason::kFirst);
   EXPECT_EQ(log_.runs[1].reason, CycleRunReason::kTick);
@@ -82,19 +83,19 @@ TEST_F(CycleTest, CyclesDueAtTheSameInstantRunInTheOrderTheirTicksWereScheduled)
   Cycle a(sim_, "a", 0, 10s);
   b.Start(root_, named("b"));
   a.Start(root_, named("a"));
-  ASSERT_TRUE(sim_.RunFor(20s).ok());
+  ASSERT_THAT(sim_.RunFor(20s), IsOk());
   EXPECT_EQ(order, (std::vector<std::string>{"b", "a", "b", "a"}));
   // Re-arming "b" after "a" puts b's next ticks behind a's at every shared instant.
   order.clear();
-  ASSERT_TRUE(sim_.RunFor(5s).ok());
+  ASSERT_THAT(sim_.RunFor(5s), IsOk());
   b.Restart();  // at 25s: b ticks at 35s, 45s, ...; a at 30s, 40s, ...
   a.Restart();  // at 25s, after b: a ticks at 35s, 45s, ... scheduled after b's
-  ASSERT_TRUE(sim_.RunFor(20s).ok());
+  ASSERT_THAT(sim_.RunFor(20s), IsOk());
   EXPECT_EQ(order, (std::vector<std::string>{"b", "a", "b", "a"}));
   order.clear();
   a.Restart();  // at 45s, a first this time
   b.Restart();
-  ASSERT_TRUE(sim_.RunFor(20s).ok());
+  ASSERT_THAT(sim_.RunFor(20s), IsOk());
   EXPECT_EQ(order, (std::vector<std::string>{"a", "b", "a", "b"}));
 }
 
@@ -102,14 +103,14 @@ TEST_F(CycleTest, SetDelayStartWaitsOneIntervalBeforeTheFirstRun) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.SetDelayStart();
   cycle.Start(root_, Work(0s));
-  ASSERT_TRUE(sim_.RunFor(31s).ok());
+  ASSERT_THAT(sim_.RunFor(31s), IsOk());
   EXPECT_EQ(log_.Starts(), (std::vector<TimePoint>{At(15s), At(30s)}));
 }
 
 TEST_F(CycleTest, RunsNeverOverlapAndTicksDuringALongRunAreHeldOnceThenDropped) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Start(root_, Work(40s));
-  ASSERT_TRUE(sim_.RunFor(130s).ok());
+  ASSERT_THAT(sim_.RunFor(130s), IsOk());
   EXPECT_EQ(log_.max_in_progress, 1);
   // Ticks at 15 (held) and 30 (dropped) during run 0..40; the held tick starts a run at 40.
   // Ticks at 45 (held), 60 and 75 (dropped) during 40..80; run at 80; then 90 held and 105
@@ -121,9 +122,9 @@ TEST_F(CycleTest, RunsNeverOverlapAndTicksDuringALongRunAreHeldOnceThenDropped) 
 TEST_F(CycleTest, TriggerReturnsWithoutWaitingForTheRunToFinish) {
   Cycle cycle(sim_, "chore", 0, 1h);
   cycle.Start(root_, Work(10s));
-  ASSERT_TRUE(sim_.RunFor(20s).ok());  // the first run is over
+  ASSERT_THAT(sim_.RunFor(20s), IsOk());  // the first run is over
   cycle.Trigger();
-  ASSERT_TRUE(sim_.RunFor(0s).ok());
+  ASSERT_THAT(sim_.RunFor(0s), IsOk());
   EXPECT_TRUE(cycle.Running());
   EXPECT_EQ(cycle.runs_started(), 2u);
   EXPECT_EQ(cycle.runs_finished(), 1u);
@@ -132,9 +133,9 @@ TEST_F(CycleTest, TriggerReturnsWithoutWaitingForTheRunToFinish) {
 TEST_F(CycleTest, TriggerDuringARunRunsRightAfterIt) {
   Cycle cycle(sim_, "chore", 0, 1h);
   cycle.Start(root_, Work(10s));
-  ASSERT_TRUE(sim_.RunFor(2s).ok());
+  ASSERT_THAT(sim_.RunFor(2s), IsOk());
   cycle.Trigger();
-  ASSERT_TRUE(sim_.RunFor(30s).ok());
+  ASSERT_THAT(sim_.RunFor(30s), IsOk());
   EXPECT_EQ(log_.Starts(), (std::vector<TimePoint>{At(0s), At(10s)}));
   EXPECT_EQ(log_.max_in_progress, 1);
 }
@@ -142,8 +143,8 @@ TEST_F(CycleTest, TriggerDuringARunRunsRightAfterIt) {
 TEST_F(CycleTest, TriggerWaitReturnsOnceTheTriggeredRunHasFinished) {
   Cycle cycle(sim_, "chore", 0, 1h);
   cycle.Start(root_, Work(7s));
-  ASSERT_TRUE(sim_.RunFor(10s).ok());
-  ASSERT_TRUE(cycle.TriggerWait().ok());
+  ASSERT_THAT(sim_.RunFor(10s), IsOk());
+  ASSERT_THAT(cycle.TriggerWait(), IsOk());
   EXPECT_EQ(sim_.Now(), At(17s));
   ASSERT_EQ(log_.runs.size(), 2u);
   EXPECT_EQ(log_.runs[1].end, At(17s));
@@ -153,11 +154,11 @@ TEST_F(CycleTest, TriggerWaitReturnsOnceTheTriggeredRunHasFinished) {
 TEST_F(CycleTest, PauseStopsTicksButTriggersStillRunAndDoNotUnpause) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Start(root_, Work(1s));
-  ASSERT_TRUE(sim_.RunFor(5s).ok());
+  ASSERT_THAT(sim_.RunFor(5s), IsOk());
   cycle.Pause();
-  ASSERT_TRUE(cycle.TriggerWait().ok());
-  ASSERT_TRUE(cycle.TriggerWait().ok());
-  ASSERT_TRUE(sim_.RunFor(1h).ok());
+  ASSERT_THAT(cycle.TriggerWait(), IsOk());
+  ASSERT_THAT(cycle.TriggerWait(), IsOk());
+  ASSERT_THAT(sim_.RunFor(1h), IsOk());
   EXPECT_EQ(cycle.runs_finished(), 3u);  // first run + two triggers, no ticks
   EXPECT_TRUE(cycle.Paused());
 }
@@ -166,39 +167,39 @@ TEST_F(CycleTest, PauseCannotStopTheFirstRun) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Pause();
   cycle.Start(root_, Work(0s));
-  ASSERT_TRUE(sim_.RunFor(1h).ok());
+  ASSERT_THAT(sim_.RunFor(1h), IsOk());
   EXPECT_EQ(log_.Starts(), (std::vector<TimePoint>{At(0s)}));
 }
 
 TEST_F(CycleTest, RestartPutsTheNextTickOneFullIntervalAway) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Start(root_, Work(0s));
-  ASSERT_TRUE(sim_.RunFor(20s).ok());  // runs at 0 and 15
+  ASSERT_THAT(sim_.RunFor(20s), IsOk());  // runs at 0 and 15
   cycle.Pause();
-  ASSERT_TRUE(sim_.RunFor(40s).ok());  // now 60; no runs while paused
+  ASSERT_THAT(sim_.RunFor(40s), IsOk());  // now 60; no runs while paused
   cycle.Restart();
-  ASSERT_TRUE(sim_.RunFor(31s).ok());
+  ASSERT_THAT(sim_.RunFor(31s), IsOk());
   EXPECT_EQ(log_.Starts(), (std::vector<TimePoint>{At(0s), At(15s), At(75s), At(90s)}));
 }
 
 TEST_F(CycleTest, RestartWhileTickingAlsoRearmsTheTicker) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Start(root_, Work(0s));
-  ASSERT_TRUE(sim_.RunFor(10s).ok());
+  ASSERT_THAT(sim_.RunFor(10s), IsOk());
   cycle.Restart();  // next tick at 25 instead of 15
-  ASSERT_TRUE(sim_.RunFor(20s).ok());
+  ASSERT_THAT(sim_.RunFor(20s), IsOk());
   EXPECT_EQ(log_.Starts(), (std::vector<TimePoint>{At(0s), At(25s)}));
 }
 
 TEST_F(CycleTest, ChangeIntervalRearmsTheTickerAndUnpauses) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Start(root_, Work(0s));
-  ASSERT_TRUE(sim_.RunFor(20s).ok());  // runs at 0, 15
+  ASSERT_THAT(sim_.RunFor(20s), IsOk());  // runs at 0, 15
   cycle.Pause();
-  ASSERT_TRUE(cycle.ChangeInterval(1min).ok());
+  ASSERT_THAT(cycle.ChangeInterval(1min), IsOk());
   EXPECT_FALSE(cycle.Paused());
   EXPECT_EQ(cycle.NextTick(), At(80s));
-  ASSERT_TRUE(sim_.RunFor(130s).ok());
+  ASSERT_THAT(sim_.RunFor(130s), IsOk());
   EXPECT_EQ(log_.Starts(), (std::vector<TimePoint>{At(0s), At(15s), At(80s), At(140s)}));
 }
 
@@ -206,11 +207,11 @@ TEST_F(CycleTest, IntervalMinusOneDisablesTheCycleWhichNeverRunsByItself) {
   Cycle cycle(sim_, "chore", 0, Cycle::kDisabled);
   EXPECT_TRUE(cycle.Disabled());
   cycle.Start(root_, Work(0s));
-  ASSERT_TRUE(sim_.RunFor(24h).ok());
+  ASSERT_THAT(sim_.RunFor(24h), IsOk());
   EXPECT_TRUE(log_.runs.empty());
   cycle.Pause();
   cycle.Restart();
-  ASSERT_TRUE(sim_.RunFor(24h).ok());
+  ASSERT_THAT(sim_.RunFor(24h), IsOk());
   EXPECT_TRUE(log_.runs.empty());
   EXPECT_FALSE(cycle.Stopped());
 }
@@ -219,7 +220,7 @@ TEST_F(CycleTest, FnErrorEndsTheCycleAndRunReturnsIt) {
   Cycle cycle(sim_, "chore", 0, 15s);
   std::optional<Status> exit;
   cycle.Start(root_, Work(1s, InternalError("disk on fire")), [&](Status s) { exit = s; });
-  ASSERT_TRUE(sim_.RunFor(1h).ok());
+  ASSERT_THAT(sim_.RunFor(1h), IsOk());
   EXPECT_EQ(log_.runs.size(), 1u);
   ASSERT_TRUE(exit.has_value());
   EXPECT_EQ(exit->code(), StatusCode::kInternal);
@@ -231,14 +232,14 @@ TEST_F(CycleTest, StopIsIdempotentAndLetsTheCurrentRunFinishThenRunReturnsOk) {
   Cycle cycle(sim_, "chore", 0, 15s);
   std::optional<Status> exit;
   cycle.Start(root_, Work(10s), [&](Status s) { exit = s; });
-  ASSERT_TRUE(sim_.RunFor(3s).ok());
+  ASSERT_THAT(sim_.RunFor(3s), IsOk());
   cycle.Stop();
   cycle.Stop();
-  ASSERT_TRUE(sim_.RunFor(1s).ok());
+  ASSERT_THAT(sim_.RunFor(1s), IsOk());
   EXPECT_FALSE(exit.has_value()) << "Run returned while fn was still running";
-  ASSERT_TRUE(sim_.RunFor(1h).ok());
+  ASSERT_THAT(sim_.RunFor(1h), IsOk());
   ASSERT_TRUE(exit.has_value());
-  EXPECT_TRUE(exit->ok());
+  EXPECT_THAT(*exit, IsOk());
   EXPECT_EQ(log_.runs.size(), 1u);
   EXPECT_EQ(log_.runs[0].end, At(10s)) << "Stop must not cancel fn's context";
   cycle.Stop();
@@ -247,23 +248,23 @@ TEST_F(CycleTest, StopIsIdempotentAndLetsTheCurrentRunFinishThenRunReturnsOk) {
 TEST_F(CycleTest, StopDuringARunDropsTheTickHeldMeanwhile) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Start(root_, Work(22s));
-  ASSERT_TRUE(sim_.RunFor(1s).ok());
-  EXPECT_TRUE(cycle.Close().ok());
+  ASSERT_THAT(sim_.RunFor(1s), IsOk());
+  EXPECT_THAT(cycle.Close(), IsOk());
   EXPECT_EQ(sim_.Now(), At(22s));
-  ASSERT_TRUE(sim_.RunFor(1h).ok());
+  ASSERT_THAT(sim_.RunFor(1h), IsOk());
   EXPECT_EQ(log_.Starts(), (std::vector<TimePoint>{At(0s)}));
 }
 
 TEST_F(CycleTest, ControlCallsAfterStopDoNothing) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Start(root_, Work(0s));
-  ASSERT_TRUE(sim_.RunFor(1s).ok());
+  ASSERT_THAT(sim_.RunFor(1s), IsOk());
   cycle.Stop();
   cycle.Trigger();
   cycle.Restart();
-  EXPECT_TRUE(cycle.ChangeInterval(1s).ok());
+  EXPECT_THAT(cycle.ChangeInterval(1s), IsOk());
   EXPECT_EQ(cycle.TriggerWait().code(), StatusCode::kCancelled);
-  ASSERT_TRUE(sim_.RunFor(1h).ok());
+  ASSERT_THAT(sim_.RunFor(1h), IsOk());
   EXPECT_EQ(log_.runs.size(), 1u);
 }
 
@@ -271,7 +272,7 @@ TEST_F(CycleTest, StopRightAfterStartStillWaitsForTheFirstRun) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Start(root_, Work(5s));
   cycle.Stop();
-  EXPECT_TRUE(cycle.Close().ok());
+  EXPECT_THAT(cycle.Close(), IsOk());
   EXPECT_TRUE(cycle.Stopped());
   EXPECT_EQ(sim_.Now(), At(5s)) << "Close returned before the first run finished";
   EXPECT_EQ(log_.runs.size(), 1u);
@@ -282,9 +283,9 @@ TEST_F(CycleTest, RunReturnsTheContextErrorWhenCancelled) {
   Context ctx = root_.WithCancel();
   std::optional<Status> exit;
   cycle.Start(ctx, Work(0s), [&](Status s) { exit = s; });
-  ASSERT_TRUE(sim_.RunFor(20s).ok());
+  ASSERT_THAT(sim_.RunFor(20s), IsOk());
   ctx.Cancel();
-  ASSERT_TRUE(sim_.RunFor(1s).ok());
+  ASSERT_THAT(sim_.RunFor(1s), IsOk());
   ASSERT_TRUE(exit.has_value());
   EXPECT_EQ(exit->code(), StatusCode::kCancelled);
   EXPECT_EQ(log_.runs.size(), 2u);
@@ -295,7 +296,7 @@ TEST_F(CycleTest, CancellingTheContextCancelsTheRunningFn) {
   Context ctx = root_.WithTimeout(5s);
   std::optional<Status> exit;
   cycle.Start(ctx, Work(1h), [&](Status s) { exit = s; });
-  ASSERT_TRUE(sim_.RunFor(10s).ok());
+  ASSERT_THAT(sim_.RunFor(10s), IsOk());
   ASSERT_TRUE(exit.has_value());
   EXPECT_EQ(exit->code(), StatusCode::kDeadlineExceeded);
   EXPECT_EQ(log_.runs[0].end, At(5s));
@@ -304,8 +305,8 @@ TEST_F(CycleTest, CancellingTheContextCancelsTheRunningFn) {
 TEST_F(CycleTest, ManualTriggerFlagIsVisibleInsideFn) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Start(root_, Work(0s));
-  ASSERT_TRUE(sim_.RunFor(16s).ok());
-  ASSERT_TRUE(cycle.TriggerWait().ok());
+  ASSERT_THAT(sim_.RunFor(16s), IsOk());
+  ASSERT_THAT(cycle.TriggerWait(), IsOk());
   ASSERT_EQ(log_.runs.size(), 3u);
   EXPECT_FALSE(log_.runs[0].manually_triggered);  // first
   EXPECT_FALSE(log_.runs[1].manually_triggered);  // tick
@@ -321,7 +322,7 @@ TEST_F(CycleTest, EveryRunIsRecordedInTheTraceWithNamePeerReasonAndTimes) {
     co_await Sleep(run.ctx, 2s);
     co_return Status::Ok();
   });
-  ASSERT_TRUE(sim.RunFor(20s).ok());
+  ASSERT_THAT(sim.RunFor(20s), IsOk());
   std::vector<TraceRecord> runs;
   for (const auto& r : sim.trace().records()) {
     if (r.kind == trace_kinds::kCycleRunBegin.id || r.kind == trace_kinds::kCycleRunEnd.id) {
@@ -353,7 +354,7 @@ TEST_F(CycleTest, BadIntervalsAreErrorsNotCrashes) {
   Cycle zero(sim_, "zero", 0, 0s);
   std::optional<Status> exit;
   zero.Start(root_, Work(0s), [&](Status s) { exit = s; });
-  ASSERT_TRUE(sim_.RunFor(1s).ok());
+  ASSERT_THAT(sim_.RunFor(1s), IsOk());
   ASSERT_TRUE(exit.has_value());
   EXPECT_EQ(exit->code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(log_.runs.empty());
@@ -372,12 +373,12 @@ TEST_F(CycleTest, RunAsAnAwaitableReturnsAfterStop) {
   boost::asio::co_spawn(
       sim_.io(), [&]() -> Awaitable<void> { exit = co_await cycle.Run(root_, Work(1s)); },
       boost::asio::detached);
-  ASSERT_TRUE(sim_.RunFor(31s).ok());
+  ASSERT_THAT(sim_.RunFor(31s), IsOk());
   EXPECT_EQ(log_.runs.size(), 3u);
   cycle.Stop();
-  ASSERT_TRUE(sim_.RunFor(1s).ok());
+  ASSERT_THAT(sim_.RunFor(1s), IsOk());
   ASSERT_TRUE(exit.has_value());
-  EXPECT_TRUE(exit->ok());
+  EXPECT_THAT(*exit, IsOk());
 }
 
 TEST_F(CycleTest, StartingTwiceIsRefused) {
@@ -385,7 +386,7 @@ TEST_F(CycleTest, StartingTwiceIsRefused) {
   cycle.Start(root_, Work(0s));
   std::optional<Status> second;
   cycle.Start(root_, Work(0s), [&](Status s) { second = s; });
-  ASSERT_TRUE(sim_.RunFor(1s).ok());
+  ASSERT_THAT(sim_.RunFor(1s), IsOk());
   ASSERT_TRUE(second.has_value());
   EXPECT_EQ(second->code(), StatusCode::kFailedPrecondition);
   EXPECT_FALSE(cycle.Stopped());
@@ -396,22 +397,22 @@ TEST_F(CycleTest, StartingTwiceIsRefused) {
 TEST_F(CycleTest, DeviationPauseTakesEffectAtOnceWhileFnRuns) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Start(root_, Work(40s));
-  ASSERT_TRUE(sim_.RunFor(20s).ok());  // a tick at 15 is held
+  ASSERT_THAT(sim_.RunFor(20s), IsOk());  // a tick at 15 is held
   cycle.Pause();                       // returns at once, although fn runs until 40
   EXPECT_TRUE(cycle.Paused());
   EXPECT_TRUE(cycle.Running());
   EXPECT_EQ(sim_.Now(), At(20s));
-  ASSERT_TRUE(sim_.RunFor(1h).ok());
+  ASSERT_THAT(sim_.RunFor(1h), IsOk());
   EXPECT_EQ(log_.Starts(), (std::vector<TimePoint>{At(0s)})) << "the held tick must be dropped";
 }
 
 TEST_F(CycleTest, DeviationTriggerOnADisabledCycleRunsFnOnce) {
   Cycle cycle(sim_, "chore", 0, Cycle::kDisabled);
   cycle.Start(root_, Work(3s));
-  ASSERT_TRUE(sim_.RunFor(1h).ok());
-  ASSERT_TRUE(cycle.TriggerWait().ok());
+  ASSERT_THAT(sim_.RunFor(1h), IsOk());
+  ASSERT_THAT(cycle.TriggerWait(), IsOk());
   cycle.Trigger();
-  ASSERT_TRUE(sim_.RunFor(1h).ok());
+  ASSERT_THAT(sim_.RunFor(1h), IsOk());
   ASSERT_EQ(log_.runs.size(), 2u);
   EXPECT_TRUE(log_.runs[0].manually_triggered);
   EXPECT_TRUE(cycle.Disabled());
@@ -421,7 +422,7 @@ TEST_F(CycleTest, DeviationTriggerWaitReturnsFnsError) {
   Cycle cycle(sim_, "chore", 0, Cycle::kDisabled);
   cycle.Start(root_, Work(1s, UnavailableError("satellite down")));
   Status status = cycle.TriggerWait();
-  EXPECT_EQ(status.code(), StatusCode::kUnavailable);
+  EXPECT_THAT(status, StatusIs(StatusCode::kUnavailable));
   EXPECT_EQ(status.message(), "satellite down");
   EXPECT_TRUE(cycle.Stopped()) << "fn's error still ends the cycle";
 }
@@ -429,29 +430,29 @@ TEST_F(CycleTest, DeviationTriggerWaitReturnsFnsError) {
 TEST_F(CycleTest, DeviationChangeIntervalCanDisableAndReenable) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Start(root_, Work(0s));
-  ASSERT_TRUE(sim_.RunFor(20s).ok());  // 0, 15
-  ASSERT_TRUE(cycle.ChangeInterval(Cycle::kDisabled).ok());
+  ASSERT_THAT(sim_.RunFor(20s), IsOk());  // 0, 15
+  ASSERT_THAT(cycle.ChangeInterval(Cycle::kDisabled), IsOk());
   EXPECT_TRUE(cycle.Disabled());
-  ASSERT_TRUE(sim_.RunFor(1h).ok());
+  ASSERT_THAT(sim_.RunFor(1h), IsOk());
   EXPECT_EQ(log_.runs.size(), 2u);
-  ASSERT_TRUE(cycle.ChangeInterval(Cycle::kDisabled).ok());  // a no-op on a disabled cycle
-  ASSERT_TRUE(cycle.ChangeInterval(10s).ok());
-  ASSERT_TRUE(sim_.RunFor(25s).ok());
+  ASSERT_THAT(cycle.ChangeInterval(Cycle::kDisabled), IsOk());  // a no-op on a disabled cycle
+  ASSERT_THAT(cycle.ChangeInterval(10s), IsOk());
+  ASSERT_THAT(sim_.RunFor(25s), IsOk());
   EXPECT_EQ(log_.runs.size(), 4u);
 }
 
 TEST_F(CycleTest, DeviationControlAfterCloseIsIgnoredNotAPanic) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Start(root_, Work(0s));
-  ASSERT_TRUE(sim_.RunFor(1s).ok());
-  EXPECT_TRUE(cycle.Close().ok());
+  ASSERT_THAT(sim_.RunFor(1s), IsOk());
+  EXPECT_THAT(cycle.Close(), IsOk());
   cycle.Pause();
   cycle.Restart();
   cycle.Trigger();
   cycle.Stop();
   EXPECT_EQ(cycle.TriggerWait().code(), StatusCode::kCancelled);
-  EXPECT_TRUE(cycle.Close().ok());
-  ASSERT_TRUE(sim_.RunFor(1h).ok());
+  EXPECT_THAT(cycle.Close(), IsOk());
+  ASSERT_THAT(sim_.RunFor(1h), IsOk());
   EXPECT_EQ(log_.runs.size(), 1u);
 }
 
@@ -468,11 +469,11 @@ TEST_F(CycleTest, TriggerWaitInsideTheSimulationUsesTheAwaitableForm) {
         awaited_at = sim_.Now();
       },
       boost::asio::detached);
-  ASSERT_TRUE(sim_.RunFor(1min).ok());
+  ASSERT_THAT(sim_.RunFor(1min), IsOk());
   ASSERT_TRUE(blocking.has_value());
   EXPECT_EQ(blocking->code(), StatusCode::kFailedPrecondition);
   ASSERT_TRUE(awaited.has_value());
-  EXPECT_TRUE(awaited->ok());
+  EXPECT_THAT(*awaited, IsOk());
   EXPECT_EQ(*awaited_at, At(4s));
 }
 
@@ -497,26 +498,26 @@ TEST_F(CycleTest, TriggerWaitBeforeStartIsAnError) {
 TEST_F(CycleTest, StorjBasicPauseNineTriggersAndATriggerWaitGiveExactlyTenRuns) {
   Cycle cycle(sim_, "chore", 0, 1s);
   cycle.Start(root_, Work(0s));
-  ASSERT_TRUE(sim_.RunFor(5500ms).ok());
+  ASSERT_THAT(sim_.RunFor(5500ms), IsOk());
   cycle.Pause();
   const auto before = cycle.runs_finished();
   for (int i = 0; i < 9; ++i) cycle.Trigger();
-  ASSERT_TRUE(cycle.TriggerWait().ok());
+  ASSERT_THAT(cycle.TriggerWait(), IsOk());
   EXPECT_EQ(cycle.runs_finished() - before, 10u);
-  ASSERT_TRUE(sim_.RunFor(10s).ok());
+  ASSERT_THAT(sim_.RunFor(10s), IsOk());
   EXPECT_EQ(cycle.runs_finished() - before, 10u) << "paused: no ticks";
   cycle.Restart();
-  ASSERT_TRUE(sim_.RunFor(3s).ok());
+  ASSERT_THAT(sim_.RunFor(3s), IsOk());
   EXPECT_EQ(cycle.runs_finished() - before, 13u);
 }
 
 TEST_F(CycleTest, StorjMultipleStopsAreSafe) {
   Cycle cycle(sim_, "chore", 0, 1s);
   cycle.Start(root_, Work(0s));
-  ASSERT_TRUE(sim_.RunFor(3s).ok());
+  ASSERT_THAT(sim_.RunFor(3s), IsOk());
   for (int i = 0; i < 5; ++i) cycle.Stop();
-  EXPECT_TRUE(cycle.Close().ok());
-  EXPECT_TRUE(cycle.Close().ok());
+  EXPECT_THAT(cycle.Close(), IsOk());
+  EXPECT_THAT(cycle.Close(), IsOk());
 }
 
 TEST_F(CycleTest, StorjRunOnACancelledContextReturnsCancelled) {
@@ -525,7 +526,7 @@ TEST_F(CycleTest, StorjRunOnACancelledContextReturnsCancelled) {
   Cycle cycle(sim_, "chore", 0, 1s);
   std::optional<Status> exit;
   cycle.Start(ctx, Work(0s), [&](Status s) { exit = s; });
-  ASSERT_TRUE(sim_.RunFor(1s).ok());
+  ASSERT_THAT(sim_.RunFor(1s), IsOk());
   ASSERT_TRUE(exit.has_value());
   EXPECT_EQ(exit->code(), StatusCode::kCancelled);
 }
@@ -536,9 +537,9 @@ TEST_F(CycleTest, StorjDisableRules) {
   Cycle disabled(sim_, "disabled", 0, Cycle::kDisabled);
   EXPECT_TRUE(disabled.Disabled());
   disabled.Start(root_, Work(0s));
-  ASSERT_TRUE(sim_.RunFor(10s).ok());
+  ASSERT_THAT(sim_.RunFor(10s), IsOk());
   EXPECT_TRUE(log_.runs.empty());
-  EXPECT_TRUE(disabled.ChangeInterval(Cycle::kDisabled).ok());
+  EXPECT_THAT(disabled.ChangeInterval(Cycle::kDisabled), IsOk());
   EXPECT_TRUE(disabled.Disabled());
 }
 

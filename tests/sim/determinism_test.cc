@@ -10,6 +10,7 @@
 #include "sim/cycle.h"
 #include "sim/simulator.h"
 #include "sim/sleep.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet {
 namespace {
@@ -109,7 +110,7 @@ WorkloadResult RunWorkload(std::uint64_t seed) {
     });
   }
 
-  EXPECT_TRUE(sim.RunFor(1h).ok());
+  EXPECT_THAT(sim.RunFor(1h), IsOk());
   std::uint64_t runs = 0;
   for (const auto& cycle : cycles) runs += cycle->runs_started();
   return {sim.trace().digest(), sim.events_fired(), sim.trace().count(), runs};

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/sleep.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet {
 namespace {
@@ -47,7 +48,7 @@ TEST(LifecycleGroup, ClosesInReverseOrderOfAddingAndCombinesErrors) {
   EXPECT_EQ(status.code(), StatusCode::kUnavailable) << "the first error's code";
   EXPECT_NE(status.message().find("closing orders"), std::string_view::npos);
   EXPECT_NE(status.message().find("flush failed"), std::string_view::npos) << status.ToString();
-  EXPECT_TRUE(group.Close().ok()) << "Close is idempotent";
+  EXPECT_THAT(group.Close(), IsOk()) << "Close is idempotent";
   EXPECT_EQ(log.size(), 3u);
 }
 
@@ -61,14 +62,14 @@ TEST(LifecycleGroup, AFailingRunShutsTheOthersDownAndIsReported) {
   group.Add({"collector", Service(log, "collector"), Closer(log, "collector")});
   std::optional<Status> exit;
   group.Start(Context::Background(sim), [&](Status s) { exit = s; });
-  ASSERT_TRUE(sim.RunFor(4s).ok());
+  ASSERT_THAT(sim.RunFor(4s), IsOk());
   EXPECT_TRUE(group.running());
-  ASSERT_TRUE(sim.RunFor(2s).ok());
+  ASSERT_THAT(sim.RunFor(2s), IsOk());
   ASSERT_TRUE(exit.has_value());
   EXPECT_EQ(exit->code(), StatusCode::kInternal);
   EXPECT_NE(exit->message().find("unexpected shutdown of orders"), std::string_view::npos);
   EXPECT_FALSE(group.running());
-  EXPECT_TRUE(group.Close().ok());
+  EXPECT_THAT(group.Close(), IsOk());
   EXPECT_EQ(log, (std::vector<std::string>{"run contact", "run orders", "run collector",
                                            "cancelled contact", "cancelled collector",
                                            "close collector", "close orders", "close contact"}));
@@ -83,12 +84,12 @@ TEST(LifecycleGroup, CancellingTheContextEndsEveryRunWithoutAFailure) {
   Context ctx = Context::Background(sim).WithCancel();
   std::optional<Status> exit;
   group.Start(ctx, [&](Status s) { exit = s; });
-  ASSERT_TRUE(sim.RunFor(1h).ok());
+  ASSERT_THAT(sim.RunFor(1h), IsOk());
   EXPECT_FALSE(exit.has_value());
   ctx.Cancel();
-  ASSERT_TRUE(sim.RunFor(0s).ok());
+  ASSERT_THAT(sim.RunFor(0s), IsOk());
   ASSERT_TRUE(exit.has_value());
-  EXPECT_TRUE(exit->ok()) << exit->ToString();
+  EXPECT_THAT(*exit, IsOk());
 }
 
 TEST(LifecycleGroup, RecordsEachRunsExitInTheTrace) {
@@ -97,7 +98,7 @@ TEST(LifecycleGroup, RecordsEachRunsExitInTheTrace) {
   LifecycleGroup group(sim, 0);
   group.Add({"orders", Service(log, "orders", 2s, InternalError("x")), {}});
   group.Start(Context::Background(sim));
-  ASSERT_TRUE(sim.RunFor(3s).ok());
+  ASSERT_THAT(sim.RunFor(3s), IsOk());
   int exits = 0;
   for (const auto& r : sim.trace().records()) {
     if (r.kind != trace_kinds::kLifecycleItemExit.id) continue;
@@ -114,9 +115,9 @@ TEST(LifecycleGroup, AGroupWithNothingToRunExitsAtOnce) {
   LifecycleGroup group(sim, 0);
   std::optional<Status> exit;
   group.Start(Context::Background(sim), [&](Status s) { exit = s; });
-  ASSERT_TRUE(sim.RunFor(0s).ok());
+  ASSERT_THAT(sim.RunFor(0s), IsOk());
   ASSERT_TRUE(exit.has_value());
-  EXPECT_TRUE(exit->ok());
+  EXPECT_THAT(*exit, IsOk());
 }
 
 }  // namespace

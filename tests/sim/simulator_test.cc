@@ -11,6 +11,7 @@
 #include "sim/asio.h"
 #include "sim/context.h"
 #include "sim/sleep.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet {
 namespace {
@@ -28,7 +29,7 @@ struct Flag {
 TEST(Simulator, TimeStartsAtTheEpochAndMovesOnlyWhenDriven) {
   Simulator sim;
   EXPECT_EQ(sim.Now(), At(0s));
-  ASSERT_TRUE(sim.RunFor(90min).ok());
+  ASSERT_THAT(sim.RunFor(90min), IsOk());
   EXPECT_EQ(sim.Now(), At(90min));
   EXPECT_EQ(ToUnixNanos(At(0s)), kEpochUnixSeconds * 1'000'000'000);
 }
@@ -38,7 +39,7 @@ TEST(Simulator, APeersClockReadsVirtualTimeMovedByItsOffsetAndDrift) {
   EXPECT_EQ(sim.PeerNow(3), sim.Now()) << "no skew: a true clock";
   sim.SetClockSkew(3, std::chrono::minutes(-5), 0);
   sim.SetClockSkew(4, Duration::zero(), 100);  // 100 ppm fast
-  ASSERT_TRUE(sim.RunFor(std::chrono::hours(1000)).ok());
+  ASSERT_THAT(sim.RunFor(std::chrono::hours(1000)), IsOk());
   EXPECT_EQ(sim.PeerNow(3), sim.Now() - std::chrono::minutes(5));
   // 100 ppm of 1000h is 360s.
   EXPECT_EQ(sim.PeerNow(4), sim.Now() + std::chrono::seconds(360));
@@ -59,7 +60,7 @@ TEST(Simulator, EventsFireInTimeOrderAndTiesInSchedulingOrder) {
     sim.Post([&] { fired.push_back("posted-by-b3@2"); });
   });
   sim.ScheduleAt(At(2s), [&] { fired.push_back("b4@2"); });
-  ASSERT_TRUE(sim.RunUntilIdle().ok());
+  ASSERT_THAT(sim.RunUntilIdle(), IsOk());
   EXPECT_EQ(fired, (std::vector<std::string>{"a@1", "b1@2", "b2@2", "b3@2", "b4@2",
                                              "posted-by-b3@2", "c@3"}));
 }
@@ -69,7 +70,7 @@ TEST(Simulator, RunForFiresEverythingDueIncludingTheLastInstant) {
   int fired = 0;
   sim.ScheduleAfter(10s, [&] { ++fired; });
   sim.ScheduleAfter(10s + 1ns, [&] { ++fired; });
-  ASSERT_TRUE(sim.RunFor(10s).ok());
+  ASSERT_THAT(sim.RunFor(10s), IsOk());
   EXPECT_EQ(fired, 1);
   EXPECT_EQ(sim.Now(), At(10s));
   EXPECT_EQ(sim.pending_events(), 1u);
@@ -77,10 +78,10 @@ TEST(Simulator, RunForFiresEverythingDueIncludingTheLastInstant) {
 
 TEST(Simulator, EventsScheduledInThePastFireNow) {
   Simulator sim;
-  ASSERT_TRUE(sim.RunFor(1min).ok());
+  ASSERT_THAT(sim.RunFor(1min), IsOk());
   std::optional<TimePoint> when;
   sim.ScheduleAt(At(5s), [&] { when = sim.Now(); });
-  ASSERT_TRUE(sim.RunFor(0s).ok());
+  ASSERT_THAT(sim.RunFor(0s), IsOk());
   EXPECT_EQ(when, At(1min));
 }
 
@@ -91,7 +92,7 @@ TEST(Simulator, CancelledEventsNeverFireEvenWhenTheirSlotIsReused) {
   EXPECT_TRUE(sim.Cancel(id));
   EXPECT_FALSE(sim.Cancel(id));
   sim.ScheduleAfter(7s, [&] { ++second; });  // likely reuses the slot
-  ASSERT_TRUE(sim.RunFor(1min).ok());
+  ASSERT_THAT(sim.RunFor(1min), IsOk());
   EXPECT_EQ(first, 0);
   EXPECT_EQ(second, 1);
   EXPECT_EQ(sim.pending_events(), 0u);
@@ -109,7 +110,7 @@ TEST(Simulator, ManyCancellationsKeepTheQueueCorrect) {
     }
   }
   EXPECT_EQ(sim.pending_events(), 1000u);
-  ASSERT_TRUE(sim.RunUntilIdle().ok());
+  ASSERT_THAT(sim.RunUntilIdle(), IsOk());
   EXPECT_EQ(fired, 1000);
 }
 
@@ -152,7 +153,7 @@ TEST(Simulator, RunawayEventCountIsStoppedWithAClearError) {
   std::function<void()> forever = [&] { sim.ScheduleAfter(1ms, [&] { forever(); }); };
   forever();
   Status status = sim.RunUntilIdle();
-  EXPECT_EQ(status.code(), StatusCode::kResourceExhausted);
+  EXPECT_THAT(status, StatusIs(StatusCode::kResourceExhausted));
   EXPECT_NE(status.message().find("max_events"), std::string_view::npos) << status.ToString();
   EXPECT_EQ(sim.events_fired(), 1000u);
   EXPECT_EQ(sim.RunFor(1s).code(), StatusCode::kResourceExhausted) << "failure is sticky";
@@ -163,7 +164,7 @@ TEST(Simulator, RunawayVirtualTimeIsStoppedWithAClearError) {
   std::function<void()> forever = [&] { sim.ScheduleAfter(1h, [&] { forever(); }); };
   forever();
   Status status = sim.RunUntilIdle();
-  EXPECT_EQ(status.code(), StatusCode::kResourceExhausted);
+  EXPECT_THAT(status, StatusIs(StatusCode::kResourceExhausted));
   EXPECT_NE(status.message().find("max_time"), std::string_view::npos) << status.ToString();
   EXPECT_EQ(sim.Now(), At(24h));
 }
@@ -172,7 +173,7 @@ TEST(Simulator, AnExceptionInAnEventFailsTheRunInsteadOfCrashing) {
   Simulator sim;
   sim.ScheduleAfter(3s, [] { throw std::runtime_error("boom"); });
   Status status = sim.RunFor(1min);
-  EXPECT_EQ(status.code(), StatusCode::kInternal);
+  EXPECT_THAT(status, StatusIs(StatusCode::kInternal));
   EXPECT_NE(status.message().find("boom"), std::string_view::npos);
   EXPECT_NE(status.message().find("+3s"), std::string_view::npos) << status.ToString();
 }
@@ -189,7 +190,7 @@ TEST(Simulator, RunCallsFromInsideAnEventAreRefused) {
   Simulator sim;
   std::optional<Status> inner;
   sim.ScheduleAfter(1s, [&] { inner = sim.RunFor(1s); });
-  ASSERT_TRUE(sim.RunFor(5s).ok());
+  ASSERT_THAT(sim.RunFor(5s), IsOk());
   ASSERT_TRUE(inner.has_value());
   EXPECT_EQ(inner->code(), StatusCode::kFailedPrecondition);
 }
@@ -198,7 +199,7 @@ TEST(Simulator, CoroutinesStartAtTheCurrentInstantAndSleepOnVirtualTime) {
   Simulator sim;
   std::vector<TimePoint> seen;
   Context root = Context::Background(sim);
-  ASSERT_TRUE(sim.RunFor(10s).ok());
+  ASSERT_THAT(sim.RunFor(10s), IsOk());
   boost::asio::co_spawn(
       sim.io(),
       [&]() -> Awaitable<void> {
@@ -209,7 +210,7 @@ TEST(Simulator, CoroutinesStartAtTheCurrentInstantAndSleepOnVirtualTime) {
         seen.push_back(sim.Now());
       },
       boost::asio::detached);
-  ASSERT_TRUE(sim.RunFor(2h).ok());
+  ASSERT_THAT(sim.RunFor(2h), IsOk());
   EXPECT_EQ(seen, (std::vector<TimePoint>{At(10s), At(10s) + 90min, At(10s) + 90min}));
 }
 
@@ -226,7 +227,7 @@ TEST(Simulator, AnExceptionInACoroutineFailsTheRun) {
         if (e) std::rethrow_exception(e);
       });
   Status status = sim.RunFor(1min);
-  EXPECT_EQ(status.code(), StatusCode::kInternal);
+  EXPECT_THAT(status, StatusIs(StatusCode::kInternal));
   EXPECT_NE(status.message().find("coroutine boom"), std::string_view::npos) << status.ToString();
 }
 
@@ -234,12 +235,12 @@ TEST(Simulator, EveryFiredEventFeedsTheDigest) {
   Simulator a, b;
   a.ScheduleAfter(1s, [] {});
   b.ScheduleAfter(1s, [] {});
-  ASSERT_TRUE(a.RunFor(1min).ok());
-  ASSERT_TRUE(b.RunFor(1min).ok());
+  ASSERT_THAT(a.RunFor(1min), IsOk());
+  ASSERT_THAT(b.RunFor(1min), IsOk());
   EXPECT_EQ(a.trace().digest(), b.trace().digest());
   EXPECT_EQ(a.trace().count(), 1u);
   b.ScheduleAfter(1s, [] {});
-  ASSERT_TRUE(b.RunFor(1min).ok());
+  ASSERT_THAT(b.RunFor(1min), IsOk());
   EXPECT_NE(a.trace().digest(), b.trace().digest());
 }
 
@@ -255,7 +256,7 @@ TEST(Simulator, DestroyingASimulatorWithSuspendedCoroutinesIsClean) {
           co_await Sleep(root, 24h);
         },
         boost::asio::detached);
-    ASSERT_TRUE(sim.RunFor(1s).ok());
+    ASSERT_THAT(sim.RunFor(1s), IsOk());
     EXPECT_FALSE(destroyed);
   }
   EXPECT_TRUE(destroyed);
@@ -274,7 +275,7 @@ TEST(Simulator, ACoroutineOwningTheFenceItWaitsOnIsDestroyedWithTheSimulator) {
           co_await fence->Wait(root);
         },
         boost::asio::detached);
-    ASSERT_TRUE(sim.RunFor(1s).ok());
+    ASSERT_THAT(sim.RunFor(1s), IsOk());
     EXPECT_EQ(sim.parked(), 1u);
     EXPECT_FALSE(destroyed);
   }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include "tests/status_matchers.h"
 
 namespace testplanet::scenario {
 namespace {
@@ -13,15 +14,15 @@ using namespace std::chrono_literals;
 
 std::string ErrorOf(const std::string& text) {
   auto loaded = LoadScenarioText("bad.textproto", text);
-  EXPECT_FALSE(loaded.ok()) << "accepted:\n" << text;
+  EXPECT_THAT(loaded, ::testing::Not(IsOk())) << "accepted:\n" << text;
   if (loaded.ok()) return "";
-  EXPECT_EQ(loaded.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(loaded, StatusIs(StatusCode::kInvalidArgument));
   return std::string(loaded.status().message());
 }
 
 TEST(ScenarioLoader, AcceptsAMinimalScenarioAndFillsDefaults) {
   auto loaded = LoadScenarioText("dir/minimal.textproto", "duration: \"1h\"\n");
-  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_THAT(loaded, IsOk());
   EXPECT_EQ(loaded->duration, 1h);
   EXPECT_EQ(loaded->name, "minimal");
   EXPECT_EQ(loaded->spec.planet().satellites(), 1);
@@ -108,7 +109,7 @@ TEST(ScenarioLoader, BadValuesNameTheFieldAndWhereItIs) {
 
 TEST(ScenarioLoader, AMissingFileIsNotFound) {
   auto loaded = LoadScenarioFile("/nonexistent/scenario.textproto");
-  EXPECT_EQ(loaded.status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(loaded, StatusIs(StatusCode::kNotFound));
   EXPECT_NE(loaded.status().message().find("/nonexistent/scenario.textproto"),
             std::string_view::npos);
 }
@@ -130,7 +131,7 @@ TEST(Selector, ResolvesToPeers) {
   for (const char* bad : {"storagenode3", "storagenode[2..1]", "storagenode[0..9]", "node0",
                           "storagenode", "storagenode-1", "storagenode[a..b]", "uplink*x",
                           "storagenode+1", "storagenode[0..1", "storagenode99999999999"}) {
-    EXPECT_FALSE(ParseSelector(bad, PeerCounts{1, 3, 1}).ok()) << bad;
+    EXPECT_THAT(ParseSelector(bad, PeerCounts{1, 3, 1}), ::testing::Not(IsOk())) << bad;
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet::scenario {
 namespace {
@@ -29,7 +30,7 @@ check { orders { peer: "storagenode*" unsent { eq: 0 } accepted { gt: 0 } } }
 
 TEST(Observation, TheInvariantCheckerDoesNotChangeARunWithFaultyDisks) {
   auto loaded = LoadScenarioText("faulty_disks.textproto", kFaultyDisks);
-  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_THAT(loaded, IsOk());
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
     RunOptions checked;
     checked.seed = seed;

@@ -4,13 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "scenarios/language/swarm.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet::scenario {
 namespace {
 
 TEST(Registry, EveryFieldOfTheSchemaHasExactlyOneKind) {
   const Status valid = Actions().Validate();
-  EXPECT_TRUE(valid.ok()) << valid.ToString();
+  EXPECT_THAT(valid, IsOk());
   EXPECT_EQ(Actions().steps().size(),
             static_cast<std::size_t>(Step::descriptor()->FindOneofByName("action")->field_count()));
   EXPECT_EQ(Actions().checks().size(),

@@ -4,6 +4,7 @@
 
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet::scenario {
 namespace {
@@ -21,7 +22,7 @@ quiesce { at: "1h" }
 
 TEST(Restart, ARestartThatFailsOnItsDiskIsRetriedEachMinuteUntilTheQuiesce) {
   auto loaded = LoadScenarioText("unreadable_disk.textproto", kUnreadableDisk);
-  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_THAT(loaded, IsOk());
   RunOptions options;
   options.trace_detail = TraceDetail::kDigestOnly;
   const RunResult run = RunScenario(*loaded, options);

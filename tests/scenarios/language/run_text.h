@@ -8,13 +8,14 @@
 
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet::scenario {
 
 // Loads `text` (failing the test if it does not load) and runs it with `options`.
 inline RunResult RunText(const std::string& text, RunOptions options = {}) {
   auto plan = LoadScenarioText("test.textproto", text);
-  EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_THAT(plan, IsOk());
   if (!plan.ok()) return RunResult{};
   return RunScenario(*plan, options);
 }
@@ -23,7 +24,7 @@ inline RunResult RunText(const std::string& text, RunOptions options = {}) {
 inline std::string LoadError(const std::string& text) {
   auto plan = LoadScenarioText("bad.textproto", text);
   if (plan.ok()) return "";
-  EXPECT_EQ(plan.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(plan, StatusIs(StatusCode::kInvalidArgument));
   return std::string(plan.status().message());
 }
 

@@ -4,6 +4,7 @@
 #include "scenarios/language/loader.h"
 #include "scenarios/language/shrink.h"
 #include "scenarios/language/swarm.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet::scenario {
 namespace {
@@ -17,7 +18,7 @@ step { at: "1m" traffic { uplink: 0 satellite: 0 every: "5m" until: "1h" size: 1
 
 Plan Load(const std::string& text) {
   auto loaded = LoadScenarioText("test.textproto", text);
-  EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_THAT(loaded, IsOk());
   if (!loaded.ok()) return Plan{};
   return std::move(*loaded);
 }
@@ -36,7 +37,7 @@ TEST(Swarm, EveryMixIsAValidScenarioWithAQuiesce) {
   for (std::uint64_t seed = 1; seed <= 50; ++seed) {
     const SwarmScenario mix = Swarm(base, seed);
     auto loaded = LoadScenarioText("swarm.textproto", ScenarioFileText(mix.spec, mix.description));
-    ASSERT_TRUE(loaded.ok()) << "seed " << seed << ": " << loaded.status().ToString();
+    ASSERT_THAT(loaded, IsOk()) << "seed " << seed << ": " << loaded.status().ToString();
     EXPECT_TRUE(loaded->spec.has_quiesce());
     EXPECT_TRUE(loaded->spec.unfired_faults_ok());
     with_faults += mix.spec.step_size() > base.spec.step_size() ? 1 : 0;
@@ -74,7 +75,7 @@ check { name: "a check that holds" orders { peer: "storagenode*" rejected { eq: 
   ShrinkOptions options;
   options.seed = 3;
   auto shrunk = ShrinkScenario(failing, options);
-  ASSERT_TRUE(shrunk.ok()) << shrunk.status().ToString();
+  ASSERT_THAT(shrunk, IsOk());
   EXPECT_EQ(shrunk->signature, "check: an impossible number of orders; unsent below");
   EXPECT_EQ(shrunk->steps_before, 5);
   EXPECT_EQ(shrunk->steps_after, 0);
@@ -96,12 +97,12 @@ step { at: "2m" upload { uplink: 0 satellite: 0 path: "b" nodes: 4 } }
 check { name: "seven settled" orders { peer: "storagenode*" accepted { eq: 7 } } }
 )");
   auto shrunk = ShrinkScenario(failing, ShrinkOptions{});
-  ASSERT_TRUE(shrunk.ok()) << shrunk.status().ToString();
+  ASSERT_THAT(shrunk, IsOk());
   EXPECT_EQ(shrunk->signature, "check: seven settled; accepted above");
   EXPECT_EQ(shrunk->steps_after, 2);
   EXPECT_EQ(shrunk->nodes_after, 4);
   auto rerun = LoadScenario("shrunk.textproto", shrunk->spec);
-  ASSERT_TRUE(rerun.ok()) << rerun.status().ToString();
+  ASSERT_THAT(rerun, IsOk());
   const RunResult result = RunScenario(*rerun, RunOptions{});
   ASSERT_FALSE(result.passed());
   EXPECT_EQ(result.checks.front().found, "accepted = 8");
@@ -123,7 +124,7 @@ step { at: "3h" partition { a: "storagenode1" b: "satellite0" } }
 quiesce { at: "3h30m" }
 )");
   auto shrunk = ShrinkScenario(failing, ShrinkOptions{.max_runs = 60});
-  ASSERT_TRUE(shrunk.ok()) << shrunk.status().ToString();
+  ASSERT_THAT(shrunk, IsOk());
   EXPECT_EQ(shrunk->signature.rfind("check: liveness", 0), 0u) << shrunk->signature;
   const Duration duration = ParseDuration(shrunk->spec.duration()).value();
   EXPECT_LT(duration, std::chrono::hours(4));
@@ -134,7 +135,7 @@ quiesce { at: "3h30m" }
 
 TEST(Shrink, APassingRunHasNothingToShrink) {
   auto shrunk = ShrinkScenario(Load(kBase), ShrinkOptions{});
-  EXPECT_EQ(shrunk.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(shrunk, StatusIs(StatusCode::kFailedPrecondition));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include "tests/status_matchers.h"
 
 namespace testplanet {
 namespace {
@@ -98,10 +99,10 @@ TEST_F(InvariantsTest, CleaningMustDeleteExactlyTheOrdersArchivedAtOrBeforeNowLe
   checker_.Enqueued(0, Order("s1", 10, sat_), true);
   Decide("s1", 10, satellite::RejectReason::kNone);
   checker_.Archived(0, TimePoint(hours(1)), {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
-  ASSERT_TRUE(sim_.RunUntil(TimePoint(hours(3) - Duration(1))).ok());
+  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(3) - Duration(1))), IsOk());
   checker_.Cleaned(0, 0);
   EXPECT_FALSE(checker_.violated()) << "1 ns before the boundary it is kept";
-  ASSERT_TRUE(sim_.RunUntil(TimePoint(hours(3))).ok());
+  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(3))), IsOk());
   checker_.Cleaned(0, 0);
   EXPECT_NE(Violation().find("cleaned 0 archived orders, but 1 were archived at or before +1h0m0s"),
             std::string::npos)
@@ -113,7 +114,7 @@ TEST_F(InvariantsTest, AnOrderArchivedExactlyOneTtlAgoIsDeleted) {
   checker_.Enqueued(0, Order("s1", 10, sat_), true);
   Decide("s1", 10, satellite::RejectReason::kNone);
   checker_.Archived(0, TimePoint(hours(1)), {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
-  ASSERT_TRUE(sim_.RunUntil(TimePoint(hours(3))).ok());
+  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(3))), IsOk());
   checker_.Cleaned(0, 1);
   EXPECT_FALSE(checker_.violated()) << Violation();
 }
@@ -124,7 +125,7 @@ TEST_F(InvariantsTest, CleanupIsJudgedOnTheNodesOwnClock) {
   Decide("s1", 10, satellite::RejectReason::kNone);
   checker_.Archived(0, TimePoint(hours(1)), {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
   sim_.SetClockSkew(kNodePeer, hours(1), 0);  // the node's clock reads 3h at virtual 2h
-  ASSERT_TRUE(sim_.RunUntil(TimePoint(hours(2))).ok());
+  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(2))), IsOk());
   checker_.Cleaned(0, 0);  // a cleanup that used the true time would keep it
   EXPECT_NE(Violation().find("cleaned 0 archived orders, but 1"), std::string::npos) << Violation();
 }

@@ -2,6 +2,7 @@
 #include "scenarios/planet/planted_bugs.h"
 
 #include <gtest/gtest.h>
+#include "tests/status_matchers.h"
 
 namespace testplanet {
 namespace {
@@ -9,12 +10,12 @@ namespace {
 TEST(PlantedBugs, AnUnknownNameIsRefusedWithTheNamesThereAre) {
   Config config;
   const Status s = PlantBug("bit-rot", config);
-  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(s, StatusIs(StatusCode::kInvalidArgument));
   EXPECT_NE(s.message().find("no planted bug \"bit-rot\" (there are: archive-before-answer,"),
             std::string_view::npos)
       << s.ToString();
-  EXPECT_TRUE(PlantBug("", config).ok());
-  EXPECT_TRUE(PlantBug("none", config).ok());
+  EXPECT_THAT(PlantBug("", config), IsOk());
+  EXPECT_THAT(PlantBug("none", config), IsOk());
 }
 
 TEST(PlantedBugs, ABugGoesInsideTheHooksAlreadyThere) {
@@ -24,7 +25,7 @@ TEST(PlantedBugs, ABugGoesInsideTheHooksAlreadyThere) {
     ++user_hook_calls;
     node.orders.archive_ttl = std::chrono::hours(3);
   };
-  ASSERT_TRUE(PlantBug("cleanup-strict-boundary", config).ok());
+  ASSERT_THAT(PlantBug("cleanup-strict-boundary", config), IsOk());
   storagenode::Config node;
   config.reconfigure_storage_node(0, node);
   EXPECT_EQ(user_hook_calls, 1);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/scenarios/language/run_text.h"
+#include "tests/status_matchers.h"
 
 namespace testplanet::scenario {
 namespace {
@@ -33,7 +34,7 @@ TEST(BoundaryClock, AnOrderIsExpiredOneNanosecondAfterIt) {
 
 TEST(BoundaryClock, ASatelliteThatExpiresOrdersAtTheInstantFailsTheRun) {
   const RunResult result = RunText(Expiry("0s", "double_spend", 1), {.planted_bug = "expiry-off-by-one"});
-  ASSERT_FALSE(result.status.ok());
+  ASSERT_THAT(result.status, ::testing::Not(IsOk()));
   EXPECT_NE(result.status.message().find("expired when its clock read 0s after the limit's "
                                          "expiration"),
             std::string_view::npos)
@@ -65,7 +66,7 @@ TEST(BoundaryClock, AndKeptOneNanosecondBefore) {
 
 TEST(BoundaryClock, ACleanupThatKeepsTheBoundaryOrderFailsTheRun) {
   const RunResult result = RunText(Ttl("0s", 0), {.planted_bug = "cleanup-strict-boundary"});
-  ASSERT_FALSE(result.status.ok());
+  ASSERT_THAT(result.status, ::testing::Not(IsOk()));
   EXPECT_NE(result.status.message().find("storagenode0 cleaned 0 archived orders, but 1"),
             std::string_view::npos)
       << result.status.ToString();
