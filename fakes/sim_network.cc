@@ -52,10 +52,10 @@ namespace {
 // One direction of a stream: what has arrived and who waits for it.
 struct HalfPipe {
   std::deque<std::string> inbox;
-  std::optional<Status> end;  // the writer's end, once delivered (OK: a clean end)
-  TimePoint last_arrival{};   // keeps deliveries in order
-  TimePoint latest_arrival{}; // the latest of any message so far: the end comes after it
-  bool send_closed = false;   // the writer has closed or ended this direction
+  std::optional<Status> end;   // the writer's end, once delivered (OK: a clean end)
+  TimePoint last_arrival{};    // keeps deliveries in order
+  TimePoint latest_arrival{};  // the latest of any message so far: the end comes after it
+  bool send_closed = false;    // the writer has closed or ended this direction
   // The reader's parked continuation (see Simulator::Park): a reader's coroutine owns the
   // stream it waits on, so the simulator, not the stream, must own the continuation.
   std::optional<Simulator::ParkId> waiter;
@@ -164,9 +164,8 @@ class SimNetwork::SimStream : public rpc::Stream {
     if (out.send_closed) return;
     out.send_closed = true;
     SimNetwork& network = *state_->network;
-    const SimNetwork::Transit transit =
-        network.Route(From(), To(), *state_->connection, out.last_arrival,
-                      out.latest_arrival, /*data=*/false);
+    const SimNetwork::Transit transit = network.Route(
+        From(), To(), *state_->connection, out.last_arrival, out.latest_arrival, /*data=*/false);
     if (transit.lost) return;
     network.Dispatch(From(), To(), transit.arrival, [state = state_, to_server = client_, status] {
       HalfPipe& half = to_server ? state->to_server : state->to_client;
@@ -202,11 +201,10 @@ class SimNetwork::SimStream : public rpc::Stream {
                          state->network->Deliver(std::move(state), to_server, std::move(message));
                        });
     }
-    network.Dispatch(
-        From(), To(), transit.arrival,
-        [state = state_, to_server = client_, message = std::move(message)]() mutable {
-          state->network->Deliver(std::move(state), to_server, std::move(message));
-        });
+    network.Dispatch(From(), To(), transit.arrival,
+                     [state = state_, to_server = client_, message = std::move(message)]() mutable {
+                       state->network->Deliver(std::move(state), to_server, std::move(message));
+                     });
     return Status::Ok();
   }
 
@@ -660,8 +658,8 @@ std::string SimNetwork::DescribeFaults() const {
              " messages)\n";
     }
     if (endpoint->faults.any()) {
-      out += "lossy " + address + " drop " + std::to_string(endpoint->faults.drop) +
-             " duplicate " + std::to_string(endpoint->faults.duplicate) + " reorder " +
+      out += "lossy " + address + " drop " + std::to_string(endpoint->faults.drop) + " duplicate " +
+             std::to_string(endpoint->faults.duplicate) + " reorder " +
              std::to_string(endpoint->faults.reorder) + "\n";
     }
     if (endpoint->dial_failure > 0) {

@@ -91,7 +91,8 @@ TimerId Simulator::ScheduleAt(TimePoint when, UniqueFunction<void()> fn, EventTa
 
 void Simulator::SetClockSkew(PeerId peer, Duration offset, std::int64_t drift_ppm) {
   if (peer >= clock_skews_.size()) clock_skews_.resize(peer + 1);
-  clock_skews_[peer] = ClockSkew{offset, std::clamp<std::int64_t>(drift_ppm, -1'000'000, 1'000'000)};
+  clock_skews_[peer] =
+      ClockSkew{offset, std::clamp<std::int64_t>(drift_ppm, -1'000'000, 1'000'000)};
 }
 
 bool Simulator::Cancel(TimerId id) {

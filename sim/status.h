@@ -10,9 +10,9 @@
 #include <exception>
 #include <memory>
 #include <optional>
-#include <type_traits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace testplanet {
@@ -112,12 +112,11 @@ class [[nodiscard]] StatusOr {
   StatusOr() : status_(Status(StatusCode::kUnknown, "StatusOr holds no value")) {}
   StatusOr(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
   // From what a T is made of: a unique_ptr<Derived> for a StatusOr<unique_ptr<Base>>, say.
-  template <typename U,
-            typename = std::enable_if_t<std::is_convertible_v<U&&, T> &&
-                                        !std::is_same_v<std::decay_t<U>, T> &&
-                                        !std::is_convertible_v<U&&, Status>>>
+  template <typename U, typename = std::enable_if_t<std::is_convertible_v<U&&, T> &&
+                                                    !std::is_same_v<std::decay_t<U>, T> &&
+                                                    !std::is_convertible_v<U&&, Status>>>
   StatusOr(U&& value) : value_(T(std::forward<U>(value))) {}  // NOLINT(google-explicit-constructor)
-  StatusOr(Status status)                          // NOLINT(google-explicit-constructor)
+  StatusOr(Status status)                                     // NOLINT(google-explicit-constructor)
       : status_(status.ok() ? InternalError("StatusOr built from an OK status")
                             : std::move(status)) {}
 

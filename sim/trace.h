@@ -55,7 +55,7 @@ std::string_view TraceKindName(std::uint64_t id);
 // Declares the trace kind `variable` named `kind_name` at namespace scope in a header, and
 // registers the name (see TraceKindName):
 //   TESTPLANET_TRACE_KIND(kCrash, "planet.crash");
-#define TESTPLANET_TRACE_KIND(variable, kind_name)                \
+#define TESTPLANET_TRACE_KIND(variable, kind_name)              \
   inline constexpr ::testplanet::TraceKind variable{kind_name}; \
   inline const bool variable##_registered = ::testplanet::RegisterTraceKind(variable)
 

@@ -39,8 +39,8 @@ class StoredOrderChecks final : public OrderChecks {
  public:
   StoredOrderChecks(const Identity& self, Store& store) : self_(&self), store_(&store) {}
 
-  RejectReason Check(const NodeId& caller, const pb::SettlementRequest& request,
-                     std::int64_t now, pb::SerialRecord& serial) override {
+  RejectReason Check(const NodeId& caller, const pb::SettlementRequest& request, std::int64_t now,
+                     pb::SerialRecord& serial) override {
     if (!request.has_limit() || !request.has_order()) return RejectReason::kMalformed;
     const pb::OrderLimit& limit = request.limit();
     const pb::Order& order = request.order();
@@ -73,7 +73,6 @@ class StoredOrderChecks final : public OrderChecks {
 };
 
 }  // namespace
-
 
 const char* RejectReasonName(RejectReason reason) {
   static constexpr const char* kNames[kRejectReasonCount] = {"none",

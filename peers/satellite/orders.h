@@ -90,13 +90,13 @@ TESTPLANET_TRACE_KIND(kSettleOrder, "satellite.settle");
 
 // What the satellite decided about one order, for observers (the planet's invariant checker).
 struct SettlementEvent {
-  NodeId node;                    // who sent it (as the transport authenticated it)
-  std::string_view serial;        // the order limit's serial number
-  std::int64_t amount = 0;        // the order's amount, whatever the decision
+  NodeId node;                                // who sent it (as the transport authenticated it)
+  std::string_view serial;                    // the order limit's serial number
+  std::int64_t amount = 0;                    // the order's amount, whatever the decision
   RejectReason reason = RejectReason::kNone;  // kNone: accepted and counted
-  std::string_view limit_node;    // the node the limit names (raw ID bytes)
-  std::int64_t expiration = 0;    // the limit's order_expiration, Unix ns
-  std::int64_t now = 0;           // the satellite's clock when it decided, Unix ns
+  std::string_view limit_node;                // the node the limit names (raw ID bytes)
+  std::int64_t expiration = 0;                // the limit's order_expiration, Unix ns
+  std::int64_t now = 0;                       // the satellite's clock when it decided, Unix ns
 };
 using SettlementObserver = std::function<void(const SettlementEvent&)>;
 
@@ -116,7 +116,8 @@ class OrdersEndpoint {
  public:
   // `wrap_checks` (may be null) decorates the order checks.
   OrdersEndpoint(Simulator& sim, PeerId peer, const Identity& self, Store& store, Overlay& overlay,
-                 OrdersConfig config, RandomStream serials, const WrapOrderChecks& wrap_checks = {});
+                 OrdersConfig config, RandomStream serials,
+                 const WrapOrderChecks& wrap_checks = {});
 
   // Registers "orders.CreateOrderLimits" and "orders.Settlement" on `server`.
   void Register(rpc::Server& server);

@@ -74,7 +74,8 @@ StatusOr<std::vector<NodeInfo>> Overlay::SelectNodes(int count, Duration online_
   if (!all.ok()) return all.status();
   std::vector<NodeInfo> online;
   for (NodeInfo& node : *all) {
-    if (sim_->PeerNow(peer_) - node.last_contact <= online_window) online.push_back(std::move(node));
+    if (sim_->PeerNow(peer_) - node.last_contact <= online_window)
+      online.push_back(std::move(node));
   }
   // A partial Fisher-Yates shuffle over the ID-ordered list: deterministic for a seed.
   const std::size_t take = std::min<std::size_t>(online.size(), count < 0 ? 0 : count);

@@ -72,7 +72,8 @@ void PrintText() {
     std::printf("    %-16s %s\n", std::string(kind->info().field).c_str(),
                 std::string(kind->info().doc).c_str());
   }
-  std::printf("\nEvents (step { on { event: \"...\" peer: ... count: N after: ... } <kind> {...} }):\n");
+  std::printf(
+      "\nEvents (step { on { event: \"...\" peer: ... count: N after: ... } <kind> {...} }):\n");
   for (const scenario::EventDef& event : scenario::Events()) {
     std::printf("    %-19s %s\n", std::string(event.name).c_str(), std::string(event.doc).c_str());
   }

@@ -24,7 +24,7 @@ struct RunCommand {
   bool quiet = false;
   bool no_invariants = false;
   bool determinism = false;  // run twice in this process and compare digests
-  std::string planted_bug;  // planted_bugs.h; empty: none
+  std::string planted_bug;   // planted_bugs.h; empty: none
 };
 
 // Checks a --planted-bug value: prints why and returns false when this build cannot plant it.

@@ -38,8 +38,8 @@ constexpr const char* kExamples =
 const std::string kPlantedBugHelp = [] {
   std::string help = "Plant a bug on purpose, to see a sweep find it:";
   for (const testplanet::PlantedBug& bug : testplanet::PlantedBugs()) {
-    help += "\n  " + std::string(bug.name) + " (" + std::string(bug.area) + "): " +
-            std::string(bug.what);
+    help += "\n  " + std::string(bug.name) + " (" + std::string(bug.area) +
+            "): " + std::string(bug.what);
   }
   return help;
 }();
@@ -120,7 +120,8 @@ Subcommand AddSweep(CLI::App& app, testplanet::cli::SweepCommand& sweep, const c
   cmd->add_option("--shards-total", sweep.shards_total,
                   "Shard count when JOB_COMPLETION_INDEX gives the index");
   cmd->add_option("--report", sweep.report, "JSON-lines report (default: OUT/sweep.jsonl)");
-  cmd->add_option("--out", sweep.out, "Where run directories go (default testplanet-out/sweep-NAME)");
+  cmd->add_option("--out", sweep.out,
+                  "Where run directories go (default testplanet-out/sweep-NAME)");
   cmd->add_flag("--swarm", sweep.swarm,
                 "Each seed also picks the planet's configuration and its actions (written to "
                 "OUT/seed-N.textproto and printed for failing seeds)");
@@ -149,8 +150,9 @@ Subcommand AddShrink(CLI::App& app, testplanet::cli::ShrinkCommand& shrink) {
 
 Subcommand AddActions(CLI::App& app, bool& markdown) {
   auto* cmd = app.add_subcommand(
-      "actions", "List every kind of step and check, the events steps can wait for, and the "
-                 "planted bugs, each with one line");
+      "actions",
+      "List every kind of step and check, the events steps can wait for, and the "
+      "planted bugs, each with one line");
   cmd->add_flag("--markdown", markdown, "As the README's tables");
   return {cmd, [&markdown] { return testplanet::cli::ListActions(markdown); }};
 }
@@ -170,10 +172,13 @@ int main(int argc, char** argv) {
   SweepCommand sweep;
   ShrinkCommand shrink;
   bool markdown = false;
-  const Subcommand subcommands[] = {
-      AddRun(app, run),     AddInspect(app, inspect),     AddReplay(app, replay_directory),
-      AddCheckDeterminism(app, check), AddSweep(app, sweep, argv[0]), AddShrink(app, shrink),
-      AddActions(app, markdown)};
+  const Subcommand subcommands[] = {AddRun(app, run),
+                                    AddInspect(app, inspect),
+                                    AddReplay(app, replay_directory),
+                                    AddCheckDeterminism(app, check),
+                                    AddSweep(app, sweep, argv[0]),
+                                    AddShrink(app, shrink),
+                                    AddActions(app, markdown)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

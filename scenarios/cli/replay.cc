@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "scenarios/cli/commands.h"
-#include "scenarios/report/reports.h"
-#include "scenarios/language/runner.h"
 #include "scenarios/language/loader.h"
+#include "scenarios/language/runner.h"
+#include "scenarios/report/reports.h"
 
 namespace testplanet::cli {
 

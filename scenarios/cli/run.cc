@@ -43,13 +43,12 @@ std::optional<std::vector<scenario::Plan>> LoadAll(const std::vector<std::string
 void PrintOutcome(const RunCommand& command, const scenario::RunResult& result,
                   const report::RunFiles& files, const std::string& directory) {
   const bool passed = result.passed();
-  std::printf("%s %s  seed %llu  digest %s  %llu events  %s virtual in %.2fs  -> %s\n",
-              passed ? "PASS" : "FAIL", result.scenario.c_str(),
-              static_cast<unsigned long long>(result.seed),
-              Trace::FormatDigest(result.digest).c_str(),
-              static_cast<unsigned long long>(result.events),
-              FormatDuration(result.end.time_since_epoch()).c_str(), files.wall_seconds,
-              directory.c_str());
+  std::printf(
+      "%s %s  seed %llu  digest %s  %llu events  %s virtual in %.2fs  -> %s\n",
+      passed ? "PASS" : "FAIL", result.scenario.c_str(),
+      static_cast<unsigned long long>(result.seed), Trace::FormatDigest(result.digest).c_str(),
+      static_cast<unsigned long long>(result.events),
+      FormatDuration(result.end.time_since_epoch()).c_str(), files.wall_seconds, directory.c_str());
   if (!result.status.ok()) std::printf("  run error: %s\n", result.status.ToString().c_str());
   for (const auto& check : result.checks) {
     if (check.passed && command.quiet) continue;

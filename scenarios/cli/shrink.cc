@@ -27,8 +27,7 @@ int Shrink(const ShrinkCommand& command) {
     return kExitBadInput;
   }
   if (!manifest.contains("seed") || !manifest["seed"].is_number_unsigned()) {
-    std::fprintf(stderr, "testplanet: %s/manifest.json: seed: a number is required\n",
-                 dir.c_str());
+    std::fprintf(stderr, "testplanet: %s/manifest.json: seed: a number is required\n", dir.c_str());
     return kExitBadInput;
   }
   auto loaded = scenario::LoadScenarioFile(dir + "/scenario.textproto");
@@ -50,8 +49,7 @@ int Shrink(const ShrinkCommand& command) {
   if (!shrunk.ok()) {
     std::fprintf(stderr, "testplanet: %s: %s\n", dir.c_str(),
                  std::string(shrunk.status().message()).c_str());
-    return shrunk.status().code() == StatusCode::kFailedPrecondition ? kExitFailed
-                                                                      : kExitBadInput;
+    return shrunk.status().code() == StatusCode::kFailedPrecondition ? kExitFailed : kExitBadInput;
   }
   const std::string out = command.out.empty() ? dir + "/shrunk.textproto" : command.out;
   const std::string reproduce = "testplanet run " + out + PlantedBugFlag(options.planted_bug);

@@ -11,8 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -150,9 +150,8 @@ class Sweeper {
                   static_cast<unsigned long long>(seed));
       worst = code == kExitBadInput ? kExitBadInput : std::max(worst, kExitFailed);
     }
-    std::printf("swept %zu seeds (%s%s): %zu passed, %zu failed; report %s\n", done_,
-                range.c_str(), done_ < total ? ", stopped at the first failure" : "",
-                done_ - failing_, failing_,
+    std::printf("swept %zu seeds (%s%s): %zu passed, %zu failed; report %s\n", done_, range.c_str(),
+                done_ < total ? ", stopped at the first failure" : "", done_ - failing_, failing_,
                 c_.report.empty() ? (out_ + "/sweep.jsonl").c_str() : c_.report.c_str());
     return worst;
   }
@@ -171,9 +170,9 @@ class Sweeper {
     mix.spec.set_seed(seed);
     mixes_[seed] = mix.description;
     files_[seed] = file;
-    const std::string header = "Swarm scenario: " + c_.file + " with seed " +
-                               std::to_string(seed) + "'s configuration and actions.\nfaults: " +
-                               mix.description + "\nreproduce: " + Reproduce(seed);
+    const std::string header = "Swarm scenario: " + c_.file + " with seed " + std::to_string(seed) +
+                               "'s configuration and actions.\nfaults: " + mix.description +
+                               "\nreproduce: " + Reproduce(seed);
     std::ofstream swarm_file(file, std::ios::trunc);
     swarm_file << scenario::ScenarioFileText(mix.spec, header);
     if (!swarm_file) {
@@ -189,7 +188,7 @@ class Sweeper {
     auto file = FileFor(seed);
     if (!file) return false;
     files_[seed] = *file;
-    std::vector<std::string> args = {c_.self, "run",     *file,     "--seed", std::to_string(seed),
+    std::vector<std::string> args = {c_.self, "run",     *file,    "--seed", std::to_string(seed),
                                      "--out", directory, "--quiet"};
     if (!c_.planted_bug.empty()) args.insert(args.end(), {"--planted-bug", c_.planted_bug});
     if (c_.determinism) args.push_back("--determinism");
@@ -234,9 +233,12 @@ class Sweeper {
   }
 
   void Report(std::uint64_t seed, const std::string& directory, int code) {
-    nlohmann::json line = {{"scenario", plan_.name}, {"file", c_.file},
-                           {"seed", seed},           {"exit", code},
-                           {"passed", code == 0},    {"out", directory},
+    nlohmann::json line = {{"scenario", plan_.name},
+                           {"file", c_.file},
+                           {"seed", seed},
+                           {"exit", code},
+                           {"passed", code == 0},
+                           {"out", directory},
                            {"reproduce", Reproduce(seed)}};
     if (c_.swarm) line["swarm"] = mixes_[seed];
     std::ifstream summary_file(directory + "/summary.json");
@@ -312,8 +314,8 @@ int Sweep(const SweepCommand& c) {
   const std::uint64_t total = seeds.Count(first);
   Sweeper sweeper(c, std::move(*plan), out, std::move(report));
   if (!sweeper.RunAll(seeds, total)) return kExitFailed;
-  const std::string range = "shard " + std::to_string(shard.index) + "/" +
-                            std::to_string(shard.total) + " of " + c.seeds;
+  const std::string range =
+      "shard " + std::to_string(shard.index) + "/" + std::to_string(shard.total) + " of " + c.seeds;
   return sweeper.Summarize(range, total);
 }
 

@@ -12,8 +12,8 @@ const std::vector<EventDef>& Events() {
   using storagenode::order_kinds::kSettle;
   using storagenode::piecestore_kinds::kOrderStored;
   static const std::vector<EventDef> kEvents = {
-      {"order.stored", "a node stored a transfer's order (its Enqueue returned)",
-       kOrderStored.id, "storage nodes", false, nullptr},
+      {"order.stored", "a node stored a transfer's order (its Enqueue returned)", kOrderStored.id,
+       "storage nodes", false, nullptr},
       {"orders.settled", "a node's settlement with one satellite ended (answered or not)",
        kSettle.id, "storage nodes", false, nullptr},
       {"orders.archived", "a node archived the orders a satellite answered", kArchive.id,
@@ -24,10 +24,10 @@ const std::vector<EventDef>& Events() {
       {"satellite.rejected", "a satellite rejected an order",
        satellite::satellite_kinds::kSettleOrder.id, "satellites", false,
        [](const TraceRecord& r) { return r.a == 0; }},
-      {"chore.began", "a run of the chore began", trace_kinds::kCycleRunBegin.id,
-       "storage nodes", true, nullptr},
-      {"chore.ended", "a run of the chore ended", trace_kinds::kCycleRunEnd.id,
-       "storage nodes", true, nullptr},
+      {"chore.began", "a run of the chore began", trace_kinds::kCycleRunBegin.id, "storage nodes",
+       true, nullptr},
+      {"chore.ended", "a run of the chore ended", trace_kinds::kCycleRunEnd.id, "storage nodes",
+       true, nullptr},
       {"peer.started", "a peer started (at the start, or again after a crash or stop)",
        planet_kinds::kStarted.id, "storage nodes and satellites", false, nullptr},
       {"peer.crashed", "a peer crashed", planet_kinds::kCrash.id, "storage nodes and satellites",

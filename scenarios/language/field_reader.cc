@@ -124,8 +124,7 @@ StatusOr<Duration> FieldReader::ReadDuration(std::string_view field, const Durat
   return value;
 }
 
-StatusOr<std::optional<Duration>> FieldReader::ReadInterval(std::string_view field,
-                                                            bool required) {
+StatusOr<std::optional<Duration>> FieldReader::ReadInterval(std::string_view field, bool required) {
   const std::string text = message_->GetReflection()->GetString(*message_, Field(field));
   if (text.empty()) {
     if (required) return Error(field, "is required (a positive duration, or \"disabled\")");
@@ -255,9 +254,9 @@ StatusOr<Expectation> FieldReader::ReadExpect(std::string_view field, bool requi
     const char* field;
     Bound::Op op;
   };
-  for (const Named& named : {Named{"eq", Bound::Op::kEq}, Named{"ge", Bound::Op::kGe},
-                             Named{"le", Bound::Op::kLe}, Named{"gt", Bound::Op::kGt},
-                             Named{"lt", Bound::Op::kLt}}) {
+  for (const Named& named :
+       {Named{"eq", Bound::Op::kEq}, Named{"ge", Bound::Op::kGe}, Named{"le", Bound::Op::kLe},
+        Named{"gt", Bound::Op::kGt}, Named{"lt", Bound::Op::kLt}}) {
     if (!expect.Has(named.field)) continue;
     const std::int64_t value =
         expect.message().GetReflection()->GetInt64(expect.message(), expect.Field(named.field));
@@ -292,9 +291,9 @@ StatusOr<std::string> FieldReader::ReadChore(std::string_view field,
     std::string known;
     for (std::string_view name : names) known += (known.empty() ? "" : ", ") + std::string(name);
     return Error(field, "unknown chore " + Quote(*chore) + " on " + peer.Name() +
-                            (known.empty() ? " (" + std::string(PeerKindName(peer.kind)) +
-                                                 "s have no chores)"
-                                           : " (" + known + ")"));
+                            (known.empty()
+                                 ? " (" + std::string(PeerKindName(peer.kind)) + "s have no chores)"
+                                 : " (" + known + ")"));
   }
   return *chore;
 }

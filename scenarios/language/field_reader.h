@@ -30,9 +30,9 @@ using ParseInfoTree = google::protobuf::TextFormat::ParseInfoTree;
 
 // What every reader of one file knows about the scenario around the message it reads.
 struct LoadContext {
-  std::string path;      // the file, as given
-  PeerCounts counts;     // the planet's peers (known once the planet has been read)
-  Duration duration{};   // the run's length (known once `duration` has been read)
+  std::string path;     // the file, as given
+  PeerCounts counts;    // the planet's peers (known once the planet has been read)
+  Duration duration{};  // the run's length (known once `duration` has been read)
 };
 
 // Which kinds of peer a selector may name.
@@ -48,9 +48,9 @@ struct PeerRule {
 struct DurationRule {
   bool required = false;
   std::optional<Duration> fallback = {};  // written into an empty field
-  bool positive = false;             // > 0
-  bool negative_ok = false;          // else >= 0
-  bool within_run = false;           // at most the run's duration
+  bool positive = false;                  // > 0
+  bool negative_ok = false;               // else >= 0
+  bool within_run = false;                // at most the run's duration
 };
 
 struct IntRule {

@@ -40,8 +40,8 @@ void Judgement::Count(const Expectation& expected, std::int64_t found, std::stri
   bool above = false;
   for (const Bound& bound : expected.bounds) {
     if (!text.empty()) text += " and ";
-    text += std::string(what) + " " + std::string(bound.Symbol()) + " " +
-            std::to_string(bound.value);
+    text +=
+        std::string(what) + " " + std::string(bound.Symbol()) + " " + std::to_string(bound.value);
     if (!bound.Holds(found)) {
       holds = false;
       // A missed lower bound means too few; a missed upper bound, too many.

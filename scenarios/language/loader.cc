@@ -68,10 +68,11 @@ Status LoadNodeSettings(FieldReader in, NodeSettings& out) {
     std::optional<Duration> NodeSettings::*member;
     bool positive;
   };
-  for (const Timing& each : {Timing{"sender_timeout", &NodeSettings::sender_timeout, true},
-                             Timing{"sender_dial_timeout", &NodeSettings::sender_dial_timeout, true},
-                             Timing{"archive_ttl", &NodeSettings::archive_ttl, false},
-                             Timing{"max_sleep", &NodeSettings::max_sleep, false}}) {
+  for (const Timing& each :
+       {Timing{"sender_timeout", &NodeSettings::sender_timeout, true},
+        Timing{"sender_dial_timeout", &NodeSettings::sender_dial_timeout, true},
+        Timing{"archive_ttl", &NodeSettings::archive_ttl, false},
+        Timing{"max_sleep", &NodeSettings::max_sleep, false}}) {
     if (!in.Has(each.field)) continue;
     auto value = in.ReadDuration(each.field, {.required = true, .positive = each.positive});
     if (!value.ok()) return value.status();
@@ -153,7 +154,8 @@ StatusOr<PlannedTrigger> LoadTrigger(FieldReader in) {
   trigger.event = FindEvent(*event);
   if (trigger.event == nullptr) {
     std::string known;
-    for (const EventDef& each : Events()) known += (known.empty() ? "" : ", ") + std::string(each.name);
+    for (const EventDef& each : Events())
+      known += (known.empty() ? "" : ", ") + std::string(each.name);
     return in.Error("event", "unknown event \"" + *event + "\" (" + known + ")");
   }
   auto peers = in.ReadPeers("peer", {.required = false});
@@ -192,7 +194,8 @@ StatusOr<PlannedStep> LoadStep(FieldReader in, int index) {
   planned.location = in.location();
   Step& step = static_cast<Step&>(in.message());
   if (step.has_on()) {
-    if (!step.at().empty()) return in.Error("on", "a step happens at a time or on an event, not both");
+    if (!step.at().empty())
+      return in.Error("on", "a step happens at a time or on an event, not both");
     auto trigger = LoadTrigger(in.Nested("on"));
     if (!trigger.ok()) return trigger.status();
     planned.on = std::move(*trigger);

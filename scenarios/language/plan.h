@@ -62,7 +62,7 @@ struct PlannedTrigger {
 struct PlannedStep {
   int index = 0;  // step[index] in the file
   Location location;
-  Duration at{};                         // when, unless `on` is set
+  Duration at{};  // when, unless `on` is set
   std::optional<PlannedTrigger> on;
   const StepKind* kind = nullptr;
   std::unique_ptr<const StepAction> action;

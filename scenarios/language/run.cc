@@ -113,18 +113,17 @@ void Run::ApplyStep(int index) {
 
 void Run::Spawn(Awaitable<Status> work, std::string counter) {
   Simulator& sim = planet_->sim();
-  boost::asio::co_spawn(sim.io(), std::move(work),
-                        [this, counter = std::move(counter), &sim](std::exception_ptr error,
-                                                                   Status s) {
-                          if (error) s = InternalError("threw");
-                          if (s.ok()) {
-                            ++result_->traffic[counter];
-                            return;
-                          }
-                          ++result_->traffic[counter + "_failed"];
-                          sim.WriteLog(kSimulatorPeer, LogLevel::kWarn,
-                                       counter + " failed: " + s.ToString());
-                        });
+  boost::asio::co_spawn(
+      sim.io(), std::move(work),
+      [this, counter = std::move(counter), &sim](std::exception_ptr error, Status s) {
+        if (error) s = InternalError("threw");
+        if (s.ok()) {
+          ++result_->traffic[counter];
+          return;
+        }
+        ++result_->traffic[counter + "_failed"];
+        sim.WriteLog(kSimulatorPeer, LogLevel::kWarn, counter + " failed: " + s.ToString());
+      });
 }
 
 void Run::After(Duration delay, UniqueFunction<void()> fn) {
@@ -204,15 +203,15 @@ void Run::Finish() {
       if (auto* node = planet_->storage_nodes()[i].get()) {
         auto counts = node->orders_db().Count();
         if (counts.ok()) {
-          result_->orders.push_back({ref.Name(), counts->unsent, counts->accepted,
-                                     counts->rejected});
+          result_->orders.push_back(
+              {ref.Name(), counts->unsent, counts->accepted, counts->rejected});
         }
       }
       for (std::string_view chore : storagenode::StorageNode::ChoreNames()) {
-        const ChoreLedger::Runs runs = planet_->chore_runs().RunsOf(
-            planet_->PeerIdOf(ref), sim.trace().InternName(chore));
-        result_->chores.push_back({ref.Name(), std::string(chore), runs.started,
-                                   runs.ticks_dropped});
+        const ChoreLedger::Runs runs =
+            planet_->chore_runs().RunsOf(planet_->PeerIdOf(ref), sim.trace().InternName(chore));
+        result_->chores.push_back(
+            {ref.Name(), std::string(chore), runs.started, runs.ticks_dropped});
       }
     }
   }

@@ -48,7 +48,7 @@ class Run final : public RunContext {
   struct Armed {
     int step;
     std::uint64_t kind;
-    std::set<PeerId> peers;  // empty: anyone's
+    std::set<PeerId> peers;   // empty: anyone's
     std::uint64_t chore = 0;  // name id; 0: any
     std::uint64_t remaining;
     bool met = false;
@@ -83,7 +83,7 @@ class Run final : public RunContext {
   const Plan* plan_;
   const RunOptions* options_;
   RunResult* result_;
-  int applying_ = -1;                         // the step being applied
+  int applying_ = -1;                              // the step being applied
   std::map<std::string, int, std::less<>> asked_;  // fault -> the first step that asked for it
   std::vector<Armed> armed_;
   std::map<std::uint64_t, std::vector<std::size_t>> armed_by_kind_;

@@ -52,15 +52,16 @@ void Run::CheckFaultsFired() {
 void Run::CheckTriggersMet() {
   for (const Armed& armed : armed_) {
     const PlannedStep& step = plan_->steps[static_cast<std::size_t>(armed.step)];
-    const std::string event = std::string(step.on->event->name) + " x" +
-                              std::to_string(step.on->count);
+    const std::string event =
+        std::string(step.on->event->name) + " x" + std::to_string(step.on->count);
     CheckOutcome outcome;
     outcome.name = "step[" + std::to_string(armed.step) + "] on " + event + " happened";
     outcome.where = plan_->StepWhere(armed.step);
     outcome.at = planet_->sim().Now();
     outcome.expected = event;
-    outcome.found = armed.met ? event : std::string(step.on->event->name) + " x" +
-                                            std::to_string(step.on->count - armed.remaining);
+    outcome.found = armed.met ? event
+                              : std::string(step.on->event->name) + " x" +
+                                    std::to_string(step.on->count - armed.remaining);
     outcome.passed = armed.met;
     if (!outcome.passed) outcome.misses.push_back(event + " never happened");
     result_->checks.push_back(std::move(outcome));
@@ -89,7 +90,8 @@ void Run::CheckLiveness() {
       holders += (holders.empty() ? "" : ", ") + name + " " + std::to_string(counts->unsent);
     }
   }
-  outcome.found = "unsent = " + std::to_string(unsent) + (holders.empty() ? "" : " (" + holders + ")");
+  outcome.found =
+      "unsent = " + std::to_string(unsent) + (holders.empty() ? "" : " (" + holders + ")");
   outcome.passed = unsent == 0;
   if (!outcome.passed) outcome.misses.push_back("orders unsent at the end");
   result_->checks.push_back(std::move(outcome));

@@ -47,7 +47,7 @@ class RunContext {
   // Starts a crashed or stopped peer again; one that fails on its disk is tried again each
   // minute while the peer is down (as a supervisor would).
   virtual void Restart(PeerRef peer) = 0;
-  virtual void TakeDown(PeerRef peer) = 0;   // off the network
+  virtual void TakeDown(PeerRef peer) = 0;  // off the network
   virtual void BringUp(PeerRef peer) = 0;
   virtual void SetClock(PeerRef peer, Duration offset, std::int64_t drift_ppm) = 0;
   virtual void SetDiskFaults(PeerRef peer, const DiskRates& rates) = 0;

@@ -148,7 +148,8 @@ void Run::Quiesce() {
   planet_->network().ClearFaults();
   for (const PeerRef& peer : down_) planet_->network().SetUp(peer.Address());
   down_.clear();
-  for (const PeerRef& peer : skewed_) sim.SetClockSkew(planet_->PeerIdOf(peer), Duration::zero(), 0);
+  for (const PeerRef& peer : skewed_)
+    sim.SetClockSkew(planet_->PeerIdOf(peer), Duration::zero(), 0);
   skewed_.clear();
   for (const auto& [peer, random] : disk_random_) planet_->DiskOf(peer).SetErrorPolicy(nullptr);
   const std::set<PeerRef> crashed = crashed_;

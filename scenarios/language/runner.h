@@ -29,7 +29,7 @@ struct RunOptions {
   TraceDetail trace_detail = TraceDetail::kRecords;
   std::string run_directory = {};  // where "disk" storage lives
   std::uint64_t max_events = 2'000'000'000;
-  bool invariants = true;   // check the order path's invariants continuously (invariants.h)
+  bool invariants = true;        // check the order path's invariants continuously (invariants.h)
   std::string planted_bug = {};  // by name (planted_bugs.h); empty: none
 };
 
@@ -61,7 +61,7 @@ struct RunResult {
   std::uint64_t seed = 0;
   std::string planted_bug;  // as run, for the manifest
   bool invariants = true;   // as run
-  Status status;  // why the run itself failed (a runaway guard, a violated invariant)
+  Status status;            // why the run itself failed (a runaway guard, a violated invariant)
   std::uint64_t digest = 0;
   std::uint64_t events = 0;
   std::uint64_t record_count = 0;
@@ -69,8 +69,8 @@ struct RunResult {
   std::vector<CheckOutcome> checks;
   std::vector<PeerOrders> orders;
   std::vector<ChoreRuns> chores;
-  std::map<std::string, std::uint64_t> faults;   // fired, by kind
-  std::uint64_t invariant_checks = 0;            // steps the invariant checker verified
+  std::map<std::string, std::uint64_t> faults;  // fired, by kind
+  std::uint64_t invariant_checks = 0;           // steps the invariant checker verified
   std::uint64_t bytes_lost_in_crashes = 0;
   std::map<std::string, std::uint64_t> traffic;  // uploads, downloads, failures
   std::string inspect;                           // the state at stop_at, when asked

@@ -40,8 +40,7 @@ StatusOr<std::pair<int, int>> Range(std::string_view selector, std::string_view 
 
 }  // namespace
 
-StatusOr<std::vector<PeerRef>> ParseSelector(std::string_view selector,
-                                             const PeerCounts& counts) {
+StatusOr<std::vector<PeerRef>> ParseSelector(std::string_view selector, const PeerCounts& counts) {
   for (PeerKind kind : kPeerKinds) {
     const std::string_view stem = PeerKindName(kind);
     if (selector.substr(0, stem.size()) != stem) continue;

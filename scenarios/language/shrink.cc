@@ -91,7 +91,8 @@ class Shrinker {
   static std::string Describe(const RunResult& r) {
     if (!r.status.ok()) return r.status.ToString();
     for (const CheckOutcome& c : r.checks) {
-      if (!c.passed) return "check \"" + c.name + "\": expected " + c.expected + ", found " + c.found;
+      if (!c.passed)
+        return "check \"" + c.name + "\": expected " + c.expected + ", found " + c.found;
     }
     return "";
   }
@@ -170,9 +171,9 @@ class Shrinker {
   // A run error (an invariant violation) stops the run where it happened: end just after it.
   bool ShortenToFailure() {
     const Duration now = At(best_.duration());
-    const Duration end = std::chrono::duration_cast<std::chrono::seconds>(
-                             failed_at_.time_since_epoch()) +
-                         std::chrono::seconds(1);
+    const Duration end =
+        std::chrono::duration_cast<std::chrono::seconds>(failed_at_.time_since_epoch()) +
+        std::chrono::seconds(1);
     if (end >= now) return false;
     return Try(Cut(best_, end));
   }

@@ -33,7 +33,8 @@ int NodesNeeded(const Scenario& spec) {
 std::string DrawConfig(Scenario& spec, RandomStream random, Duration duration) {
   PlanetSpec& planet = *spec.mutable_planet();
   const int low = std::max(2, NodesNeeded(spec));
-  const int nodes = low + static_cast<int>(random.Below(static_cast<std::uint64_t>(9 - std::min(low, 8))));
+  const int nodes =
+      low + static_cast<int>(random.Below(static_cast<std::uint64_t>(9 - std::min(low, 8))));
   planet.set_storage_nodes(nodes);
   if (random.Bernoulli(0.2)) planet.set_preset("release");
   NodeConfig& node = *planet.mutable_storage_node();

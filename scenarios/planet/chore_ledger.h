@@ -77,7 +77,7 @@ class ChoreLedger {
     bool running = false;
     bool paused = false;
     bool stopped = false;
-    TimePoint armed_at{};        // start, or the last Restart/ChangeInterval
+    TimePoint armed_at{};  // start, or the last Restart/ChangeInterval
     bool ticked_since_arm = false;
   };
   using Key = std::pair<PeerId, std::uint64_t>;

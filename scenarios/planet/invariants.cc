@@ -72,8 +72,7 @@ std::unique_ptr<OrdersDb> InvariantChecker::WatchNode(int index, std::string nam
 }
 
 satellite::SettlementObserver InvariantChecker::WatchSatellite(
-    int index, std::string name, NodeId id,
-    std::function<satellite::OrdersEndpoint*()> endpoint) {
+    int index, std::string name, NodeId id, std::function<satellite::OrdersEndpoint*()> endpoint) {
   SatelliteLedger& ledger = satellites_[index];
   ledger.name = std::move(name);
   ledger.id = id;
@@ -129,8 +128,7 @@ void InvariantChecker::Enqueued(int node, const OrderInfo& info, bool ok) {
   ledger.maybe.erase(serial);
 }
 
-void InvariantChecker::Listed(int node,
-                              const std::map<NodeId, std::vector<OrderInfo>>& listed) {
+void InvariantChecker::Listed(int node, const std::map<NodeId, std::vector<OrderInfo>>& listed) {
   ++checks_;
   NodeLedger& ledger = Node(node);
   std::set<std::string> seen;
@@ -316,11 +314,10 @@ void InvariantChecker::CheckDecision(SatelliteLedger& ledger, int index,
   // Expiry is checked after the node, satellite, signatures and serial, before the amount and
   // the serial's record: a decision for a later reason was made on a limit that had not expired.
   const bool expired = event.expiration < event.now;
-  const bool judged_valid = event.reason == RejectReason::kNone ||
-                            event.reason == RejectReason::kOverLimit ||
-                            event.reason == RejectReason::kUnknownSerial ||
-                            event.reason == RejectReason::kDoubleSpend ||
-                            event.reason == RejectReason::kStorageError;
+  const bool judged_valid =
+      event.reason == RejectReason::kNone || event.reason == RejectReason::kOverLimit ||
+      event.reason == RejectReason::kUnknownSerial || event.reason == RejectReason::kDoubleSpend ||
+      event.reason == RejectReason::kStorageError;
   const bool judged_expired = event.reason == RejectReason::kExpired;
   if ((judged_valid && expired) || (judged_expired && !expired)) {
     const std::int64_t delta = event.now - event.expiration;
@@ -369,8 +366,8 @@ void InvariantChecker::CheckNode(int index, OrdersDb& db) {
   const std::uint64_t held = counts->accepted + counts->rejected;
   if (held < archived || held > archived + ledger.maybe_cleaned) {
     Violate(index, false,
-            ledger.name + " holds " + std::to_string(held) +
-                " archived orders, but archived " + std::to_string(archived));
+            ledger.name + " holds " + std::to_string(held) + " archived orders, but archived " +
+                std::to_string(archived));
   }
 }
 

@@ -57,8 +57,8 @@ class InvariantChecker {
                                                    std::unique_ptr<storagenode::OrdersDb> db);
   // Returns the observer for satellite `index`, which settles as `id`; `endpoint` gives its
   // current settlement endpoint (to read rollups), or null while it is down.
-  satellite::SettlementObserver WatchSatellite(int index, std::string name, NodeId id,
-                                               std::function<satellite::OrdersEndpoint*()> endpoint);
+  satellite::SettlementObserver WatchSatellite(
+      int index, std::string name, NodeId id, std::function<satellite::OrdersEndpoint*()> endpoint);
 
   // Compares node `index`'s whole orders DB with the ledger (after a restart, at the end).
   void CheckNode(int index, storagenode::OrdersDb& db);

@@ -33,7 +33,9 @@ int PeerCounts::Of(PeerKind kind) const {
   return 0;
 }
 
-std::string PeerRef::Name() const { return std::string(PeerKindName(kind)) + std::to_string(index); }
+std::string PeerRef::Name() const {
+  return std::string(PeerKindName(kind)) + std::to_string(index);
+}
 
 std::string PeerRef::Address() const {
   switch (kind) {

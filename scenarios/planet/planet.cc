@@ -123,8 +123,8 @@ Status Planet::BuildUplink(int index) {
   }
   uplink::Config uplink_config;
   if (config_.reconfigure_uplink) config_.reconfigure_uplink(index, uplink_config);
-  uplinks_.push_back(std::make_unique<uplink::Uplink>(
-      *sim_, peer, std::move(identity), network_->DialerFor(address), uplink_config));
+  uplinks_.push_back(std::make_unique<uplink::Uplink>(*sim_, peer, std::move(identity),
+                                                      network_->DialerFor(address), uplink_config));
   return Status::Ok();
 }
 
@@ -140,12 +140,12 @@ StatusOr<std::unique_ptr<satellite::Satellite>> Planet::MakeSatellite(int index)
         index, ref.Name(), identity.id(), [this, index]() -> satellite::OrdersEndpoint* {
           return satellites_[index] ? &satellites_[index]->orders() : nullptr;
         });
-    config.settlement_observer = [checker = std::move(checker),
-                                  user = user_settlement_observers_[index]](
-                                     const satellite::SettlementEvent& event) {
-      checker(event);
-      if (user) user(event);
-    };
+    config.settlement_observer =
+        [checker = std::move(checker),
+         user = user_settlement_observers_[index]](const satellite::SettlementEvent& event) {
+          checker(event);
+          if (user) user(event);
+        };
   }
   auto created = satellite::Satellite::Create(*sim_, peer, std::move(identity), config);
   if (!created.ok()) return created.status();
@@ -167,14 +167,14 @@ StatusOr<std::unique_ptr<storagenode::StorageNode>> Planet::MakeStorageNode(int 
   storagenode::Config config = node_configs_[index];
   // The checker's decorator is outermost, so that it sees exactly what the node's code gets back;
   // the Config's own wrapper sits inside it.
-  config.wrap_orders_db = [this, index, ref, peer, id = identity.id(),
-                           user = user_wrap_orders_db_[index]](
-                              std::unique_ptr<storagenode::OrdersDb> db) {
-    if (user) db = user(std::move(db));
-    if (!invariants_) return db;
-    return invariants_->WatchNode(index, ref.Name(), id, peer,
-                                  node_configs_[index].orders.archive_ttl, std::move(db));
-  };
+  config.wrap_orders_db =
+      [this, index, ref, peer, id = identity.id(),
+       user = user_wrap_orders_db_[index]](std::unique_ptr<storagenode::OrdersDb> db) {
+        if (user) db = user(std::move(db));
+        if (!invariants_) return db;
+        return invariants_->WatchNode(index, ref.Name(), id, peer,
+                                      node_configs_[index].orders.archive_ttl, std::move(db));
+      };
   if (Status s = network_->Listen(config.address, peer, identity.peer(), nullptr, *root_);
       !s.ok()) {
     return s;

@@ -114,9 +114,7 @@ class Planet {
   std::vector<std::unique_ptr<satellite::Satellite>>& satellites() { return satellites_; }
   std::vector<std::unique_ptr<storagenode::StorageNode>>& storage_nodes() { return nodes_; }
   std::vector<std::unique_ptr<uplink::Uplink>>& uplinks() { return uplinks_; }
-  PeerCounts counts() const {
-    return {config_.satellites, config_.storage_nodes, config_.uplinks};
-  }
+  PeerCounts counts() const { return {config_.satellites, config_.storage_nodes, config_.uplinks}; }
 
   // --- Peers by reference ---------------------------------------------------------------------
   // The peer's index in the trace (its PeerId): satellites first, then nodes, then uplinks.
@@ -273,8 +271,8 @@ class Planet {
   std::vector<std::optional<Context>> node_ctx_;  // each node's lifetime, under root_
   std::vector<bool> node_running_;
   std::vector<Disk> node_disks_;  // data that outlives a stop or a crash
-  std::vector<std::function<std::unique_ptr<storagenode::OrdersDb>(
-      std::unique_ptr<storagenode::OrdersDb>)>>
+  std::vector<
+      std::function<std::unique_ptr<storagenode::OrdersDb>(std::unique_ptr<storagenode::OrdersDb>)>>
       user_wrap_orders_db_;  // by node: the Config's own wrapper, inside the checker's
   std::vector<satellite::SettlementObserver> user_settlement_observers_;  // by satellite
   std::vector<NodeId> satellite_ids_, node_ids_;

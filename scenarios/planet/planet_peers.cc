@@ -49,8 +49,8 @@ Status Planet::StartPeer(const std::string& kind, std::vector<std::unique_ptr<Pe
   return sim_->status();
 }
 
-void Planet::RunPeer(Awaitable<Status> run, std::string name, std::vector<bool>* running,
-                     int index, std::function<void()>* on_exit) {
+void Planet::RunPeer(Awaitable<Status> run, std::string name, std::vector<bool>* running, int index,
+                     std::function<void()>* on_exit) {
   ++running_;
   if (running != nullptr) (*running)[index] = true;
   boost::asio::co_spawn(
@@ -145,8 +145,9 @@ Status Planet::DropSatellite(int index, bool graceful) {
 
 Status Planet::StopStorageNode(int index) {
   if (Status s = BeginStopStorageNode(index); !s.ok()) return s;
-  return FinishStop(node_disks_[index], [this, index] { return StorageNodeDown(index); },
-                    "storagenode" + std::to_string(index));
+  return FinishStop(
+      node_disks_[index], [this, index] { return StorageNodeDown(index); },
+      "storagenode" + std::to_string(index));
 }
 
 Status Planet::StartStorageNode(int index) {
@@ -156,8 +157,9 @@ Status Planet::StartStorageNode(int index) {
 
 Status Planet::StopSatellite(int index) {
   if (Status s = BeginStopSatellite(index); !s.ok()) return s;
-  return FinishStop(satellite_disks_[index], [this, index] { return SatelliteDown(index); },
-                    "satellite" + std::to_string(index));
+  return FinishStop(
+      satellite_disks_[index], [this, index] { return SatelliteDown(index); },
+      "satellite" + std::to_string(index));
 }
 
 Status Planet::StartSatellite(int index) {
@@ -183,8 +185,8 @@ Status Planet::Crash(PeerRef peer) {
 
 Status Planet::BeginStop(PeerRef peer, std::function<void()> on_down) {
   if (peer.is_uplink()) return NotForUplinks(peer, "stop");
-  Status s = peer.is_satellite() ? BeginStopSatellite(peer.index)
-                                 : BeginStopStorageNode(peer.index);
+  Status s =
+      peer.is_satellite() ? BeginStopSatellite(peer.index) : BeginStopStorageNode(peer.index);
   if (s.ok()) (peer.is_satellite() ? satellite_disks_ : node_disks_)[peer.index].on_down = on_down;
   return s;
 }

@@ -75,8 +75,8 @@ class ArchiveBeforeAnswer : public storagenode::OrdersDbWrapper {
     if (!requests.empty()) {
       for (const OrderInfo& info : listed_[requests.front().satellite]) {
         if (answered.insert(info.limit.serial_number()).second) {
-          all.push_back({requests.front().satellite, info.limit.serial_number(),
-                         OrderStatus::kAccepted});
+          all.push_back(
+              {requests.front().satellite, info.limit.serial_number(), OrderStatus::kAccepted});
         }
       }
     }
@@ -136,10 +136,9 @@ class ExpiryOffByOne : public OrderChecksWrapper {
                                 std::int64_t now, pb::SerialRecord& serial) override {
     using satellite::RejectReason;
     const RejectReason reason = inner().Check(caller, request, now, serial);
-    const bool past_expiry_check = reason == RejectReason::kNone ||
-                                   reason == RejectReason::kOverLimit ||
-                                   reason == RejectReason::kUnknownSerial ||
-                                   reason == RejectReason::kDoubleSpend;
+    const bool past_expiry_check =
+        reason == RejectReason::kNone || reason == RejectReason::kOverLimit ||
+        reason == RejectReason::kUnknownSerial || reason == RejectReason::kDoubleSpend;
     if (past_expiry_check && request.limit().order_expiration() == now) {
       return RejectReason::kExpired;
     }
@@ -214,8 +213,8 @@ Status PlantBug(std::string_view name, Config& config) {
     }
     names += (names.empty() ? "" : ", ") + std::string(bug.name);
   }
-  return InvalidArgumentError("no planted bug \"" + std::string(name) + "\" (there are: " +
-                              names + ")");
+  return InvalidArgumentError("no planted bug \"" + std::string(name) + "\" (there are: " + names +
+                              ")");
 }
 
 }  // namespace testplanet

@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "scenarios/language/runner.h"
 #include "scenarios/language/loader.h"
+#include "scenarios/language/runner.h"
 
 namespace testplanet::report {
 

@@ -14,9 +14,9 @@
 #include <chrono>
 #include <string>
 
-#include "scenarios/planet/planet.h"
-#include "scenarios/language/runner.h"
 #include "scenarios/language/loader.h"
+#include "scenarios/language/runner.h"
+#include "scenarios/planet/planet.h"
 
 #ifndef TESTPLANET_SOURCE_DIR
 #define TESTPLANET_SOURCE_DIR "."

@@ -89,7 +89,8 @@ TEST(FaultyFs, RecoveryThatCannotReadFailsAndALaterOpenFindsEverything) {
     return op == DiskOp::kRead && path.ends_with(".log");
   });
   auto failed = Store::Open(disk.Options());
-  ASSERT_THAT(failed, ::testing::Not(IsOk())) << "RocksDB must not replay a log it could not read as if it ended";
+  ASSERT_THAT(failed, ::testing::Not(IsOk()))
+      << "RocksDB must not replay a log it could not read as if it ended";
   EXPECT_EQ(failed.status().code(), StatusCode::kUnavailable) << failed.status().ToString();
   bool read_manifest = false;
   for (const std::string& path : offered) read_manifest |= path.find("MANIFEST") != path.npos;

@@ -41,8 +41,10 @@ class SimNetworkTest : public ::testing::Test {
             if (Status s = co_await stream.Send(ctx, *message); !s.ok()) co_return s;
           }
         });
-    ASSERT_THAT(network_.Listen("server:1", server_peer_, server_id_.peer(), &server_, root_), IsOk());
-    ASSERT_THAT(network_.Listen("client:1", client_peer_, client_id_.peer(), nullptr, root_), IsOk());
+    ASSERT_THAT(network_.Listen("server:1", server_peer_, server_id_.peer(), &server_, root_),
+                IsOk());
+    ASSERT_THAT(network_.Listen("client:1", client_peer_, client_id_.peer(), nullptr, root_),
+                IsOk());
     dialer_ = network_.DialerFor("client:1");
   }
 
@@ -139,7 +141,8 @@ TEST_F(SimNetworkTest, APeerThatIsGoneStaysUnreachableEvenWhenItsAddressIsSetUp)
   ASSERT_TRUE(exchange.has_value());
   EXPECT_EQ(exchange->end.code(), StatusCode::kUnavailable) << exchange->end.ToString();
   EXPECT_TRUE(callers_.empty());
-  ASSERT_THAT(network_.Listen("server:1", server_peer_, server_id_.peer(), &server_, root_), IsOk());
+  ASSERT_THAT(network_.Listen("server:1", server_peer_, server_id_.peer(), &server_, root_),
+              IsOk());
   exchange = Await(sim_, Talk({"a"}));
   ASSERT_TRUE(exchange.has_value());
   EXPECT_EQ(exchange->replies.size(), 1u) << "listening again, it answers";
@@ -226,8 +229,8 @@ TEST_F(SimNetworkTest, ReorderedMessagesAllArriveOutOfOrder) {
   auto exchange = Await(sim_, Talk(sent));
   ASSERT_TRUE(exchange.has_value());
   std::vector<std::string> got = exchange->replies;
-  EXPECT_NE(got, (std::vector<std::string>{"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K",
-                                           "L", "M", "N", "O", "P", "Q", "R", "S", "T"}));
+  EXPECT_NE(got, (std::vector<std::string>{"A", "B", "C", "D", "E", "F", "G", "H", "I", "J",
+                                           "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T"}));
   std::sort(got.begin(), got.end());
   EXPECT_EQ(got.size(), 20u);
   EXPECT_EQ(got.front(), "A");
@@ -238,12 +241,12 @@ TEST_F(SimNetworkTest, ReorderedMessagesAllArriveOutOfOrder) {
 TEST_F(SimNetworkTest, AOneWayPartitionLosesOneDirectionAndHangsDials) {
   std::optional<StatusOr<std::string>> reply;
   std::vector<std::string> received;
-  server_.Register("sink", [&](Context ctx, const PeerIdentity&,
-                               rpc::Stream& stream) -> Awaitable<Status> {
-    auto message = co_await stream.Recv(ctx);
-    if (message.ok()) received.push_back(*message);
-    co_return co_await stream.Send(ctx, "ack");
-  });
+  server_.Register("sink",
+                   [&](Context ctx, const PeerIdentity&, rpc::Stream& stream) -> Awaitable<Status> {
+                     auto message = co_await stream.Recv(ctx);
+                     if (message.ok()) received.push_back(*message);
+                     co_return co_await stream.Send(ctx, "ack");
+                   });
   boost::asio::co_spawn(
       sim_.io(),
       [&]() -> Awaitable<void> {
@@ -309,14 +312,14 @@ TEST(SimNetworkJitter, JitteredMessagesStillArriveInOrder) {
   Simulator sim;
   SimNetwork network(sim, NetworkOptions{10ms, 10ms, 50ms});
   rpc::Server server;
-  server.Register("echo", [](Context ctx, const PeerIdentity&,
-                             rpc::Stream& stream) -> Awaitable<Status> {
-    for (;;) {
-      auto message = co_await stream.Recv(ctx);
-      if (!message.ok()) co_return Status::Ok();
-      if (Status s = co_await stream.Send(ctx, *message); !s.ok()) co_return s;
-    }
-  });
+  server.Register("echo",
+                  [](Context ctx, const PeerIdentity&, rpc::Stream& stream) -> Awaitable<Status> {
+                    for (;;) {
+                      auto message = co_await stream.Recv(ctx);
+                      if (!message.ok()) co_return Status::Ok();
+                      if (Status s = co_await stream.Send(ctx, *message); !s.ok()) co_return s;
+                    }
+                  });
   Context root = Context::Background(sim);
   ASSERT_THAT(network.Listen("s:1", 0, Make("s").peer(), &server, root), IsOk());
   ASSERT_THAT(network.Listen("c:1", 0, Make("c").peer(), nullptr, root), IsOk());

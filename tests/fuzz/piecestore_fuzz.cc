@@ -16,8 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string request(reinterpret_cast<const char*>(data + 1), size - 1);
   const auto before = node.orders_db().Count();
   const PeerIdentity caller = planet.uplinks()[0]->identity().peer();
-  const std::vector<std::string> answers =
-      world.Serve(node.server(), method, caller, {request});
+  const std::vector<std::string> answers = world.Serve(node.server(), method, caller, {request});
   if (answers.size() > 1) std::abort();
   const auto after = node.orders_db().Count();
   // Random bytes cannot carry the satellite's signature: no order may have been stored.

@@ -179,12 +179,15 @@ TEST_F(OrdersFlowTest, OrdersWaitWhileTheSatelliteIsDownThenSettle) {
 
 TEST_F(OrdersFlowTest, ThePieceStoreRefusesTransfersWithoutAValidOrder) {
   storagenode::OrderInfo over = RealOrder(node(0), 100, 101);
-  EXPECT_THAT(node(0).piecestore().Verify(over.limit, over.order, pb::PUT, 101), ::testing::Not(IsOk()));
+  EXPECT_THAT(node(0).piecestore().Verify(over.limit, over.order, pb::PUT, 101),
+              ::testing::Not(IsOk()));
   storagenode::OrderInfo fine = RealOrder(node(0), 100, 100);
   EXPECT_THAT(node(0).piecestore().Verify(fine.limit, fine.order, pb::PUT, 100), IsOk());
-  EXPECT_THAT(node(1).piecestore().Verify(fine.limit, fine.order, pb::PUT, 100), ::testing::Not(IsOk()))
+  EXPECT_THAT(node(1).piecestore().Verify(fine.limit, fine.order, pb::PUT, 100),
+              ::testing::Not(IsOk()))
       << "a limit for another node";
-  EXPECT_THAT(node(0).piecestore().Verify(fine.limit, fine.order, pb::GET, 100), ::testing::Not(IsOk()))
+  EXPECT_THAT(node(0).piecestore().Verify(fine.limit, fine.order, pb::GET, 100),
+              ::testing::Not(IsOk()))
       << "a PUT limit used for a GET";
 }
 
@@ -196,7 +199,8 @@ TEST(Planet, TheSameSeedGivesTheSameDigest) {
     EXPECT_THAT(planet, IsOk());
     EXPECT_THAT((*planet)->Start(), IsOk());
     for (int i = 0; i < 3; ++i) {
-      EXPECT_THAT((*planet)->Upload(0, 0, "b", "o" + std::to_string(i), std::string(100, 'x')), IsOk());
+      EXPECT_THAT((*planet)->Upload(0, 0, "b", "o" + std::to_string(i), std::string(100, 'x')),
+                  IsOk());
     }
     EXPECT_THAT((*planet)->RunFor(2min), IsOk());
     EXPECT_THAT((*planet)->Shutdown(), IsOk());

@@ -119,7 +119,6 @@ TEST(Planet, OnDiskRefusesADirectoryThatHoldsSomethingElse) {
   std::filesystem::remove_all(directory);
 }
 
-
 TEST(Planet, ANodesChoresByNameAreItsCycles) {
   testplanet::Run(Config{}, [](Planet& planet) {
     auto& node = *planet.storage_nodes()[0];
@@ -130,7 +129,8 @@ TEST(Planet, ANodesChoresByNameAreItsCycles) {
       EXPECT_EQ(chore->name(), name);
       names.emplace_back(name);
     }
-    EXPECT_EQ(names, (std::vector<std::string>{"orders.sender", "orders.cleanup", "contact.chore"}));
+    EXPECT_EQ(names,
+              (std::vector<std::string>{"orders.sender", "orders.cleanup", "contact.chore"}));
     EXPECT_EQ(node.Chore("orders.sender"), &node.orders().sender());
     EXPECT_EQ(node.Chore("nope"), nullptr);
     EXPECT_TRUE(satellite::Satellite::ChoreNames().empty());

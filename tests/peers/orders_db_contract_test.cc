@@ -103,8 +103,8 @@ TEST_P(OrdersDbContract, ArchiveMovesOrdersWithTheirStatusAndTime) {
   ASSERT_THAT(db_->Enqueue(Order('a', 3)), IsOk());
   const TimePoint when(5h);
   ASSERT_THAT(db_->Archive(when, {{Sat('a'), Serial(1), OrderStatus::kAccepted},
-                                  {Sat('a'), Serial(2), OrderStatus::kRejected}})
-                  , IsOk());
+                                  {Sat('a'), Serial(2), OrderStatus::kRejected}}),
+              IsOk());
   auto unsent = db_->ListUnsent(100);
   ASSERT_THAT(unsent, IsOk());
   ASSERT_EQ(unsent->size(), 1u);
@@ -144,9 +144,10 @@ TEST_P(OrdersDbContract, ArchivingAnUnknownOrderReportsNotFoundButArchivesTheRes
 TEST_P(OrdersDbContract, CleanArchiveDeletesOnlyOrdersOlderThanTheTtl) {
   for (int i = 1; i <= 4; ++i) ASSERT_THAT(db_->Enqueue(Order('a', i)), IsOk());
   ASSERT_THAT(db_->Archive(TimePoint(1h), {{Sat('a'), Serial(1), OrderStatus::kAccepted},
-                                           {Sat('a'), Serial(2), OrderStatus::kRejected}})
-                  , IsOk());
-  ASSERT_THAT(db_->Archive(TimePoint(10h), {{Sat('a'), Serial(3), OrderStatus::kAccepted}}), IsOk());
+                                           {Sat('a'), Serial(2), OrderStatus::kRejected}}),
+              IsOk());
+  ASSERT_THAT(db_->Archive(TimePoint(10h), {{Sat('a'), Serial(3), OrderStatus::kAccepted}}),
+              IsOk());
   // now = 12h, ttl = 5h: archived before 7h goes.
   auto deleted = db_->CleanArchive(TimePoint(12h), 5h);
   ASSERT_THAT(deleted, IsOk());

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <vector>
+
 #include "tests/status_matchers.h"
 
 namespace testplanet {
@@ -26,21 +27,21 @@ TEST(Store, KeepsEveryWriteThroughFlushesCompactionsAndReopening) {
   ASSERT_THAT(store, IsOk());
   const std::string value(1000, 'v');
   // 6 MB: several synchronous flushes and a compaction.
-  for (int i = 0; i < 6000; ++i) ASSERT_THAT((*store)->Put(Key(i), value + std::to_string(i)), IsOk());
+  for (int i = 0; i < 6000; ++i)
+    ASSERT_THAT((*store)->Put(Key(i), value + std::to_string(i)), IsOk());
   for (int i = 0; i < 6000; i += 97) {
     auto got = (*store)->Get(Key(i));
     ASSERT_TRUE(got.ok() && got->has_value()) << i;
     EXPECT_EQ(**got, value + std::to_string(i));
   }
   int seen = 0;
-  ASSERT_THAT((*store)
-                  ->ScanPrefix("k/",
-                               [&](std::string_view key, std::string_view) {
-                                 EXPECT_EQ(key, Key(seen));
-                                 ++seen;
-                                 return true;
-                               })
-                  , IsOk());
+  ASSERT_THAT((*store)->ScanPrefix("k/",
+                                   [&](std::string_view key, std::string_view) {
+                                     EXPECT_EQ(key, Key(seen));
+                                     ++seen;
+                                     return true;
+                                   }),
+              IsOk());
   EXPECT_EQ(seen, 6000) << "every key, in order";
 }
 
@@ -51,7 +52,8 @@ TEST(Store, AnOnDiskStoreReopensWithItsData) {
   {
     auto store = Store::Open(options);
     ASSERT_THAT(store, IsOk());
-    for (int i = 0; i < 1500; ++i) ASSERT_THAT((*store)->Put(Key(i), std::string(1000, 'x')), IsOk());
+    for (int i = 0; i < 1500; ++i)
+      ASSERT_THAT((*store)->Put(Key(i), std::string(1000, 'x')), IsOk());
   }
   auto reopened = Store::Open(options);
   ASSERT_THAT(reopened, IsOk());

@@ -398,7 +398,7 @@ TEST_F(CycleTest, DeviationPauseTakesEffectAtOnceWhileFnRuns) {
   Cycle cycle(sim_, "chore", 0, 15s);
   cycle.Start(root_, Work(40s));
   ASSERT_THAT(sim_.RunFor(20s), IsOk());  // a tick at 15 is held
-  cycle.Pause();                       // returns at once, although fn runs until 40
+  cycle.Pause();                          // returns at once, although fn runs until 40
   EXPECT_TRUE(cycle.Paused());
   EXPECT_TRUE(cycle.Running());
   EXPECT_EQ(sim_.Now(), At(20s));

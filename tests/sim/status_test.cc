@@ -1,6 +1,7 @@
 #include "sim/status.h"
 
 #include <gtest/gtest.h>
+
 #include "tests/status_matchers.h"
 
 namespace testplanet {

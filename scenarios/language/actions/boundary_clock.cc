@@ -68,7 +68,8 @@ class BoundaryClockKind final : public StepKind {
     const bool expiry = *boundary == BoundaryClock::LIMIT_EXPIRY;
     auto of = in.ReadPeer("of", {.satellites = false, .uplinks = false});
     if (!of.ok()) return of.status();
-    auto peer = in.ReadPeer("peer", {.satellites = expiry, .storage_nodes = !expiry,
+    auto peer = in.ReadPeer("peer", {.satellites = expiry,
+                                     .storage_nodes = !expiry,
                                      .uplinks = false,
                                      .why = expiry ? "LIMIT_EXPIRY stops a satellite's clock"
                                                    : "ARCHIVE_TTL stops node `of`'s clock"});

@@ -92,10 +92,9 @@ class ChoreKind final : public StepKind {
 
  private:
   static Chore::Op AnyOp(SwarmDraw& swarm) {
-    static constexpr Chore::Op kOps[] = {Chore::TRIGGER,         Chore::TRIGGER,
-                                         Chore::TRIGGER_WAIT,    Chore::RESTART,
-                                         Chore::CHANGE_INTERVAL, Chore::PAUSE,
-                                         Chore::STOP};
+    static constexpr Chore::Op kOps[] = {
+        Chore::TRIGGER,         Chore::TRIGGER, Chore::TRIGGER_WAIT, Chore::RESTART,
+        Chore::CHANGE_INTERVAL, Chore::PAUSE,   Chore::STOP};
     return kOps[swarm.random().Below(std::size(kOps))];
   }
   static void Add(SwarmDraw& swarm, Duration at, const std::string& node, const std::string& name,

@@ -50,8 +50,9 @@ class ChoreRunsCheck final : public CheckAction {
     const std::string who = peer.Name() + " " + chore_;
     judgement.Condition(last && !early && !late, who + " last run in " + last_run_->text,
                         who + " last run " + (last ? FormatTime(*last) : std::string("never")),
-                        who + (!last ? " never ran" : early ? " last run too early"
-                                                            : " last run too late"));
+                        who + (!last   ? " never ran"
+                               : early ? " last run too early"
+                                       : " last run too late"));
   }
 
   std::vector<PeerRef> peers_;
@@ -63,8 +64,8 @@ class ChoreRunsCheck final : public CheckAction {
 
 StatusOr<Window> LoadWindow(FieldReader in) {
   Window window;
-  for (auto [field, bound] : {std::pair{"not_before", &window.not_before},
-                              std::pair{"not_after", &window.not_after}}) {
+  for (auto [field, bound] :
+       {std::pair{"not_before", &window.not_before}, std::pair{"not_after", &window.not_after}}) {
     if (!in.Has(field)) continue;
     auto read = in.ReadDuration(field, {.required = true, .within_run = true});
     if (!read.ok()) return read.status();

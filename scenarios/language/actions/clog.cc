@@ -54,8 +54,7 @@ class ClogKind final : public StepKind {
     c.set_a(swarm.Node().Name());
     c.set_b(swarm.Satellite().Name());
     c.set_duration(FormatDuration(length));
-    swarm.Say("clog " + c.a() + " " + c.b() + " at " + FormatDuration(at) + " for " +
-              c.duration());
+    swarm.Say("clog " + c.a() + " " + c.b() + " at " + FormatDuration(at) + " for " + c.duration());
   }
 };
 

@@ -34,8 +34,8 @@ class CrashKind final : public StepKind {
       if (swarm.random().Bernoulli(0.5)) {
         from += Duration(static_cast<Duration::rep>(swarm.random().Below(1'000'000'000)));
       }
-      const std::string peer = swarm.random().Bernoulli(0.25) ? swarm.Satellite().Name()
-                                                              : swarm.Node().Name();
+      const std::string peer =
+          swarm.random().Bernoulli(0.25) ? swarm.Satellite().Name() : swarm.Node().Name();
       swarm.Add(from).mutable_crash()->set_peer(peer);
       swarm.Add(to).mutable_restart()->set_peer(peer);
       swarm.Say("crash " + peer + " " + FormatDuration(from) + ", restart " + FormatDuration(to));

@@ -10,8 +10,7 @@ namespace {
 
 class DiskStep final : public StepAction {
  public:
-  DiskStep(std::vector<PeerRef> peers, DiskRates rates)
-      : peers_(std::move(peers)), rates_(rates) {}
+  DiskStep(std::vector<PeerRef> peers, DiskRates rates) : peers_(std::move(peers)), rates_(rates) {}
   void Apply(RunContext& run) const override {
     if (rates_.write > 0) run.AskFor("disk_write");
     if (rates_.sync > 0) run.AskFor("disk_sync");

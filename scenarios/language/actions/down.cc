@@ -35,8 +35,8 @@ class DownKind final : public StepKind {
   void Draw(SwarmDraw& swarm) const override {
     if (up_ || !swarm.On()) return;
     const auto [from, to] = swarm.Window();
-    const std::string peer = swarm.random().Bernoulli(0.25) ? swarm.Satellite().Name()
-                                                            : swarm.Node().Name();
+    const std::string peer =
+        swarm.random().Bernoulli(0.25) ? swarm.Satellite().Name() : swarm.Node().Name();
     swarm.Add(from).mutable_down()->set_peer(peer);
     swarm.Add(to).mutable_up()->set_peer(peer);
     swarm.Say("down " + peer + " " + FormatDuration(from) + ".." + FormatDuration(to));

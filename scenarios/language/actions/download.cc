@@ -11,7 +11,10 @@ namespace {
 class DownloadStep final : public StepAction {
  public:
   DownloadStep(int uplink, int satellite, std::string bucket, std::string path)
-      : uplink_(uplink), satellite_(satellite), bucket_(std::move(bucket)), path_(std::move(path)) {}
+      : uplink_(uplink),
+        satellite_(satellite),
+        bucket_(std::move(bucket)),
+        path_(std::move(path)) {}
   void Apply(RunContext& run) const override {
     run.Spawn(DownloadObject(run.planet(), uplink_, satellite_, bucket_, path_), "downloads");
   }
@@ -26,7 +29,8 @@ class DownloadKind final : public StepKind {
   DownloadKind()
       : StepKind({.field = "download",
                   .group = "traffic",
-                  .doc = "an uplink fetches an object (its bucket and path) through a satellite"}) {}
+                  .doc = "an uplink fetches an object (its bucket and path) through a satellite"}) {
+  }
 
   StatusOr<std::unique_ptr<StepAction>> Load(FieldReader& in) const override {
     auto uplink = in.ReadIndex("uplink", PeerKind::kUplink);

@@ -11,13 +11,12 @@ namespace testplanet::scenario {
 namespace {
 
 // Asks for one limit of `bytes` as uplink `uplink`; a granted one is a violation.
-Awaitable<Status> AskForLimit(RunContext& run, int uplink, PeerRef satellite,
-                              std::int64_t bytes) {
+Awaitable<Status> AskForLimit(RunContext& run, int uplink, PeerRef satellite, std::int64_t bytes) {
   Planet& planet = run.planet();
   std::unique_ptr<rpc::Dialer> dialer =
       planet.network().DialerFor(PeerRef::Uplink(uplink).Address());
-  auto connection =
-      co_await dialer->Dial(planet.root().WithTimeout(std::chrono::minutes(1)), satellite.Address());
+  auto connection = co_await dialer->Dial(planet.root().WithTimeout(std::chrono::minutes(1)),
+                                          satellite.Address());
   if (!connection.ok()) co_return connection.status();
   pb::CreateOrderLimitsRequest request;
   request.set_bucket_id("bucket");

@@ -44,8 +44,8 @@ class LatencyKind final : public StepKind {
   void Draw(SwarmDraw& swarm) const override {
     if (!swarm.On()) return;
     const auto [from, to] = swarm.Window();
-    const std::string peer = swarm.random().Bernoulli(0.3) ? swarm.Satellite().Name()
-                                                           : swarm.Node().Name();
+    const std::string peer =
+        swarm.random().Bernoulli(0.3) ? swarm.Satellite().Name() : swarm.Node().Name();
     const auto extra = std::chrono::milliseconds(100 + swarm.random().Below(60'000));
     Latency& slow = *swarm.Add(from).mutable_latency();
     slow.set_peer(peer);

@@ -36,9 +36,9 @@ class MessagesKind final : public StepKind {
     auto peers = in.ReadPeers("peer", {});
     if (!peers.ok()) return peers.status();
     fakes::MessageFaults faults;
-    for (auto [field, rate] : {std::pair{"drop", &faults.drop},
-                               std::pair{"duplicate", &faults.duplicate},
-                               std::pair{"reorder", &faults.reorder}}) {
+    for (auto [field, rate] :
+         {std::pair{"drop", &faults.drop}, std::pair{"duplicate", &faults.duplicate},
+          std::pair{"reorder", &faults.reorder}}) {
       auto p = in.ReadProbability(field);
       if (!p.ok()) return p.status();
       *rate = *p;

@@ -70,9 +70,8 @@ class OrdersCheckKind final : public CheckKind {
                           "summed; with `satellite`, only that satellite's"}) {}
 
   StatusOr<std::unique_ptr<CheckAction>> Load(FieldReader& in) const override {
-    auto peers = in.ReadPeers("peer", {.satellites = false,
-                                       .uplinks = false,
-                                       .why = "orders are held by storage nodes"});
+    auto peers = in.ReadPeers(
+        "peer", {.satellites = false, .uplinks = false, .why = "orders are held by storage nodes"});
     if (!peers.ok()) return peers.status();
     std::optional<int> satellite;
     if (in.Has("satellite")) {
@@ -81,10 +80,9 @@ class OrdersCheckKind final : public CheckKind {
       satellite = *index;
     }
     OrderBounds bounds;
-    for (auto [field, bound] : {std::pair{"unsent", &bounds.unsent},
-                                std::pair{"accepted", &bounds.accepted},
-                                std::pair{"rejected", &bounds.rejected},
-                                std::pair{"archived", &bounds.archived}}) {
+    for (auto [field, bound] :
+         {std::pair{"unsent", &bounds.unsent}, std::pair{"accepted", &bounds.accepted},
+          std::pair{"rejected", &bounds.rejected}, std::pair{"archived", &bounds.archived}}) {
       auto read = in.ReadExpect(field, /*required=*/false);
       if (!read.ok()) return read.status();
       *bound = std::move(*read);

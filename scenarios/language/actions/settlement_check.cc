@@ -62,12 +62,12 @@ class SettlementCheckKind final : public CheckKind {
     int reason = kAnyReason;
     if (!reason_name->empty()) {
       reason = ReasonNamed(*reason_name);
-      if (reason == kAnyReason) return in.Error("reason", "unknown reason \"" + *reason_name +
-                                                              "\" (" + Reasons() + ")");
+      if (reason == kAnyReason)
+        return in.Error("reason", "unknown reason \"" + *reason_name + "\" (" + Reasons() + ")");
       if (rejected->empty()) return in.Error("reason", "counts rejections: give `rejected`");
     }
-    return std::make_unique<SettlementCheck>(*satellite, std::move(*accepted),
-                                             std::move(*rejected), reason);
+    return std::make_unique<SettlementCheck>(*satellite, std::move(*accepted), std::move(*rejected),
+                                             reason);
   }
 
  private:
@@ -89,8 +89,6 @@ class SettlementCheckKind final : public CheckKind {
 
 }  // namespace
 
-TESTPLANET_ACTIONS_FILE(settlement_check) {
-  registry.Add(std::make_unique<SettlementCheckKind>());
-}
+TESTPLANET_ACTIONS_FILE(settlement_check) { registry.Add(std::make_unique<SettlementCheckKind>()); }
 
 }  // namespace testplanet::scenario

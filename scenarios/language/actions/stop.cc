@@ -28,8 +28,8 @@ class StopKind final : public StepKind {
   void Draw(SwarmDraw& swarm) const override {
     if (!swarm.On(1.0 / 3)) return;
     const auto [from, to] = swarm.Window();
-    const std::string peer = swarm.random().Bernoulli(0.25) ? swarm.Satellite().Name()
-                                                            : swarm.Node().Name();
+    const std::string peer =
+        swarm.random().Bernoulli(0.25) ? swarm.Satellite().Name() : swarm.Node().Name();
     swarm.Add(from).mutable_stop()->set_peer(peer);
     swarm.Add(to).mutable_restart()->set_peer(peer);
     swarm.Say("stop " + peer + " " + FormatDuration(from) + ", restart " + FormatDuration(to));

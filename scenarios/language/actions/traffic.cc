@@ -39,7 +39,8 @@ class TrafficStep final : public StepAction {
                 "downloads");
     }
     const TimePoint next = run.sim().Now() + plan_.every;
-    if (next <= TimePoint(plan_.until)) run.After(plan_.every, [this, &run, n] { Tick(run, n + 1); });
+    if (next <= TimePoint(plan_.until))
+      run.After(plan_.every, [this, &run, n] { Tick(run, n + 1); });
   }
 
   TrafficPlan plan_;
@@ -71,8 +72,8 @@ class TrafficKind final : public StepKind {
     auto size = in.ReadInt("size", {.min = 1, .max = std::int64_t{64} << 20, .fallback = 4096});
     if (!size.ok()) return size.status();
     const int nodes_there = in.context().counts.storage_nodes;
-    auto nodes = in.ReadInt("nodes", {.min = 1, .max = nodes_there,
-                                      .fallback = std::min(4, nodes_there)});
+    auto nodes =
+        in.ReadInt("nodes", {.min = 1, .max = nodes_there, .fallback = std::min(4, nodes_there)});
     if (!nodes.ok()) return nodes.status();
     auto bucket = in.ReadString("bucket", false, "bucket");
     if (!bucket.ok()) return bucket.status();

@@ -35,9 +35,10 @@ class UploadStep final : public StepAction {
 class UploadKind final : public StepKind {
  public:
   UploadKind()
-      : StepKind({.field = "upload",
-                  .group = "traffic",
-                  .doc = "an uplink stores an object (size bytes, default 4096) on `nodes` nodes"}) {}
+      : StepKind(
+            {.field = "upload",
+             .group = "traffic",
+             .doc = "an uplink stores an object (size bytes, default 4096) on `nodes` nodes"}) {}
 
   StatusOr<std::unique_ptr<StepAction>> Load(FieldReader& in) const override {
     auto uplink = in.ReadIndex("uplink", PeerKind::kUplink);
@@ -51,8 +52,8 @@ class UploadKind final : public StepKind {
     auto size = in.ReadInt("size", {.min = 1, .max = std::int64_t{64} << 20, .fallback = 4096});
     if (!size.ok()) return size.status();
     const int nodes_there = in.context().counts.storage_nodes;
-    auto nodes = in.ReadInt("nodes", {.min = 1, .max = nodes_there,
-                                      .fallback = std::min(4, nodes_there)});
+    auto nodes =
+        in.ReadInt("nodes", {.min = 1, .max = nodes_there, .fallback = std::min(4, nodes_there)});
     if (!nodes.ok()) return nodes.status();
     return std::make_unique<UploadStep>(*uplink, *satellite, *bucket, *path, *size,
                                         static_cast<int>(*nodes));

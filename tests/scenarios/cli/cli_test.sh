@@ -27,6 +27,21 @@ expect_output() {  # expect_output <description> <pattern>
 check "--help teaches the tool" 0 "$tp" --help
 expect_output "--help lists the subcommands" "replay"
 expect_output "--help has examples" "Examples:"
+expect_output "--help names the actions listing" "testplanet actions"
+check "actions lists every kind" 0 "$tp" actions
+expect_output "with the hostile steps" "replay_orders"
+expect_output "and the events" "order.stored"
+# The README shows the listing; it must be the listing this binary prints.
+readme="$examples/../../README.md"
+"$tp" actions --markdown > "$work/actions.md"
+sed -n '/<!-- testplanet actions --markdown: begin -->/,/<!-- testplanet actions --markdown: end -->/p' "$readme" |
+  sed '1d;$d' > "$work/readme_actions.md"
+if diff -u "$work/readme_actions.md" "$work/actions.md" > "$work/actions.diff"; then
+  echo "ok:   the README's tables are what 'testplanet actions --markdown' prints"
+else
+  echo "FAIL: the README's tables differ from 'testplanet actions --markdown' (paste its output):"
+  sed 's/^/    /' "$work/actions.diff"; failures=$((failures + 1))
+fi
 check "run --help" 0 "$tp" run --help
 check "no subcommand is bad input" 2 "$tp"
 check "an unknown flag is bad input" 2 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --sed 3
@@ -67,6 +82,9 @@ echo "{" > "$work/run2.json"
 mkdir -p "$work/notarun"
 check "replay of a non-run directory is bad input" 2 "$tp" replay "$work/notarun"
 
+check "run --determinism runs twice in one process" 0 "$tp" run "$examples/crash_and_recover.textproto" --determinism --out "$work/twice" --quiet
+check "sweep --determinism does so for every seed" 0 "$tp" sweep "$examples/archive_cleanup_at_ttl.textproto" --seeds 1..2 --determinism --out "$work/dsweep"
+expect_output "and says so in the reproduce command" "swept 2 seeds"
 check "check-determinism passes" 0 "$tp" check-determinism "$examples/archive_cleanup_at_ttl.textproto" --seeds 2
 check "sweep runs seeds as processes" 0 "$tp" sweep "$examples/archive_cleanup_at_ttl.textproto" --seeds 1..4 --jobs 2 --out "$work/sweep"
 if [ "$(wc -l < "$work/sweep/sweep.jsonl")" -eq 4 ]; then echo "ok:   one JSON line per seed"; else

@@ -32,8 +32,8 @@ check { at: "29m" orders { peer: "storagenode0" archived { eq: 10 } } }
 check { orders { peer: "storagenode1" archived { eq: 3 } unsent { eq: 0 } } }
 )");
   EXPECT_TRUE(result.passed()) << Outcomes(result);
-  const std::int64_t stored = NthRecord(result, storagenode::piecestore_kinds::kOrderStored,
-                                        "storagenode1", 3);
+  const std::int64_t stored =
+      NthRecord(result, storagenode::piecestore_kinds::kOrderStored, "storagenode1", 3);
   ASSERT_GT(stored, 0);
   EXPECT_EQ(NthRecord(result, planet_kinds::kCrash, "storagenode1", 1), stored)
       << "the crash happens at the instant of the third stored order";

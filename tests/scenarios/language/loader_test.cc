@@ -1,11 +1,11 @@
 // Bad scenarios are refused before any run, with the file, line, column and field.
 #include "scenarios/language/loader.h"
 #include "scenarios/language/selector.h"
+#include "tests/status_matchers.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
-#include "tests/status_matchers.h"
 
 namespace testplanet::scenario {
 namespace {

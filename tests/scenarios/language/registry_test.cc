@@ -21,7 +21,8 @@ TEST(Registry, EveryFieldOfTheSchemaHasExactlyOneKind) {
 TEST(Registry, KindsComeInTheSchemasFieldOrder) {
   int last = 0;
   for (const StepKind* kind : Actions().steps()) {
-    const int number = Step::descriptor()->FindFieldByName(std::string(kind->info().field))->number();
+    const int number =
+        Step::descriptor()->FindFieldByName(std::string(kind->info().field))->number();
     EXPECT_GT(number, last) << kind->info().field;
     last = number;
   }

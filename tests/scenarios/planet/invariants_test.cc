@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+
 #include "tests/status_matchers.h"
 
 namespace testplanet {
@@ -39,8 +40,8 @@ class InvariantsTest : public ::testing::Test {
               std::int64_t expiration = 1'000'000, std::int64_t now = 0,
               std::optional<NodeId> limit_node = std::nullopt) {
     const NodeId named = limit_node.value_or(node_);
-    observer_(satellite::SettlementEvent{node_, serial, amount, reason, named.bytes(), expiration,
-                                         now});
+    observer_(
+        satellite::SettlementEvent{node_, serial, amount, reason, named.bytes(), expiration, now});
   }
   std::map<NodeId, std::vector<OrderInfo>> Listing(std::vector<OrderInfo> orders) {
     return {{sat_, std::move(orders)}};

@@ -2,6 +2,7 @@
 #include "scenarios/planet/planted_bugs.h"
 
 #include <gtest/gtest.h>
+
 #include "tests/status_matchers.h"
 
 namespace testplanet {

@@ -33,7 +33,8 @@ TEST(BoundaryClock, AnOrderIsExpiredOneNanosecondAfterIt) {
 }
 
 TEST(BoundaryClock, ASatelliteThatExpiresOrdersAtTheInstantFailsTheRun) {
-  const RunResult result = RunText(Expiry("0s", "double_spend", 1), {.planted_bug = "expiry-off-by-one"});
+  const RunResult result =
+      RunText(Expiry("0s", "double_spend", 1), {.planted_bug = "expiry-off-by-one"});
   ASSERT_THAT(result.status, ::testing::Not(IsOk()));
   EXPECT_NE(result.status.message().find("expired when its clock read 0s after the limit's "
                                          "expiration"),

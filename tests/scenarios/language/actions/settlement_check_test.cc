@@ -20,10 +20,11 @@ check { settlement { satellite: 0 accepted { eq: 4 } rejected { eq: 0 } } }
 }
 
 TEST(SettlementCheck, KnowsTheReasons) {
-  EXPECT_NE(LoadError(R"(duration: "1h"
+  EXPECT_NE(
+      LoadError(R"(duration: "1h"
 check { settlement { satellite: 0 reason: "stale" rejected { eq: 0 } } })")
-                .find("check[0].settlement.reason: unknown reason \"stale\" (malformed, wrong_node,"),
-            std::string::npos);
+          .find("check[0].settlement.reason: unknown reason \"stale\" (malformed, wrong_node,"),
+      std::string::npos);
   EXPECT_NE(LoadError(R"(duration: "1h"
 check { settlement { satellite: 0 reason: "expired" accepted { eq: 0 } } })")
                 .find("counts rejections: give `rejected`"),
