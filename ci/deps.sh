@@ -23,6 +23,8 @@ packages=(
   nlohmann-json3-dev # summary.json, manifest.json, trace.json
   libspdlog-dev    # log.txt
   clang            # the fuzz preset: libFuzzer needs clang
+  clang-format     # ci/format.sh: formatting is a tool's job
+  clang-tidy       # ci/tidy.sh: checks that catch real bugs (.clang-tidy)
   libclang-rt-14-dev # libFuzzer and clang's sanitizer runtimes (ci/fuzz.sh)
 )
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The README's second command, and what CI runs: installs what is missing, then builds and
-# tests every preset that CI checks.
-#   dev      (debug)                        the whole suite
+# The README's second command, and what CI runs: installs what is missing, then checks the
+# formatting, builds and tests every preset that CI checks.
+#   dev      (debug)                        the whole suite, then clang-tidy (ci/tidy.sh)
 #   release  (optimized)                    the unit tests again: pinned digests must match dev's
-#   asan     (address + undefined sanit.)   the whole suite under the sanitizers
+#   asan     (address + undefined sanit.)   the whole suite under the sanitizers, but for the
+#                                           slow swarm hunt for planted bugs (dev runs it)
 # Then, with dev and release both built, every example must give one digest in both, and each
 # libFuzzer target runs for a while (ci/fuzz.sh; FUZZ_SECONDS, default 20; 0 skips).
 # Usage: ci/test.sh [PRESET...]   (default: dev release asan)
@@ -17,6 +18,9 @@ trap 'rm -f "$log"' EXIT
 [ ${#presets[@]} -gt 0 ] || presets=(dev release asan)
 jobs=$(nproc 2>/dev/null || echo 2)
 
+echo "=== format"
+bash ci/format.sh
+
 for preset in "${presets[@]}"; do
   echo "=== $preset: configure and build"
   cmake --preset "$preset" >/dev/null
@@ -24,7 +28,12 @@ for preset in "${presets[@]}"; do
   echo "=== $preset: test"
   labels=()
   if [ "$preset" = release ]; then labels=(-L unit); fi
+  if [ "$preset" = asan ]; then labels=(-LE slow); fi
   ctest --preset "$preset" -j "$jobs" "${labels[@]}" | tee -a "$log"
+  if [ "$preset" = dev ]; then
+    echo "=== tidy"
+    bash ci/tidy.sh build/dev
+  fi
 done
 
 if [ -x build/dev/bin/testplanet ] && [ -x build/release/bin/testplanet ]; then

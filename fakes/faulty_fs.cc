@@ -127,8 +127,9 @@ class GuardedRandomAccessFile : public rocksdb::FSRandomAccessFileOwnerWrapper {
                      std::function<void(const rocksdb::FSReadRequest&, void*)> callback,
                      void* callback_arg, void** handle, rocksdb::IOHandleDeleter* deleter,
                      IODebugContext* dbg) override {
-    return FSRandomAccessFile::ReadAsync(request, options, std::move(callback), callback_arg,
-                                         handle, deleter, dbg);
+    // The base class's, not the wrapper's: it serves the read through Read, above.
+    return FSRandomAccessFile::ReadAsync(  // NOLINT(bugprone-parent-virtual-call)
+        request, options, std::move(callback), callback_arg, handle, deleter, dbg);
   }
 
  private:
@@ -156,7 +157,7 @@ const char* DiskOpName(DiskOp op) {
 }
 
 FaultyFileSystem::FaultyFileSystem(std::shared_ptr<rocksdb::FileSystem> base, const Simulator* sim)
-    : FileSystemWrapper(std::move(base)), owner_(std::this_thread::get_id()), sim_(sim) {}
+    : FileSystemWrapper(base), owner_(std::this_thread::get_id()), sim_(sim) {}
 
 FaultyFileSystem::~FaultyFileSystem() = default;
 

@@ -198,12 +198,14 @@ class SimNetwork::SimStream : public rpc::Stream {
     if (transit.duplicate) {
       network.Dispatch(From(), To(), transit.arrival,
                        [state = state_, to_server = client_, message]() mutable {
-                         state->network->Deliver(std::move(state), to_server, std::move(message));
+                         SimNetwork* net = state->network;
+                         net->Deliver(std::move(state), to_server, std::move(message));
                        });
     }
     network.Dispatch(From(), To(), transit.arrival,
                      [state = state_, to_server = client_, message = std::move(message)]() mutable {
-                       state->network->Deliver(std::move(state), to_server, std::move(message));
+                       SimNetwork* net = state->network;
+                       net->Deliver(std::move(state), to_server, std::move(message));
                      });
     return Status::Ok();
   }

@@ -40,16 +40,18 @@ bool NodeId::IsZero() const {
   return std::all_of(bytes_.begin(), bytes_.end(), [](std::uint8_t b) { return b == 0; });
 }
 
-std::string NodeId::Hex() const {
+std::string HexOf(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
-  out.reserve(2 * kNodeIdSize);
-  for (std::uint8_t b : bytes_) {
+  out.reserve(2 * bytes.size());
+  for (unsigned char b : bytes) {
     out += kDigits[b >> 4];
     out += kDigits[b & 15];
   }
   return out;
 }
+
+std::string NodeId::Hex() const { return HexOf(bytes()); }
 
 Identity Identity::FromStream(RandomStream& stream) {
   EnsureSodium();

@@ -22,6 +22,9 @@ inline constexpr std::size_t kNodeIdSize = 32;
 inline constexpr std::size_t kPublicKeySize = 32;
 inline constexpr std::size_t kSignatureSize = 64;
 
+// Lower-case hex of `bytes` (serial numbers, IDs), for messages.
+std::string HexOf(std::string_view bytes);
+
 class NodeId {
  public:
   NodeId() = default;  // all zeros: "no node"

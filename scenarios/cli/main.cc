@@ -157,9 +157,7 @@ Subcommand AddActions(CLI::App& app, bool& markdown) {
   return {cmd, [&markdown] { return testplanet::cli::ListActions(markdown); }};
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Main(int argc, char** argv) {
   using namespace testplanet::cli;
   CLI::App app{kAbout, "testplanet"};
   app.footer(kExamples);
@@ -195,4 +193,18 @@ int main(int argc, char** argv) {
     if (command->parsed()) return action();
   }
   return kExitBadInput;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    // Nothing a user does should get here; if something does, say what rather than abort.
+    std::fprintf(stderr, "testplanet: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "testplanet: internal error\n");
+  }
+  return testplanet::cli::kExitFailed;
 }

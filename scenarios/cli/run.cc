@@ -15,7 +15,7 @@ namespace {
 
 std::string FreshDirectory(const std::string& base) {
   for (int n = 1;; ++n) {
-    const std::string candidate = base + "/run-" + std::to_string(n);
+    std::string candidate = base + "/run-" + std::to_string(n);
     if (!std::filesystem::exists(candidate)) return candidate;
   }
 }

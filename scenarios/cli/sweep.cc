@@ -193,6 +193,7 @@ class Sweeper {
     if (!c_.planted_bug.empty()) args.insert(args.end(), {"--planted-bug", c_.planted_bug});
     if (c_.determinism) args.push_back("--determinism");
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     posix_spawn_file_actions_t actions;

@@ -9,16 +9,6 @@ namespace {
 
 constexpr Duration kDialTimeout = std::chrono::minutes(1);
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
 }  // namespace
 
 std::vector<storagenode::OrderInfo> OrdersOf(Planet& planet, PeerRef node, PeerRef satellite,
@@ -85,7 +75,7 @@ Awaitable<Status> SettleExpectingRefusal(RunContext& run, PeerRef node, PeerRef 
   if (!answers.ok()) co_return answers.status();
   for (const pb::SettlementResponse& answer : *answers) {
     if (answer.status() != pb::SettlementResponse::ACCEPTED) continue;
-    run.Violation(satellite.Name() + " accepted order " + Hex(answer.serial_number()) + " from " +
+    run.Violation(satellite.Name() + " accepted order " + HexOf(answer.serial_number()) + " from " +
                   node.Name() + ", which it had to refuse: " + why);
   }
   co_return Status::Ok();

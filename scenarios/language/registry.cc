@@ -37,6 +37,7 @@ void AddTo(std::map<int, std::unique_ptr<Kind>>& kinds, std::unique_ptr<Kind> ki
 template <typename Kind>
 std::vector<const Kind*> InOrder(const std::map<int, std::unique_ptr<Kind>>& kinds) {
   std::vector<const Kind*> out;
+  out.reserve(kinds.size());
   for (const auto& [number, kind] : kinds) out.push_back(kind.get());
   return out;
 }

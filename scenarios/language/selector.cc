@@ -59,7 +59,7 @@ StatusOr<std::vector<PeerRef>> ParseSelector(std::string_view selector, const Pe
                                   " " + std::string(stem) + "s");
     }
     std::vector<PeerRef> peers;
-    peers.reserve(static_cast<std::size_t>(high - low + 1));
+    peers.reserve(static_cast<std::size_t>(high) - static_cast<std::size_t>(low) + 1);
     for (int i = low; i <= high; ++i) peers.push_back({kind, i});
     return peers;
   }

@@ -29,8 +29,11 @@ int NodesNeeded(const Scenario& spec) {
   return needed;
 }
 
-// The planet and the chores' timing for this seed; returns the description's opening.
-std::string DrawConfig(Scenario& spec, RandomStream random, Duration duration) {
+// The run's length, the planet and the chores' timing for this seed; returns the description's
+// opening and sets `duration` to the drawn length.
+std::string DrawConfig(Scenario& spec, RandomStream random, Duration& duration) {
+  duration = Seconds(random, duration, duration * 3 / 2);
+  spec.set_duration(FormatDuration(duration));
   PlanetSpec& planet = *spec.mutable_planet();
   const int low = std::max(2, NodesNeeded(spec));
   const int nodes =
@@ -44,7 +47,7 @@ std::string DrawConfig(Scenario& spec, RandomStream random, Duration duration) {
   node.set_archive_ttl(FormatDuration(Seconds(random, minutes(5), duration / 2)));
   planet.mutable_satellite()->set_order_expiration(
       FormatDuration(Seconds(random, minutes(30), duration * 2)));
-  return "config: " + std::to_string(nodes) + " nodes, " +
+  return "config: " + spec.duration() + ", " + std::to_string(nodes) + " nodes, " +
          (planet.preset() == "release" ? "release" : "testplanet") + " preset, sender " +
          node.sender_interval() + ", cleanup " + node.cleanup_interval() + ", archive TTL " +
          node.archive_ttl() + ", order expiration " + planet.satellite().order_expiration();
@@ -59,9 +62,9 @@ PeerCounts CountsOf(const PlanetSpec& planet) {
 SwarmScenario Swarm(const Plan& base, std::uint64_t seed) {
   const Random random(seed);
   SwarmScenario out{base.spec, ""};
-  const Duration duration = base.duration;
-  const Duration quiesce = base.quiesce.value_or(duration * 3 / 4);
+  Duration duration = base.duration;
   out.description = DrawConfig(out.spec, random.Stream("swarm/config"), duration);
+  const Duration quiesce = base.quiesce.value_or(duration * 3 / 4);
   const PeerCounts counts = CountsOf(out.spec.planet());
   for (const StepKind* kind : Actions().steps()) {
     SwarmDraw draw(out.spec, counts, duration, quiesce,

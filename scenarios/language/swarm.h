@@ -2,8 +2,9 @@
 // and which actions a run has, so that a sweep covers many mixes instead of one.
 //
 // Swarm takes a scenario (its planet, traffic and checks) and a seed, and returns the scenario
-// with, first, a drawn configuration — storage nodes, preset, chore intervals, archive TTL and
-// order expiration short enough that cleanup deletes and limits expire within the run — then
+// with, first, a drawn configuration — the run's length (up to half again the scenario's),
+// storage nodes, preset, chore intervals, archive TTL and order expiration short enough that
+// cleanup deletes and limits expire within the run — then
 // each kind of step's own draw (StepKind::Draw, in the schema's order, each from a stream of its
 // own): network, disk and clock faults, crashes and stops at any instant, chore control, hostile
 // peers, clocks stopped exactly on an expiry or TTL boundary. Faults fall between 5% of the run

@@ -1,5 +1,7 @@
 #include "scenarios/language/transfers.h"
 
+#include <algorithm>
+
 namespace testplanet::scenario {
 
 Awaitable<Status> UploadObject(Planet& planet, int uplink, int satellite, std::string bucket,
@@ -19,6 +21,23 @@ Awaitable<Status> DownloadObject(Planet& planet, int uplink, int satellite, std:
                     ->Download(planet.root(), PeerRef::Satellite(satellite).Address(),
                                std::move(bucket), std::move(path));
   co_return result.ok() ? Status::Ok() : result.status();
+}
+
+StatusOr<TransferEnds> ReadTransferEnds(FieldReader& in) {
+  auto uplink = in.ReadIndex("uplink", PeerKind::kUplink);
+  if (!uplink.ok()) return uplink.status();
+  auto satellite = in.ReadIndex("satellite", PeerKind::kSatellite);
+  if (!satellite.ok()) return satellite.status();
+  return TransferEnds{*uplink, *satellite};
+}
+
+StatusOr<ObjectShape> ReadObjectShape(FieldReader& in) {
+  auto size = in.ReadInt("size", {.min = 1, .max = std::int64_t{64} << 20, .fallback = 4096});
+  if (!size.ok()) return size.status();
+  const int there = in.context().counts.storage_nodes;
+  auto nodes = in.ReadInt("nodes", {.min = 1, .max = there, .fallback = std::min(4, there)});
+  if (!nodes.ok()) return nodes.status();
+  return ObjectShape{*size, static_cast<int>(*nodes)};
 }
 
 }  // namespace testplanet::scenario

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "scenarios/language/field_reader.h"
 #include "scenarios/language/run_context.h"
 
 namespace testplanet::scenario {
@@ -16,6 +17,21 @@ Awaitable<Status> UploadObject(Planet& planet, int uplink, int satellite, std::s
 // Uplink `uplink` fetches `bucket`/`path` via `satellite`.
 Awaitable<Status> DownloadObject(Planet& planet, int uplink, int satellite, std::string bucket,
                                  std::string path);
+
+// Which uplink moves an object, through which satellite: fields `uplink` and `satellite`.
+struct TransferEnds {
+  int uplink = 0;
+  int satellite = 0;
+};
+StatusOr<TransferEnds> ReadTransferEnds(FieldReader& in);
+
+// How big an object is and on how many nodes it is stored: fields `size` (1 byte to 64 MiB,
+// default 4096) and `nodes` (default 4, at most the planet's).
+struct ObjectShape {
+  std::int64_t size = 0;
+  int nodes = 0;
+};
+StatusOr<ObjectShape> ReadObjectShape(FieldReader& in);
 
 }  // namespace testplanet::scenario
 

@@ -12,16 +12,6 @@ using storagenode::OrderInfo;
 using storagenode::OrdersDb;
 using storagenode::OrderStatus;
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
 // Forwards every call to the node's real orders DB and tells the checker what happened.
 class CheckedOrdersDb : public storagenode::OrdersDbWrapper {
  public:
@@ -118,7 +108,7 @@ void InvariantChecker::Enqueued(int node, const OrderInfo& info, bool ok) {
   if (!inserted) {
     if (it->second.archived) {
       Violate(node, false,
-              ledger.name + " enqueued order " + Hex(serial) + " again after archiving it");
+              ledger.name + " enqueued order " + HexOf(serial) + " again after archiving it");
     }
     return;  // the same order stored again while unsent: one key, one order
   }
@@ -145,7 +135,7 @@ void InvariantChecker::Listed(int node, const std::map<NodeId, std::vector<Order
           continue;
         }
         Violate(node, false,
-                ledger.name + " lists order " + Hex(serial) + " as unsent, but never stored it");
+                ledger.name + " lists order " + HexOf(serial) + " as unsent, but never stored it");
         return;
       }
       if (it->second.archive_in_doubt) {  // the failed Archive did not land
@@ -154,7 +144,7 @@ void InvariantChecker::Listed(int node, const std::map<NodeId, std::vector<Order
       }
       if (it->second.archived) {
         Violate(node, false,
-                ledger.name + " lists archived order " + Hex(serial) +
+                ledger.name + " lists archived order " + HexOf(serial) +
                     " as unsent: it would be sent again (archived as " +
                     storagenode::OrderStatusName(it->second.status) + " at " +
                     FormatTime(it->second.archived_at) + ")");
@@ -172,7 +162,7 @@ void InvariantChecker::Listed(int node, const std::map<NodeId, std::vector<Order
     }
     if (!order.archived && !seen.count(serial)) {
       Violate(node, false,
-              ledger.name + " lost order " + Hex(serial) +
+              ledger.name + " lost order " + HexOf(serial) +
                   ": its enqueue succeeded, and it is neither unsent nor archived");
       return;
     }
@@ -199,13 +189,13 @@ void InvariantChecker::Archived(int node, TimePoint at, const std::vector<Archiv
     if (it == ledger.orders.end()) {
       if (status.code() == StatusCode::kNotFound) continue;  // skipped by the DB, as promised
       Violate(node, false,
-              ledger.name + " archived order " + Hex(request.serial) + ", which it never stored");
+              ledger.name + " archived order " + HexOf(request.serial) + ", which it never stored");
       return;
     }
     Order& order = it->second;
     if (order.archived) {
       if (status.code() == StatusCode::kNotFound) continue;
-      Violate(node, false, ledger.name + " archived order " + Hex(request.serial) + " twice");
+      Violate(node, false, ledger.name + " archived order " + HexOf(request.serial) + " twice");
       return;
     }
     order.archived = true;
@@ -223,7 +213,7 @@ void InvariantChecker::ResolveArchived(int node, const std::string& serial, Orde
   if (satellite != nullptr && !satellite->counted.count(serial) &&
       !satellite->ambiguous.count(serial)) {
     Violate(node, false,
-            Node(node).name + " archived order " + Hex(serial) + " as accepted, but " +
+            Node(node).name + " archived order " + HexOf(serial) + " as accepted, but " +
                 satellite->name + " never accepted it: its bandwidth is never paid");
   }
 }
@@ -276,7 +266,7 @@ void InvariantChecker::Settled(int index, const satellite::SettlementEvent& even
     case satellite::RejectReason::kNone:
       if (ledger.counted.count(serial)) {
         Violate(index, true,
-                ledger.name + " accepted order " + Hex(serial) + " from " + NodeName(event.node) +
+                ledger.name + " accepted order " + HexOf(serial) + " from " + NodeName(event.node) +
                     " a second time: counted twice");
         return;
       }
@@ -289,7 +279,7 @@ void InvariantChecker::Settled(int index, const satellite::SettlementEvent& even
     case satellite::RejectReason::kDoubleSpend:
       if (!ledger.counted.count(serial) && !ledger.ambiguous.count(serial)) {
         Violate(index, true,
-                ledger.name + " refused order " + Hex(serial) + " from " + NodeName(event.node) +
+                ledger.name + " refused order " + HexOf(serial) + " from " + NodeName(event.node) +
                     " as already spent, but never counted it");
         return;
       }
@@ -307,7 +297,7 @@ void InvariantChecker::CheckDecision(SatelliteLedger& ledger, int index,
   if (event.reason == RejectReason::kNone && event.limit_node != event.node.bytes()) {
     auto named = NodeId::FromBytes(event.limit_node);
     Violate(index, true,
-            ledger.name + " accepted order " + Hex(serial) + " from " + NodeName(event.node) +
+            ledger.name + " accepted order " + HexOf(serial) + " from " + NodeName(event.node) +
                 ", but its limit is for " + (named.ok() ? NodeName(*named) : "another node"));
     return;
   }
@@ -322,7 +312,7 @@ void InvariantChecker::CheckDecision(SatelliteLedger& ledger, int index,
   if ((judged_valid && expired) || (judged_expired && !expired)) {
     const std::int64_t delta = event.now - event.expiration;
     Violate(index, true,
-            ledger.name + " judged order " + Hex(serial) + " from " + NodeName(event.node) + " " +
+            ledger.name + " judged order " + HexOf(serial) + " from " + NodeName(event.node) + " " +
                 satellite::RejectReasonName(event.reason) + " when its clock read " +
                 (delta >= 0 ? FormatDuration(Duration(delta)) + " after"
                             : FormatDuration(Duration(-delta)) + " before") +

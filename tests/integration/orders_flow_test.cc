@@ -67,7 +67,7 @@ class OrdersFlowTest : public ::testing::Test {
 TEST_F(OrdersFlowTest, UploadedOrdersAreAllSettledAcceptedAndRolledUp) {
   std::int64_t total = 0;
   for (int i = 0; i < 3; ++i) {
-    const std::string data(1000 * (i + 1), static_cast<char>('a' + i));
+    const std::string data(std::size_t{1000} * (i + 1), static_cast<char>('a' + i));
     auto uploaded = planet_->Upload(0, 0, "testbucket", "object" + std::to_string(i), data);
     ASSERT_THAT(uploaded, IsOk());
     EXPECT_EQ(uploaded->nodes.size(), 4u);

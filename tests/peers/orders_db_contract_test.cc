@@ -159,6 +159,18 @@ TEST_P(OrdersDbContract, CleanArchiveDeletesOnlyOrdersOlderThanTheTtl) {
   EXPECT_EQ(*db_->CleanArchive(TimePoint(12h), 5h), 0u);
 }
 
+// Storj's rule: archived_at <= now - ttl goes. At exactly one TTL after its archiving an order
+// is deleted; a nanosecond before, it is kept; a nanosecond after, it is gone too.
+TEST_P(OrdersDbContract, CleanArchiveDeletesAnOrderArchivedExactlyOneTtlAgo) {
+  ASSERT_THAT(db_->Enqueue(Order('a', 1)), IsOk());
+  ASSERT_THAT(db_->Archive(TimePoint(1h), {{Sat('a'), Serial(1), OrderStatus::kAccepted}}), IsOk());
+  EXPECT_EQ(*db_->CleanArchive(TimePoint(6h) - Duration(1), 5h), 0u) << "1 ns before: kept";
+  EXPECT_EQ(*db_->CleanArchive(TimePoint(6h), 5h), 1u) << "at the instant: deleted";
+  ASSERT_THAT(db_->Enqueue(Order('a', 2)), IsOk());
+  ASSERT_THAT(db_->Archive(TimePoint(2h), {{Sat('a'), Serial(2), OrderStatus::kAccepted}}), IsOk());
+  EXPECT_EQ(*db_->CleanArchive(TimePoint(7h) + Duration(1), 5h), 1u) << "1 ns after: deleted";
+}
+
 // Only the on-disk store can be reopened: an in-memory one ends with its Env.
 class OrdersDbOnDisk : public OrdersDbContract {};
 

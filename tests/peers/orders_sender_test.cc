@@ -75,7 +75,7 @@ class SenderTest : public ::testing::Test {
     s[15] = static_cast<char>(serial);
     info.limit.set_serial_number(s);
     info.order.set_serial_number(s);
-    info.order.set_amount(10 * serial);
+    info.order.set_amount(std::int64_t{10} * serial);
     return info;
   }
 

@@ -51,6 +51,7 @@ WorkloadResult RunWorkload(std::uint64_t seed) {
 
   // 6,000 raw timers; each may schedule a follow-up or cancel an earlier timer.
   std::vector<TimerId> ids;
+  ids.reserve(6000);
   for (int i = 0; i < 6000; ++i) {
     ids.push_back(sim.ScheduleAfter(
         std::chrono::milliseconds(timers.Below(3'600'000)),

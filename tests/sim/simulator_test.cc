@@ -101,6 +101,7 @@ TEST(Simulator, CancelledEventsNeverFireEvenWhenTheirSlotIsReused) {
 TEST(Simulator, ManyCancellationsKeepTheQueueCorrect) {
   Simulator sim;
   std::vector<TimerId> ids;
+  ids.reserve(5000);
   int fired = 0;
   for (int i = 0; i < 5000; ++i)
     ids.push_back(sim.ScheduleAfter(Duration(i + 1), [&] { ++fired; }));

@@ -13,7 +13,7 @@ TEST(UniqueFunction, HoldsMoveOnlyCallables) {
   UniqueFunction<int(int)> f = [v = std::move(value)](int x) { return *v + x; };
   EXPECT_EQ(f(1), 42);
   UniqueFunction<int(int)> g = std::move(f);
-  EXPECT_FALSE(static_cast<bool>(f));
+  EXPECT_FALSE(static_cast<bool>(f));  // NOLINT(bugprone-use-after-move): moved-from is empty
   EXPECT_EQ(g(2), 43);
 }
 

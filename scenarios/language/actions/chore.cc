@@ -79,7 +79,8 @@ class ChoreKind final : public StepKind {
       const std::string node = swarm.Node().Name();
       const std::string chore = swarm.Chore(PeerKind::kStorageNode);
       auto [first, second] = swarm.Window();
-      std::string said = chore + " on " + node + ":";
+      std::string said = chore;
+      said += " on " + node + ":";
       Add(swarm, first, node, chore, swarm.random().Bernoulli(0.75) ? Chore::PAUSE : AnyOp(swarm),
           said);
       Add(swarm, second, node, chore, AnyOp(swarm), said);

@@ -47,7 +47,8 @@ class ClockKind final : public StepKind {
     if (!swarm.On()) return;
     ClockSkew& c = *swarm.Add(swarm.Time()).mutable_clock();
     c.set_peer(swarm.random().Bernoulli(0.3) ? swarm.Satellite().Name() : swarm.Node().Name());
-    const auto offset = static_cast<std::int64_t>(swarm.random().Below(20 * 60)) - 10 * 60;
+    const auto offset = static_cast<std::int64_t>(swarm.random().Below(std::uint64_t{20} * 60)) -
+                        std::int64_t{10} * 60;
     c.set_offset(FormatDuration(std::chrono::seconds(offset)));
     c.set_drift_ppm(static_cast<std::int64_t>(swarm.random().Below(401)) - 200);
     swarm.Say("clock " + c.peer() + " offset " + c.offset() + " drift " +

@@ -1,5 +1,6 @@
 // clog: everything between a and b sent in the next `duration` arrives no earlier than its end.
 #include "scenarios/language/field_reader.h"
+#include "scenarios/language/peer_pairs.h"
 #include "scenarios/language/registry.h"
 #include "scenarios/language/run_context.h"
 #include "scenarios/language/swarm_draw.h"
@@ -9,20 +10,17 @@ namespace {
 
 class ClogStep final : public StepAction {
  public:
-  ClogStep(std::vector<PeerRef> a, std::vector<PeerRef> b, Duration duration)
-      : a_(std::move(a)), b_(std::move(b)), duration_(duration) {}
+  ClogStep(PeerPairs pairs, Duration duration) : pairs_(std::move(pairs)), duration_(duration) {}
   void Apply(RunContext& run) const override {
     run.AskFor("clog");
     const TimePoint until = run.sim().Now() + duration_;
-    for (const PeerRef& a : a_) {
-      for (const PeerRef& b : b_) {
-        if (a != b) run.network().Clog(a.Address(), b.Address(), until);
-      }
-    }
+    pairs_.ForEach([&](const PeerRef& a, const PeerRef& b) {
+      run.network().Clog(a.Address(), b.Address(), until);
+    });
   }
 
  private:
-  std::vector<PeerRef> a_, b_;
+  PeerPairs pairs_;
   Duration duration_;
 };
 
@@ -36,13 +34,11 @@ class ClogKind final : public StepKind {
                   .faults = {"clog"}}) {}
 
   StatusOr<std::unique_ptr<StepAction>> Load(FieldReader& in) const override {
-    auto a = in.ReadPeers("a", {});
-    if (!a.ok()) return a.status();
-    auto b = in.ReadPeers("b", {});
-    if (!b.ok()) return b.status();
+    auto pairs = ReadPeerPairs(in);
+    if (!pairs.ok()) return pairs.status();
     auto duration = in.ReadDuration("duration", {.required = true, .positive = true});
     if (!duration.ok()) return duration.status();
-    return std::make_unique<ClogStep>(std::move(*a), std::move(*b), *duration);
+    return std::make_unique<ClogStep>(std::move(*pairs), *duration);
   }
 
   void Draw(SwarmDraw& swarm) const override {

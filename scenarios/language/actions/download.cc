@@ -33,15 +33,13 @@ class DownloadKind final : public StepKind {
   }
 
   StatusOr<std::unique_ptr<StepAction>> Load(FieldReader& in) const override {
-    auto uplink = in.ReadIndex("uplink", PeerKind::kUplink);
-    if (!uplink.ok()) return uplink.status();
-    auto satellite = in.ReadIndex("satellite", PeerKind::kSatellite);
-    if (!satellite.ok()) return satellite.status();
+    auto ends = ReadTransferEnds(in);
+    if (!ends.ok()) return ends.status();
     auto bucket = in.ReadString("bucket", false, "bucket");
     if (!bucket.ok()) return bucket.status();
     auto path = in.ReadString("path", /*required=*/true);
     if (!path.ok()) return path.status();
-    return std::make_unique<DownloadStep>(*uplink, *satellite, *bucket, *path);
+    return std::make_unique<DownloadStep>(ends->uplink, ends->satellite, *bucket, *path);
   }
 
   // Fetches of the base traffic's first objects (and of one that was never stored).

@@ -1,6 +1,7 @@
 // one_way and heal_one_way: lose everything sent from a to b (the other direction still works),
 // and stop losing it.
 #include "scenarios/language/field_reader.h"
+#include "scenarios/language/peer_pairs.h"
 #include "scenarios/language/registry.h"
 #include "scenarios/language/run_context.h"
 #include "scenarios/language/swarm_draw.h"
@@ -10,24 +11,20 @@ namespace {
 
 class OneWayStep final : public StepAction {
  public:
-  OneWayStep(std::vector<PeerRef> a, std::vector<PeerRef> b, bool heal)
-      : a_(std::move(a)), b_(std::move(b)), heal_(heal) {}
+  OneWayStep(PeerPairs pairs, bool heal) : pairs_(std::move(pairs)), heal_(heal) {}
   void Apply(RunContext& run) const override {
     if (!heal_) run.AskFor("one_way");
-    for (const PeerRef& a : a_) {
-      for (const PeerRef& b : b_) {
-        if (a == b) continue;
-        if (heal_) {
-          run.network().HealOneWay(a.Address(), b.Address());
-        } else {
-          run.network().PartitionOneWay(a.Address(), b.Address());
-        }
+    pairs_.ForEach([&](const PeerRef& a, const PeerRef& b) {
+      if (heal_) {
+        run.network().HealOneWay(a.Address(), b.Address());
+      } else {
+        run.network().PartitionOneWay(a.Address(), b.Address());
       }
-    }
+    });
   }
 
  private:
-  std::vector<PeerRef> a_, b_;
+  PeerPairs pairs_;
   bool heal_;
 };
 
@@ -46,11 +43,9 @@ class OneWayKind final : public StepKind {
         heal_(heal) {}
 
   StatusOr<std::unique_ptr<StepAction>> Load(FieldReader& in) const override {
-    auto a = in.ReadPeers("a", {});
-    if (!a.ok()) return a.status();
-    auto b = in.ReadPeers("b", {});
-    if (!b.ok()) return b.status();
-    return std::make_unique<OneWayStep>(std::move(*a), std::move(*b), heal_);
+    auto pairs = ReadPeerPairs(in);
+    if (!pairs.ok()) return pairs.status();
+    return std::make_unique<OneWayStep>(std::move(*pairs), heal_);
   }
 
   // One node and one satellite, one direction, for a while.

@@ -1,6 +1,7 @@
 // partition and heal: cut two groups of peers apart in both directions (connections reset, dials
 // refused), and join them again.
 #include "scenarios/language/field_reader.h"
+#include "scenarios/language/peer_pairs.h"
 #include "scenarios/language/registry.h"
 #include "scenarios/language/run_context.h"
 #include "scenarios/language/swarm_draw.h"
@@ -10,24 +11,20 @@ namespace {
 
 class PartitionStep final : public StepAction {
  public:
-  PartitionStep(std::vector<PeerRef> a, std::vector<PeerRef> b, bool heal)
-      : a_(std::move(a)), b_(std::move(b)), heal_(heal) {}
+  PartitionStep(PeerPairs pairs, bool heal) : pairs_(std::move(pairs)), heal_(heal) {}
   void Apply(RunContext& run) const override {
-    for (const PeerRef& a : a_) {
-      for (const PeerRef& b : b_) {
-        if (a == b) continue;
-        if (heal_) {
-          run.network().Heal(a.Address(), b.Address());
-        } else {
-          run.network().Partition(a.Address(), b.Address());
-        }
+    pairs_.ForEach([&](const PeerRef& a, const PeerRef& b) {
+      if (heal_) {
+        run.network().Heal(a.Address(), b.Address());
+      } else {
+        run.network().Partition(a.Address(), b.Address());
       }
-      run.Fired(heal_ ? "heal" : "partition", a);
-    }
+    });
+    for (const PeerRef& a : pairs_.a) run.Fired(heal_ ? "heal" : "partition", a);
   }
 
  private:
-  std::vector<PeerRef> a_, b_;
+  PeerPairs pairs_;
   bool heal_;
 };
 
@@ -47,11 +44,9 @@ class PartitionKind final : public StepKind {
         heal_(heal) {}
 
   StatusOr<std::unique_ptr<StepAction>> Load(FieldReader& in) const override {
-    auto a = in.ReadPeers("a", {});
-    if (!a.ok()) return a.status();
-    auto b = in.ReadPeers("b", {});
-    if (!b.ok()) return b.status();
-    return std::make_unique<PartitionStep>(std::move(*a), std::move(*b), heal_);
+    auto pairs = ReadPeerPairs(in);
+    if (!pairs.ok()) return pairs.status();
+    return std::make_unique<PartitionStep>(std::move(*pairs), heal_);
   }
 
   // Some nodes from the satellites for a while.

@@ -57,10 +57,8 @@ class TrafficKind final : public StepKind {
   StatusOr<std::unique_ptr<StepAction>> Load(FieldReader& in) const override {
     TrafficPlan plan;
     plan.step = in.index();
-    auto uplink = in.ReadIndex("uplink", PeerKind::kUplink);
-    if (!uplink.ok()) return uplink.status();
-    auto satellite = in.ReadIndex("satellite", PeerKind::kSatellite);
-    if (!satellite.ok()) return satellite.status();
+    auto ends = ReadTransferEnds(in);
+    if (!ends.ok()) return ends.status();
     auto every = in.ReadDuration("every", {.required = true, .positive = true});
     if (!every.ok()) return every.status();
     auto until = in.ReadDuration("until", {.within_run = true});
@@ -69,20 +67,16 @@ class TrafficKind final : public StepKind {
     if (in.Has("until") && *until < start) {
       return in.Error("until", "is before the step's time (" + FormatDuration(start) + ")");
     }
-    auto size = in.ReadInt("size", {.min = 1, .max = std::int64_t{64} << 20, .fallback = 4096});
-    if (!size.ok()) return size.status();
-    const int nodes_there = in.context().counts.storage_nodes;
-    auto nodes =
-        in.ReadInt("nodes", {.min = 1, .max = nodes_there, .fallback = std::min(4, nodes_there)});
-    if (!nodes.ok()) return nodes.status();
+    auto shape = ReadObjectShape(in);
+    if (!shape.ok()) return shape.status();
     auto bucket = in.ReadString("bucket", false, "bucket");
     if (!bucket.ok()) return bucket.status();
-    plan.uplink = *uplink;
-    plan.satellite = *satellite;
+    plan.uplink = ends->uplink;
+    plan.satellite = ends->satellite;
     plan.every = *every;
     plan.until = in.Has("until") ? *until : in.context().duration;
-    plan.size = *size;
-    plan.nodes = static_cast<int>(*nodes);
+    plan.size = shape->size;
+    plan.nodes = shape->nodes;
     plan.download_previous = static_cast<const Traffic&>(in.message()).download_previous();
     plan.bucket = *bucket;
     return std::make_unique<TrafficStep>(std::move(plan));

@@ -41,22 +41,16 @@ class UploadKind final : public StepKind {
              .doc = "an uplink stores an object (size bytes, default 4096) on `nodes` nodes"}) {}
 
   StatusOr<std::unique_ptr<StepAction>> Load(FieldReader& in) const override {
-    auto uplink = in.ReadIndex("uplink", PeerKind::kUplink);
-    if (!uplink.ok()) return uplink.status();
-    auto satellite = in.ReadIndex("satellite", PeerKind::kSatellite);
-    if (!satellite.ok()) return satellite.status();
+    auto ends = ReadTransferEnds(in);
+    if (!ends.ok()) return ends.status();
     auto bucket = in.ReadString("bucket", false, "bucket");
     if (!bucket.ok()) return bucket.status();
     auto path = in.ReadString("path", false, "object" + std::to_string(in.index()));
     if (!path.ok()) return path.status();
-    auto size = in.ReadInt("size", {.min = 1, .max = std::int64_t{64} << 20, .fallback = 4096});
-    if (!size.ok()) return size.status();
-    const int nodes_there = in.context().counts.storage_nodes;
-    auto nodes =
-        in.ReadInt("nodes", {.min = 1, .max = nodes_there, .fallback = std::min(4, nodes_there)});
-    if (!nodes.ok()) return nodes.status();
-    return std::make_unique<UploadStep>(*uplink, *satellite, *bucket, *path, *size,
-                                        static_cast<int>(*nodes));
+    auto shape = ReadObjectShape(in);
+    if (!shape.ok()) return shape.status();
+    return std::make_unique<UploadStep>(ends->uplink, ends->satellite, *bucket, *path, shape->size,
+                                        shape->nodes);
   }
 
   void FitToNodes(Step& step, int nodes) const override {

@@ -27,6 +27,11 @@ TEST(BoundaryClock, AnOrderIsValidAtItsExpirationInstant) {
   EXPECT_TRUE(result.passed()) << Outcomes(result);
 }
 
+TEST(BoundaryClock, AndOneNanosecondBeforeIt) {
+  const RunResult result = RunText(Expiry("-1ns", "double_spend", 1));
+  EXPECT_TRUE(result.passed()) << Outcomes(result);
+}
+
 TEST(BoundaryClock, AnOrderIsExpiredOneNanosecondAfterIt) {
   const RunResult result = RunText(Expiry("1ns", "expired", 1));
   EXPECT_TRUE(result.passed()) << Outcomes(result);
@@ -57,6 +62,11 @@ check { at: "32m" orders { peer: "storagenode0" archived { eq: )" +
 
 TEST(BoundaryClock, AnOrderArchivedOneTtlAgoIsDeletedAtThatInstant) {
   const RunResult result = RunText(Ttl("0s", 0));
+  EXPECT_TRUE(result.passed()) << Outcomes(result);
+}
+
+TEST(BoundaryClock, AndDeletedOneNanosecondAfter) {
+  const RunResult result = RunText(Ttl("1ns", 0));
   EXPECT_TRUE(result.passed()) << Outcomes(result);
 }
 
