@@ -9,7 +9,7 @@ if ! command -v clang-format >/dev/null 2>&1; then
   echo "format: clang-format is not installed (ci/deps.sh installs it)" >&2
   exit 2
 fi
-mapfile -t files < <(git ls-files 'sim/*.h' 'sim/*.cc' 'peers/*.h' 'peers/*.cc' 'fakes/*.h' \
+mapfile -t files < <(git ls-files --cached --others --exclude-standard 'sim/*.h' 'sim/*.cc' 'peers/*.h' 'peers/*.cc' 'fakes/*.h' \
   'fakes/*.cc' 'scenarios/*.h' 'scenarios/*.cc' 'tests/*.h' 'tests/*.cc')
 if [ "${1:-}" = "--fix" ]; then
   clang-format -i "${files[@]}"

@@ -72,11 +72,10 @@ Status UploadPiece(Planet& planet, const pb::SettlementRequest& order) {
   *upload.mutable_limit() = order.limit();
   *upload.mutable_order() = order.order();
   upload.set_data("data");
-  rpc::StreamHandler* handler =
-      planet.storage_nodes()[0]->server().Find("piecestore.Upload");
+  rpc::StreamHandler* handler = planet.storage_nodes()[0]->server().Find("piecestore.Upload");
   OneMessage stream(DeterministicBytes(upload));
-  auto done = Await(planet.sim(), (*handler)(planet.root(), planet.uplinks()[0]->identity().peer(),
-                                             stream));
+  auto done = Await(planet.sim(),
+                    (*handler)(planet.root(), planet.uplinks()[0]->identity().peer(), stream));
   return done ? *done : InternalError("the upload did not finish");
 }
 
