@@ -64,6 +64,12 @@ SwarmScenario Swarm(const Plan& base, std::uint64_t seed) {
   SwarmScenario out{base.spec, ""};
   Duration duration = base.duration;
   out.description = DrawConfig(out.spec, random.Stream("swarm/config"), duration);
+  // A check at the base run's end (where the loader puts one without `at`) stays at the end: at
+  // the base's end it could meet a satellite the seed stopped, since the quiesce moved later.
+  for (Check& check : *out.spec.mutable_check()) {
+    auto at = ParseDuration(check.at());
+    if (at.ok() && *at == base.duration) check.set_at(out.spec.duration());
+  }
   const Duration quiesce = base.quiesce.value_or(duration * 3 / 4);
   const PeerCounts counts = CountsOf(out.spec.planet());
   for (const StepKind* kind : Actions().steps()) {

@@ -45,6 +45,22 @@ TEST(Swarm, EveryMixIsAValidScenarioWithAQuiesce) {
   EXPECT_GE(with_faults, 45) << "each class is on half the time: nearly every seed has faults";
 }
 
+// Seed 158 of the swarm base once stopped the satellite over the base's end (4h) while the drawn
+// run went on to 5h46m; a check left at the old end then asked a satellite that was down.
+TEST(Swarm, ACheckAtTheEndStaysAtTheEndOfTheDrawnRun) {
+  const Plan base =
+      Load(std::string(kBase) +
+           "check { name: \"end\" orders { peer: \"storagenode*\" unsent { ge: 0 } } }\n"
+           "check { name: \"early\" at: \"1h\" orders { peer: \"storagenode*\" "
+           "unsent { ge: 0 } } }\n");
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const SwarmScenario mix = Swarm(base, seed);
+    ASSERT_EQ(mix.spec.check_size(), 2);
+    EXPECT_EQ(mix.spec.check(0).at(), mix.spec.duration()) << "seed " << seed;
+    EXPECT_EQ(mix.spec.check(1).at(), "1h") << "seed " << seed;
+  }
+}
+
 TEST(FailureSignature, MasksSerialsIndexesAndTimes) {
   RunResult a, b, passed;
   a.status = Status(StatusCode::kDataLoss,
