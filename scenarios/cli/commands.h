@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "scenarios/language/runner.h"
+#include "scenarios/report/read_back.h"
 
 namespace testplanet::cli {
 
@@ -16,16 +17,45 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitBadInput = 2;
 
+// The budget flags a command shares (cost.h), as typed: validated by ResolveBudget.
+struct BudgetFlags {
+  std::string max_events;  // a count; empty: the default
+  std::string max_memory;  // bytes ("16GiB"); empty: the default
+};
+// The budget the flags ask for; prints which flag is wrong and returns nullopt.
+std::optional<scenario::Budget> ResolveBudget(const BudgetFlags& flags);
+// " --max-events N --max-memory M" for the budget's values that are not the defaults.
+std::string BudgetFlagsText(const scenario::Budget& budget);
+// Loads every file and checks each against the budget; prints the first error.
+std::optional<std::vector<scenario::Plan>> LoadWithinBudget(const std::vector<std::string>& files,
+                                                            const scenario::Budget& budget);
+
+// A run directory opened to run again: its manifest and its scenario, checked to be the one
+// that ran (the scenario hash) and to plant a bug this build knows. Prints why not.
+struct RunDirectory {
+  report::Manifest manifest;
+  scenario::Plan plan;
+};
+std::optional<RunDirectory> OpenRunDirectory(const std::string& directory);
+// The options the manifest's run ran with (seed, planted bug, invariants, stop, budget).
+scenario::RunOptions ReplayOptions(const report::Manifest& manifest);
+
 struct RunCommand {
   std::vector<std::string> files;
-  std::optional<std::uint64_t> seed;
+  std::optional<std::string> seed;  // a seed, 0 to 2^64-1 (checked); unset: the scenario's
   std::string out;      // empty: a fresh directory under ./testplanet-out/
   std::string stop_at;  // a Go duration, or empty
   bool quiet = false;
   bool no_invariants = false;
   bool determinism = false;  // run twice in this process and compare digests
   std::string planted_bug;   // planted_bugs.h; empty: none
+  BudgetFlags budget;
+  std::string stop_flag = "--stop-at";  // how the stop is spelled to this command (inspect: --at)
 };
+
+// A seed as typed: decimal digits only, 0 to 2^64-1 ("-1", "" and "1e3" are refused). Prints
+// what is wrong with `flag` and returns nullopt.
+std::optional<std::uint64_t> ParseSeedFlag(const std::string& flag, const std::string& text);
 
 // Checks a --planted-bug value: prints why and returns false when this build cannot plant it.
 bool CheckPlantedBug(const std::string& name);
@@ -41,7 +71,8 @@ void PrintDivergence(std::size_t index, const std::vector<TraceRecord>& expected
 struct CheckDeterminismCommand {
   std::string file;
   std::uint64_t seeds = 5;
-  std::uint64_t first_seed = 1;
+  std::string first_seed = "1";
+  BudgetFlags budget;
 };
 int CheckDeterminism(const CheckDeterminismCommand& command);
 
@@ -58,6 +89,7 @@ struct SweepCommand {
   bool determinism = false;         // each seed's run twice in its process, compared
   bool stop_at_first_failure = false;
   std::string planted_bug;
+  BudgetFlags budget;
 };
 int Sweep(const SweepCommand& command);
 

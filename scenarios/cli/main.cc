@@ -1,11 +1,13 @@
 // testplanet: run storage-network scenarios on one virtual clock; replay and compare runs.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "scenarios/cli/commands.h"
 #include "scenarios/planet/planted_bugs.h"
@@ -50,6 +52,15 @@ std::string SelfPath(const char* argv0) {
   return error ? std::string(argv0) : self.string();
 }
 
+// The budget flags (cost.h), on every command that runs scenarios.
+void AddBudget(CLI::App& cmd, testplanet::cli::BudgetFlags& budget) {
+  cmd.add_option("--max-events", budget.max_events,
+                 "Refuse a scenario estimated to fire more events, and stop a run that does "
+                 "(default 50000000)");
+  cmd.add_option("--max-memory", budget.max_memory,
+                 "Refuse a scenario estimated to hold more memory, e.g. 16GiB (default 8GiB)");
+}
+
 // Each subcommand: its options on `app`, and what runs when it was given.
 using Subcommand = std::pair<CLI::App*, std::function<int()>>;
 
@@ -58,7 +69,7 @@ Subcommand AddRun(CLI::App& app, testplanet::cli::RunCommand& run) {
   cmd->add_option("files", run.files, "Scenario files (.textproto)")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--seed", run.seed, "Root seed (default: the scenario's seed, else 1)");
+  cmd->add_option("--seed", run.seed, "Root seed, 0 to 2^64-1 (default: the scenario's seed)");
   cmd->add_option("--out", run.out,
                   "Run directory (default: a fresh testplanet-out/run-N); with several files, "
                   "one subdirectory per scenario");
@@ -71,6 +82,7 @@ Subcommand AddRun(CLI::App& app, testplanet::cli::RunCommand& run) {
                 "Run each scenario twice in this process and fail (exit 1) if the digests differ, "
                 "naming the first record that does");
   cmd->add_option("--planted-bug", run.planted_bug, kPlantedBugHelp);
+  AddBudget(*cmd, run.budget);
   return {cmd, [&run] { return testplanet::cli::Run(run); }};
 }
 
@@ -81,8 +93,10 @@ Subcommand AddInspect(CLI::App& app, testplanet::cli::RunCommand& inspect) {
       "state and next tick, and the network faults in force");
   cmd->add_option("file", inspect.files, "Scenario file")->required()->check(CLI::ExistingFile);
   cmd->add_option("--at", inspect.stop_at, "Virtual time, e.g. 36h")->required();
-  cmd->add_option("--seed", inspect.seed, "Root seed");
+  cmd->add_option("--seed", inspect.seed, "Root seed, 0 to 2^64-1");
   cmd->add_option("--out", inspect.out, "Run directory");
+  AddBudget(*cmd, inspect.budget);
+  inspect.stop_flag = "--at";
   return {cmd, [&inspect] { return testplanet::cli::Run(inspect); }};
 }
 
@@ -104,6 +118,7 @@ Subcommand AddCheckDeterminism(CLI::App& app, testplanet::cli::CheckDeterminismC
   cmd->add_option("--seeds", check.seeds, "How many seeds (default 5)")
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--first-seed", check.first_seed, "The first seed (default 1)");
+  AddBudget(*cmd, check.budget);
   return {cmd, [&check] { return testplanet::cli::CheckDeterminism(check); }};
 }
 
@@ -130,6 +145,7 @@ Subcommand AddSweep(CLI::App& app, testplanet::cli::SweepCommand& sweep, const c
   cmd->add_flag("--stop-at-first-failure", sweep.stop_at_first_failure,
                 "Start no more seeds once one has failed");
   cmd->add_option("--planted-bug", sweep.planted_bug, kPlantedBugHelp);
+  AddBudget(*cmd, sweep.budget);
   return {cmd, [&sweep, argv0] {
             sweep.self = SelfPath(argv0);
             return testplanet::cli::Sweep(sweep);
@@ -157,6 +173,75 @@ Subcommand AddActions(CLI::App& app, bool& markdown) {
   return {cmd, [&markdown] { return testplanet::cli::ListActions(markdown); }};
 }
 
+// Edits (insertions, deletions, substitutions) between two words.
+std::size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// "; did you mean X?" for the nearest of `known` within two edits (or a prefix), else "".
+std::string Suggest(const std::string& word, const std::vector<std::string>& known) {
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const std::string& candidate : known) {
+    const std::size_t distance =
+        candidate.rfind(word, 0) == 0 && word.size() > 2 ? 1 : EditDistance(word, candidate);
+    if (distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  return best.empty() ? "" : "; did you mean " + best + "?";
+}
+
+// What CLI11 says badly: an unknown subcommand ("A subcommand is required") or an unknown flag
+// (taken as a positional: "File does not exist: 3"). Returns false after saying what is wrong.
+bool CheckWords(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  int at = 1;
+  while (at < argc && argv[at][0] == '-') ++at;  // --help, --version: CLI11's
+  if (at == argc) return true;
+  const std::string word = argv[at];
+  const CLI::App* cmd = nullptr;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (sub->get_name() == word) cmd = sub;
+  }
+  if (cmd == nullptr) {
+    std::string all;
+    for (const std::string& name : names) all += (all.empty() ? "" : ", ") + name;
+    std::fprintf(stderr, "testplanet: unknown subcommand \"%s\"%s (subcommands: %s)\n",
+                 word.c_str(), Suggest(word, names).c_str(), all.c_str());
+    return false;
+  }
+  std::vector<std::string> flags;
+  for (const CLI::Option* option : cmd->get_options()) {
+    for (const std::string& name : option->get_lnames()) flags.push_back("--" + name);
+  }
+  for (int i = at + 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg.rfind("--", 0) != 0) continue;
+    const std::string flag = arg.substr(0, arg.find('='));
+    if (std::find(flags.begin(), flags.end(), flag) == flags.end()) {
+      std::fprintf(stderr, "testplanet %s: unknown flag %s%s (see testplanet %s --help)\n",
+                   word.c_str(), flag.c_str(), Suggest(flag, flags).c_str(), word.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
 int Main(int argc, char** argv) {
   using namespace testplanet::cli;
   CLI::App app{kAbout, "testplanet"};
@@ -177,6 +262,7 @@ int Main(int argc, char** argv) {
                                     AddSweep(app, sweep, argv[0]),
                                     AddShrink(app, shrink),
                                     AddActions(app, markdown)};
+  if (!CheckWords(app, argc, argv)) return kExitBadInput;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

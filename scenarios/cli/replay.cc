@@ -1,10 +1,12 @@
 // `testplanet replay DIR` and `testplanet check-determinism FILE`: run again, compare digests,
 // and name the first event that differs.
+#include <cstdint>
 #include <cstdio>
-#include <fstream>
-#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "scenarios/cli/commands.h"
+#include "scenarios/cli/outputs.h"
+#include "scenarios/report/read_back.h"
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
 #include "scenarios/report/reports.h"
@@ -28,50 +30,48 @@ void PrintDivergence(std::size_t index, const std::vector<TraceRecord>& expected
   }
 }
 
-int Replay(const std::string& directory) {
-  std::ifstream in(directory + "/manifest.json");
-  if (!in) {
-    std::fprintf(stderr, "testplanet: %s/manifest.json: cannot read (is this a run directory?)\n",
-                 directory.c_str());
-    return kExitBadInput;
-  }
-  nlohmann::json manifest;
-  try {
-    in >> manifest;
-  } catch (const nlohmann::json::exception& e) {
-    std::fprintf(stderr, "testplanet: %s/manifest.json: %s\n", directory.c_str(), e.what());
-    return kExitBadInput;
-  }
-  if (!manifest.contains("seed") || !manifest.contains("digest") ||
-      !manifest["seed"].is_number_unsigned() || !manifest["digest"].is_string()) {
-    std::fprintf(stderr, "testplanet: %s/manifest.json: seed and digest are required\n",
-                 directory.c_str());
-    return kExitBadInput;
-  }
-  const std::uint64_t seed = manifest["seed"].get<std::uint64_t>();
-  const std::string expected_digest = manifest["digest"].get<std::string>();
+// The run directory's manifest and scenario, checked against each other: the scenario must be
+// the one that ran (its hash), and the planted bug one this build can plant. Prints why not.
+std::optional<RunDirectory> OpenRunDirectory(const std::string& directory) {
+  auto manifest = report::ReadManifest(directory);
+  if (!Report(manifest.status())) return std::nullopt;
   auto loaded = scenario::LoadScenarioFile(directory + "/scenario.textproto");
-  if (!loaded.ok()) {
-    std::fprintf(stderr, "testplanet: %s\n", std::string(loaded.status().message()).c_str());
-    return kExitBadInput;
-  }
-  if (manifest.value("scenario_hash", "") != report::ScenarioHash(*loaded)) {
+  if (!Report(loaded.status())) return std::nullopt;
+  if (manifest->scenario_hash != report::ScenarioHash(*loaded)) {
     std::fprintf(stderr,
                  "testplanet: %s/scenario.textproto no longer matches the manifest's scenario "
                  "hash; it was edited after the run\n",
                  directory.c_str());
-    return kExitBadInput;
+    return std::nullopt;
   }
-  if (manifest.value("build_id", "") != report::BuildId()) {
-    std::printf("note: recorded by build %s, replaying with build %s\n",
-                manifest.value("build_id", "?").c_str(), report::BuildId().c_str());
-  }
+  if (!CheckPlantedBug(manifest->planted_bug)) return std::nullopt;
+  return RunDirectory{std::move(*manifest), std::move(*loaded)};
+}
+
+scenario::RunOptions ReplayOptions(const report::Manifest& manifest) {
   scenario::RunOptions options;
-  options.seed = seed;
+  options.seed = manifest.seed;
+  options.planted_bug = manifest.planted_bug;
+  options.invariants = manifest.invariants;
+  options.stop_at = manifest.stop_at;
+  options.budget = manifest.budget;
+  return options;
+}
+
+int Replay(const std::string& directory) {
+  auto opened = OpenRunDirectory(directory);
+  if (!opened) return kExitBadInput;
+  const report::Manifest& manifest = opened->manifest;
+  const scenario::Plan* loaded = &opened->plan;
+  const std::uint64_t seed = manifest.seed;
+  const std::string& expected_digest = manifest.digest;
+  if (manifest.build_id != report::BuildId()) {
+    std::printf("note: recorded by build %s, replaying with build %s\n", manifest.build_id.c_str(),
+                report::BuildId().c_str());
+  }
+  scenario::RunOptions options = ReplayOptions(manifest);
   options.run_directory = directory + "/replay";
-  options.planted_bug = manifest.value("planted_bug", "");
-  options.invariants = manifest.value("invariants", true);
-  if (!CheckPlantedBug(options.planted_bug)) return kExitBadInput;
+  if (!Report(scenario::CheckRunDirectory(*loaded, options))) return kExitBadInput;
   scenario::RunResult run = scenario::RunScenario(*loaded, options);
   const std::string digest = Trace::FormatDigest(run.digest);
   if (digest == expected_digest) {
@@ -97,11 +97,20 @@ int Replay(const std::string& directory) {
 constexpr const char* kCheckDeterminismDirectory = "testplanet-out/check-determinism";
 
 int CheckDeterminism(const CheckDeterminismCommand& command) {
-  auto loaded = scenario::LoadScenarioFile(command.file);
-  if (!loaded.ok()) {
-    std::fprintf(stderr, "testplanet: %s\n", std::string(loaded.status().message()).c_str());
+  const auto first_seed = ParseSeedFlag("--first-seed", command.first_seed);
+  if (!first_seed) return kExitBadInput;
+  if (command.seeds - 1 > UINT64_MAX - *first_seed) {
+    std::fprintf(stderr,
+                 "testplanet: --first-seed %s with --seeds %llu runs past the largest seed, "
+                 "2^64-1\n",
+                 command.first_seed.c_str(), static_cast<unsigned long long>(command.seeds));
     return kExitBadInput;
   }
+  const auto budget = ResolveBudget(command.budget);
+  if (!budget) return kExitBadInput;
+  auto plans = LoadWithinBudget({command.file}, *budget);
+  if (!plans) return kExitBadInput;
+  const scenario::Plan* loaded = &plans->front();
   {
     scenario::RunOptions options;
     options.run_directory = kCheckDeterminismDirectory;
@@ -112,9 +121,11 @@ int CheckDeterminism(const CheckDeterminismCommand& command) {
     }
   }
   int mismatches = 0;
-  for (std::uint64_t seed = command.first_seed; seed < command.first_seed + command.seeds; ++seed) {
+  for (std::uint64_t i = 0; i < command.seeds; ++i) {
+    const std::uint64_t seed = *first_seed + i;  // checked above: no wrap
     scenario::RunOptions options;
     options.seed = seed;
+    options.budget = *budget;
     options.run_directory = kCheckDeterminismDirectory;
     const scenario::RunResult first = scenario::RunScenario(*loaded, options);
     const scenario::RunResult second = scenario::RunScenario(*loaded, options);

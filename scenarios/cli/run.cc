@@ -3,10 +3,13 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "scenarios/cli/commands.h"
+#include "scenarios/cli/outputs.h"
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
+#include "scenarios/planet/owned_directory.h"
 #include "scenarios/planet/planted_bugs.h"
 #include "scenarios/report/reports.h"
 
@@ -20,24 +23,15 @@ std::string FreshDirectory(const std::string& base) {
   }
 }
 
-std::string Reproduce(const RunCommand& command, const std::string& file, std::uint64_t seed) {
-  return "testplanet run " + file + " --seed " + std::to_string(seed) +
-         PlantedBugFlag(command.planted_bug) + (command.determinism ? " --determinism" : "");
-}
-
-// Every file, loaded, or the first one's error (printed): bad input stops the command before
-// any run starts.
-std::optional<std::vector<scenario::Plan>> LoadAll(const std::vector<std::string>& files) {
-  std::vector<scenario::Plan> plans;
-  for (const std::string& file : files) {
-    auto loaded = scenario::LoadScenarioFile(file);
-    if (!loaded.ok()) {
-      std::fprintf(stderr, "testplanet: %s\n", std::string(loaded.status().message()).c_str());
-      return std::nullopt;
-    }
-    plans.push_back(std::move(*loaded));
-  }
-  return plans;
+// Every flag that changes the run is in the command that reproduces it.
+std::string Reproduce(const RunCommand& command, const scenario::RunOptions& options,
+                      const std::string& file) {
+  std::string text = "testplanet run " + file + " --seed " + std::to_string(options.seed) +
+                     PlantedBugFlag(command.planted_bug) + BudgetFlagsText(options.budget);
+  if (options.stop_at) text += " --stop-at " + FormatDuration(*options.stop_at);
+  if (!options.invariants) text += " --no-invariants";
+  if (command.determinism) text += " --determinism";
+  return text;
 }
 
 void PrintOutcome(const RunCommand& command, const scenario::RunResult& result,
@@ -63,6 +57,20 @@ void PrintOutcome(const RunCommand& command, const scenario::RunResult& result,
   if (!result.inspect.empty()) std::printf("\n%s", result.inspect.c_str());
 }
 
+// Several scenarios in one invocation each write OUT/NAME: two of one name would share it.
+Status DistinctNames(const std::vector<scenario::Plan>& plans) {
+  std::map<std::string, const scenario::Plan*> seen;
+  for (const scenario::Plan& plan : plans) {
+    auto [it, fresh] = seen.emplace(plan.name, &plan);
+    if (!fresh) {
+      return InvalidArgumentError(plan.path + ": name: \"" + plan.name + "\" is also the name of " +
+                                  it->second->path + "; each scenario of a run needs its own " +
+                                  "(each writes its own directory)");
+    }
+  }
+  return Status::Ok();
+}
+
 // The run again in this process; false (and says where) when it does not match `first`.
 bool SameAgain(const scenario::Plan& plan, const scenario::RunOptions& options,
                const scenario::RunResult& first) {
@@ -75,6 +83,37 @@ bool SameAgain(const scenario::Plan& plan, const scenario::RunOptions& options,
     PrintDivergence(*index, first.records, second.records, second);
   }
   return false;
+}
+
+// The flags, checked before any scenario is read.
+struct RunFlags {
+  std::optional<std::uint64_t> seed;
+  std::optional<Duration> stop_at;
+  scenario::Budget budget;
+};
+std::optional<RunFlags> ResolveRunFlags(const RunCommand& command) {
+  RunFlags flags;
+  if (command.seed) {
+    flags.seed = ParseSeedFlag("--seed", *command.seed);
+    if (!flags.seed) return std::nullopt;
+  }
+  if (!command.stop_at.empty()) {
+    auto parsed = ParseDuration(command.stop_at);
+    if (parsed.ok() && *parsed < Duration::zero()) {
+      parsed = InvalidArgumentError("must not be negative, got \"" + command.stop_at + "\"");
+    }
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "testplanet: %s: %s\n", command.stop_flag.c_str(),
+                   std::string(parsed.status().message()).c_str());
+      return std::nullopt;
+    }
+    flags.stop_at = *parsed;
+  }
+  auto budget = ResolveBudget(command.budget);
+  if (!budget) return std::nullopt;
+  flags.budget = *budget;
+  if (!CheckPlantedBug(command.planted_bug)) return std::nullopt;
+  return flags;
 }
 
 }  // namespace
@@ -93,25 +132,19 @@ std::string PlantedBugFlag(const std::string& name) {
 }
 
 int Run(const RunCommand& command) {
-  std::optional<Duration> stop_at;
-  if (!command.stop_at.empty()) {
-    auto parsed = ParseDuration(command.stop_at);
-    if (!parsed.ok()) {
-      std::fprintf(stderr, "testplanet: --stop-at: %s\n",
-                   std::string(parsed.status().message()).c_str());
-      return kExitBadInput;
-    }
-    stop_at = *parsed;
-  }
-  if (!CheckPlantedBug(command.planted_bug)) return kExitBadInput;
-  auto plans = LoadAll(command.files);
+  auto flags = ResolveRunFlags(command);
+  if (!flags) return kExitBadInput;
+  auto plans = LoadWithinBudget(command.files, flags->budget);
   if (!plans) return kExitBadInput;
+  if (!Report(DistinctNames(*plans))) return kExitBadInput;
   const std::string out = command.out.empty() ? FreshDirectory("testplanet-out") : command.out;
+  if (!Report(CheckClaimable(out).WithContext("--out"))) return kExitBadInput;
   std::vector<scenario::RunOptions> options(plans->size());
   for (std::size_t i = 0; i < plans->size(); ++i) {
     const scenario::Plan& plan = (*plans)[i];
-    options[i].seed = command.seed ? *command.seed : plan.seed;
-    options[i].stop_at = stop_at;
+    options[i].seed = flags->seed.value_or(plan.seed);
+    options[i].stop_at = flags->stop_at;
+    options[i].budget = flags->budget;
     options[i].run_directory = plans->size() == 1 ? out : out + "/" + plan.name;
     options[i].invariants = !command.no_invariants;
     options[i].planted_bug = command.planted_bug;
@@ -121,6 +154,7 @@ int Run(const RunCommand& command) {
       return kExitBadInput;
     }
   }
+  if (!Report(ClaimDirectory(out))) return kExitFailed;
   std::vector<scenario::RunResult> results(plans->size());
   std::vector<report::RunFiles> files(plans->size());
   bool all_passed = true;
@@ -131,7 +165,7 @@ int Run(const RunCommand& command) {
     results[i] = scenario::RunScenario(plan, options[i]);
     const std::chrono::duration<double> wall =
         std::chrono::steady_clock::now() - started;  // determinism-ok: wall_seconds in reports only
-    files[i] = report::RunFiles{&plan, &results[i], Reproduce(command, plan.path, options[i].seed),
+    files[i] = report::RunFiles{&plan, &results[i], Reproduce(command, options[i], plan.path),
                                 wall.count()};
     if (Status s = report::WriteRunDirectory(options[i].run_directory, files[i]); !s.ok()) {
       std::fprintf(stderr, "testplanet: %s\n", s.ToString().c_str());

@@ -2,46 +2,34 @@
 // written as a file a person can read, rerun and commit as a regression test.
 #include <cstdio>
 #include <fstream>
-#include <nlohmann/json.hpp>
 
 #include "scenarios/cli/commands.h"
+#include "scenarios/cli/outputs.h"
 #include "scenarios/language/loader.h"
 #include "scenarios/language/shrink.h"
 #include "scenarios/language/swarm.h"
 
 namespace testplanet::cli {
 
+// How a file shrink wrote begins: what lets a later shrink overwrite it.
+constexpr std::string_view kShrunkStart = "# Shrunk by `testplanet shrink ";
+
 int Shrink(const ShrinkCommand& command) {
   const std::string& dir = command.directory;
-  std::ifstream in(dir + "/manifest.json");
-  if (!in) {
-    std::fprintf(stderr, "testplanet: %s/manifest.json: cannot read (is this a run directory?)\n",
-                 dir.c_str());
-    return kExitBadInput;
-  }
-  nlohmann::json manifest;
-  try {
-    in >> manifest;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "testplanet: %s/manifest.json: %s\n", dir.c_str(), e.what());
-    return kExitBadInput;
-  }
-  if (!manifest.contains("seed") || !manifest["seed"].is_number_unsigned()) {
-    std::fprintf(stderr, "testplanet: %s/manifest.json: seed: a number is required\n", dir.c_str());
-    return kExitBadInput;
-  }
-  auto loaded = scenario::LoadScenarioFile(dir + "/scenario.textproto");
-  if (!loaded.ok()) {
-    std::fprintf(stderr, "testplanet: %s\n", std::string(loaded.status().message()).c_str());
-    return kExitBadInput;
-  }
+  auto opened = OpenRunDirectory(dir);
+  if (!opened) return kExitBadInput;
+  const scenario::Plan* loaded = &opened->plan;
+  const std::string out = command.out.empty() ? dir + "/shrunk.textproto" : command.out;
+  if (!Report(CheckOutputFile("--out", out, kShrunkStart))) return kExitBadInput;
+  const scenario::RunOptions run = ReplayOptions(opened->manifest);
   scenario::ShrinkOptions options;
-  options.seed = manifest["seed"].get<std::uint64_t>();
-  options.planted_bug = manifest.value("planted_bug", "");
-  options.invariants = manifest.value("invariants", true);
+  options.seed = run.seed;
+  options.planted_bug = run.planted_bug;
+  options.invariants = run.invariants;
+  options.stop_at = run.stop_at;
+  options.budget = run.budget;
   options.max_runs = command.max_runs;
   options.scratch_directory = dir + "/shrink";
-  if (!CheckPlantedBug(options.planted_bug)) return kExitBadInput;
 
   std::printf("shrinking %s (seed %llu)...\n", dir.c_str(),
               static_cast<unsigned long long>(options.seed));
@@ -51,8 +39,10 @@ int Shrink(const ShrinkCommand& command) {
                  std::string(shrunk.status().message()).c_str());
     return shrunk.status().code() == StatusCode::kFailedPrecondition ? kExitFailed : kExitBadInput;
   }
-  const std::string out = command.out.empty() ? dir + "/shrunk.textproto" : command.out;
-  const std::string reproduce = "testplanet run " + out + PlantedBugFlag(options.planted_bug);
+  std::string reproduce = "testplanet run " + out + PlantedBugFlag(options.planted_bug) +
+                          BudgetFlagsText(options.budget);
+  if (options.stop_at) reproduce += " --stop-at " + FormatDuration(*options.stop_at);
+  if (!options.invariants) reproduce += " --no-invariants";
   char counts[256];
   std::snprintf(counts, sizeof(counts),
                 "%d steps -> %d, %d checks -> %d, %d storage nodes -> %d, %s -> %s, in %d runs",

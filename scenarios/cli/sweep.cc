@@ -13,10 +13,13 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "scenarios/cli/commands.h"
+#include "scenarios/cli/outputs.h"
+#include "scenarios/planet/owned_directory.h"
 #include "scenarios/language/loader.h"
 #include "scenarios/language/swarm.h"
 
@@ -24,6 +27,9 @@ extern char** environ;
 
 namespace testplanet::cli {
 namespace {
+
+// How every line of a sweep report begins: what lets a later sweep overwrite the file.
+constexpr std::string_view kReportStart = R"({"testplanet_sweep":)";
 
 struct Shard {
   std::uint64_t index = 0;
@@ -115,8 +121,13 @@ class SeedRange {
 
 class Sweeper {
  public:
-  Sweeper(const SweepCommand& command, scenario::Plan plan, std::string out, std::ofstream report)
-      : c_(command), plan_(std::move(plan)), out_(std::move(out)), report_(std::move(report)) {}
+  Sweeper(const SweepCommand& command, scenario::Budget budget, scenario::Plan plan,
+          std::string out, std::ofstream report)
+      : c_(command),
+        budget_(budget),
+        plan_(std::move(plan)),
+        out_(std::move(out)),
+        report_(std::move(report)) {}
 
   // Runs every seed of `seeds`, --jobs at a time; returns false if a child could not start.
   bool RunAll(SeedRange seeds, std::uint64_t total) {
@@ -159,7 +170,8 @@ class Sweeper {
  private:
   std::string Reproduce(std::uint64_t seed) const {
     return "testplanet run " + files_.at(seed) + " --seed " + std::to_string(seed) +
-           PlantedBugFlag(c_.planted_bug) + (c_.determinism ? " --determinism" : "");
+           PlantedBugFlag(c_.planted_bug) + BudgetFlagsText(budget_) +
+           (c_.determinism ? " --determinism" : "");
   }
 
   // The scenario file seed `seed` runs: the sweep's, or its swarm mix written out.
@@ -192,6 +204,8 @@ class Sweeper {
                                      "--out", directory, "--quiet"};
     if (!c_.planted_bug.empty()) args.insert(args.end(), {"--planted-bug", c_.planted_bug});
     if (c_.determinism) args.push_back("--determinism");
+    std::istringstream budget_flags(BudgetFlagsText(budget_));
+    for (std::string word; budget_flags >> word;) args.push_back(word);
     std::vector<char*> argv;
     argv.reserve(args.size() + 1);
     for (auto& a : args) argv.push_back(a.data());
@@ -234,24 +248,21 @@ class Sweeper {
   }
 
   void Report(std::uint64_t seed, const std::string& directory, int code) {
-    nlohmann::json line = {{"scenario", plan_.name},
-                           {"file", c_.file},
-                           {"seed", seed},
-                           {"exit", code},
-                           {"passed", code == 0},
-                           {"out", directory},
-                           {"reproduce", Reproduce(seed)}};
+    nlohmann::ordered_json line = {{"testplanet_sweep", 1},
+                                   {"scenario", plan_.name},
+                                   {"file", c_.file},
+                                   {"seed", seed},
+                                   {"exit", code},
+                                   {"passed", code == 0},
+                                   {"out", directory},
+                                   {"reproduce", Reproduce(seed)}};
     if (c_.swarm) line["swarm"] = mixes_[seed];
-    std::ifstream summary_file(directory + "/summary.json");
-    nlohmann::json summary;
-    if (summary_file && nlohmann::json::accept(summary_file)) {
-      summary_file.clear();
-      summary_file.seekg(0);
-      summary_file >> summary;
-      line["digest"] = summary.value("digest", "");
-      line["events"] = summary.value("events", 0);
+    // The child wrote its summary; a seed that crashed may have left none, or half of one.
+    if (auto summary = report::ReadSummaryDigest(directory); summary.ok()) {
+      line["digest"] = summary->digest;
+      line["events"] = summary->events;
     }
-    report_ << line.dump() << "\n";
+    report_ << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     report_.flush();
   }
 
@@ -260,6 +271,7 @@ class Sweeper {
     std::string directory;
   };
   const SweepCommand& c_;
+  scenario::Budget budget_;
   scenario::Plan plan_;
   std::string out_;
   std::ofstream report_;
@@ -292,28 +304,26 @@ int Sweep(const SweepCommand& c) {
     return kExitBadInput;
   }
   if (!CheckPlantedBug(c.planted_bug)) return kExitBadInput;
-  auto plan = scenario::LoadScenarioFile(c.file);
-  if (!plan.ok()) {
-    std::fprintf(stderr, "testplanet: %s\n", std::string(plan.status().message()).c_str());
+  const auto budget = ResolveBudget(c.budget);
+  if (!budget) return kExitBadInput;
+  auto plans = LoadWithinBudget({c.file}, *budget);
+  if (!plans) return kExitBadInput;
+  auto plan = &plans->front();
+  const std::string out = c.out.empty() ? "testplanet-out/sweep-" + plan->name : c.out;
+  const std::string report_path = c.report.empty() ? out + "/sweep.jsonl" : c.report;
+  if (!Report(CheckClaimable(out).WithContext("--out")) ||
+      !Report(CheckOutputFile("--report", report_path, kReportStart))) {
     return kExitBadInput;
   }
-  const std::string out = c.out.empty() ? "testplanet-out/sweep-" + plan->name : c.out;
-  std::error_code fs_error;
-  std::filesystem::create_directories(out, fs_error);
-  if (fs_error) {
-    std::fprintf(stderr, "testplanet: cannot create %s: %s\n", out.c_str(),
-                 fs_error.message().c_str());
-    return kExitFailed;
-  }
-  const std::string report_path = c.report.empty() ? out + "/sweep.jsonl" : c.report;
+  if (!Report(ClaimDirectory(out))) return kExitFailed;
   std::ofstream report(report_path, std::ios::trunc);
   if (!report) {
-    std::fprintf(stderr, "testplanet: cannot write %s\n", report_path.c_str());
-    return kExitFailed;
+    std::fprintf(stderr, "testplanet: --report %s: cannot write it\n", report_path.c_str());
+    return kExitBadInput;
   }
   const SeedRange seeds(first, last, shard);
   const std::uint64_t total = seeds.Count(first);
-  Sweeper sweeper(c, std::move(*plan), out, std::move(report));
+  Sweeper sweeper(c, *budget, std::move(*plan), out, std::move(report));
   if (!sweeper.RunAll(seeds, total)) return kExitFailed;
   const std::string range =
       "shard " + std::to_string(shard.index) + "/" + std::to_string(shard.total) + " of " + c.seeds;

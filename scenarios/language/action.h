@@ -12,11 +12,13 @@
 #ifndef TESTPLANET_SCENARIOS_LANGUAGE_ACTION_H_
 #define TESTPLANET_SCENARIOS_LANGUAGE_ACTION_H_
 
+#include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
 
 #include "scenarios/language/scenario.pb.h"
+#include "sim/clock.h"
 #include "sim/status.h"
 
 namespace testplanet::scenario {
@@ -27,10 +29,22 @@ class RunContext;
 class SwarmDraw;
 
 // A step of a timeline, checked and typed at load; the runner applies it at its instant.
+// What a step adds to a run's cost, for the budget checked at load (cost.h): simulator events,
+// and bytes the planet holds. Rough, never exact: it exists to refuse the impossible early.
+struct StepCost {
+  std::uint64_t events = 0;
+  std::uint64_t bytes = 0;
+};
+
 class StepAction {
  public:
   virtual ~StepAction() = default;
   virtual void Apply(RunContext& run) const = 0;
+  // The step's cost over a run of `length` (cost.h); most steps fire a handful of events.
+  virtual StepCost Cost(Duration length) const {
+    (void)length;
+    return {.events = 16};
+  }
 };
 
 // A check, typed at load; the runner judges it at its instant.

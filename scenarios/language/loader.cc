@@ -3,10 +3,9 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "scenarios/language/field_reader.h"
+#include "scenarios/language/read_file.h"
 #include "scenarios/language/registry.h"
 
 namespace testplanet::scenario {
@@ -28,6 +27,63 @@ class CollectErrors : public google::protobuf::io::ErrorCollector {
  private:
   std::string first_;
 };
+
+bool ValidUtf8(const std::string& text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3
+                                                 : (lead >> 3) == 0x1e ? 4 : 0;
+    if (length == 0 || i + length > text.size()) return false;
+    std::uint32_t code = length == 1 ? lead : lead & (0x7f >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xc0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3f);
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
+    static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < kSmallest[length] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+// Every string the file sets (escapes like "\377" included) must be UTF-8: names reach JSON,
+// XML and SVG reports. The first that is not is refused at its line:col.
+Status CheckStrings(const std::string& path, const google::protobuf::Message& message,
+                    const ParseInfoTree* tree, const std::string& prefix) {
+  using google::protobuf::FieldDescriptor;
+  const auto* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    const int count = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+    for (int i = 0; i < count; ++i) {
+      const int index = field->is_repeated() ? i : -1;
+      const std::string name = prefix + field->name();
+      if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+        const std::string value = index < 0 ? reflection->GetString(message, field)
+                                            : reflection->GetRepeatedString(message, field, i);
+        if (ValidUtf8(value)) continue;
+        const auto at = tree != nullptr ? tree->GetLocation(field, index)
+                                        : google::protobuf::TextFormat::ParseLocation();
+        return InvalidArgumentError(path + ":" + std::to_string(at.line + 1) + ":" +
+                                    std::to_string(at.column + 1) + ": " + name +
+                                    ": is not valid UTF-8");
+      }
+      if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+      const auto& nested = index < 0 ? reflection->GetMessage(message, field)
+                                     : reflection->GetRepeatedMessage(message, field, i);
+      const ParseInfoTree* nested_tree =
+          tree != nullptr ? tree->GetTreeForNested(field, index) : nullptr;
+      if (Status s = CheckStrings(path, nested, nested_tree, name + "."); !s.ok()) return s;
+    }
+  }
+  return Status::Ok();
+}
 
 // A name that is safe as a file name and in every report: letters, digits, '.', '_', '-'.
 bool SafeName(const std::string& name) {
@@ -308,6 +364,7 @@ StatusOr<Plan> LoadScenarioText(const std::string& path, const std::string& text
   if (!parser.ParseFromString(text, &plan.spec)) {
     return InvalidArgumentError(path + ":" + errors.first());
   }
+  if (Status s = CheckStrings(path, plan.spec, &tree, ""); !s.ok()) return s;
   LoadContext context{path, {}, {}};
   FieldReader root(context, plan.spec, &tree, {}, "");
   if (Status s = LoadTiming(root, context, plan); !s.ok()) return s;
@@ -318,12 +375,9 @@ StatusOr<Plan> LoadScenarioText(const std::string& path, const std::string& text
 }
 
 StatusOr<Plan> LoadScenarioFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFoundError(path + ": cannot read the scenario file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return NotFoundError(path + ": error while reading the scenario file");
-  return LoadScenarioText(path, text.str());
+  auto text = ReadRegularFile(path, kMaxScenarioFileBytes);
+  if (!text.ok()) return text.status();
+  return LoadScenarioText(path, *text);
 }
 
 StatusOr<Plan> LoadScenario(const std::string& path, const Scenario& spec) {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "scenarios/language/judgement.h"
+#include "scenarios/planet/owned_directory.h"
 #include "scenarios/planet/planted_bugs.h"
 #include "sim/asio.h"
 
@@ -18,6 +19,8 @@ void Run::Go() {
   result_->seed = options_->seed;
   result_->planted_bug = options_->planted_bug;
   result_->invariants = options_->invariants;
+  result_->stop_at = options_->stop_at;
+  result_->budget = options_->budget;
   if (!Setup()) return;
   Schedule();
   Simulator& sim = planet_->sim();
@@ -25,6 +28,11 @@ void Run::Go() {
   const bool stopped_early = options_->stop_at && TimePoint(*options_->stop_at) < end;
   if (stopped_early) end = TimePoint(*options_->stop_at);
   result_->status = sim.RunUntil(end);
+  if (sim.events_fired() >= options_->budget.events && !result_->status.ok()) {
+    result_->status = ResourceExhaustedError(
+        "the event budget of " + std::to_string(options_->budget.events) +
+        " events was reached at " + FormatTime(sim.Now()) + "; raise it with --max-events");
+  }
   if (result_->status.ok()) result_->status = planet_->CheckInvariants();
   if (options_->stop_at) result_->inspect = Inspect();
   for (const auto& [kind, count] : planet_->network().faults_fired()) {
@@ -37,8 +45,17 @@ void Run::Go() {
 bool Run::Setup() {
   Config config = plan_->planet.ToConfig(options_->seed);
   config.trace_detail = options_->trace_detail;
-  config.run_directory = (options_->run_directory.empty() ? "." : options_->run_directory) + "/db";
+  const std::string directory = options_->run_directory.empty() ? "." : options_->run_directory;
+  config.run_directory = directory + "/db";
+  if (config.storage == StorageMode::kOnDisk) {
+    // The run directory is claimed before its db/ is made in it (owned_directory.h).
+    if (Status s = ClaimDirectory(directory); !s.ok()) {
+      result_->status = s;
+      return false;
+    }
+  }
   config.check_invariants = options_->invariants;
+  config.max_events = options_->budget.events;
   if (Status s = PlantBug(options_->planted_bug, config); !s.ok()) {
     result_->status = s;
     return false;

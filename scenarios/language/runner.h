@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/language/cost.h"
 #include "scenarios/language/plan.h"
 #include "sim/log.h"
 #include "sim/trace.h"
@@ -28,7 +29,7 @@ struct RunOptions {
   std::optional<Duration> stop_at = {};  // stop here instead of at the end; Inspect describes it
   TraceDetail trace_detail = TraceDetail::kRecords;
   std::string run_directory = {};  // where "disk" storage lives
-  std::uint64_t max_events = 2'000'000'000;
+  Budget budget = {};  // cost.h: the run stops at budget.events
   bool invariants = true;        // check the order path's invariants continuously (invariants.h)
   std::string planted_bug = {};  // by name (planted_bugs.h); empty: none
 };
@@ -61,6 +62,8 @@ struct RunResult {
   std::uint64_t seed = 0;
   std::string planted_bug;  // as run, for the manifest
   bool invariants = true;   // as run
+  std::optional<Duration> stop_at;  // as run
+  Budget budget;                    // as run
   Status status;            // why the run itself failed (a runaway guard, a violated invariant)
   std::uint64_t digest = 0;
   std::uint64_t events = 0;
@@ -92,9 +95,10 @@ struct RunResult {
 
 RunResult RunScenario(const Plan& plan, const RunOptions& options);
 
-// Returns OK iff RunScenario may use options.run_directory: a scenario on disk keeps its peers'
-// databases in RUN_DIRECTORY/db, which must be missing, empty or hold only an earlier run's
-// databases (removed when the run starts); anything else there is refused, never deleted.
+// Returns OK iff RunScenario and the reports may use options.run_directory: it is missing, empty
+// or testplanet's (owned_directory.h), and so is RUN_DIRECTORY/db, where a scenario on disk keeps
+// its peers' databases (an earlier run's are removed when the run starts). Anything else there
+// is refused, never deleted or overwritten.
 Status CheckRunDirectory(const Plan& plan, const RunOptions& options);
 
 // Trace kinds the runner records.

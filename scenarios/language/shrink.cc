@@ -107,6 +107,8 @@ class Shrinker {
     run.trace_detail = TraceDetail::kDigestOnly;
     run.invariants = options_.invariants;
     run.planted_bug = options_.planted_bug;
+    run.stop_at = options_.stop_at;
+    run.budget = options_.budget;
     run.run_directory = options_.scratch_directory;
     return RunScenario(*loaded, run);
   }

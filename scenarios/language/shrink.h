@@ -28,6 +28,8 @@ struct ShrinkOptions {
   std::uint64_t seed = 1;
   std::string planted_bug = {};
   bool invariants = true;
+  std::optional<Duration> stop_at = {};  // the failing run's --stop-at, kept by every trial
+  Budget budget = {};
   int max_runs = 300;
   std::string scratch_directory = {};  // for "disk" storage trials
 };

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/checked_math.h"
+
 namespace testplanet::scenario {
 
 Awaitable<Status> UploadObject(Planet& planet, int uplink, int satellite, std::string bucket,
@@ -38,6 +40,16 @@ StatusOr<ObjectShape> ReadObjectShape(FieldReader& in) {
   auto nodes = in.ReadInt("nodes", {.min = 1, .max = there, .fallback = std::min(4, there)});
   if (!nodes.ok()) return nodes.status();
   return ObjectShape{*size, static_cast<int>(*nodes)};
+}
+
+StepCost TransferCost(std::int64_t size, int nodes, bool download) {
+  // An upload: a limit per node from the satellite, a piece to each node, the commit; each piece
+  // is held by its node. A download asks the satellite again and reads each piece back.
+  constexpr std::uint64_t kEventsPerPiece = 16;
+  const std::uint64_t pieces = static_cast<std::uint64_t>(std::max(0, nodes));
+  const std::uint64_t events = (pieces + 1) * kEventsPerPiece;
+  return {.events = download ? 2 * events : events,
+          .bytes = SaturatingMul(static_cast<std::uint64_t>(std::max<std::int64_t>(0, size)), pieces)};
 }
 
 }  // namespace testplanet::scenario

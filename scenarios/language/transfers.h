@@ -33,6 +33,10 @@ struct ObjectShape {
 };
 StatusOr<ObjectShape> ReadObjectShape(FieldReader& in);
 
+// The cost (cost.h) of storing one object of `size` bytes on `nodes` nodes, and of fetching it
+// back when `download` is set.
+StepCost TransferCost(std::int64_t size, int nodes, bool download);
+
 }  // namespace testplanet::scenario
 
 #endif  // TESTPLANET_SCENARIOS_LANGUAGE_TRANSFERS_H_

@@ -74,6 +74,8 @@ struct Config {
   // earlier planet's databases there, and refuses a directory that holds anything else.
   std::string run_directory;
   TraceDetail trace_detail = TraceDetail::kDigestOnly;
+  // The run fails with RESOURCE_EXHAUSTED once this many events have fired (a runaway guard).
+  std::uint64_t max_events = 2'000'000'000;
   fakes::NetworkOptions network;
   // Every peer's store flushes its memtable to a table file after this many bytes written.
   std::uint64_t flush_bytes = StorageOptions{}.flush_bytes;
@@ -92,8 +94,8 @@ struct Config {
 };
 
 // Returns OK iff `directory` may hold an on-disk planet's databases: it is missing, empty, or
-// holds only earlier planets' databases (which Planet::Create removes). Anything else there is
-// refused (FailedPrecondition), never deleted.
+// marked as testplanet's (owned_directory.h), when Planet::Create empties it. Anything else
+// there is refused (FailedPrecondition), never deleted.
 Status CheckDiskDirectory(const std::string& directory);
 
 class Planet {

@@ -148,7 +148,7 @@ class ChromeTrace {
 Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result) {
   const json trace = ChromeTrace(result).Build();
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << trace.dump() << "\n";
+  out << trace.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
   out.close();
   if (!out) return UnavailableError("cannot write " + path);
   return Status::Ok();

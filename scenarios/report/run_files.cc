@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "scenarios/planet/owned_directory.h"
 #include "scenarios/report/reports.h"
 #include "sim/hash.h"
 
@@ -89,6 +90,9 @@ Status WriteManifest(const std::string& path, const RunFiles& run) {
       {"seed", run.result->seed},
       {"planted_bug", run.result->planted_bug},
       {"invariants", run.result->invariants},
+      {"stop_at", run.result->stop_at ? FormatDuration(*run.result->stop_at) : ""},
+      {"max_events", run.result->budget.events},
+      {"max_memory_bytes", run.result->budget.memory_bytes},
       {"digest", Trace::FormatDigest(run.result->digest)},
       {"events", run.result->events},
       {"records", run.result->record_count},
@@ -96,7 +100,7 @@ Status WriteManifest(const std::string& path, const RunFiles& run) {
       {"build_id", BuildId()},
       {"reproduce", run.reproduce},
   };
-  return WriteText(path, manifest.dump(2) + "\n");
+  return WriteText(path, manifest.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 Status WriteSummary(const std::string& path, const RunFiles& run) {
@@ -143,7 +147,7 @@ Status WriteSummary(const std::string& path, const RunFiles& run) {
       {"checks", checks},
       {"reproduce", run.reproduce},
   };
-  return WriteText(path, summary.dump(2) + "\n");
+  return WriteText(path, summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 Status WriteLog(const std::string& path, const scenario::RunResult& result) {
@@ -221,9 +225,7 @@ StatusOr<std::vector<TraceRecord>> ReadRecords(const std::string& path) {
 }
 
 Status WriteRunDirectory(const std::string& directory, const RunFiles& run) {
-  std::error_code error;
-  std::filesystem::create_directories(directory, error);
-  if (error) return UnavailableError("cannot create " + directory + ": " + error.message());
+  if (Status s = ClaimDirectory(directory); !s.ok()) return s;
   StatusGroup errors;
   errors.Add(WriteText(directory + "/scenario.textproto", "# Resolved from " + run.scenario->path +
                                                               " (defaults filled in).\n" +

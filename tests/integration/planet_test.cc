@@ -113,7 +113,7 @@ TEST(Planet, OnDiskRefusesADirectoryThatHoldsSomethingElse) {
   config.run_directory = directory;
   auto planet = Planet::Create(config);
   EXPECT_THAT(planet, StatusIs(StatusCode::kFailedPrecondition));
-  EXPECT_NE(planet.status().message().find("photos"), std::string::npos)
+  EXPECT_NE(planet.status().message().find("marker"), std::string::npos)
       << planet.status().ToString();
   EXPECT_TRUE(std::filesystem::exists(directory + "/photos")) << "nothing of the user's deleted";
   std::filesystem::remove_all(directory);

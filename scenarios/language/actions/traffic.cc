@@ -7,6 +7,7 @@
 #include "scenarios/language/run_context.h"
 #include "scenarios/language/swarm_draw.h"
 #include "scenarios/language/transfers.h"
+#include "sim/checked_math.h"
 
 namespace testplanet::scenario {
 namespace {
@@ -15,7 +16,7 @@ struct TrafficPlan {
   int step = 0;
   int uplink = 0, satellite = 0;
   std::string bucket;
-  Duration every{}, until{};
+  Duration start{}, every{}, until{};  // start: the step's time, 0 when it waits for an event
   std::int64_t size = 0;
   int nodes = 0;
   bool download_previous = false;
@@ -25,6 +26,15 @@ class TrafficStep final : public StepAction {
  public:
   explicit TrafficStep(TrafficPlan plan) : plan_(std::move(plan)) {}
   void Apply(RunContext& run) const override { Tick(run, 0); }
+
+  // Every object is an upload (and, with download_previous, a download) on `nodes` nodes.
+  StepCost Cost(Duration) const override {
+    const std::uint64_t objects = static_cast<std::uint64_t>((plan_.until - plan_.start) /
+                                                             plan_.every) + 1;
+    const StepCost one = TransferCost(plan_.size, plan_.nodes, plan_.download_previous);
+    return {.events = SaturatingMul(objects, one.events),
+            .bytes = SaturatingMul(objects, one.bytes)};
+  }
 
  private:
   // Object n: upload it, fetch object n-1, and schedule object n+1 while it is due.
@@ -73,6 +83,7 @@ class TrafficKind final : public StepKind {
     if (!bucket.ok()) return bucket.status();
     plan.uplink = ends->uplink;
     plan.satellite = ends->satellite;
+    plan.start = start;
     plan.every = *every;
     plan.until = in.Has("until") ? *until : in.context().duration;
     plan.size = shape->size;

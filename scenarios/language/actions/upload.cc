@@ -24,6 +24,7 @@ class UploadStep final : public StepAction {
     run.Spawn(UploadObject(run.planet(), uplink_, satellite_, bucket_, path_, size_, nodes_),
               "uploads");
   }
+  StepCost Cost(Duration) const override { return TransferCost(size_, nodes_, false); }
 
  private:
   int uplink_, satellite_;

@@ -1,0 +1,82 @@
+// Flags more than one subcommand takes, checked the same way everywhere: seeds, budgets, and
+// loading scenario files within the budget.
+#include <cstdio>
+#include <limits>
+
+#include "scenarios/cli/commands.h"
+#include "scenarios/cli/outputs.h"
+#include "scenarios/language/loader.h"
+
+namespace testplanet::cli {
+namespace {
+
+bool AllDigits(const std::string& text) {
+  return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> ParseSeedFlag(const std::string& flag, const std::string& text) {
+  if (!AllDigits(text) || text.size() > 20) {
+    std::fprintf(stderr, "testplanet: %s: expected a seed, 0 to %llu, got \"%s\"\n", flag.c_str(),
+                 static_cast<unsigned long long>(std::numeric_limits<std::uint64_t>::max()),
+                 text.c_str());
+    return std::nullopt;
+  }
+  // 20 digits may still be past 2^64-1: compare as text against its decimal form.
+  const std::string max = std::to_string(std::numeric_limits<std::uint64_t>::max());
+  if (text.size() == max.size() && text > max) {
+    std::fprintf(stderr, "testplanet: %s: %s is more than the largest seed, %s\n", flag.c_str(),
+                 text.c_str(), max.c_str());
+    return std::nullopt;
+  }
+  return std::stoull(text);
+}
+
+std::optional<scenario::Budget> ResolveBudget(const BudgetFlags& flags) {
+  scenario::Budget budget;
+  if (!flags.max_events.empty()) {
+    auto events = ParseSeedFlag("--max-events", flags.max_events);
+    if (!events) return std::nullopt;
+    if (*events == 0) {
+      std::fprintf(stderr, "testplanet: --max-events: must be at least 1\n");
+      return std::nullopt;
+    }
+    budget.events = *events;
+  }
+  if (!flags.max_memory.empty()) {
+    auto bytes = scenario::ParseBytes(flags.max_memory);
+    if (!bytes.ok()) {
+      std::fprintf(stderr, "testplanet: --max-memory: %s\n",
+                   std::string(bytes.status().message()).c_str());
+      return std::nullopt;
+    }
+    budget.memory_bytes = *bytes;
+  }
+  return budget;
+}
+
+std::string BudgetFlagsText(const scenario::Budget& budget) {
+  std::string text;
+  if (budget.events != scenario::Budget::kDefaultEvents) {
+    text += " --max-events " + std::to_string(budget.events);
+  }
+  if (budget.memory_bytes != scenario::Budget::kDefaultMemoryBytes) {
+    text += " --max-memory " + scenario::FormatBytes(budget.memory_bytes);
+  }
+  return text;
+}
+
+std::optional<std::vector<scenario::Plan>> LoadWithinBudget(const std::vector<std::string>& files,
+                                                            const scenario::Budget& budget) {
+  std::vector<scenario::Plan> plans;
+  for (const std::string& file : files) {
+    auto loaded = scenario::LoadScenarioFile(file);
+    if (!Report(loaded.status())) return std::nullopt;
+    if (!Report(scenario::CheckBudget(*loaded, budget))) return std::nullopt;
+    plans.push_back(std::move(*loaded));
+  }
+  return plans;
+}
+
+}  // namespace testplanet::cli
