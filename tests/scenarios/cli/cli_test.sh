@@ -111,7 +111,7 @@ check "an on-disk run into the same directory passes" 0 "$tp" run "$work/disk.te
 expect_output "with the same digest" "$first"
 mkdir -p "$work/foreign/db/photos"
 check "a run directory whose db/ holds other things is bad input" 2 "$tp" run "$work/disk.textproto" --out "$work/foreign"
-expect_output "naming the directory and the missing marker" "foreign: holds files testplanet did not write (it has no .testplanet marker)"
+expect_output "naming the directory and the missing marker" "foreign: holds files testplanet did not write .it has no .testplanet marker"
 if [ -d "$work/foreign/db/photos" ]; then echo "ok:   and nothing was deleted"; else
   echo "FAIL: photos were deleted"; failures=$((failures + 1)); fi
 
