@@ -1,6 +1,7 @@
 #include "peers/satellite/orders.h"
 
 #include "peers/protocol/signing.h"
+#include "sim/checked_math.h"
 
 namespace testplanet::satellite {
 namespace {
@@ -86,7 +87,8 @@ const char* RejectReasonName(RejectReason reason) {
                                                              "over_limit",
                                                              "unknown_serial",
                                                              "double_spend",
-                                                             "storage_error"};
+                                                             "storage_error",
+                                                             "rollup_overflow"};
   const auto index = static_cast<std::size_t>(reason);
   return index < kRejectReasonCount ? kNames[index] : "unknown";
 }
@@ -207,7 +209,12 @@ RejectReason OrdersEndpoint::SettleOne(const NodeId& caller, const pb::Settlemen
         break;
       }
       const std::int64_t before = current->has_value() ? DecodeAmount(**current) : 0;
-      batch.Put(key, EncodeAmount(before + amount));
+      std::int64_t after = 0;
+      if (!CheckedAdd(before, amount, after)) {
+        reason = RejectReason::kRollupOverflow;
+        break;
+      }
+      batch.Put(key, EncodeAmount(after));
     }
     if (reason == RejectReason::kNone && !store_->Write(batch).ok()) {
       reason = RejectReason::kStorageError;
@@ -217,7 +224,7 @@ RejectReason OrdersEndpoint::SettleOne(const NodeId& caller, const pb::Settlemen
   const std::int64_t amount = accepted ? request.order().amount() : 0;
   if (accepted) {
     ++stats_.accepted;
-    stats_.settled_bytes += static_cast<std::uint64_t>(amount);
+    stats_.settled_bytes = SaturatingAdd(stats_.settled_bytes, static_cast<std::uint64_t>(amount));
   } else {
     ++stats_.rejected;
     ++stats_.by_reason[static_cast<std::size_t>(reason)];
@@ -258,23 +265,27 @@ Awaitable<Status> OrdersEndpoint::Settlement(Context ctx, const PeerIdentity& ca
 
 StatusOr<std::int64_t> OrdersEndpoint::NodeSettled(const NodeId& node) {
   std::int64_t total = 0;
+  bool overflow = false;
   Status s = store_->ScanPrefix(NodeRollupPrefix(node.bytes()),
                                 [&](std::string_view, std::string_view value) {
-                                  total += DecodeAmount(value);
-                                  return true;
+                                  overflow = !CheckedAdd(total, DecodeAmount(value), total);
+                                  return !overflow;
                                 });
   if (!s.ok()) return s;
+  if (overflow) return Status(StatusCode::kOutOfRange, "the rollups add up past 2^63-1 bytes");
   return total;
 }
 
 StatusOr<std::int64_t> OrdersEndpoint::BucketSettled(std::string_view bucket_id) {
   std::int64_t total = 0;
+  bool overflow = false;
   Status s = store_->ScanPrefix(BucketRollupPrefix(bucket_id),
                                 [&](std::string_view, std::string_view value) {
-                                  total += DecodeAmount(value);
-                                  return true;
+                                  overflow = !CheckedAdd(total, DecodeAmount(value), total);
+                                  return !overflow;
                                 });
   if (!s.ok()) return s;
+  if (overflow) return Status(StatusCode::kOutOfRange, "the rollups add up past 2^63-1 bytes");
   return total;
 }
 

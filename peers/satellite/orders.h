@@ -69,8 +69,10 @@ enum class RejectReason : int {
   kUnknownSerial,
   kDoubleSpend,
   kStorageError,
+  // The order would take a rollup past 2^63-1 bytes: refused, never wrapped.
+  kRollupOverflow,
 };
-inline constexpr int kRejectReasonCount = 12;
+inline constexpr int kRejectReasonCount = 13;
 const char* RejectReasonName(RejectReason reason);
 
 struct SettlementStats {

@@ -43,8 +43,8 @@ scenario::RunOptions ReplayOptions(const report::Manifest& manifest);
 struct RunCommand {
   std::vector<std::string> files;
   std::optional<std::string> seed;  // a seed, 0 to 2^64-1 (checked); unset: the scenario's
-  std::string out;      // empty: a fresh directory under ./testplanet-out/
-  std::string stop_at;  // a Go duration, or empty
+  std::string out;                  // empty: a fresh directory under ./testplanet-out/
+  std::string stop_at;              // a Go duration, or empty
   bool quiet = false;
   bool no_invariants = false;
   bool determinism = false;  // run twice in this process and compare digests

@@ -6,9 +6,9 @@
 
 #include "scenarios/cli/commands.h"
 #include "scenarios/cli/outputs.h"
-#include "scenarios/report/read_back.h"
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
+#include "scenarios/report/read_back.h"
 #include "scenarios/report/reports.h"
 
 namespace testplanet::cli {

@@ -19,9 +19,9 @@
 
 #include "scenarios/cli/commands.h"
 #include "scenarios/cli/outputs.h"
-#include "scenarios/planet/owned_directory.h"
 #include "scenarios/language/loader.h"
 #include "scenarios/language/swarm.h"
+#include "scenarios/planet/owned_directory.h"
 
 extern char** environ;
 
@@ -248,14 +248,10 @@ class Sweeper {
   }
 
   void Report(std::uint64_t seed, const std::string& directory, int code) {
-    nlohmann::ordered_json line = {{"testplanet_sweep", 1},
-                                   {"scenario", plan_.name},
-                                   {"file", c_.file},
-                                   {"seed", seed},
-                                   {"exit", code},
-                                   {"passed", code == 0},
-                                   {"out", directory},
-                                   {"reproduce", Reproduce(seed)}};
+    nlohmann::ordered_json line = {{"testplanet_sweep", 1}, {"scenario", plan_.name},
+                                   {"file", c_.file},       {"seed", seed},
+                                   {"exit", code},          {"passed", code == 0},
+                                   {"out", directory},      {"reproduce", Reproduce(seed)}};
     if (c_.swarm) line["swarm"] = mixes_[seed];
     // The child wrote its summary; a seed that crashed may have left none, or half of one.
     if (auto summary = report::ReadSummaryDigest(directory); summary.ok()) {

@@ -81,7 +81,8 @@ Cost EstimateCost(const Plan& plan) {
   std::uint64_t stored = 0, most_events = cost.events, most_bytes = 0;
   for (const PlannedStep& step : plan.steps) {
     const StepCost add = step.action->Cost(plan.duration);
-    const std::uint64_t events = SaturatingAdd(add.events, SaturatingMul(add.bytes >> 10, kEventsPerKiB));
+    const std::uint64_t events =
+        SaturatingAdd(add.events, SaturatingMul(add.bytes >> 10, kEventsPerKiB));
     cost.events = SaturatingAdd(cost.events, events);
     stored = SaturatingAdd(stored, add.bytes);
     if (events > most_events) {
@@ -93,8 +94,9 @@ Cost EstimateCost(const Plan& plan) {
       cost.most_memory = plan.StepWhere(step.index);
     }
   }
-  cost.memory_bytes = SaturatingAdd(SaturatingMul(cost.peers, kBytesPerPeer),
-                                    SaturatingAdd(stored, SaturatingMul(cost.events, kBytesPerEvent)));
+  cost.memory_bytes =
+      SaturatingAdd(SaturatingMul(cost.peers, kBytesPerPeer),
+                    SaturatingAdd(stored, SaturatingMul(cost.events, kBytesPerEvent)));
   return cost;
 }
 

@@ -29,9 +29,9 @@ struct RunOptions {
   std::optional<Duration> stop_at = {};  // stop here instead of at the end; Inspect describes it
   TraceDetail trace_detail = TraceDetail::kRecords;
   std::string run_directory = {};  // where "disk" storage lives
-  Budget budget = {};  // cost.h: the run stops at budget.events
-  bool invariants = true;        // check the order path's invariants continuously (invariants.h)
-  std::string planted_bug = {};  // by name (planted_bugs.h); empty: none
+  Budget budget = {};              // cost.h: the run stops at budget.events
+  bool invariants = true;          // check the order path's invariants continuously (invariants.h)
+  std::string planted_bug = {};    // by name (planted_bugs.h); empty: none
 };
 
 struct CheckOutcome {
@@ -60,11 +60,11 @@ struct ChoreRuns {
 struct RunResult {
   std::string scenario;  // name
   std::uint64_t seed = 0;
-  std::string planted_bug;  // as run, for the manifest
-  bool invariants = true;   // as run
+  std::string planted_bug;          // as run, for the manifest
+  bool invariants = true;           // as run
   std::optional<Duration> stop_at;  // as run
   Budget budget;                    // as run
-  Status status;            // why the run itself failed (a runaway guard, a violated invariant)
+  Status status;  // why the run itself failed (a runaway guard, a violated invariant)
   std::uint64_t digest = 0;
   std::uint64_t events = 0;
   std::uint64_t record_count = 0;

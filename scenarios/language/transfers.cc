@@ -48,8 +48,9 @@ StepCost TransferCost(std::int64_t size, int nodes, bool download) {
   constexpr std::uint64_t kEventsPerPiece = 16;
   const std::uint64_t pieces = static_cast<std::uint64_t>(std::max(0, nodes));
   const std::uint64_t events = (pieces + 1) * kEventsPerPiece;
-  return {.events = download ? 2 * events : events,
-          .bytes = SaturatingMul(static_cast<std::uint64_t>(std::max<std::int64_t>(0, size)), pieces)};
+  return {
+      .events = download ? 2 * events : events,
+      .bytes = SaturatingMul(static_cast<std::uint64_t>(std::max<std::int64_t>(0, size)), pieces)};
 }
 
 }  // namespace testplanet::scenario

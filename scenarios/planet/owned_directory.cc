@@ -41,9 +41,9 @@ Status CheckClaimable(const std::string& directory) {
   const bool empty = fs::is_empty(directory, error);
   if (error) return Refuse(directory, "cannot list it: " + error.message());
   if (empty) return Status::Ok();
-  return Refuse(directory,
-                "holds files testplanet did not write (it has no " + std::string(kOwnedMarker) +
-                    " marker); choose a new or empty directory");
+  return Refuse(directory, "holds files testplanet did not write (it has no " +
+                               std::string(kOwnedMarker) +
+                               " marker); choose a new or empty directory");
 }
 
 Status ClaimDirectory(const std::string& directory) {

@@ -51,10 +51,9 @@ StorageOptions Planet::StorageFor(PeerRef peer) const {
 }
 
 Status Planet::Build() {
-  sim_ = std::make_unique<Simulator>(
-      SimulatorOptions{.seed = config_.seed,
-                       .max_events = config_.max_events,
-                       .trace_detail = config_.trace_detail});
+  sim_ = std::make_unique<Simulator>(SimulatorOptions{.seed = config_.seed,
+                                                      .max_events = config_.max_events,
+                                                      .trace_detail = config_.trace_detail});
   sim_->trace().AddListener([this](const TraceRecord& record) { OnRecord(record); });
   network_ = std::make_unique<fakes::SimNetwork>(*sim_, config_.network);
   if (config_.check_invariants) invariants_ = std::make_unique<InvariantChecker>(*sim_);

@@ -97,11 +97,11 @@ bool IsDigest(const std::string& text) {
 }
 
 // Reads into `out`, or returns the error, for each field in turn.
-#define TESTPLANET_READ(out, expr)    \
-  do {                                \
-    auto value_ = (expr);             \
+#define TESTPLANET_READ(out, expr)            \
+  do {                                        \
+    auto value_ = (expr);                     \
     if (!value_.ok()) return value_.status(); \
-    out = *std::move(value_);         \
+    out = *std::move(value_);                 \
   } while (false)
 
 Status ReadRunFields(const JsonFields& in, Manifest& m) {

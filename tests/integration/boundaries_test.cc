@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "peers/protocol/signing.h"
+#include "peers/storage/store.h"
 #include "scenarios/planet/testplanet_run.h"
 #include "sim/await.h"
 #include "tests/status_matchers.h"
@@ -107,6 +108,41 @@ TEST(Boundaries, ASatelliteSettlesAnOrderThroughItsLimitsExpirationInstant) {
       EXPECT_EQ(planet.satellites()[0]->orders().SettleOne(node, order), reason)
           << "the satellite's clock " << delta << " ns from expiration";
     }
+  });
+}
+
+// The arithmetic boundary: a rollup one order short of 2^63-1 bytes refuses the order that would
+// take it past, and the totals never wrap negative.
+TEST(Boundaries, ARollupNeverWrapsPastTheLargestAmount) {
+  Config config;
+  config.check_invariants = false;  // the rollups are filled behind the checker's back
+  testplanet::Run(config, [](Planet& planet) {
+    satellite::Satellite& satellite = *planet.satellites()[0];
+    const NodeId node = planet.storage_nodes()[0]->id();
+    ASSERT_EQ(satellite.orders().SettleOne(node, LimitAndOrder(planet, 4)),
+              satellite::RejectReason::kNone);
+    // Push each rollup this order wrote to 2^63-1 - 4, as if a long history had filled it.
+    std::vector<std::string> keys;
+    ASSERT_THAT(satellite.store().ScanPrefix("rollups/",
+                                             [&](std::string_view key, std::string_view) {
+                                               keys.emplace_back(key);
+                                               return true;
+                                             }),
+                IsOk());
+    ASSERT_EQ(keys.size(), 2u) << "one node rollup and one bucket rollup";
+    std::string almost_full;
+    AppendBigEndian64(almost_full, std::uint64_t{INT64_MAX} - 4);
+    for (const std::string& key : keys)
+      ASSERT_THAT(satellite.store().Put(key, almost_full), IsOk());
+
+    EXPECT_EQ(satellite.orders().SettleOne(node, LimitAndOrder(planet, 4)),
+              satellite::RejectReason::kNone)
+        << "exactly 2^63-1 fits";
+    EXPECT_EQ(satellite.orders().SettleOne(node, LimitAndOrder(planet, 1)),
+              satellite::RejectReason::kRollupOverflow);
+    auto total = satellite.orders().NodeSettled(node);
+    ASSERT_THAT(total, IsOk());
+    EXPECT_EQ(*total, INT64_MAX);
   });
 }
 

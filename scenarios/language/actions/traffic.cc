@@ -29,8 +29,8 @@ class TrafficStep final : public StepAction {
 
   // Every object is an upload (and, with download_previous, a download) on `nodes` nodes.
   StepCost Cost(Duration) const override {
-    const std::uint64_t objects = static_cast<std::uint64_t>((plan_.until - plan_.start) /
-                                                             plan_.every) + 1;
+    const std::uint64_t objects =
+        static_cast<std::uint64_t>((plan_.until - plan_.start) / plan_.every) + 1;
     const StepCost one = TransferCost(plan_.size, plan_.nodes, plan_.download_previous);
     return {.events = SaturatingMul(objects, one.events),
             .bytes = SaturatingMul(objects, one.bytes)};

@@ -17,9 +17,8 @@ class OwnedDirectoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = (fs::temp_directory_path() /
-             ("testplanet-owned-" + std::string(::testing::UnitTest::GetInstance()
-                                                    ->current_test_info()
-                                                    ->name())))
+             ("testplanet-owned-" +
+              std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())))
                 .string();
     fs::remove_all(root_);
     fs::create_directories(root_);
