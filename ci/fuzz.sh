@@ -12,10 +12,20 @@ if ! command -v clang++ >/dev/null; then
 fi
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
-mkdir -p build/fuzz/corpus/scenario_parser build/fuzz/corpus/settlement \
-  build/fuzz/corpus/piecestore build/fuzz/artifacts
+targets=(scenario_parser settlement piecestore run_files command_line)
+for target in "${targets[@]}"; do mkdir -p "build/fuzz/corpus/$target"; done
+mkdir -p build/fuzz/artifacts
 cp scenarios/examples/*.textproto scenarios/swarm/*.textproto build/fuzz/corpus/scenario_parser/
-for target in scenario_parser settlement piecestore; do
+cp tests/malformed/scenarios/*.textproto build/fuzz/corpus/scenario_parser/
+# Seeds for the files read back (first byte: 0 manifest.json, 1 summary.json, 2 trace.bin) and
+# for the command line (words separated by NUL).
+printf '\0{"testplanet_manifest": 1, "seed": 1, "digest": "0123456789abcdef", "scenario_hash": "x", "stop_at": "1h"}' \
+  >build/fuzz/corpus/run_files/manifest
+printf '\1{"digest": "0123456789abcdef", "events": 3}' >build/fuzz/corpus/run_files/summary
+printf '\2TPTRACE1\1\0\0\0\0\0\0\0' >build/fuzz/corpus/run_files/trace
+printf 'run\0f.textproto\0--seed\0007\0--max-memory\0008GiB' >build/fuzz/corpus/command_line/run
+printf 'sweep\0f\0--seeds\0001..9\0--shard\0001/2' >build/fuzz/corpus/command_line/sweep
+for target in "${targets[@]}"; do
   log=build/fuzz/$target.log
   if ! ASAN_OPTIONS=detect_leaks=0 "build/fuzz/tests/fuzz/fuzz_$target" \
       -seed=1 -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=4096 \

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "scenarios/language/read_file.h"
 #include "scenarios/planet/owned_directory.h"
 #include "scenarios/report/reports.h"
 #include "sim/hash.h"
@@ -189,9 +190,10 @@ Status WriteRecords(const std::string& path, const std::vector<TraceRecord>& rec
 }
 
 StatusOr<std::vector<TraceRecord>> ReadRecords(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFoundError("cannot read " + path);
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // A trace.bin past 4 GiB (77 million records) is more than replay would hold in memory.
+  auto read = scenario::ReadRegularFile(path, std::uintmax_t{4} << 30);
+  if (!read.ok()) return read.status();
+  const std::string& data = *read;
   std::size_t at = 0;
   auto get = [&](std::uint64_t& v) {
     if (at + 8 > data.size()) return false;
