@@ -62,6 +62,17 @@ done
 check "replay of a fresh run matches" 0 "$tp" replay "$work/run"
 expect_output "replay says so" "replay matches"
 
+# Every flag that changes a run is in its manifest and its reproduce command: a run stopped early
+# replays to the same digest, and a run over a raised budget keeps the budget.
+check "a run stopped at 1h passes" 0 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --stop-at 1h --max-events 123456789 --out "$work/stopped"
+check "its replay matches" 0 "$tp" replay "$work/stopped"
+expect_output "replay says so" "replay matches"
+if grep -q '"stop_at": "1h0m0s"' "$work/stopped/manifest.json" &&
+  grep -q -- '--max-events 123456789 --stop-at 1h0m0s' "$work/stopped/manifest.json"; then
+  echo "ok:   the manifest and its reproduce command keep --stop-at and --max-events"; else
+  echo "FAIL: the manifest lost --stop-at or --max-events"; failures=$((failures + 1)); fi
+check "the same directory again is ours to overwrite" 0 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --out "$work/stopped" --quiet
+
 # A failing check: exit 1, what was expected and found, and how to reproduce it.
 sed 's/bytes { eq: 6000 }/bytes { eq: 6001 }/' "$examples/archive_cleanup_at_ttl.textproto" > "$work/failing.textproto"
 check "a failed check exits 1" 1 "$tp" run "$work/failing.textproto" --out "$work/failed" --seed 3
