@@ -72,9 +72,11 @@ Status CheckStrings(const std::string& path, const google::protobuf::Message& me
         if (ValidUtf8(value)) continue;
         const auto at = tree != nullptr ? tree->GetLocation(field, index)
                                         : google::protobuf::TextFormat::ParseLocation();
-        return InvalidArgumentError(path + ":" + std::to_string(at.line + 1) + ":" +
-                                    std::to_string(at.column + 1) + ": " + name +
-                                    ": is not valid UTF-8");
+        std::string where = path;
+        where += ":" + std::to_string(at.line + 1);
+        where += ":" + std::to_string(at.column + 1);
+        where += ": " + name + ": is not valid UTF-8";
+        return InvalidArgumentError(where);
       }
       if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
       const auto& nested = index < 0 ? reflection->GetMessage(message, field)

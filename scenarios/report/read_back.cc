@@ -96,36 +96,53 @@ bool IsDigest(const std::string& text) {
   return text.size() == 16 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
-// Reads into `out`, or returns the error, for each field in turn.
-#define TESTPLANET_READ(out, expr)            \
-  do {                                        \
-    auto value_ = (expr);                     \
-    if (!value_.ok()) return value_.status(); \
-    out = *std::move(value_);                 \
-  } while (false)
+// Reads fields one after another into their places, keeping the first error.
+class FirstError {
+ public:
+  template <typename T>
+  void Take(StatusOr<T> value, T& out) {
+    if (!status_.ok()) return;
+    if (value.ok()) {
+      out = *std::move(value);
+    } else {
+      status_ = value.status();
+    }
+  }
+  void Fail(Status status) {
+    if (status_.ok()) status_ = std::move(status);
+  }
+  const Status& status() const { return status_; }
+
+ private:
+  Status status_;
+};
 
 Status ReadRunFields(const JsonFields& in, Manifest& m) {
-  TESTPLANET_READ(m.scenario, in.Text("scenario", ""));
-  TESTPLANET_READ(m.seed, in.Unsigned("seed"));
-  TESTPLANET_READ(m.digest, in.Text("digest"));
-  if (!IsDigest(m.digest)) return in.Error("digest", "expected 16 hex digits");
-  TESTPLANET_READ(m.scenario_hash, in.Text("scenario_hash"));
-  TESTPLANET_READ(m.planted_bug, in.Text("planted_bug", ""));
-  TESTPLANET_READ(m.invariants, in.Flag("invariants", true));
-  TESTPLANET_READ(m.build_id, in.Text("build_id", "unknown"));
+  FirstError read;
+  read.Take(in.Text("scenario", ""), m.scenario);
+  read.Take(in.Unsigned("seed"), m.seed);
+  read.Take(in.Text("digest"), m.digest);
+  if (read.status().ok() && !IsDigest(m.digest)) {
+    read.Fail(in.Error("digest", "expected 16 hex digits"));
+  }
+  read.Take(in.Text("scenario_hash"), m.scenario_hash);
+  read.Take(in.Text("planted_bug", ""), m.planted_bug);
+  read.Take(in.Flag("invariants", true), m.invariants);
+  read.Take(in.Text("build_id", "unknown"), m.build_id);
   std::string stop_at;
-  TESTPLANET_READ(stop_at, in.Text("stop_at", ""));
-  if (!stop_at.empty()) {
+  read.Take(in.Text("stop_at", ""), stop_at);
+  if (read.status().ok() && !stop_at.empty()) {
     auto parsed = ParseDuration(stop_at);
     if (!parsed.ok() || *parsed < Duration::zero()) {
-      return in.Error("stop_at", "expected a duration such as 36h, found \"" + stop_at + "\"");
+      read.Fail(in.Error("stop_at", "expected a duration such as 36h, found \"" + stop_at + "\""));
+    } else {
+      m.stop_at = *parsed;
     }
-    m.stop_at = *parsed;
   }
-  TESTPLANET_READ(m.budget.events, in.Unsigned("max_events", scenario::Budget::kDefaultEvents));
-  TESTPLANET_READ(m.budget.memory_bytes,
-                  in.Unsigned("max_memory_bytes", scenario::Budget::kDefaultMemoryBytes));
-  return Status::Ok();
+  read.Take(in.Unsigned("max_events", scenario::Budget::kDefaultEvents), m.budget.events);
+  read.Take(in.Unsigned("max_memory_bytes", scenario::Budget::kDefaultMemoryBytes),
+            m.budget.memory_bytes);
+  return read.status();
 }
 
 }  // namespace
@@ -135,11 +152,11 @@ StatusOr<Manifest> ReadManifest(const std::string& directory) {
   manifest.path = directory + "/manifest.json";
   auto fields = JsonFields::Read(manifest.path);
   if (!fields.ok()) return fields.status();
-  std::uint64_t version = 0;
-  TESTPLANET_READ(version, fields->Unsigned("testplanet_manifest"));
-  if (version != 1) {
-    return fields->Error("testplanet_manifest",
-                         "version " + std::to_string(version) + " is not one this build reads (1)");
+  auto version = fields->Unsigned("testplanet_manifest");
+  if (!version.ok()) return version.status();
+  if (*version != 1) {
+    return fields->Error("testplanet_manifest", "version " + std::to_string(*version) +
+                                                    " is not one this build reads (1)");
   }
   if (Status s = ReadRunFields(*fields, manifest); !s.ok()) return s;
   return manifest;
@@ -149,11 +166,11 @@ StatusOr<SummaryDigest> ReadSummaryDigest(const std::string& directory) {
   auto fields = JsonFields::Read(directory + "/summary.json");
   if (!fields.ok()) return fields.status();
   SummaryDigest summary;
-  TESTPLANET_READ(summary.digest, fields->Text("digest"));
-  TESTPLANET_READ(summary.events, fields->Unsigned("events"));
+  FirstError read;
+  read.Take(fields->Text("digest"), summary.digest);
+  read.Take(fields->Unsigned("events"), summary.events);
+  if (!read.status().ok()) return read.status();
   return summary;
 }
-
-#undef TESTPLANET_READ
 
 }  // namespace testplanet::report
