@@ -26,6 +26,7 @@ packages=(
   clang-format     # ci/format.sh: formatting is a tool's job
   clang-tidy       # ci/tidy.sh: checks that catch real bugs (.clang-tidy)
   libclang-rt-14-dev # libFuzzer and clang's sanitizer runtimes (ci/fuzz.sh)
+  time             # /usr/bin/time: the malformed-input corpus measures each case's memory
 )
 
 missing=()

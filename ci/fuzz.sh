@@ -27,7 +27,9 @@ printf 'run\0f.textproto\0--seed\0007\0--max-memory\0008GiB' >build/fuzz/corpus/
 printf 'sweep\0f\0--seeds\0001..9\0--shard\0001/2' >build/fuzz/corpus/command_line/sweep
 for target in "${targets[@]}"; do
   log=build/fuzz/$target.log
-  if ! ASAN_OPTIONS=detect_leaks=0 "build/fuzz/tests/fuzz/fuzz_$target" \
+  quiet=()  # the command line explains each refusal on stderr: keep libFuzzer's output only
+  if [ "$target" = command_line ]; then quiet=(-close_fd_mask=3); fi
+  if ! ASAN_OPTIONS=detect_leaks=0 "build/fuzz/tests/fuzz/fuzz_$target" "${quiet[@]}" \
       -seed=1 -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=4096 \
       -artifact_prefix=build/fuzz/artifacts/"$target"- "build/fuzz/corpus/$target" >"$log" 2>&1; then
     echo "fuzz_$target FOUND A PROBLEM:"; tail -40 "$log"
