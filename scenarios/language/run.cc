@@ -66,7 +66,15 @@ bool Run::Setup() {
     return false;
   }
   planet_ = std::move(*planet);
-  planet_->sim().log().SetSink([this](const LogLine& line) { result_->log.push_back(line); });
+  // The memory budget, kept while the run goes: what grows with its length is the trace and the
+  // log it keeps for the reports (cost.h estimated the rest, and checked it, at load).
+  planet_->sim().log().SetSink([this](const LogLine& line) {
+    Hold(sizeof(LogLine) + line.message.size());
+    result_->log.push_back(line);
+  });
+  if (options_->trace_detail == TraceDetail::kRecords) {
+    planet_->sim().trace().AddListener([this](const TraceRecord&) { Hold(sizeof(TraceRecord)); });
+  }
   if (Status s = planet_->Start(); !s.ok()) {
     result_->status = s.WithContext("starting the planet");
     Finish();
@@ -100,6 +108,16 @@ void Run::Arm(const PlannedStep& step) {
   if (!on.chore.empty()) armed.chore = planet_->sim().trace().InternName(on.chore);
   armed_by_kind_[armed.kind].push_back(armed_.size());
   armed_.push_back(std::move(armed));
+}
+
+void Run::Hold(std::uint64_t bytes) {
+  held_bytes_ += bytes;
+  if (held_bytes_ <= options_->budget.memory_bytes || over_memory_) return;
+  over_memory_ = true;
+  planet_->sim().Fail(ResourceExhaustedError(
+      "the memory budget of " + FormatBytes(options_->budget.memory_bytes) + " was reached at " +
+      FormatTime(planet_->sim().Now()) + " by the trace and log the run keeps; raise it with " +
+      "--max-memory"));
 }
 
 void Run::OnRecord(const TraceRecord& record) {

@@ -66,6 +66,7 @@ class Run final : public RunContext {
   void Schedule();
   void Arm(const PlannedStep& step);
   void OnRecord(const TraceRecord& record);
+  void Hold(std::uint64_t bytes);
   void ApplyStep(int index);
   void Finish();
   std::string Inspect();
@@ -83,7 +84,9 @@ class Run final : public RunContext {
   const Plan* plan_;
   const RunOptions* options_;
   RunResult* result_;
-  int applying_ = -1;                              // the step being applied
+  int applying_ = -1;             // the step being applied
+  std::uint64_t held_bytes_ = 0;  // trace records and log lines kept for the reports
+  bool over_memory_ = false;
   std::map<std::string, int, std::less<>> asked_;  // fault -> the first step that asked for it
   std::vector<Armed> armed_;
   std::map<std::uint64_t, std::vector<std::size_t>> armed_by_kind_;

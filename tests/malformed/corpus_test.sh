@@ -6,6 +6,8 @@
 #   the flag cases below    bad flags, paths and output directories
 #   the run directory cases manifest.json and scenario.textproto edited or broken, for replay
 #                           and shrink
+#   at_the_limits/*.textproto  valid scenarios at the largest values the loader accepts: these
+#                           must run (exit 0 or 1) with no sanitizer report and no crash
 # Usage: corpus_test.sh TESTPLANET CORPUS_DIR
 set -uo pipefail
 tp=$(realpath "$1")
@@ -160,6 +162,21 @@ fresh && echo "my notes" >"$work/notes.textproto"
 case_ "shrink --out over someone's file" '--out .*notes.textproto: exists and testplanet did not write it' \
   "$tp" shrink "$work/bad" --out "$work/notes.textproto"
 [ "$(cat "$work/notes.textproto")" = "my notes" ] || { echo "FAIL: shrink overwrote notes"; failures=$((failures + 1)); }
+
+# --- at the limits: must run, not crash or wrap
+for file in "$corpus"/at_the_limits/*.textproto; do
+  name=$(basename "$file" .textproto)
+  timeout 60 "$tp" run "$file" --out "$work/limit-$name" --quiet >"$work/stdout" 2>"$work/stderr"
+  rc=$?
+  if [ "$rc" -gt 1 ] || grep -qiE 'internal error|terminate called|AddressSanitizer|runtime error' \
+    "$work/stderr" "$work/stdout"; then
+    failures=$((failures + 1))
+    echo "FAIL: at the limits: $name: exit $rc"
+    sed 's/^/    /' "$work/stderr" | head -5
+  else
+    echo "ok:   at the limits: $name runs (exit $rc)"
+  fi
+done
 
 echo "corpus: $cases cases, $failures failed; slowest ${slowest}s ($slowest_case), largest $((largest / 1024)) MiB ($largest_case)"
 [ "$failures" -eq 0 ]
