@@ -26,6 +26,9 @@ struct BudgetFlags {
 std::optional<scenario::Budget> ResolveBudget(const BudgetFlags& flags);
 // " --max-events N --max-memory M" for the budget's values that are not the defaults.
 std::string BudgetFlagsText(const scenario::Budget& budget);
+// Every flag of `options` that changes a run (planted bug, budget, stop, invariants off), as
+// the reproduce commands write them.
+std::string RunFlagsText(const scenario::RunOptions& options);
 // Loads every file and checks each against the budget; prints the first error.
 std::optional<std::vector<scenario::Plan>> LoadWithinBudget(const std::vector<std::string>& files,
                                                             const scenario::Budget& budget);
@@ -53,6 +56,8 @@ struct RunCommand {
   std::string stop_flag = "--stop-at";  // how the stop is spelled to this command (inspect: --at)
 };
 
+// A count as typed: decimal digits only, 0 to 2^64-1; nullopt for anything else (no message).
+std::optional<std::uint64_t> ParseUnsigned(const std::string& text);
 // A seed as typed: decimal digits only, 0 to 2^64-1 ("-1", "" and "1e3" are refused). Prints
 // what is wrong with `flag` and returns nullopt.
 std::optional<std::uint64_t> ParseSeedFlag(const std::string& flag, const std::string& text);

@@ -8,29 +8,29 @@
 #include "scenarios/language/loader.h"
 
 namespace testplanet::cli {
-namespace {
-
-bool AllDigits(const std::string& text) {
-  return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-}
-
-}  // namespace
-
-std::optional<std::uint64_t> ParseSeedFlag(const std::string& flag, const std::string& text) {
-  if (!AllDigits(text) || text.size() > 20) {
-    std::fprintf(stderr, "testplanet: %s: expected a seed, 0 to %llu, got \"%s\"\n", flag.c_str(),
-                 static_cast<unsigned long long>(std::numeric_limits<std::uint64_t>::max()),
-                 text.c_str());
+std::optional<std::uint64_t> ParseUnsigned(const std::string& text) {
+  if (text.empty() || text.size() > 20 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
     return std::nullopt;
   }
   // 20 digits may still be past 2^64-1: compare as text against its decimal form.
   const std::string max = std::to_string(std::numeric_limits<std::uint64_t>::max());
-  if (text.size() == max.size() && text > max) {
+  if (text.size() == max.size() && text > max) return std::nullopt;
+  return std::stoull(text);
+}
+
+std::optional<std::uint64_t> ParseSeedFlag(const std::string& flag, const std::string& text) {
+  if (auto seed = ParseUnsigned(text)) return seed;
+  const std::string max = std::to_string(std::numeric_limits<std::uint64_t>::max());
+  const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+  if (digits) {
     std::fprintf(stderr, "testplanet: %s: %s is more than the largest seed, %s\n", flag.c_str(),
                  text.c_str(), max.c_str());
-    return std::nullopt;
+  } else {
+    std::fprintf(stderr, "testplanet: %s: expected a seed, 0 to %s, got \"%s\"\n", flag.c_str(),
+                 max.c_str(), text.c_str());
   }
-  return std::stoull(text);
+  return std::nullopt;
 }
 
 std::optional<scenario::Budget> ResolveBudget(const BudgetFlags& flags) {
@@ -54,6 +54,13 @@ std::optional<scenario::Budget> ResolveBudget(const BudgetFlags& flags) {
     budget.memory_bytes = *bytes;
   }
   return budget;
+}
+
+std::string RunFlagsText(const scenario::RunOptions& options) {
+  std::string text = PlantedBugFlag(options.planted_bug) + BudgetFlagsText(options.budget);
+  if (options.stop_at) text += " --stop-at " + FormatDuration(*options.stop_at);
+  if (!options.invariants) text += " --no-invariants";
+  return text;
 }
 
 std::string BudgetFlagsText(const scenario::Budget& budget) {

@@ -26,12 +26,8 @@ std::string FreshDirectory(const std::string& base) {
 // Every flag that changes the run is in the command that reproduces it.
 std::string Reproduce(const RunCommand& command, const scenario::RunOptions& options,
                       const std::string& file) {
-  std::string text = "testplanet run " + file + " --seed " + std::to_string(options.seed) +
-                     PlantedBugFlag(command.planted_bug) + BudgetFlagsText(options.budget);
-  if (options.stop_at) text += " --stop-at " + FormatDuration(*options.stop_at);
-  if (!options.invariants) text += " --no-invariants";
-  if (command.determinism) text += " --determinism";
-  return text;
+  return "testplanet run " + file + " --seed " + std::to_string(options.seed) +
+         RunFlagsText(options) + (command.determinism ? " --determinism" : "");
 }
 
 void PrintOutcome(const RunCommand& command, const scenario::RunResult& result,

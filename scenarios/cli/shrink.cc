@@ -39,10 +39,7 @@ int Shrink(const ShrinkCommand& command) {
                  std::string(shrunk.status().message()).c_str());
     return shrunk.status().code() == StatusCode::kFailedPrecondition ? kExitFailed : kExitBadInput;
   }
-  std::string reproduce = "testplanet run " + out + PlantedBugFlag(options.planted_bug) +
-                          BudgetFlagsText(options.budget);
-  if (options.stop_at) reproduce += " --stop-at " + FormatDuration(*options.stop_at);
-  if (!options.invariants) reproduce += " --no-invariants";
+  const std::string reproduce = "testplanet run " + out + RunFlagsText(run);
   char counts[256];
   std::snprintf(counts, sizeof(counts),
                 "%d steps -> %d, %d checks -> %d, %d storage nodes -> %d, %s -> %s, in %d runs",

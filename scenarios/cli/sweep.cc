@@ -37,13 +37,9 @@ struct Shard {
 };
 
 bool ParseUint(const std::string& text, std::uint64_t& out) {
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return false;
-  try {
-    out = std::stoull(text);
-  } catch (const std::exception&) {
-    return false;
-  }
-  return true;
+  const std::optional<std::uint64_t> value = ParseUnsigned(text);
+  if (value) out = *value;
+  return value.has_value();
 }
 
 // The shard this process runs: --shard I/N, else GoogleTest's variables, else Kubernetes'

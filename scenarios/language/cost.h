@@ -22,9 +22,6 @@ struct Budget {
   static constexpr std::uint64_t kDefaultMemoryBytes = std::uint64_t{8} << 30;
   std::uint64_t events = kDefaultEvents;             // --max-events
   std::uint64_t memory_bytes = kDefaultMemoryBytes;  // --max-memory
-  bool is_default() const {
-    return events == kDefaultEvents && memory_bytes == kDefaultMemoryBytes;
-  }
 };
 
 struct Cost {
