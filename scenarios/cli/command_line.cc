@@ -33,10 +33,13 @@ constexpr const char* kExamples =
     "  testplanet sweep FILE --seeds 1..500 --jobs 2\n"
     "  testplanet sweep FILE --swarm --seeds 1..500               # each seed picks its faults\n"
     "  testplanet sweep FILE --seeds 1..500 --determinism         # each seed twice, compared\n"
+    "  testplanet sweep FILE --seeds 1..100000 --time-budget 10m  # as many seeds as 10 min allow\n"
+    "  testplanet merge shard-*/sweep.jsonl --out merged          # shards into one sweep\n"
     "  testplanet shrink testplanet-out/sweep-NAME/seed-17        # the smallest failing scenario\n"
     "  testplanet actions                                         # every step, check and event\n"
-    "\nA run directory holds scenario.textproto, manifest.json, summary.json, junit.xml,\n"
-    "trace.json (open it in https://ui.perfetto.dev), timeline.svg, log.txt and trace.bin.\n"
+    "\nA run directory holds report.html (open it first), scenario.textproto, manifest.json,\n"
+    "summary.json, junit.xml, trace.json (https://ui.perfetto.dev), timeline.svg, log.txt,\n"
+    "trace.bin. A sweep keeps only its failing seeds' directories (--keep-passing keeps all).\n"
     "Exit codes: 0 every check held, 1 a check or comparison failed, 2 bad input.\n";
 
 const std::string kPlantedBugHelp = [] {
@@ -127,8 +130,11 @@ Subcommand AddCheckDeterminism(CLI::App& app, testplanet::cli::CheckDeterminismC
 Subcommand AddSweep(CLI::App& app, testplanet::cli::SweepCommand& sweep, const char* argv0) {
   auto* cmd = app.add_subcommand(
       "sweep",
-      "Run many seeds as parallel processes; list failing seeds with their reproduce "
-      "commands; write one JSON line per seed (shards merge by concatenation). Honours "
+      "Run many seeds as parallel processes. Writes OUT/sweep.jsonl (a line per seed, in seed "
+      "order, with each failure and its signature), OUT/junit.xml (a test case per failure "
+      "signature), OUT/index.html, and the failing seeds' run directories; groups failures "
+      "by signature with a reproduce command each; appends a summary to $GITHUB_STEP_SUMMARY "
+      "when set. Re-running into the same OUT clears it first. Honours "
       "GTEST_TOTAL_SHARDS/GTEST_SHARD_INDEX, and JOB_COMPLETION_INDEX with --shards-total");
   cmd->add_option("file", sweep.file, "Scenario file")->required()->check(CLI::ExistingFile);
   cmd->add_option("--seeds", sweep.seeds, "Seed range A..B, inclusive")->required();
@@ -146,12 +152,31 @@ Subcommand AddSweep(CLI::App& app, testplanet::cli::SweepCommand& sweep, const c
                 "Run each seed twice in its process and fail it if the digests differ");
   cmd->add_flag("--stop-at-first-failure", sweep.stop_at_first_failure,
                 "Start no more seeds once one has failed");
+  cmd->add_flag("--keep-passing", sweep.keep_passing,
+                "Keep every seed's run directory (default: only failing seeds'; a passing seed "
+                "is its reproduce command)");
+  cmd->add_option("--time-budget", sweep.time_budget,
+                  "Start seeds until this much wall time is spent (10m, 1h), then report: the "
+                  "range is an upper bound");
   cmd->add_option("--planted-bug", sweep.planted_bug, kPlantedBugHelp);
   AddBudget(*cmd, sweep.budget);
   return {cmd, [&sweep, argv0] {
             sweep.self = SelfPath(argv0);
             return testplanet::cli::Sweep(sweep);
           }};
+}
+
+Subcommand AddMerge(CLI::App& app, testplanet::cli::MergeCommand& merge) {
+  auto* cmd = app.add_subcommand(
+      "merge",
+      "Merge the sweep.jsonl reports of a sweep's shards into one sweep: OUT/sweep.jsonl in "
+      "seed order, junit.xml, index.html (linking each kept run found beside its shard's "
+      "report), failures grouped by signature; $GITHUB_STEP_SUMMARY when set");
+  cmd->add_option("reports", merge.reports, "Shard reports (sweep.jsonl files)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--out", merge.out, "Where the merged reports go (default testplanet-out/merged)");
+  return {cmd, [&merge] { return testplanet::cli::Merge(merge); }};
 }
 
 Subcommand AddShrink(CLI::App& app, testplanet::cli::ShrinkCommand& shrink) {
@@ -258,6 +283,7 @@ int Main(int argc, char** argv, bool execute) {
   std::string replay_directory;
   CheckDeterminismCommand check;
   SweepCommand sweep;
+  MergeCommand merge;
   ShrinkCommand shrink;
   bool markdown = false;
   const Subcommand subcommands[] = {AddRun(app, run),
@@ -265,6 +291,7 @@ int Main(int argc, char** argv, bool execute) {
                                     AddReplay(app, replay_directory),
                                     AddCheckDeterminism(app, check),
                                     AddSweep(app, sweep, argv[0]),
+                                    AddMerge(app, merge),
                                     AddShrink(app, shrink),
                                     AddActions(app, markdown)};
   if (!CheckWords(app, argc, argv)) return kExitBadInput;

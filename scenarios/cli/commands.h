@@ -93,10 +93,20 @@ struct SweepCommand {
   bool swarm = false;               // each seed also picks its configuration and actions
   bool determinism = false;         // each seed's run twice in its process, compared
   bool stop_at_first_failure = false;
+  bool keep_passing = false;        // keep every seed's run directory, not only failing ones
+  std::string time_budget;          // a Go duration: start no seed after it is spent; "" none
   std::string planted_bug;
   BudgetFlags budget;
 };
 int Sweep(const SweepCommand& command);
+
+// Merges sweep reports (shards from many machines) into one: OUT/sweep.jsonl in seed order,
+// with junit.xml and index.html, and the failures grouped by signature on stdout.
+struct MergeCommand {
+  std::vector<std::string> reports;
+  std::string out;
+};
+int Merge(const MergeCommand& command);
 
 struct ShrinkCommand {
   std::string directory;  // a failing run directory

@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <deque>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +24,7 @@
 #include "scenarios/language/loader.h"
 #include "scenarios/language/swarm.h"
 #include "scenarios/planet/owned_directory.h"
+#include "scenarios/report/sweep_report.h"
 
 extern char** environ;
 
@@ -115,55 +118,110 @@ class SeedRange {
   bool done_;
 };
 
+// Wall time, for progress lines, the time budget and the reports; never for a run.
+double SecondsSince(std::chrono::steady_clock::time_point start) {  // determinism-ok: wall
+  const auto now = std::chrono::steady_clock::now();  // determinism-ok: sweep progress only
+  return std::chrono::duration<double>(now - start).count();
+}
+
 class Sweeper {
  public:
   Sweeper(const SweepCommand& command, scenario::Budget budget, scenario::Plan plan,
-          std::string out, std::ofstream report)
+          std::string out, std::ofstream report, std::optional<double> time_budget)
       : c_(command),
         budget_(budget),
         plan_(std::move(plan)),
         out_(std::move(out)),
-        report_(std::move(report)) {}
+        report_(std::move(report)),
+        time_budget_(time_budget),
+        started_(std::chrono::steady_clock::now()) {}  // determinism-ok: sweep progress only
 
   // Runs every seed of `seeds`, --jobs at a time; returns false if a child could not start.
   bool RunAll(SeedRange seeds, std::uint64_t total) {
     const bool terminal = isatty(STDERR_FILENO) != 0;
+    double last_line = 0;
     while (!running_.empty() || !seeds.done()) {
-      const bool stopping = c_.stop_at_first_failure && failing_ > 0;
-      if (stopping && running_.empty()) break;
-      while (!stopping && running_.size() < static_cast<std::size_t>(c_.jobs) && !seeds.done()) {
+      if (stopped_.empty() && c_.stop_at_first_failure && failing_ > 0) {
+        stopped_ = "stopped at the first failure";
+      }
+      if (stopped_.empty() && time_budget_ && SecondsSince(started_) >= *time_budget_) {
+        stopped_ = "time budget of " + c_.time_budget + " spent";
+      }
+      if (!stopped_.empty() && running_.empty()) break;
+      while (stopped_.empty() && running_.size() < static_cast<std::size_t>(c_.jobs) &&
+             !seeds.done()) {
         if (!Spawn(seeds.Take())) return false;
       }
       if (!Reap()) break;
+      const double now = SecondsSince(started_);
       if (terminal) {
-        std::fprintf(stderr, "\r[%zu/%llu seeds] %zu failing", done_,
-                     static_cast<unsigned long long>(total), failing_);
+        std::fprintf(stderr, "\r[%zu/%llu seeds] %zu failing, %.0f s", done_,
+                     static_cast<unsigned long long>(total), failing_, now);
+      } else if (now - last_line >= kProgressSeconds) {
+        // CI logs are not terminals: a line every few seconds says the sweep is alive.
+        std::fprintf(stderr, "sweep: %zu/%llu seeds done, %zu failed, %.0f s\n", done_,
+                     static_cast<unsigned long long>(total), failing_, now);
+        last_line = now;
       }
     }
     if (terminal) std::fprintf(stderr, "\n");
     return true;
   }
 
-  // Lists the failing seeds; returns the exit code.
-  int Summarize(const std::string& range, std::uint64_t total) const {
+  // Prints the failures grouped by signature, writes the sweep's reports; returns the exit code.
+  int Summarize(const std::string& range, std::uint64_t total) {
+    Flush(true);
     int worst = kExitOk;
-    for (const auto& [seed, code] : exit_codes_) {
-      if (code == 0) continue;
-      std::printf("FAIL seed %llu (exit %d): %s   (log: %s/seed-%llu.log)\n",
-                  static_cast<unsigned long long>(seed), code, Reproduce(seed).c_str(),
-                  out_.c_str(), static_cast<unsigned long long>(seed));
-      if (c_.swarm) std::printf("    faults: %s\n", mixes_.at(seed).c_str());
-      std::printf("    shrink: testplanet shrink %s/seed-%llu\n", out_.c_str(),
-                  static_cast<unsigned long long>(seed));
-      worst = code == kExitBadInput ? kExitBadInput : std::max(worst, kExitFailed);
+    for (const auto& [seed, row] : rows_) {
+      if (row.exit != 0) {
+        worst = row.exit == kExitBadInput ? kExitBadInput : std::max(worst, kExitFailed);
+      }
     }
-    std::printf("swept %zu seeds (%s%s): %zu passed, %zu failed; report %s\n", done_, range.c_str(),
-                done_ < total ? ", stopped at the first failure" : "", done_ - failing_, failing_,
-                c_.report.empty() ? (out_ + "/sweep.jsonl").c_str() : c_.report.c_str());
-    return worst;
+    report::SweepFacts facts{"sweep " + plan_.name + " seeds " + range, SecondsSince(started_),
+                             stopped_, StepSummaryPath()};
+    if (stopped_.empty() && done_ < total) facts.stopped = "stopped early";
+    std::vector<report::SweepRow> rows;
+    for (const auto& [seed, row] : rows_) rows.push_back(row);
+    PrintGroups(rows);
+    const Status written = report::WriteSweepReports(out_, rows, facts);
+    if (!written.ok()) std::fprintf(stderr, "testplanet: %s\n", written.ToString().c_str());
+    std::printf("swept %zu seeds (%s%s): %zu passed, %zu failed, in %.1f s\n", done_,
+                range.c_str(), facts.stopped.empty() ? "" : (", " + facts.stopped).c_str(),
+                done_ - failing_, failing_, facts.wall_seconds);
+    std::printf("report %s; junit %s/junit.xml; index %s/index.html%s\n",
+                c_.report.empty() ? (out_ + "/sweep.jsonl").c_str() : c_.report.c_str(),
+                out_.c_str(), out_.c_str(),
+                c_.keep_passing ? "" : " (run directories of failing seeds only)");
+    return written.ok() ? worst : std::max(worst, kExitFailed);
   }
 
  private:
+  static constexpr double kProgressSeconds = 5;
+
+  static std::string StepSummaryPath() {
+    const char* path = std::getenv("GITHUB_STEP_SUMMARY");
+    return path == nullptr ? "" : path;
+  }
+
+  void PrintGroups(const std::vector<report::SweepRow>& rows) const {
+    for (const report::FailureGroup& group : report::GroupFailures(rows)) {
+      std::printf("FAIL %zu seed(s) [%s %s] %s\n", group.seeds.size(),
+                  group.failure.kind.c_str(), group.failure.signature.c_str(),
+                  group.failure.message.c_str());
+      std::string seeds;
+      for (std::size_t i = 0; i < group.seeds.size() && i < 10; ++i) {
+        seeds += (i ? " " : "") + std::to_string(group.seeds[i]);
+      }
+      std::printf("    seeds: %s%s\n", seeds.c_str(), group.seeds.size() > 10 ? " ..." : "");
+      std::printf("    first: %s\n", group.reproduce.c_str());
+      if (c_.swarm) std::printf("    faults: %s\n", mixes_.at(group.seeds.front()).c_str());
+      if (!group.out.empty()) {
+        std::printf("    run:   %s (report.html)\n    shrink: testplanet shrink %s\n",
+                    group.out.c_str(), group.out.c_str());
+      }
+    }
+  }
+
   std::string Reproduce(std::uint64_t seed) const {
     return "testplanet run " + files_.at(seed) + " --seed " + std::to_string(seed) +
            PlantedBugFlag(c_.planted_bug) + BudgetFlagsText(budget_) +
@@ -219,10 +277,11 @@ class Sweeper {
       return false;
     }
     running_[pid] = {seed, directory};
+    pending_.push_back(seed);
     return true;
   }
 
-  // Waits for one child and reports it; false when there is none left to wait for.
+  // Waits for one child and records it; false when there is none left to wait for.
   bool Reap() {
     int status = 0;
     const pid_t pid = waitpid(-1, &status, 0);
@@ -232,29 +291,75 @@ class Sweeper {
     const auto [seed, directory] = it->second;
     running_.erase(it);
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    exit_codes_[seed] = code;
     ++done_;
     if (code != 0) ++failing_;
-    Report(seed, directory, code);
+    rows_[seed] = Row(seed, directory, code, status);
     if (c_.swarm && code != 0 && isatty(STDERR_FILENO) == 0) {
       std::fprintf(stderr, "seed %llu failed; faults: %s\n", static_cast<unsigned long long>(seed),
                    mixes_[seed].c_str());
     }
+    Flush(false);
     return true;
   }
 
-  void Report(std::uint64_t seed, const std::string& directory, int code) {
-    nlohmann::ordered_json line = {{"testplanet_sweep", 1}, {"scenario", plan_.name},
-                                   {"file", c_.file},       {"seed", seed},
-                                   {"exit", code},          {"passed", code == 0},
-                                   {"out", directory},      {"reproduce", Reproduce(seed)}};
-    if (c_.swarm) line["swarm"] = mixes_[seed];
+  report::SweepRow Row(std::uint64_t seed, const std::string& directory, int code, int status) {
+    report::SweepRow row;
+    row.scenario = plan_.name;
+    row.file = c_.file;
+    row.seed = seed;
+    row.exit = code;
+    row.passed = code == 0;
+    row.reproduce = Reproduce(seed);
+    if (c_.swarm) row.swarm = mixes_[seed];
     // The child wrote its summary; a seed that crashed may have left none, or half of one.
     if (auto summary = report::ReadSummaryDigest(directory); summary.ok()) {
-      line["digest"] = summary->digest;
-      line["events"] = summary->events;
+      row.digest = summary->digest;
+      row.events = summary->events;
+      row.wall_seconds = summary->wall_seconds;
+      row.failure = summary->failure;
     }
-    report_ << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    if (!row.passed && !row.failure) {
+      row.failure = report::MakeFailure(
+          code == kExitBadInput ? "error" : "crash",
+          (WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
+                               : "exit " + std::to_string(code)) +
+              LastLine(directory + ".log"));
+    }
+    if (row.passed && !c_.keep_passing) {
+      // A passing seed is its reproduce command; only failures keep their files.
+      std::error_code ignored;
+      if (IsOwned(directory)) std::filesystem::remove_all(directory, ignored);
+      std::filesystem::remove(directory + ".log", ignored);
+      if (c_.swarm) std::filesystem::remove(files_[seed], ignored);
+    } else {
+      row.out = directory;
+    }
+    return row;
+  }
+
+  // ": the last line a crashed child printed", or "".
+  static std::string LastLine(const std::string& log) {
+    std::ifstream in(log);
+    std::string line, last;
+    while (std::getline(in, line)) {
+      if (!line.empty()) last = line;
+    }
+    if (last.size() > 300) last = last.substr(0, 300) + "...";
+    return last.empty() ? "" : ": " + last;
+  }
+
+  // Writes the finished rows to the report in seed order: a row waits for the seeds before it.
+  void Flush(bool all) {
+    while (!pending_.empty()) {
+      auto it = rows_.find(pending_.front());
+      if (it == rows_.end()) {
+        if (!all) break;
+        pending_.pop_front();
+        continue;
+      }
+      report_ << report::SweepRowJson(it->second) << "\n";
+      pending_.pop_front();
+    }
     report_.flush();
   }
 
@@ -267,10 +372,14 @@ class Sweeper {
   scenario::Plan plan_;
   std::string out_;
   std::ofstream report_;
+  std::optional<double> time_budget_;
+  std::chrono::steady_clock::time_point started_;  // determinism-ok: sweep progress only
+  std::string stopped_;  // why no more seeds start, or ""
   std::map<std::uint64_t, std::string> mixes_;  // swarm: each seed's mix
   std::map<std::uint64_t, std::string> files_;  // the scenario file each seed runs
   std::map<pid_t, Child> running_;  // keyed by pid only for lookup; results are keyed by seed
-  std::map<std::uint64_t, int> exit_codes_;
+  std::map<std::uint64_t, report::SweepRow> rows_;
+  std::deque<std::uint64_t> pending_;  // started seeds whose rows are not yet in the report
   std::size_t done_ = 0, failing_ = 0;
 };
 
@@ -307,7 +416,18 @@ int Sweep(const SweepCommand& c) {
       !Report(CheckOutputFile("--report", report_path, kReportStart))) {
     return kExitBadInput;
   }
-  if (!Report(ClaimDirectory(out))) return kExitFailed;
+  std::optional<double> time_budget;
+  if (!c.time_budget.empty()) {
+    auto parsed = ParseDuration(c.time_budget);
+    if (!parsed.ok() || *parsed <= Duration::zero()) {
+      std::fprintf(stderr, "testplanet: --time-budget: expected a duration such as 10m, got \"%s\"\n",
+                   c.time_budget.c_str());
+      return kExitBadInput;
+    }
+    time_budget = std::chrono::duration<double>(*parsed).count();
+  }
+  // What the last sweep wrote here goes: its seeds' directories would mix with this one's.
+  if (!Report(ClaimDirectory(out)) || !Report(ClearDirectory(out))) return kExitFailed;
   std::ofstream report(report_path, std::ios::trunc);
   if (!report) {
     std::fprintf(stderr, "testplanet: --report %s: cannot write it\n", report_path.c_str());
@@ -315,7 +435,7 @@ int Sweep(const SweepCommand& c) {
   }
   const SeedRange seeds(first, last, shard);
   const std::uint64_t total = seeds.Count(first);
-  Sweeper sweeper(c, *budget, std::move(*plan), out, std::move(report));
+  Sweeper sweeper(c, *budget, std::move(*plan), out, std::move(report), time_budget);
   if (!sweeper.RunAll(seeds, total)) return kExitFailed;
   const std::string range =
       "shard " + std::to_string(shard.index) + "/" + std::to_string(shard.total) + " of " + c.seeds;

@@ -226,40 +226,56 @@ std::string Run::Inspect() {
 }
 
 void Run::Finish() {
-  Simulator& sim = planet_->sim();
   if (InvariantChecker* invariants = planet_->invariants()) {
     result_->invariant_checks = invariants->checks();
   }
   result_->bytes_lost_in_crashes = planet_->bytes_lost_in_crashes();
-  {
-    Simulator::Observation observing(sim);
-    for (std::size_t i = 0; i < planet_->storage_nodes().size(); ++i) {
-      const PeerRef ref = PeerRef::StorageNode(static_cast<int>(i));
-      if (auto* node = planet_->storage_nodes()[i].get()) {
-        auto counts = node->orders_db().Count();
-        if (counts.ok()) {
-          result_->orders.push_back(
-              {ref.Name(), counts->unsent, counts->accepted, counts->rejected});
-        }
-      }
-      for (std::string_view chore : storagenode::StorageNode::ChoreNames()) {
-        const ChoreLedger::Runs runs =
-            planet_->chore_runs().RunsOf(planet_->PeerIdOf(ref), sim.trace().InternName(chore));
-        result_->chores.push_back(
-            {ref.Name(), std::string(chore), runs.started, runs.ticks_dropped});
-      }
-    }
-  }
-  result_->end = sim.Now();
+  CollectPeers(*planet_, *result_);
   Status shutdown = planet_->Shutdown();
   if (result_->status.ok() && !shutdown.ok()) result_->status = shutdown;
-  result_->digest = sim.trace().digest();
-  result_->events = sim.events_fired();
-  result_->record_count = sim.trace().count();
-  result_->records = sim.trace().records();
-  result_->fingerprints = sim.trace().fingerprints();
-  result_->peer_names = sim.trace().peer_names();
-  result_->names = sim.trace().names();
+  CollectTrace(*planet_, *result_);
+}
+
+void CollectPeers(Planet& planet, RunResult& result) {
+  Simulator& sim = planet.sim();
+  Simulator::Observation observing(sim);
+  for (std::size_t i = 0; i < planet.storage_nodes().size(); ++i) {
+    const PeerRef ref = PeerRef::StorageNode(static_cast<int>(i));
+    storagenode::StorageNode* node = planet.storage_nodes()[i].get();
+    if (node != nullptr) {
+      auto counts = node->orders_db().Count();
+      if (counts.ok()) {
+        result.orders.push_back({ref.Name(), counts->unsent, counts->accepted, counts->rejected});
+      }
+    }
+    for (std::string_view chore : storagenode::StorageNode::ChoreNames()) {
+      const ChoreLedger::Runs runs =
+          planet.chore_runs().RunsOf(planet.PeerIdOf(ref), sim.trace().InternName(chore));
+      ChoreRuns entry;
+      entry.peer = ref.Name();
+      entry.chore = std::string(chore);
+      entry.runs = runs.started;
+      entry.ticks_dropped = runs.ticks_dropped;
+      entry.last_run = runs.last_started;
+      if (const ChoreControl* control = node ? node->Chore(chore) : nullptr) {
+        entry.interval = control->interval();
+        if (control->NextTick() != kTimeInfinity) entry.next_tick = control->NextTick();
+      }
+      result.chores.push_back(std::move(entry));
+    }
+  }
+  result.end = sim.Now();
+}
+
+void CollectTrace(Planet& planet, RunResult& result) {
+  Simulator& sim = planet.sim();
+  result.digest = sim.trace().digest();
+  result.events = sim.events_fired();
+  result.record_count = sim.trace().count();
+  result.records = sim.trace().records();
+  result.fingerprints = sim.trace().fingerprints();
+  result.peer_names = sim.trace().peer_names();
+  result.names = sim.trace().names();
 }
 
 }  // namespace testplanet::scenario

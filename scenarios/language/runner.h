@@ -22,6 +22,10 @@
 #include "sim/log.h"
 #include "sim/trace.h"
 
+namespace testplanet {
+class Planet;
+}  // namespace testplanet
+
 namespace testplanet::scenario {
 
 struct RunOptions {
@@ -55,6 +59,9 @@ struct ChoreRuns {
   std::string chore;
   std::uint64_t runs = 0;
   std::uint64_t ticks_dropped = 0;
+  std::optional<Duration> interval;        // at the end; nullopt: the peer was down
+  std::optional<TimePoint> last_run;       // when the last run started
+  std::optional<TimePoint> next_tick;      // the tick due next; nullopt: none (stopped, disabled)
 };
 
 struct RunResult {
@@ -94,6 +101,13 @@ struct RunResult {
 };
 
 RunResult RunScenario(const Plan& plan, const RunOptions& options);
+
+// What the reporters need from a planet, in two parts because the first needs the peers alive
+// and the second wants the whole trace: each node's orders and each chore's runs (with interval,
+// last run and next tick), then, after the planet shut down, its end, digest, records, names.
+// RunScenario calls both; testplanet::Run calls them for a failing test's run directory.
+void CollectPeers(Planet& planet, RunResult& result);
+void CollectTrace(Planet& planet, RunResult& result);
 
 // Returns OK iff RunScenario and the reports may use options.run_directory: it is missing, empty
 // or testplanet's (owned_directory.h), and so is RUN_DIRECTORY/db, where a scenario on disk keeps

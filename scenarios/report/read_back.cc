@@ -63,6 +63,12 @@ class JsonFields {
     if (!value->is_string()) return Wrong(field, "a string", *value);
     return value->get<std::string>();
   }
+  StatusOr<double> Number(const char* field, std::optional<double> fallback = {}) const {
+    const json* value = Find(field);
+    if (value == nullptr) return Missing(field, fallback);
+    if (!value->is_number()) return Wrong(field, "a number", *value);
+    return value->get<double>();
+  }
   StatusOr<bool> Flag(const char* field, std::optional<bool> fallback = {}) const {
     const json* value = Find(field);
     if (value == nullptr) return Missing(field, fallback);
@@ -169,7 +175,13 @@ StatusOr<SummaryDigest> ReadSummaryDigest(const std::string& directory) {
   FirstError read;
   read.Take(fields->Text("digest"), summary.digest);
   read.Take(fields->Unsigned("events"), summary.events);
+  read.Take(fields->Number("wall_seconds", 0.0), summary.wall_seconds);
+  std::string kind, message, signature;
+  read.Take(fields->Text("failure_kind", ""), kind);
+  read.Take(fields->Text("failure", ""), message);
+  read.Take(fields->Text("signature", ""), signature);
   if (!read.status().ok()) return read.status();
+  if (!kind.empty()) summary.failure = RunFailure{kind, message, signature};
   return summary;
 }
 

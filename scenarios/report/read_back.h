@@ -10,6 +10,7 @@
 #include <string>
 
 #include "scenarios/language/cost.h"
+#include "scenarios/report/sweep_report.h"
 #include "sim/status.h"
 
 namespace testplanet::report {
@@ -32,10 +33,12 @@ struct Manifest {
 // is missing or of the wrong type, NOT_FOUND when there is no manifest to read.
 StatusOr<Manifest> ReadManifest(const std::string& directory);
 
-// The digest and event count summary.json records.
+// The digest, event count and failure (sweep_report.h) summary.json records.
 struct SummaryDigest {
   std::string digest;
   std::uint64_t events = 0;
+  double wall_seconds = 0;
+  std::optional<RunFailure> failure;
 };
 StatusOr<SummaryDigest> ReadSummaryDigest(const std::string& directory);
 

@@ -7,6 +7,8 @@
 //   trace.json          Chrome trace event format (Perfetto UI, chrome://tracing): a track per
 //                       peer, a slice per chore run and per RPC, instant events for faults
 //   timeline.svg        chore runs per peer over virtual time, readable in any browser
+//   report.html         one self-contained page: outcome, checks, faults, the chore timeline
+//                       (zoom, pan, tooltips), the unsent-orders curve, a table per chore
 //   log.txt             the peers' log lines with virtual timestamps
 //   trace.bin           every trace record (for `replay` to name the first divergent event)
 // Each writer returns an error naming the file it could not write.
@@ -31,12 +33,17 @@ struct RunFiles {
 };
 
 Status WriteRunDirectory(const std::string& directory, const RunFiles& run);
+// What a run without a scenario file leaves (testplanet::Run in a GoogleTest body): summary,
+// trace.json, timeline.svg, report.html, log.txt, trace.bin. `run.scenario` may be null.
+Status WriteTraceFiles(const std::string& directory, const RunFiles& run);
 
 Status WriteManifest(const std::string& path, const RunFiles& run);
 Status WriteSummary(const std::string& path, const RunFiles& run);
 Status WriteJunit(const std::string& path, const std::vector<RunFiles>& runs);
 Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result);
 Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& result);
+Status WriteReportHtml(const std::string& path, const RunFiles& run);
+std::string ReportHtml(const RunFiles& run);
 Status WriteLog(const std::string& path, const scenario::RunResult& result);
 Status WriteRecords(const std::string& path, const std::vector<TraceRecord>& records);
 StatusOr<std::vector<TraceRecord>> ReadRecords(const std::string& path);

@@ -11,6 +11,7 @@
 #include "scenarios/language/read_file.h"
 #include "scenarios/planet/owned_directory.h"
 #include "scenarios/report/reports.h"
+#include "scenarios/report/sweep_report.h"
 #include "sim/hash.h"
 
 #ifndef TESTPLANET_BUILD_ID
@@ -148,6 +149,12 @@ Status WriteSummary(const std::string& path, const RunFiles& run) {
       {"checks", checks},
       {"reproduce", run.reproduce},
   };
+  // How it failed, and the failure's signature: what a sweep groups its failing seeds by.
+  if (const auto failure = FailureOf(r)) {
+    summary["failure_kind"] = failure->kind;
+    summary["failure"] = failure->message;
+    summary["signature"] = failure->signature;
+  }
   return WriteText(path, summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
@@ -226,19 +233,26 @@ StatusOr<std::vector<TraceRecord>> ReadRecords(const std::string& path) {
   return records;
 }
 
-Status WriteRunDirectory(const std::string& directory, const RunFiles& run) {
+Status WriteTraceFiles(const std::string& directory, const RunFiles& run) {
   if (Status s = ClaimDirectory(directory); !s.ok()) return s;
+  StatusGroup errors;
+  errors.Add(WriteSummary(directory + "/summary.json", run));
+  errors.Add(WriteChromeTrace(directory + "/trace.json", *run.result));
+  errors.Add(WriteTimelineSvg(directory + "/timeline.svg", *run.result));
+  errors.Add(WriteReportHtml(directory + "/report.html", run));
+  errors.Add(WriteLog(directory + "/log.txt", *run.result));
+  errors.Add(WriteRecords(directory + "/trace.bin", run.result->records));
+  return errors.Combined();
+}
+
+Status WriteRunDirectory(const std::string& directory, const RunFiles& run) {
+  if (Status s = WriteTraceFiles(directory, run); !s.ok()) return s;
   StatusGroup errors;
   errors.Add(WriteText(directory + "/scenario.textproto", "# Resolved from " + run.scenario->path +
                                                               " (defaults filled in).\n" +
                                                               ResolvedText(*run.scenario)));
   errors.Add(WriteManifest(directory + "/manifest.json", run));
-  errors.Add(WriteSummary(directory + "/summary.json", run));
   errors.Add(WriteJunit(directory + "/junit.xml", {run}));
-  errors.Add(WriteChromeTrace(directory + "/trace.json", *run.result));
-  errors.Add(WriteTimelineSvg(directory + "/timeline.svg", *run.result));
-  errors.Add(WriteLog(directory + "/log.txt", *run.result));
-  errors.Add(WriteRecords(directory + "/trace.bin", run.result->records));
   if (!run.result->inspect.empty()) {
     errors.Add(WriteText(directory + "/inspect.txt", run.result->inspect));
   }

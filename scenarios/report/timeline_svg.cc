@@ -1,44 +1,61 @@
-// timeline.svg: one row per (peer, chore), virtual time across; a bar wherever a run was in
-// progress (runs closer than a pixel merge), a dot per run start, a red line per fault, and a
-// mark per failed check. Plain SVG: any browser shows it.
+// timeline.svg: one row per peer (satellites first, then storage nodes, then the rest), virtual
+// time across on a grid of round times. In a row, each chore (and, apart, the RPCs the peer
+// served) has a band of its own, shaded by how much of each pixel column it was running; a run
+// that took no time still shows. Faults are red lines, labelled along the top and marked on the
+// peer's row; failed checks are marked below. Under the rows, the unsent-orders backlog over
+// time: the total, and each storage node faintly. Plain SVG: any browser shows it.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <string>
-#include <tuple>
 #include <vector>
 
+#include "scenarios/report/markup.h"
 #include "scenarios/report/reports.h"
+#include "scenarios/report/run_model.h"
 
 namespace testplanet::report {
 namespace {
 
-constexpr int kWidth = 1200;  // plot width in pixels
-constexpr int kLeft = 270;    // label column
-constexpr int kRowHeight = 14;
-constexpr int kTop = 48;
-constexpr std::size_t kMaxRows = 240;
+constexpr int kWidth = 1100;  // plot width in pixels
+constexpr int kLeft = 190;    // label column
+constexpr int kRowHeight = 13;
+constexpr int kTop = 76;
+constexpr int kBacklogHeight = 110;
+constexpr std::size_t kMaxRows = 400;
+constexpr std::array<const char*, 6> kPalette = {"#2456b8", "#2a9d5c", "#b8742a",
+                                                 "#8a3fb8", "#3fa7b8", "#b83f6e"};
+constexpr const char* kRpcColour = "#888";
 
-std::string Escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else if (c == '&')
-      out += "&amp;";
-    else
-      out += c;
-  }
-  return out;
+std::string Num(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.1f", value);
+  return buffer;
 }
 
-// Rows in (peer, chore name) order: each pixel column covers end/kWidth of virtual time, and a
-// row keeps how much of each column its chore spent running, and whether a run began there.
-struct Row {
+// A step of the grid: the first round duration that gives at most 12 lines across `span`.
+std::int64_t GridStep(std::int64_t span_ns) {
+  static constexpr std::int64_t kSecond = 1'000'000'000;
+  static constexpr std::array<std::int64_t, 27> kSteps = {
+      1'000'000,         10'000'000,        100'000'000,       kSecond,
+      2 * kSecond,       5 * kSecond,       10 * kSecond,      15 * kSecond,
+      30 * kSecond,      60 * kSecond,      2 * 60 * kSecond,  5 * 60 * kSecond,
+      10 * 60 * kSecond, 15 * 60 * kSecond, 30 * 60 * kSecond, 3600 * kSecond,
+      2 * 3600 * kSecond, 3 * 3600 * kSecond, 6 * 3600 * kSecond, 12 * 3600 * kSecond,
+      86400 * kSecond,   2 * 86400 * kSecond, 7 * 86400 * kSecond, 14 * 86400 * kSecond,
+      28 * 86400 * kSecond, 91 * 86400 * kSecond, 365 * 86400 * kSecond};
+  for (std::int64_t step : kSteps) {
+    if (span_ns / step <= 12) return step;
+  }
+  return span_ns / 12 + 1;
+}
+
+// How much of each pixel column one series (a chore on a peer, or its RPCs) spent running, and
+// where a run began.
+struct Band {
   std::vector<double> busy = std::vector<double>(kWidth, 0.0);
   std::vector<bool> started = std::vector<bool>(kWidth, false);
   std::uint64_t runs = 0;
@@ -46,102 +63,93 @@ struct Row {
 
 class Timeline {
  public:
-  explicit Timeline(const scenario::RunResult& result)
-      : result_(result), end_(std::max<std::int64_t>(1, result.end.time_since_epoch().count())) {}
+  Timeline(const scenario::RunResult& result, const RunModel& model)
+      : result_(result),
+        model_(model),
+        span_(std::max<std::int64_t>(model.end_ns, 1'000'000'000)) {}
 
-  // Reads the runs, faults and failed checks out of the trace.
   void Collect() {
-    std::map<std::tuple<PeerId, std::uint64_t, std::uint64_t>, std::int64_t> open;
-    for (const TraceRecord& r : result_.records) {
-      if (r.kind == trace_kinds::kCycleRunBegin.id) {
-        open[{r.peer, r.a, r.c}] = r.time_ns;
-        Row& row = rows_[{r.peer, NameOf(r.a)}];
-        ++row.runs;
-        row.started[std::min(kWidth - 1, X(r.time_ns))] = true;
-      } else if (r.kind == trace_kinds::kCycleRunEnd.id) {
-        auto it = open.find({r.peer, r.a, r.c});
-        if (it == open.end()) continue;
-        AddBusy(rows_[{r.peer, NameOf(r.a)}], it->second, r.time_ns);
-        open.erase(it);
-      } else if (r.kind == scenario::scenario_kinds::kFault.id) {
-        faults_.push_back({X(r.time_ns), NameOf(r.a) + " " + PeerName(r.peer)});
-      } else if (r.kind == scenario::scenario_kinds::kCheck.id && r.b == 0) {
-        failed_checks_.push_back(X(r.time_ns));
+    peers_ = model_.RowOrder();
+    for (const Span& span : model_.spans) {
+      const bool rpc = span.kind == Span::Kind::kRpc;
+      if (!rpc && colours_.count(span.name) == 0) {
+        colours_[span.name] = kPalette[colours_.size() % kPalette.size()];
       }
-    }
-    for (const auto& [key, start] : open) {
-      AddBusy(rows_[{std::get<0>(key), NameOf(std::get<1>(key))}], start, end_);
+      Band& band = bands_[span.peer][rpc ? std::string("~rpc") : span.name];
+      ++band.runs;
+      band.started[X(span.begin_ns)] = true;
+      AddBusy(band, span.begin_ns, span.end_ns);
     }
   }
 
   std::string Svg() const {
-    const std::size_t shown = std::min(rows_.size(), kMaxRows);
-    const int height = kTop + static_cast<int>(shown) * kRowHeight + 40;
-    std::string svg = Header(height);
-    std::size_t index = 0;
-    for (const auto& [key, row] : rows_) {
-      if (index == shown) break;
-      svg += RowSvg(kTop + static_cast<int>(index) * kRowHeight, index, key, row);
-      ++index;
+    const std::size_t shown = std::min(peers_.size(), kMaxRows);
+    const int rows_bottom = kTop + static_cast<int>(shown) * kRowHeight;
+    const int backlog_top = rows_bottom + 34;
+    const int height = backlog_top + kBacklogHeight + 68;
+    std::string svg = Header(height, rows_bottom);
+    for (std::size_t i = 0; i < shown; ++i) {
+      svg += RowSvg(kTop + static_cast<int>(i) * kRowHeight, i, peers_[i]);
     }
-    svg += Marks(height);
-    if (rows_.size() > shown) {
-      svg += "<text x=\"8\" y=\"" + std::to_string(height - 16) + "\">(+" +
-             std::to_string(rows_.size() - shown) + " more rows not shown)</text>\n";
+    if (peers_.size() > shown) {
+      svg += "<text x=\"8\" y=\"" + std::to_string(rows_bottom + 12) + "\">(+" +
+             std::to_string(peers_.size() - shown) + " more peers not shown)</text>\n";
     }
-    svg += "<text x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(height - 4) +
-           "\" fill=\"#666\">shade: share of the time the chore was running (faint: runs that "
-           "took no time); red dashes: faults (hover for which); (n): runs</text>\n";
+    svg += Faults(rows_bottom);
+    svg += Checks(rows_bottom);
+    svg += Backlog(backlog_top);
+    svg += Legend(height - 34);
     return svg + "</svg>\n";
   }
 
  private:
   int X(std::int64_t ns) const {
-    return static_cast<int>(static_cast<long double>(ns) * (kWidth - 1) / end_);
+    const long double x = static_cast<long double>(std::clamp<std::int64_t>(ns, 0, span_)) *
+                          (kWidth - 1) / span_;
+    return static_cast<int>(x);
   }
-  std::string NameOf(std::uint64_t id) const {
-    auto it = result_.names.find(id);
-    return it == result_.names.end() ? std::string("?") : it->second;
-  }
-  std::string PeerName(PeerId peer) const {
-    return peer < result_.peer_names.size() ? result_.peer_names[peer] : "?";
-  }
-  void AddBusy(Row& row, std::int64_t from, std::int64_t to) const {
-    const long double column_ns = static_cast<long double>(end_) / kWidth;
+
+  void AddBusy(Band& band, std::int64_t from, std::int64_t to) const {
+    const long double column_ns = static_cast<long double>(span_) / kWidth;
     for (int x = X(from); x <= X(to) && x < kWidth; ++x) {
       const long double left = x * column_ns, right = (x + 1) * column_ns;
       const long double overlap =
           std::min<long double>(to, right) - std::max<long double>(from, left);
-      if (overlap > 0) row.busy[x] += static_cast<double>(overlap / column_ns);
+      if (overlap > 0) band.busy[x] += static_cast<double>(overlap / column_ns);
     }
   }
 
-  // The title and the time axis (ten ticks).
-  std::string Header(int height) const {
+  std::string Header(int height, int rows_bottom) const {
     std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
-                      std::to_string(kLeft + kWidth + 20) + "\" height=\"" +
+                      std::to_string(kLeft + kWidth + 30) + "\" height=\"" +
                       std::to_string(height) + "\" font-family=\"monospace\" font-size=\"11\">\n";
     svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-    svg += "<text x=\"8\" y=\"16\" font-size=\"13\">" + Escape(result_.scenario) + " — seed " +
-           std::to_string(result_.seed) + " — digest " + Trace::FormatDigest(result_.digest) +
-           " — chore runs over virtual time (0 to " +
-           FormatDuration(result_.end.time_since_epoch()) + ")</text>\n";
-    for (int i = 0; i <= 10; ++i) {
-      const int x = kLeft + i * (kWidth - 1) / 10;
-      svg += "<line x1=\"" + std::to_string(x) + "\" y1=\"" + std::to_string(kTop - 8) +
-             "\" x2=\"" + std::to_string(x) + "\" y2=\"" + std::to_string(height - 30) +
+    svg += "<text x=\"8\" y=\"16\" font-size=\"13\">" +
+           EscapeMarkup(result_.scenario + " — seed " + std::to_string(result_.seed) +
+                        " — digest " + Trace::FormatDigest(result_.digest) + " — " +
+                        FormatDuration(result_.end.time_since_epoch()) + " virtual") +
+           "</text>\n";
+    const std::int64_t step = GridStep(span_);
+    for (std::int64_t t = 0; t <= span_; t += step) {
+      const int x = kLeft + X(t);
+      svg += "<line x1=\"" + std::to_string(x) + "\" y1=\"" + std::to_string(kTop - 6) +
+             "\" x2=\"" + std::to_string(x) + "\" y2=\"" + std::to_string(rows_bottom) +
              "\" stroke=\"#ddd\"/>\n";
-      svg += "<text x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(kTop - 12) +
-             "\" text-anchor=\"middle\">" + Escape(FormatTime(TimePoint(Duration(end_ / 10 * i)))) +
-             "</text>\n";
+      svg += "<text x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(kTop - 8) +
+             "\" text-anchor=\"middle\" fill=\"#555\">" +
+             EscapeMarkup(FormatTime(TimePoint(Duration(t)))) + "</text>\n";
+      if (span_ - t < step) break;
+    }
+    if (model_.end_ns < span_) {
+      svg += "<text x=\"" + std::to_string(kLeft + X(model_.end_ns) + 4) + "\" y=\"" +
+             std::to_string(kTop - 20) + "\" fill=\"#555\">run ended at " +
+             EscapeMarkup(FormatTime(TimePoint(Duration(model_.end_ns)))) + "</text>\n";
     }
     return svg;
   }
 
-  // One row: its label, and a shade for how much of each column the chore was running (a run
-  // that began there and took no time still shows faintly); equal shades merge.
-  std::string RowSvg(int y, std::size_t index, const std::pair<PeerId, std::string>& key,
-                     const Row& row) const {
+  // A row: the peer's name, and a band per chore (then one for served RPCs).
+  std::string RowSvg(int y, std::size_t index, PeerId peer) const {
     std::string svg;
     if (index % 2 == 0) {
       svg += "<rect x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
@@ -149,57 +157,202 @@ class Timeline {
              "\" fill=\"#f4f6fa\"/>\n";
     }
     svg += "<text x=\"8\" y=\"" + std::to_string(y + 10) + "\">" +
-           Escape(PeerName(key.first) + " " + key.second) + " (" + std::to_string(row.runs) +
-           ")</text>\n";
-    auto level = [&row](int x) {
-      const double fraction = std::min(1.0, row.busy[x]);
-      if (fraction <= 0 && !row.started[x]) return 0;
-      return std::max(1, static_cast<int>(std::lround(fraction * 10)));
+           EscapeMarkup(model_.PeerName(peer)) + "</text>\n";
+    auto it = bands_.find(peer);
+    if (it == bands_.end()) return svg;
+    const int count = static_cast<int>(it->second.size());
+    const double band_height = static_cast<double>(kRowHeight - 2) / count;
+    int b = 0;
+    for (const auto& [name, band] : it->second) {
+      const bool rpc = name == "~rpc";
+      const std::string colour = rpc ? kRpcColour : colours_.at(name);
+      const std::string label = rpc ? "RPCs served" : name;
+      svg += BandSvg(band, y + 1 + b * band_height, band_height, colour,
+                     model_.PeerName(peer) + " " + label + ": " + std::to_string(band.runs) +
+                         (rpc ? " served" : " runs"));
+      ++b;
+    }
+    return svg;
+  }
+
+  static std::string BandSvg(const Band& band, double y, double height, const std::string& colour,
+                             const std::string& title) {
+    auto level = [&band](int x) {
+      const double fraction = std::min(1.0, band.busy[x]);
+      if (fraction <= 0 && !band.started[x]) return 0;
+      return std::max(2, static_cast<int>(std::lround(fraction * 10)));
     };
+    std::string svg = "<g fill=\"" + colour + "\"><title>" + EscapeMarkup(title) + "</title>";
     for (int x = 0; x < kWidth;) {
       const int shade = level(x);
       int stop = x + 1;
       while (stop < kWidth && level(stop) == shade) ++stop;
       if (shade > 0) {
-        char opacity[16];
-        std::snprintf(opacity, sizeof(opacity), "%.1f", shade / 10.0);
-        svg += "<rect x=\"" + std::to_string(kLeft + x) + "\" y=\"" + std::to_string(y + 2) +
-               "\" width=\"" + std::to_string(stop - x) + "\" height=\"" +
-               std::to_string(kRowHeight - 4) + "\" fill=\"#2456b8\" fill-opacity=\"" + opacity +
-               "\"/>\n";
+        svg += "<rect x=\"" + std::to_string(kLeft + x) + "\" y=\"" + Num(y) + "\" width=\"" +
+               std::to_string(stop - x) + "\" height=\"" + Num(height) + "\" fill-opacity=\"" +
+               Num(shade / 10.0) + "\"/>";
       }
       x = stop;
+    }
+    return svg + "</g>\n";
+  }
+
+  // Faults: a red line each, a mark on the peer's row, and a label along the top where there is
+  // room for one (every fault keeps its name on hover).
+  std::string Faults(int rows_bottom) const {
+    std::string svg;
+    std::map<PeerId, int> row_of;
+    for (std::size_t i = 0; i < peers_.size() && i < kMaxRows; ++i) {
+      row_of[peers_[i]] = static_cast<int>(i);
+    }
+    std::array<int, 3> last_label_x = {-1000, -1000, -1000};
+    std::map<std::pair<PeerId, int>, std::map<std::string, int>> network;  // (peer, x) -> kinds
+    for (const Mark& fault : model_.faults) {
+      if (fault.network) {
+        ++network[{fault.peer, X(fault.time_ns)}][fault.what];
+        continue;
+      }
+      const int x = kLeft + X(fault.time_ns);
+      const std::string label = fault.what + " " + model_.PeerName(fault.peer) + " at " +
+                                FormatTime(TimePoint(Duration(fault.time_ns)));
+      svg += "<g><title>" + EscapeMarkup(label) + "</title><line x1=\"" + std::to_string(x) +
+             "\" y1=\"" + std::to_string(kTop - 4) + "\" x2=\"" + std::to_string(x) +
+             "\" y2=\"" + std::to_string(rows_bottom) +
+             "\" stroke=\"#d33\" stroke-opacity=\"0.5\" stroke-dasharray=\"3,2\"/>";
+      if (auto row = row_of.find(fault.peer); row != row_of.end()) {
+        const int y = kTop + row->second * kRowHeight;
+        svg += "<path d=\"M" + std::to_string(x - 4) + " " + std::to_string(y) + " l8 0 l-4 " +
+               std::to_string(kRowHeight) + " z\" fill=\"#d33\"/>";
+      }
+      for (std::size_t level = 0; level < last_label_x.size(); ++level) {
+        if (x - last_label_x[level] < 110) continue;
+        last_label_x[level] = x;
+        svg += "<text x=\"" + std::to_string(x + 2) + "\" y=\"" +
+               std::to_string(30 + 10 * static_cast<int>(level)) +
+               "\" fill=\"#d33\" font-size=\"10\">" + EscapeMarkup(fault.what) + " " +
+               EscapeMarkup(model_.PeerName(fault.peer)) + "</text>";
+        break;
+      }
+      svg += "</g>\n";
+    }
+    return svg + NetworkFaults(network, row_of);
+  }
+
+  // Faults the network drew per message: a short red tick on the sender's row per pixel column,
+  // with the kinds and counts on hover.
+  static std::string NetworkFaults(
+      const std::map<std::pair<PeerId, int>, std::map<std::string, int>>& network,
+      const std::map<PeerId, int>& row_of) {
+    std::string svg = "<g stroke=\"#d33\" stroke-width=\"1\">";
+    for (const auto& [key, kinds] : network) {
+      auto row = row_of.find(key.first);
+      if (row == row_of.end()) continue;
+      std::string title;
+      for (const auto& [kind, count] : kinds) {
+        title += (title.empty() ? "" : ", ") + kind + " ×" + std::to_string(count);
+      }
+      const int x = kLeft + key.second;
+      const int y = kTop + row->second * kRowHeight;
+      svg += "<line x1=\"" + std::to_string(x) + "\" y1=\"" + std::to_string(y) + "\" x2=\"" +
+             std::to_string(x) + "\" y2=\"" + std::to_string(y + 4) + "\"><title>" +
+             EscapeMarkup("network faults: " + title) + "</title></line>";
+    }
+    return svg + "</g>\n";
+  }
+
+  std::string Checks(int rows_bottom) const {
+    std::string svg;
+    for (const Mark& check : model_.checks) {
+      if (check.passed) continue;
+      svg += "<text x=\"" + std::to_string(kLeft + X(check.time_ns)) + "\" y=\"" +
+             std::to_string(rows_bottom + 12) +
+             "\" fill=\"#d33\" text-anchor=\"middle\"><title>" +
+             EscapeMarkup("check failed: " + check.what) + "</title>✗ " +
+             EscapeMarkup(check.what) + "</text>\n";
     }
     return svg;
   }
 
-  // Faults as red dashed lines (their name on hover) and failed checks as marks.
-  std::string Marks(int height) const {
+  // The highest backlog in each pixel column, as a step line.
+  std::string BacklogLine(const std::vector<BacklogPoint>& series, int top, double scale,
+                          const char* style) const {
+    std::vector<std::int64_t> column(kWidth, -1);
+    for (std::size_t i = 0; i < series.size(); ++i) {
+      const std::int64_t until = i + 1 < series.size() ? series[i + 1].time_ns : model_.end_ns;
+      for (int x = X(series[i].time_ns); x <= X(until); ++x) {
+        column[x] = std::max(column[x], series[i].unsent);
+      }
+    }
+    std::string points;
+    for (int x = 0; x < kWidth; ++x) {
+      if (column[x] < 0) continue;
+      const double y = top + kBacklogHeight - static_cast<double>(column[x]) * scale;
+      points += std::to_string(kLeft + x) + "," + Num(y) + " ";
+    }
+    if (points.empty()) return "";
+    return "<polyline points=\"" + points + "\" fill=\"none\" " + style + "/>\n";
+  }
+
+  std::string Backlog(int top) const {
+    std::int64_t highest = 1;
+    for (const auto& point : model_.total_backlog) highest = std::max(highest, point.unsent);
+    const double scale = static_cast<double>(kBacklogHeight) / static_cast<double>(highest);
+    std::string svg = "<text x=\"8\" y=\"" + std::to_string(top + 10) +
+                      "\">unsent orders</text>\n<text x=\"8\" y=\"" + std::to_string(top + 24) +
+                      "\" fill=\"#555\">(total; nodes faint)</text>\n";
+    svg += "<rect x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(top) +
+           "\" width=\"" + std::to_string(kWidth) + "\" height=\"" +
+           std::to_string(kBacklogHeight) + "\" fill=\"#fafafa\" stroke=\"#ddd\"/>\n";
+    svg += "<text x=\"" + std::to_string(kLeft - 4) + "\" y=\"" + std::to_string(top + 10) +
+           "\" text-anchor=\"end\">" + std::to_string(highest) + "</text>\n";
+    svg += "<text x=\"" + std::to_string(kLeft - 4) + "\" y=\"" +
+           std::to_string(top + kBacklogHeight) + "\" text-anchor=\"end\">0</text>\n";
+    for (const auto& [peer, series] : model_.backlog) {
+      svg += BacklogLine(series, top, scale, "stroke=\"#9ab\" stroke-width=\"0.7\"");
+    }
+    svg += BacklogLine(model_.total_backlog, top, scale, "stroke=\"#2456b8\" stroke-width=\"1.6\"");
+    if (model_.total_backlog.empty()) {
+      svg += "<text x=\"" + std::to_string(kLeft + 8) + "\" y=\"" + std::to_string(top + 60) +
+             "\" fill=\"#555\">no orders were stored in this run</text>\n";
+    }
+    return svg;
+  }
+
+  std::string Legend(int y) const {
     std::string svg;
-    for (const auto& [x, label] : faults_) {
-      svg += "<line x1=\"" + std::to_string(kLeft + x) + "\" y1=\"" + std::to_string(kTop - 4) +
-             "\" x2=\"" + std::to_string(kLeft + x) + "\" y2=\"" + std::to_string(height - 30) +
-             "\" stroke=\"#d33\" stroke-dasharray=\"3,2\"><title>" + Escape(label) +
-             "</title></line>\n";
+    int x = kLeft;
+    for (const auto& [name, colour] : colours_) {
+      svg += "<rect x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(y - 9) +
+             "\" width=\"10\" height=\"10\" fill=\"" + colour + "\"/><text x=\"" +
+             std::to_string(x + 14) + "\" y=\"" + std::to_string(y) + "\">" + EscapeMarkup(name) +
+             "</text>\n";
+      x += 24 + static_cast<int>(name.size()) * 7;
     }
-    for (int x : failed_checks_) {
-      svg += "<text x=\"" + std::to_string(kLeft + x) + "\" y=\"" + std::to_string(height - 16) +
-             "\" fill=\"#d33\" text-anchor=\"middle\">✗ check</text>\n";
-    }
+    svg += "<rect x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(y - 9) +
+           "\" width=\"10\" height=\"10\" fill=\"" + kRpcColour + "\"/><text x=\"" +
+           std::to_string(x + 14) + "\" y=\"" + std::to_string(y) + "\">RPCs served</text>\n";
+    svg += "<text x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(y + 14) +
+           "\" fill=\"#666\">shade: share of the time running (runs that took no time show "
+           "faint); ✗: failed checks</text>\n";
+    svg += "<text x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(y + 28) +
+           "\" fill=\"#666\">red lines: the scenario's faults; red ticks atop a row: the "
+           "network's faults on that peer's messages (hover for which)</text>\n";
     return svg;
   }
 
   const scenario::RunResult& result_;
-  std::int64_t end_;
-  std::map<std::pair<PeerId, std::string>, Row> rows_;
-  std::vector<std::pair<int, std::string>> faults_;
-  std::vector<int> failed_checks_;
+  const RunModel& model_;
+  std::int64_t span_;  // the plotted span: the run, or 1 s for a run that took less
+  std::vector<PeerId> peers_;  // in row order
+  std::map<PeerId, std::map<std::string, Band>> bands_;
+  std::map<std::string, std::string> colours_;  // chore -> colour
 };
 
 }  // namespace
 
 Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& result) {
-  Timeline timeline(result);
+  const RunModel model = BuildRunModel(result);
+  Timeline timeline(result, model);
   timeline.Collect();
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << timeline.Svg();

@@ -11,7 +11,7 @@
 
 #include "peers/protocol/signing.h"
 #include "peers/storage/store.h"
-#include "scenarios/planet/testplanet_run.h"
+#include "scenarios/gtest/testplanet_run.h"
 #include "sim/await.h"
 #include "tests/status_matchers.h"
 

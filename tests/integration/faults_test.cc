@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "scenarios/planet/testplanet_run.h"
+#include "scenarios/gtest/testplanet_run.h"
 #include "tests/status_matchers.h"
 
 namespace testplanet {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "scenarios/planet/testplanet_run.h"
+#include "scenarios/gtest/testplanet_run.h"
 #include "tests/status_matchers.h"
 
 namespace testplanet {

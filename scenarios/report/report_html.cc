@@ -1,0 +1,182 @@
+// report.html: one self-contained page per run (run_model.h draws from the trace; the script
+// and style are inline, html/). What a person opens first: the outcome and the reproduce
+// command, every check with expected and found, faults by kind, the chore timeline with zoom,
+// pan and a tooltip per run, the unsent-orders curve, and a table per chore.
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "scenarios/report/html/assets.h"
+#include "scenarios/report/markup.h"
+#include "scenarios/report/reports.h"
+#include "scenarios/report/run_model.h"
+
+namespace testplanet::report {
+namespace {
+
+using nlohmann::json;
+
+// Strings the data repeats (chore names, statuses), each once: spans refer to them by index.
+class NameTable {
+ public:
+  int Of(const std::string& name) {
+    auto [it, added] = index_.emplace(name, static_cast<int>(names_.size()));
+    if (added) names_.push_back(name);
+    return it->second;
+  }
+  const json& names() const { return names_; }
+
+ private:
+  std::map<std::string, int> index_;
+  json names_ = json::array();
+};
+
+// At most `limit` points a series: the highest in each slice of time, so peaks survive.
+json Series(const std::vector<BacklogPoint>& series, std::int64_t end, std::size_t limit) {
+  json out = json::array();
+  if (series.size() <= limit) {
+    for (const auto& p : series) out.push_back({p.time_ns, p.unsent});
+    return out;
+  }
+  const std::int64_t slice = std::max<std::int64_t>(1, end / static_cast<std::int64_t>(limit));
+  std::int64_t current = -1, highest = 0;
+  for (const auto& p : series) {
+    const std::int64_t bucket = p.time_ns / slice;
+    if (bucket != current && current >= 0) out.push_back({current * slice, highest});
+    if (bucket != current) highest = 0;
+    current = bucket;
+    highest = std::max(highest, p.unsent);
+  }
+  out.push_back({current * slice, highest});
+  return out;
+}
+
+json ChoreRows(const scenario::RunResult& r) {
+  json rows = json::array();
+  auto when = [](const std::optional<TimePoint>& t) { return t ? FormatTime(*t) : "—"; };
+  for (const auto& c : r.chores) {
+    rows.push_back({{"peer", c.peer},
+                    {"chore", c.chore},
+                    {"interval", c.interval ? FormatDuration(*c.interval) : "— (down)"},
+                    {"runs", c.runs},
+                    {"ticks_dropped", c.ticks_dropped},
+                    {"last_run", when(c.last_run)},
+                    {"next_tick", when(c.next_tick)}});
+  }
+  return rows;
+}
+
+json Data(const RunFiles& run, const RunModel& model) {
+  const scenario::RunResult& r = *run.result;
+  NameTable names;
+  json spans = json::array();
+  for (const Span& s : model.spans) {
+    const bool chore = s.kind == Span::Kind::kChore;
+    spans.push_back({s.peer, s.lane, names.Of(s.name), s.begin_ns, s.end_ns - s.begin_ns,
+                     names.Of(s.why), names.Of(s.finished ? s.status : "unfinished"),
+                     chore ? 0 : 1});
+  }
+  json faults = json::array();
+  for (const Mark& f : model.faults) {
+    faults.push_back({f.time_ns, f.peer, names.Of(f.what), f.network ? 1 : 0});
+  }
+  json checks = json::array();
+  for (const auto& c : r.checks) {
+    checks.push_back({{"name", c.name},
+                      {"where", c.where},
+                      {"at", FormatTime(c.at)},
+                      {"passed", c.passed},
+                      {"expected", c.expected},
+                      {"found", c.found}});
+  }
+  json backlog = json::object();
+  for (const auto& [peer, series] : model.backlog) {
+    backlog[std::to_string(peer)] = Series(series, model.end_ns, 1500);
+  }
+  json row_order = json::array();
+  for (PeerId peer : model.RowOrder()) row_order.push_back(peer);
+  return {{"end_ns", model.end_ns},
+          {"peers", model.peer_names},
+          {"lanes", model.lanes},
+          {"row_order", row_order},
+          {"spans", spans},
+          {"faults", faults},
+          {"checks", checks},
+          {"chores", ChoreRows(r)},
+          {"backlog", backlog},
+          {"total_backlog", Series(model.total_backlog, model.end_ns, 3000)},
+          {"names", names.names()}};
+}
+
+// JSON inside <script>: no "</script>" may appear, so every '<' goes as \u003c.
+std::string ScriptSafe(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '<') {
+      out += "\\u003c";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string Summary(const RunFiles& run) {
+  const scenario::RunResult& r = *run.result;
+  const bool passed = r.passed();
+  std::string html = "<h1>" + EscapeMarkup(r.scenario) + " <span class=\"" +
+                     (passed ? "pass\">PASS" : "fail\">FAIL") + "</span></h1>\n<dl>";
+  auto item = [&html](const std::string& name, const std::string& value) {
+    html += "<dt>" + EscapeMarkup(name) + "</dt><dd>" + EscapeMarkup(value) + "</dd>";
+  };
+  if (run.scenario != nullptr) item("file", run.scenario->path);
+  item("seed", std::to_string(r.seed));
+  item("digest", Trace::FormatDigest(r.digest));
+  item("virtual time", FormatDuration(r.end.time_since_epoch()));
+  char wall[32];
+  std::snprintf(wall, sizeof(wall), "%.2f s", run.wall_seconds);
+  item("wall time", wall);
+  item("events", std::to_string(r.events));
+  if (!r.planted_bug.empty()) item("planted bug", r.planted_bug);
+  html += "</dl>\n";
+  if (!r.status.ok()) html += "<pre class=\"fail\">" + EscapeMarkup(r.status.ToString()) + "</pre>";
+  html += "<p>Reproduce:</p><pre id=\"reproduce\">" + EscapeMarkup(run.reproduce) + "</pre>\n";
+  return html;
+}
+
+}  // namespace
+
+std::string ReportHtml(const RunFiles& run) {
+  const RunModel model = BuildRunModel(*run.result);
+  const scenario::RunResult& r = *run.result;
+  std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
+                     EscapeMarkup(r.scenario + " seed " + std::to_string(r.seed) +
+                                  (r.passed() ? " PASS" : " FAIL")) +
+                     "</title>\n<style>" + html::kReportCss + "</style></head>\n<body><div id=\"main\">\n";
+  html += Summary(run);
+  html += "<h2>Checks</h2><table id=\"checks\"></table>\n";
+  html += "<h2>Faults</h2><table id=\"faults\"></table>\n";
+  html += "<h2>Chore timeline</h2><p class=\"hint\">Wheel to zoom, drag to pan, double-click "
+          "to reset; hover a run for its details. Grey: RPCs the peer served; red: faults.</p>"
+          "<canvas id=\"timeline\"></canvas>\n";
+  html += "<h2>Unsent orders</h2><p class=\"hint\">Stored minus archived, from the trace. "
+          "<select id=\"backlog-node\"><option value=\"total\">all nodes (total; each node "
+          "faint)</option></select></p><canvas id=\"backlog\" height=\"180\"></canvas>\n";
+  html += "<h2>Chores</h2><table id=\"chores\"></table>\n";
+  html += "</div><div id=\"tip\"></div>\n<script type=\"application/json\" id=\"run-data\">" +
+          ScriptSafe(Data(run, model).dump(-1, ' ', false, json::error_handler_t::replace)) +
+          "</script>\n<script>" + html::kReportJs + "</script>\n</body></html>\n";
+  return html;
+}
+
+Status WriteReportHtml(const std::string& path, const RunFiles& run) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << ReportHtml(run);
+  out.close();
+  if (!out) return UnavailableError("cannot write " + path);
+  return Status::Ok();
+}
+
+}  // namespace testplanet::report

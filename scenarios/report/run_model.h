@@ -1,0 +1,65 @@
+// What the visual reports draw, read once out of a run's trace: every chore run and served RPC
+// as a span (packed into lanes so that no two spans in one lane overlap), faults and checks as
+// marks, and each storage node's unsent-orders backlog as a step series. The Chrome trace, the
+// timeline SVG and report.html all draw from this one model, so they agree.
+// The backlog is counted from the trace: +1 per order a node's piece store enqueued, minus the
+// orders each archive batch settled. A crash that loses unsynced orders is not subtracted.
+#ifndef TESTPLANET_SCENARIOS_REPORT_RUN_MODEL_H_
+#define TESTPLANET_SCENARIOS_REPORT_RUN_MODEL_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "scenarios/language/runner.h"
+
+namespace testplanet::report {
+
+struct Span {
+  enum class Kind { kChore, kRpc };
+  Kind kind = Kind::kChore;
+  PeerId peer = 0;
+  std::string name;  // the chore ("orders.sender") or the RPC method
+  std::int64_t begin_ns = 0, end_ns = 0;
+  bool finished = true;  // false: still running when the run ended
+  std::string why;       // chore: "first", "tick", "trigger"; rpc: the caller's name
+  std::string status;    // "OK", "DEADLINE_EXCEEDED", ...; "" when unfinished
+  std::uint64_t run = 0;  // chore: its run number
+  int lane = 0;           // within the peer: no two spans of one lane overlap
+};
+
+struct Mark {
+  std::int64_t time_ns = 0;
+  PeerId peer = 0;
+  std::string what;  // fault: its kind ("partition"); check: its name
+  bool passed = true;  // checks only
+  bool network = false;  // a fault the network drew per message (drop, clog, ...), on the sender
+};
+
+struct BacklogPoint {
+  std::int64_t time_ns = 0;
+  std::int64_t unsent = 0;
+};
+
+struct RunModel {
+  std::int64_t end_ns = 0;
+  std::vector<Span> spans;    // ordered by begin, then by the trace's order
+  std::vector<int> lanes;     // per peer: how many lanes its spans use (at least 1)
+  std::vector<Mark> faults;   // in trace order: the scenario's faults and the network's
+  std::vector<Mark> checks;   // in trace order
+  std::map<PeerId, std::vector<BacklogPoint>> backlog;  // per storage node, from 0
+  std::vector<BacklogPoint> total_backlog;
+
+  const std::string& PeerName(PeerId peer) const;
+  std::vector<std::string> peer_names;
+  // The peers the reports draw rows for, in row order: satellites, storage nodes, then any
+  // other peer that has spans or faults (uplinks, the simulator itself).
+  std::vector<PeerId> RowOrder() const;
+};
+
+RunModel BuildRunModel(const scenario::RunResult& result);
+
+}  // namespace testplanet::report
+
+#endif  // TESTPLANET_SCENARIOS_REPORT_RUN_MODEL_H_
