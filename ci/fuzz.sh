@@ -17,12 +17,15 @@ for target in "${targets[@]}"; do mkdir -p "build/fuzz/corpus/$target"; done
 mkdir -p build/fuzz/artifacts
 cp scenarios/examples/*.textproto scenarios/swarm/*.textproto build/fuzz/corpus/scenario_parser/
 cp tests/malformed/scenarios/*.textproto build/fuzz/corpus/scenario_parser/
-# Seeds for the files read back (first byte: 0 manifest.json, 1 summary.json, 2 trace.bin) and
+# Seeds for the files read back (first byte: 0 manifest.json, 1 summary.json, 2 trace.bin, 3 sweep.jsonl) and
 # for the command line (words separated by NUL).
 printf '\0{"testplanet_manifest": 1, "seed": 1, "digest": "0123456789abcdef", "scenario_hash": "x", "stop_at": "1h"}' \
   >build/fuzz/corpus/run_files/manifest
 printf '\1{"digest": "0123456789abcdef", "events": 3}' >build/fuzz/corpus/run_files/summary
 printf '\2TPTRACE1\1\0\0\0\0\0\0\0' >build/fuzz/corpus/run_files/trace
+printf '\2TPTRACE2\1\1AAAAAAAA\2\2\0\0\1\2\3' >build/fuzz/corpus/run_files/trace2
+printf '\3{"testplanet_sweep":1,"scenario":"x","seed":4,"exit":1,"reproduce":"r","failure":{"kind":"check","message":"m","signature":"s"}}\n' \
+  >build/fuzz/corpus/run_files/sweep
 printf 'run\0f.textproto\0--seed\0007\0--max-memory\0008GiB' >build/fuzz/corpus/command_line/run
 printf 'sweep\0f\0--seeds\0001..9\0--shard\0001/2' >build/fuzz/corpus/command_line/sweep
 for target in "${targets[@]}"; do

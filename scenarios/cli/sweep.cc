@@ -330,7 +330,14 @@ class Sweeper {
       std::error_code ignored;
       if (IsOwned(directory)) std::filesystem::remove_all(directory, ignored);
       std::filesystem::remove(directory + ".log", ignored);
-      if (c_.swarm) std::filesystem::remove(files_[seed], ignored);
+      if (c_.swarm) {
+        // Its drawn scenario file goes too; the sweep draws it again for this one seed.
+        std::filesystem::remove(files_[seed], ignored);
+        row.reproduce = "testplanet sweep " + c_.file + " --swarm --seeds " +
+                        std::to_string(seed) + ".." + std::to_string(seed) + " --keep-passing" +
+                        PlantedBugFlag(c_.planted_bug) + BudgetFlagsText(budget_) +
+                        (c_.determinism ? " --determinism" : "");
+      }
     } else {
       row.out = directory;
     }

@@ -1,6 +1,7 @@
 #include "scenarios/report/sweep_report.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -22,15 +23,44 @@ using nlohmann::json;
 // A sweep report of 100,000 seeds is about 60 MB; a GiB is refused rather than read.
 constexpr std::uintmax_t kMaxReportBytes = std::uintmax_t{1} << 30;
 
+// The length of the hex word (a digest, 8 hex digits or more, one a digit) at text[i], or 0.
+std::size_t HexWord(const std::string& text, std::size_t i) {
+  auto alnum = [&text](std::size_t k) { return k < text.size() && std::isalnum(static_cast<unsigned char>(text[k])); };
+  if (i > 0 && alnum(i - 1)) return 0;
+  std::size_t end = i;
+  bool digits = false;
+  while (end < text.size() && std::isxdigit(static_cast<unsigned char>(text[end])) &&
+         !std::isupper(static_cast<unsigned char>(text[end]))) {
+    digits |= std::isdigit(static_cast<unsigned char>(text[end])) != 0;
+    ++end;
+  }
+  return end - i >= 8 && digits && !alnum(end) ? end - i : 0;
+}
+
+// Every number, digest and duration written as one ("2m4s", "1h0m9.5s", "350ms") as one '#'.
 std::string WithoutNumbers(const std::string& text) {
+  auto digit = [&text](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
   std::string out;
-  for (char c : text) {
-    const bool digit = c >= '0' && c <= '9';
-    if (!digit) {
-      out += c;
-    } else if (out.empty() || out.back() != '#') {
+  for (std::size_t i = 0; i < text.size();) {
+    if (const std::size_t hex = HexWord(text, i); hex > 0) {
       out += '#';
+      i += hex;
+      continue;
     }
+    if (!digit(i)) {
+      out += text[i++];
+      continue;
+    }
+    while (digit(i)) {
+      while (digit(i) || (i < text.size() && text[i] == '.')) ++i;
+      for (std::string_view unit : {"ns", "us", "ms", "h", "m", "s", "d"}) {
+        if (text.compare(i, unit.size(), unit) == 0) {
+          i += unit.size();
+          break;
+        }
+      }
+    }
+    out += '#';
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // Fuzzes what testplanet reads back from a run directory: manifest.json, summary.json and
-// trace.bin. The first byte picks the file; the rest is its contents. Reading must succeed or
+// trace.bin, and a sweep's sweep.jsonl (which `merge` reads, then renders as junit, HTML and
+// Markdown). The first byte picks the file; the rest is its contents. Reading must succeed or
 // fail with a status naming the file, never crash, hang or allocate past the file's size.
 // (libFuzzer; build with the fuzz preset.)
 #include <cstdint>
@@ -10,6 +11,7 @@
 
 #include "scenarios/report/read_back.h"
 #include "scenarios/report/reports.h"
+#include "scenarios/report/sweep_report.h"
 
 namespace {
 
@@ -31,8 +33,9 @@ void Check(const testplanet::Status& status, const std::string& file) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  static const char* const kFiles[] = {"manifest.json", "summary.json", "trace.bin"};
-  const std::string file = kFiles[data[0] % 3];
+  static const char* const kFiles[] = {"manifest.json", "summary.json", "trace.bin",
+                                       "sweep.jsonl"};
+  const std::string file = kFiles[data[0] % 4];
   const std::string path = Directory() + "/" + file;
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -44,10 +47,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (manifest.ok() && manifest->digest.size() != 16) std::abort();
   } else if (file == "summary.json") {
     Check(testplanet::report::ReadSummaryDigest(Directory()).status(), file);
-  } else {
+  } else if (file == "trace.bin") {
     auto records = testplanet::report::ReadRecords(path);
     Check(records.status(), file);
-    if (records.ok() && records->size() * 56 > size) std::abort();
+    // Every record costs 7 bytes of the file at least: more records than that were invented.
+    if (records.ok() && records->size() * 7 > size) std::abort();
+  } else {
+    auto rows = testplanet::report::ReadSweepRows({path});
+    Check(rows.status(), file);
+    if (rows.ok()) {
+      const testplanet::report::SweepFacts facts{"fuzz", 1.0, "", ""};
+      if (testplanet::report::SweepJunitXml(*rows, facts).empty()) std::abort();
+      if (testplanet::report::SweepIndexHtml(*rows, facts, Directory()).empty()) std::abort();
+      if (testplanet::report::SweepMarkdown(*rows, facts).empty()) std::abort();
+    }
   }
   return 0;
 }

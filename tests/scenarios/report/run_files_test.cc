@@ -1,0 +1,197 @@
+// The files a run leaves, as tools read them: trace.json slices that nest on every track,
+// trace.bin that reads back exactly, a timeline that is well-formed whatever the scenario is
+// called, and a backlog curve that agrees with the orders database.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "scenarios/report/junit.h"
+#include "scenarios/report/reports.h"
+#include "scenarios/report/run_model.h"
+#include "tests/scenarios/language/run_text.h"
+
+namespace testplanet::report {
+namespace {
+
+using scenario::RunOptions;
+using scenario::RunResult;
+
+// Uploads and downloads served while the sender settles: concurrent work on one peer.
+constexpr const char* kBusy = R"(
+name: "busy"
+duration: "3h"
+planet {
+  satellites: 1
+  storage_nodes: 3
+  uplinks: 2
+  storage_node { sender_interval: "10m" }
+  network { min_latency: "5ms" max_latency: "200ms" jitter: "50ms" }
+}
+step { at: "1m" traffic { uplink: 0 satellite: 0 every: "1m" until: "2h" size: 4096 download_previous: true } }
+step { at: "1m" traffic { uplink: 1 satellite: 0 every: "47s" until: "2h" size: 2048 download_previous: true } }
+step { at: "30m" messages { peer: "storagenode0" drop: 0.1 } }
+step { at: "1h" partition { a: "storagenode1" b: "satellite0" } }
+step { at: "1h20m" heal { a: "storagenode1" b: "satellite0" } }
+)";
+
+RunResult BusyRun() {
+  RunOptions options;
+  options.trace_detail = TraceDetail::kRecords;
+  return scenario::RunText(kBusy, options);
+}
+
+std::string TempDir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("testplanet-report-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+TEST(ChromeTrace, CompleteSlicesOnOneTrackNeverPartlyOverlap) {
+  const RunResult result = BusyRun();
+  ASSERT_TRUE(result.status.ok()) << result.status.ToString();
+  const std::string dir = TempDir("trace");
+  ASSERT_TRUE(WriteChromeTrace(dir + "/trace.json", result).ok());
+  const auto trace = nlohmann::json::parse(ReadAll(dir + "/trace.json"));
+  std::map<std::int64_t, std::vector<std::pair<double, double>>> by_track;
+  std::size_t slices = 0;
+  for (const auto& event : trace["traceEvents"]) {
+    if (event["ph"] != "X") continue;
+    const double begin = event["ts"], end = begin + event["dur"].get<double>();
+    by_track[event["tid"].get<std::int64_t>()].push_back({begin, end});
+    ++slices;
+  }
+  ASSERT_GT(slices, 100u);
+  EXPECT_GT(by_track.size(), result.peer_names.size() / 2) << "concurrent work got lanes";
+  std::size_t overlaps = 0;
+  for (auto& [track, spans] : by_track) {
+    std::sort(spans.begin(), spans.end());
+    for (std::size_t i = 1; i < spans.size(); ++i) {
+      // Nested (inside the one before) is allowed; starting inside and ending after is not.
+      const auto& [b0, e0] = spans[i - 1];
+      const auto& [b1, e1] = spans[i];
+      if (b1 < e0 && e1 > e0) ++overlaps;
+    }
+  }
+  EXPECT_EQ(overlaps, 0u);
+  // The lanes are real tracks: each has a name.
+  std::size_t named = 0;
+  for (const auto& event : trace["traceEvents"]) {
+    if (event["ph"] == "M" && event["name"] == "thread_name") ++named;
+  }
+  EXPECT_GE(named, by_track.size());
+}
+
+TEST(RunModel, LanesHoldSpansThatNeverOverlap) {
+  const RunResult result = BusyRun();
+  const RunModel model = BuildRunModel(result);
+  std::map<std::pair<PeerId, int>, std::int64_t> lane_end;
+  int most_lanes = 0;
+  for (const Span& span : model.spans) {
+    auto [it, added] = lane_end.try_emplace({span.peer, span.lane}, span.end_ns);
+    if (!added) {
+      EXPECT_LE(it->second, span.begin_ns) << model.PeerName(span.peer) << " lane " << span.lane;
+      it->second = span.end_ns;
+    }
+    most_lanes = std::max(most_lanes, span.lane + 1);
+  }
+  EXPECT_GT(most_lanes, 1) << "the busy run has concurrent work on some peer";
+}
+
+TEST(RunModel, BacklogEndsAtWhatTheOrdersDatabaseHolds) {
+  const RunResult result = BusyRun();
+  const RunModel model = BuildRunModel(result);
+  ASSERT_FALSE(model.total_backlog.empty());
+  std::int64_t highest = 0;
+  for (const auto& point : model.total_backlog) highest = std::max(highest, point.unsent);
+  EXPECT_GT(highest, 0);
+  std::uint64_t unsent = 0;
+  for (const auto& orders : result.orders) unsent += orders.unsent;
+  EXPECT_EQ(static_cast<std::uint64_t>(model.total_backlog.back().unsent), unsent);
+  for (const auto& [peer, series] : model.backlog) {
+    for (std::size_t i = 1; i < series.size(); ++i) {
+      EXPECT_LT(series[i - 1].time_ns, series[i].time_ns) << "one point per instant";
+    }
+  }
+}
+
+TEST(TraceBin, ReadsBackEveryRecordExactlyAndSmallerThanFixedWidth) {
+  const RunResult result = BusyRun();
+  const std::string dir = TempDir("bin");
+  ASSERT_TRUE(WriteRecords(dir + "/trace.bin", result.records).ok());
+  auto read = ReadRecords(dir + "/trace.bin");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->size(), result.records.size());
+  EXPECT_FALSE(FirstDifference(*read, result.records).has_value());
+  EXPECT_LT(std::filesystem::file_size(dir + "/trace.bin"), result.records.size() * 56 / 3);
+}
+
+TEST(TraceBin, RefusesTruncatedFilesNamingThem) {
+  const RunResult result = BusyRun();
+  const std::string dir = TempDir("truncated");
+  ASSERT_TRUE(WriteRecords(dir + "/trace.bin", result.records).ok());
+  std::filesystem::resize_file(dir + "/trace.bin", std::filesystem::file_size(dir + "/trace.bin") / 2);
+  auto read = ReadRecords(dir + "/trace.bin");
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().ToString().find(dir + "/trace.bin"), std::string::npos);
+}
+
+TEST(TimelineSvg, IsWellFormedWhateverTheScenarioIsCalledAndShowsEveryPeer) {
+  RunResult result = BusyRun();
+  result.scenario = std::string("ctl\x01<&>\"\xff", 9);
+  const std::string dir = TempDir("svg");
+  ASSERT_TRUE(WriteTimelineSvg(dir + "/timeline.svg", result).ok());
+  const std::string svg = ReadAll(dir + "/timeline.svg");
+  EXPECT_EQ(svg.find('\x01'), std::string::npos);
+  EXPECT_EQ(svg.find("\xff"), std::string::npos);
+  EXPECT_NE(svg.find("ctl\xEF\xBF\xBD&lt;&amp;&gt;"), std::string::npos);
+  EXPECT_NE(svg.find(">satellite0</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">storagenode2</text>"), std::string::npos);
+  EXPECT_NE(svg.find("unsent orders"), std::string::npos);
+  EXPECT_NE(svg.find(">partition storagenode1</text>"), std::string::npos) << "faults labelled";
+  // Round grid times for a 3h run: every 15 minutes.
+  EXPECT_NE(svg.find(">+15m0s</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">+2h45m0s</text>"), std::string::npos);
+}
+
+TEST(TimelineSvg, ARunThatTakesNoVirtualTimeStillShowsItsRuns) {
+  RunOptions options;
+  options.trace_detail = TraceDetail::kRecords;
+  options.stop_at = Duration::zero();
+  const RunResult result = scenario::RunText(kBusy, options);
+  const std::string dir = TempDir("zero");
+  ASSERT_TRUE(WriteTimelineSvg(dir + "/timeline.svg", result).ok());
+  const std::string svg = ReadAll(dir + "/timeline.svg");
+  EXPECT_NE(svg.find("fill-opacity"), std::string::npos) << "the first runs are drawn";
+  EXPECT_NE(svg.find(">+1s</text>"), std::string::npos) << "the axis spans a second at least";
+}
+
+TEST(Junit, PutsTheLineInItsOwnAttributeWithTimesAndFailureTypes) {
+  EXPECT_EQ(SplitFileLine("dir/x.textproto:16"), (std::pair<std::string, int>{"dir/x.textproto", 16}));
+  EXPECT_EQ(SplitFileLine("x.textproto:quiesce"), (std::pair<std::string, int>{"x.textproto:quiesce", 0}));
+  EXPECT_EQ(SplitFileLine("c:\\x"), (std::pair<std::string, int>{"c:\\x", 0}));
+  JunitSuite suite{"s", 1.23456, {{"seed", "1"}}, {}};
+  suite.cases.push_back({"c", "ok", "x.textproto", 16, 0.5, std::nullopt});
+  suite.cases.push_back({"c", "bad", "", 0, 0, JunitFailure{"check", "m\"<", "text"}});
+  const std::string xml = JunitXml({suite});
+  EXPECT_NE(xml.find(R"(file="x.textproto" line="16")"), std::string::npos);
+  EXPECT_NE(xml.find(R"(time="1.235")"), std::string::npos);
+  EXPECT_NE(xml.find(R"(<failure type="check" message="m&quot;&lt;">text</failure>)"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace testplanet::report
