@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages testplanet needs, if any is missing. Idempotent and
 # non-interactive; needs root (or sudo) only when something is actually missing.
-# Usage: ci/deps.sh            Exit: 0 ready, 2 something is missing and cannot be installed.
+# Usage: ci/deps.sh [--build-only]
+#   (default)      everything the test suite, the linters and the fuzzers need
+#   --build-only   only what building the testplanet command needs (the Dockerfile's build stage)
+# Exit: 0 ready, 2 something is missing and cannot be installed.
 set -euo pipefail
 
 # One line per package, with why it is here (the README's dependency list says more).
-packages=(
+build_packages=(
   cmake            # build system (>= 3.25)
   ninja-build      # the generator our presets use
   g++              # C++20 compiler (GCC 12)
@@ -22,12 +25,23 @@ packages=(
   libcli11-dev     # the testplanet command line
   nlohmann-json3-dev # summary.json, manifest.json, trace.json
   libspdlog-dev    # log.txt
+)
+test_packages=(
   clang            # the fuzz preset: libFuzzer needs clang
   clang-format     # ci/format.sh: formatting is a tool's job
   clang-tidy       # ci/tidy.sh: checks that catch real bugs (.clang-tidy)
   libclang-rt-14-dev # libFuzzer and clang's sanitizer runtimes (ci/fuzz.sh)
   time             # /usr/bin/time: the malformed-input corpus measures each case's memory
+  libxml2-utils    # xmllint: junit.xml checked against the JUnit schema, SVG and HTML parsed
+  chromium         # report.html and index.html rendered in a real headless browser
+  python3-yaml     # tests/recipes: the workflow and Kubernetes files parsed as their tools do
 )
+packages=("${build_packages[@]}")
+case "${1:-}" in
+  --build-only) ;;
+  "") packages+=("${test_packages[@]}") ;;
+  *) echo "ci/deps.sh: unknown argument $1 (usage: ci/deps.sh [--build-only])" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

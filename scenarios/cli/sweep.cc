@@ -157,7 +157,7 @@ class Sweeper {
       if (terminal) {
         std::fprintf(stderr, "\r[%zu/%llu seeds] %zu failing, %.0f s", done_,
                      static_cast<unsigned long long>(total), failing_, now);
-      } else if (now - last_line >= kProgressSeconds) {
+      } else if (done_ == 1 || now - last_line >= kProgressSeconds) {
         // CI logs are not terminals: a line every few seconds says the sweep is alive.
         std::fprintf(stderr, "sweep: %zu/%llu seeds done, %zu failed, %.0f s\n", done_,
                      static_cast<unsigned long long>(total), failing_, now);

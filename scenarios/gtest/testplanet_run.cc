@@ -36,7 +36,10 @@ std::string RunDirectory(const std::string& test, std::uint64_t seed) {
                        c == '.' || c == '-' || c == '_';
     if (!plain) c = '_';  // parameterized tests have '/' in their names
   }
-  return std::string(base != nullptr && *base != '\0' ? base : "testplanet-out/gtest") + "/" + name;
+  const std::string parent = base != nullptr && *base != '\0' ? base : "testplanet-out/gtest";
+  std::error_code error;
+  const auto absolute = std::filesystem::absolute(parent, error);
+  return (error ? parent : absolute.lexically_normal().string()) + "/" + name;
 }
 
 // The run so far as the reporters take it; `log` is what the planet's peers logged.

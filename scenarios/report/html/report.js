@@ -231,4 +231,22 @@
   window.addEventListener('resize', resize);
   resize();
   document.body.setAttribute('data-rendered', 'yes');
+
+  // report.html#selftest drives the page as a person would (a wheel turn over the timeline, the
+  // pointer over the first run) and records what happened, for tests in a headless browser.
+  if (location.hash === '#selftest') {
+    const before = view.to - view.from;
+    timeline.dispatchEvent(new WheelEvent('wheel', {deltaY: -100, clientX: timeline.width / 2,
+                                                    clientY: 30, bubbles: true, cancelable: true}));
+    document.body.setAttribute('data-zoomed', view.to - view.from < before ? 'yes' : 'no');
+    view.from = 0; view.to = span; redraw();
+    const first = data.spans.find(s => rowOf[s[0] + ':' + s[1]] !== undefined);
+    if (first) {
+      const rect = timeline.getBoundingClientRect();
+      const px = x(first[3], timeline.width) + 0.5, py = 20 + rowOf[first[0] + ':' + first[1]] * ROW + ROW / 2;
+      timeline.dispatchEvent(new MouseEvent('mousemove', {clientX: rect.left + px,
+                                                          clientY: rect.top + py, bubbles: true}));
+      document.body.setAttribute('data-tooltip', tip.style.display === 'block' ? tip.textContent : '');
+    }
+  }
 })();
