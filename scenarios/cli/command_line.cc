@@ -175,7 +175,8 @@ Subcommand AddMerge(CLI::App& app, testplanet::cli::MergeCommand& merge) {
   cmd->add_option("reports", merge.reports, "Shard reports (sweep.jsonl files)")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--out", merge.out, "Where the merged reports go (default testplanet-out/merged)");
+  cmd->add_option("--out", merge.out,
+                  "Where the merged reports go (default testplanet-out/merged)");
   return {cmd, [&merge] { return testplanet::cli::Merge(merge); }};
 }
 

@@ -93,8 +93,8 @@ struct SweepCommand {
   bool swarm = false;               // each seed also picks its configuration and actions
   bool determinism = false;         // each seed's run twice in its process, compared
   bool stop_at_first_failure = false;
-  bool keep_passing = false;        // keep every seed's run directory, not only failing ones
-  std::string time_budget;          // a Go duration: start no seed after it is spent; "" none
+  bool keep_passing = false;  // keep every seed's run directory, not only failing ones
+  std::string time_budget;    // a Go duration: start no seed after it is spent; "" none
   std::string planted_bug;
   BudgetFlags budget;
 };

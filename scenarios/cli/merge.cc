@@ -65,7 +65,8 @@ int Merge(const MergeCommand& c) {
     return kExitFailed;
   }
   const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY");
-  const std::string title = "sweep " + (rows.empty() ? std::string("(empty)") : rows.front().scenario) +
+  const std::string title = "sweep " +
+                            (rows.empty() ? std::string("(empty)") : rows.front().scenario) +
                             " merged from " + std::to_string(c.reports.size()) + " report(s)";
   report::SweepFacts facts{title, seconds, "", step_summary ? step_summary : ""};
   for (const auto& group : report::GroupFailures(rows)) {
@@ -79,9 +80,10 @@ int Merge(const MergeCommand& c) {
     std::fprintf(stderr, "testplanet: %s\n", written.ToString().c_str());
     return kExitFailed;
   }
-  std::printf("merged %zu seeds from %zu report(s): %zu passed, %zu failed -> %s (sweep.jsonl, "
-              "junit.xml, index.html)\n",
-              rows.size(), c.reports.size(), rows.size() - failed, failed, out.c_str());
+  std::printf(
+      "merged %zu seeds from %zu report(s): %zu passed, %zu failed -> %s (sweep.jsonl, "
+      "junit.xml, index.html)\n",
+      rows.size(), c.reports.size(), rows.size() - failed, failed, out.c_str());
   return failed > 0 ? kExitFailed : kExitOk;
 }
 

@@ -47,8 +47,8 @@ void PrintOutcome(const RunCommand& command, const scenario::RunResult& result,
                 check.expected.c_str(), check.found.c_str());
   }
   if (!passed) {
-    std::printf("  reproduce: %s\n  replay:    testplanet replay %s\n", files.reproduce.c_str(),
-                directory.c_str());
+    std::printf("  reproduce: %s\n  replay:    testplanet replay %s\n  report:    %s/report.html\n",
+                files.reproduce.c_str(), directory.c_str(), directory.c_str());
   }
   if (!result.inspect.empty()) std::printf("\n%s", result.inspect.c_str());
 }

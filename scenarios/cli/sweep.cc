@@ -8,8 +8,8 @@
 
 #include <chrono>
 #include <cstdio>
-#include <deque>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -185,9 +185,9 @@ class Sweeper {
     PrintGroups(rows);
     const Status written = report::WriteSweepReports(out_, rows, facts);
     if (!written.ok()) std::fprintf(stderr, "testplanet: %s\n", written.ToString().c_str());
-    std::printf("swept %zu seeds (%s%s): %zu passed, %zu failed, in %.1f s\n", done_,
-                range.c_str(), facts.stopped.empty() ? "" : (", " + facts.stopped).c_str(),
-                done_ - failing_, failing_, facts.wall_seconds);
+    std::printf("swept %zu seeds (%s%s): %zu passed, %zu failed, in %.1f s\n", done_, range.c_str(),
+                facts.stopped.empty() ? "" : (", " + facts.stopped).c_str(), done_ - failing_,
+                failing_, facts.wall_seconds);
     std::printf("report %s; junit %s/junit.xml; index %s/index.html%s\n",
                 c_.report.empty() ? (out_ + "/sweep.jsonl").c_str() : c_.report.c_str(),
                 out_.c_str(), out_.c_str(),
@@ -205,9 +205,8 @@ class Sweeper {
 
   void PrintGroups(const std::vector<report::SweepRow>& rows) const {
     for (const report::FailureGroup& group : report::GroupFailures(rows)) {
-      std::printf("FAIL %zu seed(s) [%s %s] %s\n", group.seeds.size(),
-                  group.failure.kind.c_str(), group.failure.signature.c_str(),
-                  group.failure.message.c_str());
+      std::printf("FAIL %zu seed(s) [%s %s] %s\n", group.seeds.size(), group.failure.kind.c_str(),
+                  group.failure.signature.c_str(), group.failure.message.c_str());
       std::string seeds;
       for (std::size_t i = 0; i < group.seeds.size() && i < 10; ++i) {
         seeds += (i ? " " : "") + std::to_string(group.seeds[i]);
@@ -333,8 +332,8 @@ class Sweeper {
       if (c_.swarm) {
         // Its drawn scenario file goes too; the sweep draws it again for this one seed.
         std::filesystem::remove(files_[seed], ignored);
-        row.reproduce = "testplanet sweep " + c_.file + " --swarm --seeds " +
-                        std::to_string(seed) + ".." + std::to_string(seed) + " --keep-passing" +
+        row.reproduce = "testplanet sweep " + c_.file + " --swarm --seeds " + std::to_string(seed) +
+                        ".." + std::to_string(seed) + " --keep-passing" +
                         PlantedBugFlag(c_.planted_bug) + BudgetFlagsText(budget_) +
                         (c_.determinism ? " --determinism" : "");
       }
@@ -381,9 +380,9 @@ class Sweeper {
   std::ofstream report_;
   std::optional<double> time_budget_;
   std::chrono::steady_clock::time_point started_;  // determinism-ok: sweep progress only
-  std::string stopped_;  // why no more seeds start, or ""
-  std::map<std::uint64_t, std::string> mixes_;  // swarm: each seed's mix
-  std::map<std::uint64_t, std::string> files_;  // the scenario file each seed runs
+  std::string stopped_;                            // why no more seeds start, or ""
+  std::map<std::uint64_t, std::string> mixes_;     // swarm: each seed's mix
+  std::map<std::uint64_t, std::string> files_;     // the scenario file each seed runs
   std::map<pid_t, Child> running_;  // keyed by pid only for lookup; results are keyed by seed
   std::map<std::uint64_t, report::SweepRow> rows_;
   std::deque<std::uint64_t> pending_;  // started seeds whose rows are not yet in the report
@@ -427,7 +426,8 @@ int Sweep(const SweepCommand& c) {
   if (!c.time_budget.empty()) {
     auto parsed = ParseDuration(c.time_budget);
     if (!parsed.ok() || *parsed <= Duration::zero()) {
-      std::fprintf(stderr, "testplanet: --time-budget: expected a duration such as 10m, got \"%s\"\n",
+      std::fprintf(stderr,
+                   "testplanet: --time-budget: expected a duration such as 10m, got \"%s\"\n",
                    c.time_budget.c_str());
       return kExitBadInput;
     }

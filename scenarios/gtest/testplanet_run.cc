@@ -49,8 +49,13 @@ void WriteFailedRun(Planet& planet, const std::string& test, std::uint64_t seed,
   result.scenario = test;
   result.seed = seed;
   result.status = planet.sim().status();
-  result.checks.push_back({"the test body", test, planet.sim().Now(), false, "the test passes",
-                           "it failed (see the test's output)", {}});
+  result.checks.push_back({"the test body",
+                           test,
+                           planet.sim().Now(),
+                           false,
+                           "the test passes",
+                           "it failed (see the test's output)",
+                           {}});
   scenario::CollectPeers(planet, result);
   const Status shutdown = planet.Shutdown();
   if (result.status.ok() && !shutdown.ok()) result.status = shutdown;

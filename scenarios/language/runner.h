@@ -59,9 +59,9 @@ struct ChoreRuns {
   std::string chore;
   std::uint64_t runs = 0;
   std::uint64_t ticks_dropped = 0;
-  std::optional<Duration> interval;        // at the end; nullopt: the peer was down
-  std::optional<TimePoint> last_run;       // when the last run started
-  std::optional<TimePoint> next_tick;      // the tick due next; nullopt: none (stopped, disabled)
+  std::optional<Duration> interval;    // at the end; nullopt: the peer was down
+  std::optional<TimePoint> last_run;   // when the last run started
+  std::optional<TimePoint> next_tick;  // the tick due next; nullopt: none (stopped, disabled)
 };
 
 struct RunResult {

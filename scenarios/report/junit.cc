@@ -90,7 +90,8 @@ Status WriteJunit(const std::string& path, const std::vector<RunFiles>& runs) {
   for (const RunFiles& run : runs) {
     const scenario::RunResult& r = *run.result;
     const std::string file = run.scenario != nullptr ? run.scenario->path : "";
-    JunitSuite suite{r.scenario + " (seed " + std::to_string(r.seed) + ")", run.wall_seconds,
+    JunitSuite suite{r.scenario + " (seed " + std::to_string(r.seed) + ")",
+                     run.wall_seconds,
                      {{"seed", std::to_string(r.seed)},
                       {"digest", Trace::FormatDigest(r.digest)},
                       {"reproduce", run.reproduce}},
@@ -107,8 +108,8 @@ Status WriteJunit(const std::string& path, const std::vector<RunFiles>& runs) {
       if (!c.passed) {
         const std::string message =
             "at " + FormatTime(c.at) + ": expected " + c.expected + ", found " + c.found;
-        check.failure =
-            JunitFailure{"check", message, message + "\n" + c.where + "\nreproduce: " + run.reproduce};
+        check.failure = JunitFailure{"check", message,
+                                     message + "\n" + c.where + "\nreproduce: " + run.reproduce};
       }
       suite.cases.push_back(std::move(check));
     }

@@ -96,17 +96,13 @@ json Data(const RunFiles& run, const RunModel& model) {
   }
   json row_order = json::array();
   for (PeerId peer : model.RowOrder()) row_order.push_back(peer);
-  return {{"end_ns", model.end_ns},
-          {"peers", model.peer_names},
-          {"lanes", model.lanes},
-          {"row_order", row_order},
-          {"spans", spans},
-          {"faults", faults},
-          {"checks", checks},
-          {"chores", ChoreRows(r)},
-          {"backlog", backlog},
-          {"total_backlog", Series(model.total_backlog, model.end_ns, 3000)},
-          {"names", names.names()}};
+  return {
+      {"end_ns", model.end_ns}, {"peers", model.peer_names},
+      {"lanes", model.lanes},   {"row_order", row_order},
+      {"spans", spans},         {"faults", faults},
+      {"checks", checks},       {"chores", ChoreRows(r)},
+      {"backlog", backlog},     {"total_backlog", Series(model.total_backlog, model.end_ns, 3000)},
+      {"names", names.names()}};
 }
 
 // JSON inside <script>: no "</script>" may appear, so every '<' goes as \u003c.
@@ -154,16 +150,19 @@ std::string ReportHtml(const RunFiles& run) {
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
                      EscapeMarkup(r.scenario + " seed " + std::to_string(r.seed) +
                                   (r.passed() ? " PASS" : " FAIL")) +
-                     "</title>\n<style>" + html::kReportCss + "</style></head>\n<body><div id=\"main\">\n";
+                     "</title>\n<style>" + html::kReportCss +
+                     "</style></head>\n<body><div id=\"main\">\n";
   html += Summary(run);
   html += "<h2>Checks</h2><table id=\"checks\"></table>\n";
   html += "<h2>Faults</h2><table id=\"faults\"></table>\n";
-  html += "<h2>Chore timeline</h2><p class=\"hint\">Wheel to zoom, drag to pan, double-click "
-          "to reset; hover a run for its details. Grey: RPCs the peer served; red: faults.</p>"
-          "<canvas id=\"timeline\"></canvas>\n";
-  html += "<h2>Unsent orders</h2><p class=\"hint\">Stored minus archived, from the trace. "
-          "<select id=\"backlog-node\"><option value=\"total\">all nodes (total; each node "
-          "faint)</option></select></p><canvas id=\"backlog\" height=\"180\"></canvas>\n";
+  html +=
+      "<h2>Chore timeline</h2><p class=\"hint\">Wheel to zoom, drag to pan, double-click "
+      "to reset; hover a run for its details. Grey: RPCs the peer served; red: faults.</p>"
+      "<canvas id=\"timeline\"></canvas><div id=\"legend\"></div>\n";
+  html +=
+      "<h2>Unsent orders</h2><p class=\"hint\">Stored minus archived, from the trace. "
+      "<select id=\"backlog-node\"><option value=\"total\">all nodes (total; each node "
+      "faint)</option></select></p><canvas id=\"backlog\" height=\"180\"></canvas>\n";
   html += "<h2>Chores</h2><table id=\"chores\"></table>\n";
   html += "</div><div id=\"tip\"></div>\n<script type=\"application/json\" id=\"run-data\">" +
           ScriptSafe(Data(run, model).dump(-1, ' ', false, json::error_handler_t::replace)) +

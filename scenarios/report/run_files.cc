@@ -4,10 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
-#include <limits>
-#include <map>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "scenarios/language/read_file.h"

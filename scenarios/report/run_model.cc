@@ -43,8 +43,8 @@ class ModelBuilder {
     } else if (r.kind == trace_kinds::kCycleRunEnd.id) {
       auto it = runs_.find({r.peer, r.a, r.c});
       if (it == runs_.end()) return;
-      model_.spans.push_back(ChoreSpan(*it->second, r.time_ns, true,
-                                       StatusCodeName(static_cast<StatusCode>(r.b))));
+      model_.spans.push_back(
+          ChoreSpan(*it->second, r.time_ns, true, StatusCodeName(static_cast<StatusCode>(r.b))));
       runs_.erase(it);
     } else if (r.kind == fakes::net_kinds::kStreamOpen.id) {
       streams_[r.c] = &r;
@@ -107,7 +107,8 @@ class ModelBuilder {
     const std::int64_t before = series.empty() ? 0 : series.back().unsent;
     if (series.empty()) series.push_back({0, 0});
     AppendPoint(series, time, std::max<std::int64_t>(0, before + change));
-    const std::int64_t total = model_.total_backlog.empty() ? 0 : model_.total_backlog.back().unsent;
+    const std::int64_t total =
+        model_.total_backlog.empty() ? 0 : model_.total_backlog.back().unsent;
     if (model_.total_backlog.empty()) model_.total_backlog.push_back({0, 0});
     AppendPoint(model_.total_backlog, time, std::max<std::int64_t>(0, total + change));
   }
@@ -168,8 +169,8 @@ std::vector<PeerId> RunModel::RowOrder() const {
     }
   }
   for (std::size_t p = 0; p < peer_names.size(); ++p) {
-    const bool listed = peer_names[p].rfind("satellite", 0) == 0 ||
-                        peer_names[p].rfind("storagenode", 0) == 0;
+    const bool listed =
+        peer_names[p].rfind("satellite", 0) == 0 || peer_names[p].rfind("storagenode", 0) == 0;
     if (!listed && active[p]) rows.push_back(static_cast<PeerId>(p));
   }
   return rows;

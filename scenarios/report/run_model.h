@@ -22,9 +22,9 @@ struct Span {
   PeerId peer = 0;
   std::string name;  // the chore ("orders.sender") or the RPC method
   std::int64_t begin_ns = 0, end_ns = 0;
-  bool finished = true;  // false: still running when the run ended
-  std::string why;       // chore: "first", "tick", "trigger"; rpc: the caller's name
-  std::string status;    // "OK", "DEADLINE_EXCEEDED", ...; "" when unfinished
+  bool finished = true;   // false: still running when the run ended
+  std::string why;        // chore: "first", "tick", "trigger"; rpc: the caller's name
+  std::string status;     // "OK", "DEADLINE_EXCEEDED", ...; "" when unfinished
   std::uint64_t run = 0;  // chore: its run number
   int lane = 0;           // within the peer: no two spans of one lane overlap
 };
@@ -32,8 +32,8 @@ struct Span {
 struct Mark {
   std::int64_t time_ns = 0;
   PeerId peer = 0;
-  std::string what;  // fault: its kind ("partition"); check: its name
-  bool passed = true;  // checks only
+  std::string what;      // fault: its kind ("partition"); check: its name
+  bool passed = true;    // checks only
   bool network = false;  // a fault the network drew per message (drop, clog, ...), on the sender
 };
 
@@ -44,10 +44,10 @@ struct BacklogPoint {
 
 struct RunModel {
   std::int64_t end_ns = 0;
-  std::vector<Span> spans;    // ordered by begin, then by the trace's order
-  std::vector<int> lanes;     // per peer: how many lanes its spans use (at least 1)
-  std::vector<Mark> faults;   // in trace order: the scenario's faults and the network's
-  std::vector<Mark> checks;   // in trace order
+  std::vector<Span> spans;   // ordered by begin, then by the trace's order
+  std::vector<int> lanes;    // per peer: how many lanes its spans use (at least 1)
+  std::vector<Mark> faults;  // in trace order: the scenario's faults and the network's
+  std::vector<Mark> checks;  // in trace order
   std::map<PeerId, std::vector<BacklogPoint>> backlog;  // per storage node, from 0
   std::vector<BacklogPoint> total_backlog;
 

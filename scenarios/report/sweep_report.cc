@@ -25,7 +25,9 @@ constexpr std::uintmax_t kMaxReportBytes = std::uintmax_t{1} << 30;
 
 // The length of the hex word (a digest, 8 hex digits or more, one a digit) at text[i], or 0.
 std::size_t HexWord(const std::string& text, std::size_t i) {
-  auto alnum = [&text](std::size_t k) { return k < text.size() && std::isalnum(static_cast<unsigned char>(text[k])); };
+  auto alnum = [&text](std::size_t k) {
+    return k < text.size() && std::isalnum(static_cast<unsigned char>(text[k]));
+  };
   if (i > 0 && alnum(i - 1)) return 0;
   std::size_t end = i;
   bool digits = false;
@@ -39,7 +41,9 @@ std::size_t HexWord(const std::string& text, std::size_t i) {
 
 // Every number, digest and duration written as one ("2m4s", "1h0m9.5s", "350ms") as one '#'.
 std::string WithoutNumbers(const std::string& text) {
-  auto digit = [&text](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+  auto digit = [&text](std::size_t i) {
+    return i < text.size() && text[i] >= '0' && text[i] <= '9';
+  };
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
     if (const std::size_t hex = HexWord(text, i); hex > 0) {
@@ -101,8 +105,11 @@ StatusOr<SweepRow> RowFrom(const json& line, const std::string& where) {
   };
   for (auto [field, out, required] :
        {std::tuple<const char*, std::string*, bool>{"scenario", &row.scenario, true},
-        {"file", &row.file, false}, {"out", &row.out, false}, {"reproduce", &row.reproduce, true},
-        {"swarm", &row.swarm, false}, {"digest", &row.digest, false}}) {
+        {"file", &row.file, false},
+        {"out", &row.out, false},
+        {"reproduce", &row.reproduce, true},
+        {"swarm", &row.swarm, false},
+        {"digest", &row.digest, false}}) {
     if (Status s = text(field, *out, required); !s.ok()) return s;
   }
   auto seed = line.find("seed");
@@ -129,7 +136,8 @@ StatusOr<SweepRow> RowFrom(const json& line, const std::string& where) {
     }
     row.failure = RunFailure{(*failure)["kind"], (*failure)["message"], (*failure)["signature"]};
   }
-  if (!row.passed && !row.failure) row.failure = MakeFailure("error", "exit " + std::to_string(row.exit));
+  if (!row.passed && !row.failure)
+    row.failure = MakeFailure("error", "exit " + std::to_string(row.exit));
   return row;
 }
 
@@ -157,15 +165,15 @@ RunFailure MakeFailure(std::string kind, std::string message) {
 std::optional<RunFailure> FailureOf(const scenario::RunResult& result) {
   for (const auto& c : result.checks) {
     if (c.passed) continue;
-    RunFailure failure = MakeFailure("check", "check \"" + c.name + "\" (" + c.where +
-                                                  "): expected " + c.expected);
+    RunFailure failure =
+        MakeFailure("check", "check \"" + c.name + "\" (" + c.where + "): expected " + c.expected);
     failure.message += ", found " + c.found + " at " + FormatTime(c.at);
     return failure;
   }
   if (result.status.ok()) return std::nullopt;
   const std::string message = result.status.ToString();
-  return MakeFailure(message.find("invariant violated") != std::string::npos ? "invariant" : "error",
-                     message);
+  return MakeFailure(
+      message.find("invariant violated") != std::string::npos ? "invariant" : "error", message);
 }
 
 std::string SweepRowJson(const SweepRow& row) {
@@ -248,19 +256,19 @@ std::string SweepJunitXml(const std::vector<SweepRow>& rows, const SweepFacts& f
   std::size_t failed = 0;
   for (const SweepRow& row : rows) failed += row.passed ? 0 : 1;
   JunitSuite suite{facts.title, facts.wall_seconds, {}, {}};
-  suite.properties = {{"seeds", std::to_string(rows.size())},
-                      {"failed", std::to_string(failed)}};
+  suite.properties = {{"seeds", std::to_string(rows.size())}, {"failed", std::to_string(failed)}};
   if (!facts.stopped.empty()) suite.properties.push_back({"stopped", facts.stopped});
-  JunitCase whole{classname, "sweep: " + std::to_string(rows.size()) + " seeds", "", 0,
-                  facts.wall_seconds, std::nullopt};
+  JunitCase whole{
+      classname,   "sweep: " + std::to_string(rows.size()) + " seeds", "", 0, facts.wall_seconds,
+      std::nullopt};
   if (!rows.empty()) whole.file = rows.front().file;
   const auto groups = GroupFailures(rows);
   if (failed > 0) {
-    whole.failure = JunitFailure{"sweep",
-                                 std::to_string(failed) + " of " + std::to_string(rows.size()) +
-                                     " seeds failed, " + std::to_string(groups.size()) +
-                                     " signature(s)",
-                                 SweepMarkdown(rows, facts)};
+    whole.failure =
+        JunitFailure{"sweep",
+                     std::to_string(failed) + " of " + std::to_string(rows.size()) +
+                         " seeds failed, " + std::to_string(groups.size()) + " signature(s)",
+                     SweepMarkdown(rows, facts)};
   }
   suite.cases.push_back(std::move(whole));
   for (const FailureGroup& group : groups) suite.cases.push_back(GroupCase(group, classname));
@@ -310,12 +318,13 @@ std::string SweepIndexHtml(const std::vector<SweepRow>& rows, const SweepFacts& 
                      html::kReportCss + "</style></head><body><div id=\"main\">\n";
   html += "<h1>" + EscapeMarkup(facts.title) + " <span class=\"" +
           (failed ? "fail\">FAILED" : "pass\">passed") + "</span></h1>\n";
-  html += "<p id=\"totals\">" + std::to_string(rows.size()) + " seeds: " +
-          std::to_string(rows.size() - failed) + " passed, " + std::to_string(failed) +
+  html += "<p id=\"totals\">" + std::to_string(rows.size()) +
+          " seeds: " + std::to_string(rows.size() - failed) + " passed, " + std::to_string(failed) +
           " failed, in " + Seconds(facts.wall_seconds) +
           EscapeMarkup(facts.stopped.empty() ? "" : " (" + facts.stopped + ")") + "</p>\n";
-  html += "<h2>Failures by signature</h2><table id=\"signatures\"><tr><th>seeds</th><th>kind"
-          "</th><th>failure</th><th>first seed</th><th>reproduce</th></tr>\n";
+  html +=
+      "<h2>Failures by signature</h2><table id=\"signatures\"><tr><th>seeds</th><th>kind"
+      "</th><th>failure</th><th>first seed</th><th>reproduce</th></tr>\n";
   for (const FailureGroup& group : GroupFailures(rows)) {
     html += "<tr class=\"bad\"><td>" + std::to_string(group.seeds.size()) + "<br><small>" +
             EscapeMarkup(SeedList(group.seeds, 10)) + "</small></td><td>" +
@@ -324,8 +333,9 @@ std::string SweepIndexHtml(const std::vector<SweepRow>& rows, const SweepFacts& 
             std::to_string(group.seeds.front()) + " " + link(group.out) + "</td><td><code>" +
             EscapeMarkup(group.reproduce) + "</code></td></tr>\n";
   }
-  html += "</table>\n<h2>Seeds</h2><table id=\"seeds\"><tr><th>seed</th><th>outcome</th><th>"
-          "digest</th><th>events</th><th>run</th></tr>\n";
+  html +=
+      "</table>\n<h2>Seeds</h2><table id=\"seeds\"><tr><th>seed</th><th>outcome</th><th>"
+      "digest</th><th>events</th><th>run</th></tr>\n";
   for (const SweepRow& row : rows) {
     html += std::string("<tr class=\"") + (row.passed ? "ok" : "bad") + "\"><td>" +
             std::to_string(row.seed) + "</td><td>" +
@@ -348,7 +358,8 @@ Status WriteSweepReports(const std::string& directory, const std::vector<SweepRo
   };
   write(directory + "/junit.xml", SweepJunitXml(rows, facts), false);
   write(directory + "/index.html", SweepIndexHtml(rows, facts, directory), false);
-  if (!facts.step_summary.empty()) write(facts.step_summary, SweepMarkdown(rows, facts) + "\n", true);
+  if (!facts.step_summary.empty())
+    write(facts.step_summary, SweepMarkdown(rows, facts) + "\n", true);
   return errors.Combined();
 }
 

@@ -63,9 +63,9 @@ struct FailureGroup {
 std::vector<FailureGroup> GroupFailures(const std::vector<SweepRow>& rows);
 
 struct SweepFacts {
-  std::string title;     // "sweep orders seeds 1..2000"
+  std::string title;  // "sweep orders seeds 1..2000"
   double wall_seconds = 0;
-  std::string stopped;   // why it stopped early ("time budget of 10m spent"), or ""
+  std::string stopped;       // why it stopped early ("time budget of 10m spent"), or ""
   std::string step_summary;  // a file to append the Markdown summary to ($GITHUB_STEP_SUMMARY)
 };
 std::string SweepJunitXml(const std::vector<SweepRow>& rows, const SweepFacts& facts);

@@ -39,14 +39,33 @@ std::string Num(double value) {
 // A step of the grid: the first round duration that gives at most 12 lines across `span`.
 std::int64_t GridStep(std::int64_t span_ns) {
   static constexpr std::int64_t kSecond = 1'000'000'000;
-  static constexpr std::array<std::int64_t, 27> kSteps = {
-      1'000'000,         10'000'000,        100'000'000,       kSecond,
-      2 * kSecond,       5 * kSecond,       10 * kSecond,      15 * kSecond,
-      30 * kSecond,      60 * kSecond,      2 * 60 * kSecond,  5 * 60 * kSecond,
-      10 * 60 * kSecond, 15 * 60 * kSecond, 30 * 60 * kSecond, 3600 * kSecond,
-      2 * 3600 * kSecond, 3 * 3600 * kSecond, 6 * 3600 * kSecond, 12 * 3600 * kSecond,
-      86400 * kSecond,   2 * 86400 * kSecond, 7 * 86400 * kSecond, 14 * 86400 * kSecond,
-      28 * 86400 * kSecond, 91 * 86400 * kSecond, 365 * 86400 * kSecond};
+  static constexpr std::array<std::int64_t, 27> kSteps = {1'000'000,
+                                                          10'000'000,
+                                                          100'000'000,
+                                                          kSecond,
+                                                          2 * kSecond,
+                                                          5 * kSecond,
+                                                          10 * kSecond,
+                                                          15 * kSecond,
+                                                          30 * kSecond,
+                                                          60 * kSecond,
+                                                          2 * 60 * kSecond,
+                                                          5 * 60 * kSecond,
+                                                          10 * 60 * kSecond,
+                                                          15 * 60 * kSecond,
+                                                          30 * 60 * kSecond,
+                                                          3600 * kSecond,
+                                                          2 * 3600 * kSecond,
+                                                          3 * 3600 * kSecond,
+                                                          6 * 3600 * kSecond,
+                                                          12 * 3600 * kSecond,
+                                                          86400 * kSecond,
+                                                          2 * 86400 * kSecond,
+                                                          7 * 86400 * kSecond,
+                                                          14 * 86400 * kSecond,
+                                                          28 * 86400 * kSecond,
+                                                          91 * 86400 * kSecond,
+                                                          365 * 86400 * kSecond};
   for (std::int64_t step : kSteps) {
     if (span_ns / step <= 12) return step;
   }
@@ -104,8 +123,8 @@ class Timeline {
 
  private:
   int X(std::int64_t ns) const {
-    const long double x = static_cast<long double>(std::clamp<std::int64_t>(ns, 0, span_)) *
-                          (kWidth - 1) / span_;
+    const long double x =
+        static_cast<long double>(std::clamp<std::int64_t>(ns, 0, span_)) * (kWidth - 1) / span_;
     return static_cast<int>(x);
   }
 
@@ -216,8 +235,8 @@ class Timeline {
       const std::string label = fault.what + " " + model_.PeerName(fault.peer) + " at " +
                                 FormatTime(TimePoint(Duration(fault.time_ns)));
       svg += "<g><title>" + EscapeMarkup(label) + "</title><line x1=\"" + std::to_string(x) +
-             "\" y1=\"" + std::to_string(kTop - 4) + "\" x2=\"" + std::to_string(x) +
-             "\" y2=\"" + std::to_string(rows_bottom) +
+             "\" y1=\"" + std::to_string(kTop - 4) + "\" x2=\"" + std::to_string(x) + "\" y2=\"" +
+             std::to_string(rows_bottom) +
              "\" stroke=\"#d33\" stroke-opacity=\"0.5\" stroke-dasharray=\"3,2\"/>";
       if (auto row = row_of.find(fault.peer); row != row_of.end()) {
         const int y = kTop + row->second * kRowHeight;
@@ -265,10 +284,9 @@ class Timeline {
     for (const Mark& check : model_.checks) {
       if (check.passed) continue;
       svg += "<text x=\"" + std::to_string(kLeft + X(check.time_ns)) + "\" y=\"" +
-             std::to_string(rows_bottom + 12) +
-             "\" fill=\"#d33\" text-anchor=\"middle\"><title>" +
-             EscapeMarkup("check failed: " + check.what) + "</title>✗ " +
-             EscapeMarkup(check.what) + "</text>\n";
+             std::to_string(rows_bottom + 12) + "\" fill=\"#d33\" text-anchor=\"middle\"><title>" +
+             EscapeMarkup("check failed: " + check.what) + "</title>✗ " + EscapeMarkup(check.what) +
+             "</text>\n";
     }
     return svg;
   }
@@ -300,9 +318,9 @@ class Timeline {
     std::string svg = "<text x=\"8\" y=\"" + std::to_string(top + 10) +
                       "\">unsent orders</text>\n<text x=\"8\" y=\"" + std::to_string(top + 24) +
                       "\" fill=\"#555\">(total; nodes faint)</text>\n";
-    svg += "<rect x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(top) +
-           "\" width=\"" + std::to_string(kWidth) + "\" height=\"" +
-           std::to_string(kBacklogHeight) + "\" fill=\"#fafafa\" stroke=\"#ddd\"/>\n";
+    svg += "<rect x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(top) + "\" width=\"" +
+           std::to_string(kWidth) + "\" height=\"" + std::to_string(kBacklogHeight) +
+           "\" fill=\"#fafafa\" stroke=\"#ddd\"/>\n";
     svg += "<text x=\"" + std::to_string(kLeft - 4) + "\" y=\"" + std::to_string(top + 10) +
            "\" text-anchor=\"end\">" + std::to_string(highest) + "</text>\n";
     svg += "<text x=\"" + std::to_string(kLeft - 4) + "\" y=\"" +
@@ -342,7 +360,7 @@ class Timeline {
 
   const scenario::RunResult& result_;
   const RunModel& model_;
-  std::int64_t span_;  // the plotted span: the run, or 1 s for a run that took less
+  std::int64_t span_;          // the plotted span: the run, or 1 s for a run that took less
   std::vector<PeerId> peers_;  // in row order
   std::map<PeerId, std::map<std::string, Band>> bands_;
   std::map<std::string, std::string> colours_;  // chore -> colour

@@ -33,8 +33,7 @@ void Check(const testplanet::Status& status, const std::string& file) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  static const char* const kFiles[] = {"manifest.json", "summary.json", "trace.bin",
-                                       "sweep.jsonl"};
+  static const char* const kFiles[] = {"manifest.json", "summary.json", "trace.bin", "sweep.jsonl"};
   const std::string file = kFiles[data[0] % 4];
   const std::string path = Directory() + "/" + file;
   {

@@ -17,3 +17,12 @@ cmake -S "$here/consumer" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/p
   -DCMAKE_EXE_LINKER_FLAGS="$(cache_value CMAKE_EXE_LINKER_FLAGS)" >/dev/null
 cmake --build "$work/build" >/dev/null
 "$work/build/consumer"
+# A failing test in the user's suite leaves its run directory, written by the installed library.
+if TESTPLANET_OUT="$work/gtest-out" "$work/build/consumer_gtest" >"$work/gtest.txt" 2>&1; then
+  echo "consumer_gtest passed, but it fails on purpose" >&2; exit 1
+fi
+test -f "$work/gtest-out/Consumer.FailsOnPurpose-seed-1/report.html" \
+  || { cat "$work/gtest.txt"; echo "no run directory for the failing test" >&2; exit 1; }
+grep -q "reproduce: TESTPLANET_SEED=1 $work/build/consumer_gtest --gtest_filter=Consumer.FailsOnPurpose" \
+  "$work/gtest.txt" || { cat "$work/gtest.txt"; echo "no reproduce command" >&2; exit 1; }
+echo "install: consumer and consumer_gtest (a failing testplanet::Run left its run directory)"

@@ -24,8 +24,12 @@
     if (text !== undefined) e.textContent = text;
     return e;
   }
-  function table(id, head, rows) {
+  function table(id, head, rows, empty) {
     const t = document.getElementById(id);
+    if (!rows.length) {
+      t.appendChild(el('tr')).appendChild(el('td', {class: 'hint'}, empty));
+      return;
+    }
     const tr = el('tr');
     head.forEach(h => tr.appendChild(el('th', {}, h)));
     t.appendChild(tr);
@@ -40,7 +44,8 @@
   table('checks', ['', 'check', 'where', 'at', 'expected', 'found'],
         data.checks.map(c => ({cls: c.passed ? 'ok' : 'bad',
                                cells: [c.passed ? 'ok' : 'FAIL', c.name, c.where, c.at,
-                                       c.expected, c.found]})));
+                                       c.expected, c.found]})),
+        'No check ran (the run stopped before its first check, or the scenario has none).');
   const byKind = {};
   data.faults.forEach(f => {
     const k = data.names[f[2]];
@@ -52,10 +57,12 @@
         Object.keys(byKind).sort().map(k => ({cells: [k, byKind[k].source, byKind[k].count,
                                                       '+' + fmt(byKind[k].first),
                                                       '+' + fmt(byKind[k].last),
-                                                      Array.from(byKind[k].peers).sort().join(' ')]})));
+                                                      Array.from(byKind[k].peers).sort().join(' ')]})),
+        'No fault fired.');
   table('chores', ['peer', 'chore', 'interval', 'runs', 'ticks dropped', 'last run', 'next tick'],
         data.chores.map(c => ({cells: [c.peer, c.chore, c.interval, c.runs, c.ticks_dropped,
-                                       c.last_run, c.next_tick]})));
+                                       c.last_run, c.next_tick]})),
+        'No chore ran.');
 
   // ---- the shared time axis -----------------------------------------------------------------
   const span = Math.max(data.end_ns, 1e9);
@@ -115,6 +122,15 @@
     if (s[7] === 0 && colourOf[s[2]] === undefined) {
       colourOf[s[2]] = colours[Object.keys(colourOf).length % colours.length];
     }
+  });
+  const legend = document.getElementById('legend');
+  Object.keys(colourOf).forEach(n => {
+    legend.appendChild(el('span', {class: 'swatch', style: 'background:' + colourOf[n]}));
+    legend.appendChild(document.createTextNode(data.names[n] + '  '));
+  });
+  [['#999', 'RPCs the peer served'], ['#d22', 'faults']].forEach(([c, t]) => {
+    legend.appendChild(el('span', {class: 'swatch', style: 'background:' + c}));
+    legend.appendChild(document.createTextNode(t + '  '));
   });
   const rows = [];  // [peer, lane]
   data.row_order.forEach(p => { for (let l = 0; l < data.lanes[p]; l++) rows.push([p, l]); });
@@ -224,7 +240,10 @@
     ctx.lineWidth = 1;
   };
   function resize() {
-    const w = Math.max(600, document.getElementById('main').clientWidth);
+    const main = document.getElementById('main');
+    const style = getComputedStyle(main);
+    const inner = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const w = Math.max(600, Math.floor(inner) - 2);  // the canvas border
     timeline.width = w; backlog.width = w; redraw();
   }
   [timeline, backlog].forEach(c => { canvases.push(c); attachZoom(c); });

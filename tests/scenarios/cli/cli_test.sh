@@ -55,7 +55,7 @@ check "an invalid scenario is bad input" 2 "$tp" run "$work/bad.textproto"
 expect_output "with file, line and column" "bad.textproto:3:3: step\[0\]\.at: invalid duration"
 
 check "a passing example exits 0" 0 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --out "$work/run"
-for f in scenario.textproto manifest.json summary.json junit.xml trace.json timeline.svg log.txt trace.bin; do
+for f in scenario.textproto manifest.json summary.json junit.xml trace.json timeline.svg report.html log.txt trace.bin; do
   if [ -s "$work/run/$f" ]; then echo "ok:   the run directory has $f"; else
     echo "FAIL: the run directory lacks $f"; failures=$((failures + 1)); fi
 done
@@ -83,9 +83,32 @@ if grep -q '<failure' "$work/failed/junit.xml"; then echo "ok:   junit.xml has t
 
 # A divergence is pinned to the first record that differs.
 sed -i 's/"digest": "[0-9a-f]*"/"digest": "0000000000000000"/' "$work/run/manifest.json"
-offset=$((16 + 56 * 100 + 8 * 4))   # record 100, field a
-byte=$(od -An -tu1 -j "$offset" -N1 "$work/run/trace.bin" | tr -d ' ')
-printf "$(printf '\\%03o' $(( byte ^ 1 )))" | dd of="$work/run/trace.bin" bs=1 seek="$offset" conv=notrunc status=none
+python3 - "$work/run/trace.bin" <<'PY'   # record 100's field a, flipped (trace.bin version 2)
+import sys
+path = sys.argv[1]
+data = open(path, "rb").read()
+at = 8
+def varint():
+    global at
+    value, shift = 0, 0
+    while True:
+        byte = data[at]; at += 1
+        value |= (byte & 0x7f) << shift; shift += 7
+        if byte < 0x80: return value
+def encode(value):
+    out = bytearray()
+    while value >= 0x80: out.append((value & 0x7f) | 0x80); value >>= 7
+    out.append(value); return bytes(out)
+varint(); kinds = varint(); at += 8 * kinds
+for record in range(101):
+    for field in range(4): varint()
+    start = at; a = varint()
+    if record == 100:
+        data = data[:start] + encode(a ^ 1) + data[at:]
+        break
+    varint(); varint()
+open(path, "wb").write(data)
+PY
 check "replay of a changed run fails" 1 "$tp" replay "$work/run"
 expect_output "naming the first event that differs" "first difference at record #100"
 
@@ -108,7 +131,9 @@ JOB_COMPLETION_INDEX=1 check "an indexed job needs --shards-total" 2 "$tp" sweep
 check "a bad seed range is bad input" 2 "$tp" sweep "$examples/archive_cleanup_at_ttl.textproto" --seeds 5..1
 sed 's/bytes { eq: 6000 }/bytes { eq: 6001 }/' "$examples/archive_cleanup_at_ttl.textproto" > "$work/failing2.textproto"
 check "a sweep with failing seeds exits 1" 1 "$tp" sweep "$work/failing2.textproto" --seeds 1..2 --out "$work/fsweep"
-expect_output "listing each failing seed with its reproduce command" "FAIL seed 2 .*testplanet run .*failing2.textproto --seed 2"
+expect_output "grouping the failing seeds by signature" "FAIL 2 seed\\(s\\) \\[check [0-9a-f]*\\] check \"the rollups still count the bytes\""
+expect_output "listing them" "seeds: 1 2"
+expect_output "with the first one's reproduce command" "first: testplanet run .*failing2.textproto --seed 1"
 check "inspect prints the state at a time" 0 "$tp" inspect "$examples/half_the_nodes_partitioned.textproto" --at 2h --out "$work/inspect"
 expect_output "inspect shows each chore's next tick" "orders.sender: .*next tick"
 expect_output "and the faults in force" "partitioned satellite0:7777 storagenode0:28967"

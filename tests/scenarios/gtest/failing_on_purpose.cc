@@ -16,9 +16,8 @@ TEST(FailingOnPurpose, SettlesOneOrderButExpectsTwo) {
 }
 
 TEST(FailingOnPurpose, Passes) {
-  testplanet::Run(testplanet::Config{}, [](testplanet::Planet& planet) {
-    EXPECT_EQ(planet.storage_nodes().size(), 4u);
-  });
+  testplanet::Run(testplanet::Config{},
+                  [](testplanet::Planet& planet) { EXPECT_EQ(planet.storage_nodes().size(), 4u); });
 }
 
 }  // namespace

@@ -11,8 +11,10 @@ TEST(EscapeMarkup, EscapesTheFiveCharactersMarkupGivesMeaningTo) {
 }
 
 TEST(EscapeMarkup, ReplacesControlCharactersXmlForbidsAndKeepsWhitespace) {
-  EXPECT_EQ(EscapeMarkup("a\x01" "b\x1b[0m\tc\nd\re"),
-            "a\xEF\xBF\xBD" "b\xEF\xBF\xBD[0m\tc\nd\re");
+  EXPECT_EQ(EscapeMarkup("a\x01"
+                         "b\x1b[0m\tc\nd\re"),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD[0m\tc\nd\re");
   EXPECT_EQ(EscapeMarkup(std::string("nul\0here", 8)), "nul\xEF\xBF\xBDhere");
 }
 

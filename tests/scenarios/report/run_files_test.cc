@@ -143,7 +143,8 @@ TEST(TraceBin, RefusesTruncatedFilesNamingThem) {
   const RunResult result = BusyRun();
   const std::string dir = TempDir("truncated");
   ASSERT_TRUE(WriteRecords(dir + "/trace.bin", result.records).ok());
-  std::filesystem::resize_file(dir + "/trace.bin", std::filesystem::file_size(dir + "/trace.bin") / 2);
+  std::filesystem::resize_file(dir + "/trace.bin",
+                               std::filesystem::file_size(dir + "/trace.bin") / 2);
   auto read = ReadRecords(dir + "/trace.bin");
   ASSERT_FALSE(read.ok());
   EXPECT_NE(read.status().ToString().find(dir + "/trace.bin"), std::string::npos);
@@ -180,8 +181,10 @@ TEST(TimelineSvg, ARunThatTakesNoVirtualTimeStillShowsItsRuns) {
 }
 
 TEST(Junit, PutsTheLineInItsOwnAttributeWithTimesAndFailureTypes) {
-  EXPECT_EQ(SplitFileLine("dir/x.textproto:16"), (std::pair<std::string, int>{"dir/x.textproto", 16}));
-  EXPECT_EQ(SplitFileLine("x.textproto:quiesce"), (std::pair<std::string, int>{"x.textproto:quiesce", 0}));
+  EXPECT_EQ(SplitFileLine("dir/x.textproto:16"),
+            (std::pair<std::string, int>{"dir/x.textproto", 16}));
+  EXPECT_EQ(SplitFileLine("x.textproto:quiesce"),
+            (std::pair<std::string, int>{"x.textproto:quiesce", 0}));
   EXPECT_EQ(SplitFileLine("c:\\x"), (std::pair<std::string, int>{"c:\\x", 0}));
   JunitSuite suite{"s", 1.23456, {{"seed", "1"}}, {}};
   suite.cases.push_back({"c", "ok", "x.textproto", 16, 0.5, std::nullopt});

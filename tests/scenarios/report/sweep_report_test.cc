@@ -36,22 +36,30 @@ std::string Write(const std::string& name, const std::string& text) {
 }
 
 TEST(FailureSignature, IgnoresWhichNodeAndWhenButNotWhat) {
-  const auto a = MakeFailure("invariant", "storagenode3 orders.sender ticked while paused (run at +2m4s)");
-  const auto b = MakeFailure("invariant", "storagenode11 orders.sender ticked while paused (run at +1h0m9.5s)");
-  const auto c = MakeFailure("invariant", "storagenode3 orders.cleanup ticked while paused (run at +2m4s)");
-  const auto d = MakeFailure("check", "storagenode3 orders.sender ticked while paused (run at +2m4s)");
+  const auto a =
+      MakeFailure("invariant", "storagenode3 orders.sender ticked while paused (run at +2m4s)");
+  const auto b = MakeFailure("invariant",
+                             "storagenode11 orders.sender ticked while paused (run at +1h0m9.5s)");
+  const auto c =
+      MakeFailure("invariant", "storagenode3 orders.cleanup ticked while paused (run at +2m4s)");
+  const auto d =
+      MakeFailure("check", "storagenode3 orders.sender ticked while paused (run at +2m4s)");
   EXPECT_EQ(a.signature, b.signature);
   EXPECT_NE(a.signature, c.signature);
   EXPECT_NE(a.signature, d.signature);
   EXPECT_EQ(a.signature.size(), 16u);
-  EXPECT_EQ(MakeFailure("error", "digests differ: 5dde4fbff8ad32b5 then 0ac06186c1b99552").signature,
-            MakeFailure("error", "digests differ: 8097adbfee12c7f0 then 76a9d7cde113381e").signature);
+  EXPECT_EQ(
+      MakeFailure("error", "digests differ: 5dde4fbff8ad32b5 then 0ac06186c1b99552").signature,
+      MakeFailure("error", "digests differ: 8097adbfee12c7f0 then 76a9d7cde113381e").signature);
 }
 
 TEST(GroupFailures, LargestGroupFirstWithItsFirstSeed) {
-  const std::vector<SweepRow> rows = {Passing(1), Failing(2, "check", "x found 3"),
-                                      Failing(3, "error", "boom"), Failing(5, "check", "x found 9"),
-                                      Passing(6), Failing(9, "check", "x found 1")};
+  const std::vector<SweepRow> rows = {Passing(1),
+                                      Failing(2, "check", "x found 3"),
+                                      Failing(3, "error", "boom"),
+                                      Failing(5, "check", "x found 9"),
+                                      Passing(6),
+                                      Failing(9, "check", "x found 1")};
   const auto groups = GroupFailures(rows);
   ASSERT_EQ(groups.size(), 2u);
   EXPECT_EQ(groups[0].seeds, (std::vector<std::uint64_t>{2, 5, 9}));
@@ -60,8 +68,8 @@ TEST(GroupFailures, LargestGroupFirstWithItsFirstSeed) {
 }
 
 TEST(SweepRows, RoundTripInSeedOrderAcrossFiles) {
-  const std::string one = Write("one", SweepRowJson(Failing(7, "check", "a")) + "\n" +
-                                           SweepRowJson(Passing(1)) + "\n");
+  const std::string one =
+      Write("one", SweepRowJson(Failing(7, "check", "a")) + "\n" + SweepRowJson(Passing(1)) + "\n");
   const std::string two = Write("two", SweepRowJson(Passing(4)) + "\n\n");
   auto rows = ReadSweepRows({one, two});
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
@@ -74,14 +82,16 @@ TEST(SweepRows, RoundTripInSeedOrderAcrossFiles) {
 }
 
 TEST(SweepRows, NameTheFileLineAndFieldOfWhatIsWrong) {
-  auto overlap = ReadSweepRows({Write("a", SweepRowJson(Passing(4)) + "\n"),
-                                Write("b", SweepRowJson(Passing(4)) + "\n")});
+  auto overlap = ReadSweepRows(
+      {Write("a", SweepRowJson(Passing(4)) + "\n"), Write("b", SweepRowJson(Passing(4)) + "\n")});
   ASSERT_FALSE(overlap.ok());
   EXPECT_NE(overlap.status().ToString().find("-b:1: seed 4 is in the reports twice"),
             std::string::npos)
       << overlap.status().ToString();
-  auto bad_seed = ReadSweepRows({Write("c", SweepRowJson(Passing(1)) + "\n" +
-                                                R"({"testplanet_sweep":1,"scenario":"s","seed":-1,"exit":0,"reproduce":"r"})" "\n")});
+  auto bad_seed = ReadSweepRows(
+      {Write("c", SweepRowJson(Passing(1)) + "\n" +
+                      R"({"testplanet_sweep":1,"scenario":"s","seed":-1,"exit":0,"reproduce":"r"})"
+                      "\n")});
   ASSERT_FALSE(bad_seed.ok());
   EXPECT_NE(bad_seed.status().ToString().find("-c:2: seed: expected an unsigned integer"),
             std::string::npos)
