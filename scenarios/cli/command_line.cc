@@ -87,6 +87,9 @@ Subcommand AddRun(CLI::App& app, testplanet::cli::RunCommand& run) {
                 "Run each scenario twice in this process and fail (exit 1) if the digests differ, "
                 "naming the first record that does");
   cmd->add_option("--planted-bug", run.planted_bug, kPlantedBugHelp);
+  cmd->add_flag("--lean", run.lean,
+                "Write what a sweep keeps: for a passing run only manifest.json and "
+                "summary.json; for a failing one everything but trace.json");
   AddBudget(*cmd, run.budget);
   return {cmd, [&run] { return testplanet::cli::Run(run); }};
 }
@@ -132,7 +135,8 @@ Subcommand AddSweep(CLI::App& app, testplanet::cli::SweepCommand& sweep, const c
       "sweep",
       "Run many seeds as parallel processes. Writes OUT/sweep.jsonl (a line per seed, in seed "
       "order, with each failure and its signature), OUT/junit.xml (a test case per failure "
-      "signature), OUT/index.html, and the failing seeds' run directories; groups failures "
+      "signature), OUT/index.html, and the failing seeds' run directories (all but "
+      "trace.json); groups failures "
       "by signature with a reproduce command each; appends a summary to $GITHUB_STEP_SUMMARY "
       "when set. Re-running into the same OUT clears it first. Honours "
       "GTEST_TOTAL_SHARDS/GTEST_SHARD_INDEX, and JOB_COMPLETION_INDEX with --shards-total");

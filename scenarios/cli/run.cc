@@ -162,7 +162,7 @@ int Run(const RunCommand& command) {
     const std::chrono::duration<double> wall =
         std::chrono::steady_clock::now() - started;  // determinism-ok: wall_seconds in reports only
     files[i] = report::RunFiles{&plan, &results[i], Reproduce(command, options[i], plan.path),
-                                wall.count()};
+                                wall.count(), command.lean};
     if (Status s = report::WriteRunDirectory(options[i].run_directory, files[i]); !s.ok()) {
       std::fprintf(stderr, "testplanet: %s\n", s.ToString().c_str());
       return kExitFailed;

@@ -257,6 +257,7 @@ class Sweeper {
                                      "--out", directory, "--quiet"};
     if (!c_.planted_bug.empty()) args.insert(args.end(), {"--planted-bug", c_.planted_bug});
     if (c_.determinism) args.push_back("--determinism");
+    if (!c_.keep_passing) args.push_back("--lean");
     std::istringstream budget_flags(BudgetFlagsText(budget_));
     for (std::string word; budget_flags >> word;) args.push_back(word);
     std::vector<char*> argv;

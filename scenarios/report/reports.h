@@ -30,6 +30,9 @@ struct RunFiles {
   const scenario::RunResult* result = nullptr;
   std::string reproduce;    // the command that reproduces this run
   double wall_seconds = 0;  // measured by the CLI
+  // A sweep's seed: a passing run writes only manifest.json and summary.json, a failing one
+  // everything but trace.json (its reproduce command writes a whole directory again).
+  bool lean = false;
 };
 
 Status WriteRunDirectory(const std::string& directory, const RunFiles& run);

@@ -326,7 +326,8 @@ Status WriteTraceFiles(const std::string& directory, const RunFiles& run) {
   if (Status s = ClaimDirectory(directory); !s.ok()) return s;
   StatusGroup errors;
   errors.Add(WriteSummary(directory + "/summary.json", run));
-  errors.Add(WriteChromeTrace(directory + "/trace.json", *run.result));
+  if (run.lean && run.result->passed()) return errors.Combined();
+  if (!run.lean) errors.Add(WriteChromeTrace(directory + "/trace.json", *run.result));
   errors.Add(WriteTimelineSvg(directory + "/timeline.svg", *run.result));
   errors.Add(WriteReportHtml(directory + "/report.html", run));
   errors.Add(WriteLog(directory + "/log.txt", *run.result));
@@ -337,6 +338,10 @@ Status WriteTraceFiles(const std::string& directory, const RunFiles& run) {
 Status WriteRunDirectory(const std::string& directory, const RunFiles& run) {
   if (Status s = WriteTraceFiles(directory, run); !s.ok()) return s;
   StatusGroup errors;
+  if (run.lean && run.result->passed()) {
+    errors.Add(WriteManifest(directory + "/manifest.json", run));
+    return errors.Combined();
+  }
   errors.Add(WriteText(directory + "/scenario.textproto", "# Resolved from " + run.scenario->path +
                                                               " (defaults filled in).\n" +
                                                               ResolvedText(*run.scenario)));

@@ -103,6 +103,25 @@ case_ "--seeds past 2^64" '--seeds: expected A..B' \
 case_ "--jobs 0" '--jobs must be 1 to 256' "$tp" sweep "$valid" --seeds 1..2 --jobs 0
 case_ "--shard past the count" 'shard index 3 is not below the shard count 2' \
   "$tp" sweep "$valid" --seeds 1..2 --shard 3/2
+for budget in "10 minutes" 0s -1m 1e3; do
+  case_ "--time-budget $budget" '--time-budget: expected a duration such as 10m' \
+    "$tp" sweep "$valid" --seeds 1..2 --time-budget "$budget" --out "$work/tb"
+done
+# --- sweep reports that merge cannot take: each named by file, line and field
+printf '{"testplanet_sweep":1,"scenario":"s","seed":1,"exit":0,"reproduce":"r"}\n{"seed": 2\n' >"$work/cut.jsonl"
+case_ "merge: a report cut short" 'cut.jsonl:2: is not valid JSON' "$tp" merge "$work/cut.jsonl" --out "$work/m1"
+echo '{"seed": 1, "exit": 0}' >"$work/other.jsonl"
+case_ "merge: JSON lines of another tool" 'other.jsonl:1: testplanet_sweep: .*not a testplanet sweep report' \
+  "$tp" merge "$work/other.jsonl" --out "$work/m2"
+printf '{"testplanet_sweep":1,"scenario":"s","seed":1,"exit":300,"reproduce":"r"}\n' >"$work/exit.jsonl"
+case_ "merge: an exit code past 255" 'exit.jsonl:1: exit: expected an exit code' "$tp" merge "$work/exit.jsonl" --out "$work/m3"
+printf '{"testplanet_sweep":1,"scenario":"s","seed":1,"exit":1,"reproduce":"r","failure":"x"}\n' >"$work/failure.jsonl"
+case_ "merge: a failure that is not an object" 'failure.jsonl:1: failure: expected \{kind' "$tp" merge "$work/failure.jsonl" --out "$work/m4"
+printf '{"testplanet_sweep":1,"scenario":"s","seed":1,"exit":0,"reproduce":"r"}\n' >"$work/one.jsonl"
+cp "$work/one.jsonl" "$work/again.jsonl"
+case_ "merge: shards that overlap" 'seed 1 is in more than one report' \
+  "$tp" merge "$work/one.jsonl" "$work/again.jsonl" --out "$work/m5"
+case_ "merge: a directory for a report" 'reports: .*(Directory|directory)' "$tp" merge "$work" --out "$work/m6"
 cp "$valid" "$work/same_name.textproto"
 case_ "two scenarios of one name" 'name: "valid" is also the name of' \
   "$tp" run "$valid" "$work/same_name.textproto" --out "$work/f9"
@@ -115,6 +134,8 @@ echo "a file" >"$work/afile"
 case_ "--out a file" '--out: .*afile: is not a directory' "$tp" run "$valid" --out "$work/afile"
 case_ "sweep --out a directory of someone's files" '--out: .*home: holds files' \
   "$tp" sweep "$valid" --seeds 1..1 --out "$work/home"
+case_ "merge --out a directory of someone's files" '--out: .*home: holds files' \
+  "$tp" merge "$work/one.jsonl" --out "$work/home"
 echo "my report" >"$work/report.jsonl"
 case_ "sweep --report over someone's file" '--report .*report.jsonl: exists and testplanet did not write it' \
   "$tp" sweep "$valid" --seeds 1..1 --out "$work/sweep" --report "$work/report.jsonl"

@@ -52,6 +52,8 @@ failed=$(grep -c '"passed":false' sweep/sweep.jsonl)
 kept=$(find sweep -maxdepth 1 -type d -name 'seed-*' | wc -l)
 [ "$kept" = "$failed" ] || fail "$kept run directories kept for $failed failing seeds"
 for dir in sweep/seed-*/; do
+  [ -f "$dir/report.html" ] && [ -f "$dir/trace.bin" ] && [ -f "$dir/manifest.json" ] || fail "$dir is incomplete"
+  [ ! -e "$dir/trace.json" ] || fail "$dir keeps trace.json (the reproduce command writes it)"
   grep -q '"passed":false' <(grep "\"out\":\"${dir%/}\"" sweep/sweep.jsonl) || fail "$dir passed"
 done
 xmllint --noout --schema "$xsd" sweep/junit.xml 2>/dev/null || fail "sweep/junit.xml is not valid JUnit"
