@@ -54,7 +54,7 @@ struct RunCommand {
   std::string planted_bug;   // planted_bugs.h; empty: none
   BudgetFlags budget;
   std::string stop_flag = "--stop-at";  // how the stop is spelled to this command (inspect: --at)
-  bool lean = false;  // --lean: the files a sweep keeps (report::RunFiles::lean)
+  bool lean = false;                    // --lean: the files a sweep keeps (report::RunFiles::lean)
 };
 
 // A count as typed: decimal digits only, 0 to 2^64-1; nullopt for anything else (no message).

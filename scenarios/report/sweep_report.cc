@@ -214,11 +214,12 @@ StatusOr<std::vector<SweepRow>> ReadSweepRows(const std::vector<std::string>& pa
       if (line.is_discarded()) return InvalidArgumentError(where + ": is not valid JSON");
       auto row = RowFrom(line, where);
       if (!row.ok()) return row.status();
-      if (by_seed.count(row->seed) != 0) {
-        return InvalidArgumentError(where + ": seed " + std::to_string(row->seed) +
+      const std::uint64_t seed = row->seed;
+      if (by_seed.count(seed) != 0) {
+        return InvalidArgumentError(where + ": seed " + std::to_string(seed) +
                                     " is in the reports twice (shards that overlap?)");
       }
-      by_seed.emplace(row->seed, *std::move(row));
+      by_seed.emplace(seed, *std::move(row));
     }
   }
   std::vector<SweepRow> rows;
