@@ -13,6 +13,10 @@ cd "$work"
 if TESTPLANET_OUT="$work/out" "$binary" >output.txt 2>&1; then
   fail "the failing test passed"
 fi
+if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' output.txt; then
+  cat output.txt; fail "a sanitizer reported an error"
+fi
+grep -q '^\[  PASSED  \] 1 test' output.txt || { cat output.txt; fail "the passing test did not pass"; }
 dir="$work/out/FailingOnPurpose.SettlesOneOrderButExpectsTwo-seed-1"
 for file in report.html trace.json timeline.svg log.txt summary.json trace.bin .testplanet; do
   [ -f "$dir/$file" ] || { cat output.txt; fail "$dir/$file is missing"; }
