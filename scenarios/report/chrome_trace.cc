@@ -15,19 +15,33 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::int64_t kLanesPerPeer = 1000;  // track id = peer * kLanesPerPeer + lane
-
 double Micros(std::int64_t ns) { return static_cast<double>(ns) / 1000.0; }
 
-std::int64_t Track(PeerId peer, int lane) {
-  return static_cast<std::int64_t>(peer) * kLanesPerPeer + lane;
-}
+// Track ids, dense and in peer order: a peer's lanes are consecutive tracks, however many lanes
+// a peer needs (a satellite serving thousands of nodes at once needs thousands).
+class Tracks {
+ public:
+  explicit Tracks(const RunModel& model) {
+    std::int64_t next = 0;
+    for (std::size_t peer = 0; peer < model.peer_names.size(); ++peer) {
+      first_.push_back(next);
+      next += peer < model.lanes.size() ? model.lanes[peer] : 1;
+    }
+  }
+  std::int64_t Of(PeerId peer, int lane) const {
+    return peer < first_.size() ? first_[peer] + lane : lane;
+  }
 
-void Metadata(const scenario::RunResult& result, const RunModel& model, json& events) {
+ private:
+  std::vector<std::int64_t> first_;
+};
+
+void Metadata(const scenario::RunResult& result, const RunModel& model, const Tracks& tracks,
+              json& events) {
   for (std::size_t peer = 0; peer < model.peer_names.size(); ++peer) {
     const int lanes = peer < model.lanes.size() ? model.lanes[peer] : 1;
-    for (int lane = 0; lane < lanes && lane < kLanesPerPeer; ++lane) {
-      const std::int64_t tid = Track(static_cast<PeerId>(peer), lane);
+    for (int lane = 0; lane < lanes; ++lane) {
+      const std::int64_t tid = tracks.Of(static_cast<PeerId>(peer), lane);
       const std::string name =
           model.peer_names[peer] + (lane == 0 ? "" : " (" + std::to_string(lane + 1) + ")");
       events.push_back({{"name", "thread_name"},
@@ -49,7 +63,7 @@ void Metadata(const scenario::RunResult& result, const RunModel& model, json& ev
        {"args", {{"name", result.scenario + " (seed " + std::to_string(result.seed) + ")"}}}});
 }
 
-json Slice(const Span& span) {
+json Slice(const Span& span, const Tracks& tracks) {
   const bool chore = span.kind == Span::Kind::kChore;
   json args = chore ? json{{"run", span.run}, {"why", span.why}} : json{{"caller", span.why}};
   args["status"] = span.finished ? span.status : "unfinished at the end of the run";
@@ -57,7 +71,7 @@ json Slice(const Span& span) {
           {"cat", chore ? "chore" : "rpc"},
           {"ph", "X"},
           {"pid", 1},
-          {"tid", Track(span.peer, std::min<int>(span.lane, kLanesPerPeer - 1))},
+          {"tid", tracks.Of(span.peer, span.lane)},
           {"ts", Micros(span.begin_ns)},
           {"dur", Micros(span.end_ns - span.begin_ns)},
           {"args", args}};
@@ -67,16 +81,17 @@ json Slice(const Span& span) {
 
 Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result) {
   const RunModel model = BuildRunModel(result);
+  const Tracks tracks(model);
   json events = json::array();
-  Metadata(result, model, events);
-  for (const Span& span : model.spans) events.push_back(Slice(span));
+  Metadata(result, model, tracks, events);
+  for (const Span& span : model.spans) events.push_back(Slice(span, tracks));
   for (const Mark& fault : model.faults) {
     events.push_back({{"name", fault.what},
                       {"cat", "fault"},
                       {"ph", "i"},
                       {"s", "t"},
                       {"pid", 1},
-                      {"tid", Track(fault.peer, 0)},
+                      {"tid", tracks.Of(fault.peer, 0)},
                       {"ts", Micros(fault.time_ns)}});
   }
   for (const Mark& check : model.checks) {

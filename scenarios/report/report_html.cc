@@ -67,12 +67,25 @@ json ChoreRows(const scenario::RunResult& r) {
   return rows;
 }
 
+// The page stays small enough for a browser: past this many spans, chore runs are kept first and
+// RPCs only while there is room (the page says how many it left out; trace.json has them all).
+constexpr std::size_t kMaxSpans = 200'000;
+
 json Data(const RunFiles& run, const RunModel& model) {
   const scenario::RunResult& r = *run.result;
   NameTable names;
   json spans = json::array();
+  std::size_t chores = 0;
+  for (const Span& s : model.spans) chores += s.kind == Span::Kind::kChore ? 1 : 0;
+  std::size_t rpc_room = chores >= kMaxSpans ? 0 : kMaxSpans - chores;
+  std::size_t left_out = 0;
   for (const Span& s : model.spans) {
     const bool chore = s.kind == Span::Kind::kChore;
+    if (chore ? spans.size() >= kMaxSpans : rpc_room == 0) {
+      ++left_out;
+      continue;
+    }
+    if (!chore) --rpc_room;
     spans.push_back({s.peer, s.lane, names.Of(s.name), s.begin_ns, s.end_ns - s.begin_ns,
                      names.Of(s.why), names.Of(s.finished ? s.status : "unfinished"),
                      chore ? 0 : 1});
@@ -102,7 +115,7 @@ json Data(const RunFiles& run, const RunModel& model) {
       {"spans", spans},         {"faults", faults},
       {"checks", checks},       {"chores", ChoreRows(r)},
       {"backlog", backlog},     {"total_backlog", Series(model.total_backlog, model.end_ns, 3000)},
-      {"names", names.names()}};
+      {"names", names.names()}, {"spans_left_out", left_out}};
 }
 
 // JSON inside <script>: no "</script>" may appear, so every '<' goes as \u003c.
@@ -158,7 +171,8 @@ std::string ReportHtml(const RunFiles& run) {
   html +=
       "<h2>Chore timeline</h2><p class=\"hint\">Wheel to zoom, drag to pan, double-click "
       "to reset; hover a run for its details. Grey: RPCs the peer served; red: faults.</p>"
-      "<canvas id=\"timeline\"></canvas><div id=\"legend\"></div>\n";
+      "<p class=\"hint\" id=\"timeline-notes\"></p><canvas id=\"timeline\"></canvas>"
+      "<div id=\"legend\"></div>\n";
   html +=
       "<h2>Unsent orders</h2><p class=\"hint\">Stored minus archived, from the trace. "
       "<select id=\"backlog-node\"><option value=\"total\">all nodes (total; each node "

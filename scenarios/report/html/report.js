@@ -132,10 +132,22 @@
     legend.appendChild(el('span', {class: 'swatch', style: 'background:' + c}));
     legend.appendChild(document.createTextNode(t + '  '));
   });
+  // A row per lane, up to MAX_LANES a peer (later lanes draw in the last one) and MAX_ROWS in
+  // all, so that the canvas stays within what browsers draw.
+  const MAX_LANES = 8, MAX_ROWS = 1500;
   const rows = [];  // [peer, lane]
-  data.row_order.forEach(p => { for (let l = 0; l < data.lanes[p]; l++) rows.push([p, l]); });
   const rowOf = {};
-  rows.forEach((r, i) => { rowOf[r[0] + ':' + r[1]] = i; });
+  let hidden = 0;
+  data.row_order.forEach(p => {
+    const lanes = Math.min(data.lanes[p] || 1, MAX_LANES);
+    if (rows.length + lanes > MAX_ROWS) { hidden++; return; }
+    for (let l = 0; l < (data.lanes[p] || 1); l++) rowOf[p + ':' + l] = rows.length + Math.min(l, lanes - 1);
+    for (let l = 0; l < lanes; l++) rows.push([p, l]);
+  });
+  const notes = [];
+  if (hidden) notes.push(hidden + ' peers not drawn (the timeline shows ' + MAX_ROWS + ' rows at most)');
+  if (data.spans_left_out) notes.push(data.spans_left_out + ' RPCs left out of this page (trace.json has them all)');
+  document.getElementById('timeline-notes').textContent = notes.join('; ');
   const ROW = 14;
   const timeline = document.getElementById('timeline');
   timeline.height = 20 + rows.length * ROW + 4;
@@ -150,10 +162,12 @@
       const y = 20 + i * ROW;
       if (i % 2 === 0) { ctx.fillStyle = '#f4f6fa'; ctx.fillRect(LEFT, y, w - LEFT, ROW); }
       ctx.fillStyle = '#222';
-      ctx.fillText(data.peers[r[0]] + (r[1] ? ' (' + (r[1] + 1) + ')' : ''), 4, y + 11);
+      const more = r[1] === MAX_LANES - 1 && data.lanes[r[0]] > MAX_LANES ? '+' : '';
+      ctx.fillText(data.peers[r[0]] + (r[1] ? ' (' + (r[1] + 1) + more + ')' : ''), 4, y + 11);
     });
     data.spans.forEach(s => {
       const row = rowOf[s[0] + ':' + s[1]];
+      if (row === undefined) return;
       const x0 = x(s[3], w), x1 = x(s[3] + s[4], w);
       if (x1 < LEFT || x0 > w) return;
       ctx.fillStyle = s[7] === 0 ? colourOf[s[2]] : '#999';
