@@ -1,6 +1,7 @@
 // `testplanet sweep`: many seeds of one scenario, as child processes (both cores busy), with
-// sharding for CI matrices and Kubernetes indexed jobs, and a JSON-lines report whose shards
-// merge by concatenation.
+// sharding for CI matrices and Kubernetes indexed jobs. Writes a JSON-lines report in seed
+// order, keeps only failing seeds' run directories, and ends with the sweep's reports
+// (report/sweep_report.h); `testplanet merge` joins shards' reports the same way.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>

@@ -4,7 +4,6 @@
 // Complete slices on one track must nest; concurrent work on one peer (an upload served while
 // the sender runs) does not, so each peer's spans are packed into lanes (run_model.h) and every
 // lane past the first is a track of its own, "storagenode3 (2)", sorted under the peer's.
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "scenarios/report/reports.h"
@@ -108,11 +107,7 @@ Status WriteChromeTrace(const std::string& path, const scenario::RunResult& resu
       {"traceEvents", events},
       {"displayTimeUnit", "ms"},
       {"otherData", {{"seed", result.seed}, {"digest", Trace::FormatDigest(result.digest)}}}};
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << trace.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
-  out.close();
-  if (!out) return UnavailableError("cannot write " + path);
-  return Status::Ok();
+  return WriteFile(path, trace.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace testplanet::report

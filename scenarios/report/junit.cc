@@ -2,7 +2,6 @@
 #include "scenarios/report/junit.h"
 
 #include <cstdio>
-#include <fstream>
 #include <string>
 
 #include "scenarios/report/markup.h"
@@ -115,11 +114,7 @@ Status WriteJunit(const std::string& path, const std::vector<RunFiles>& runs) {
     }
     suites.push_back(std::move(suite));
   }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << JunitXml(suites);
-  out.close();
-  if (!out) return UnavailableError("cannot write " + path);
-  return Status::Ok();
+  return WriteFile(path, JunitXml(suites));
 }
 
 }  // namespace testplanet::report

@@ -3,10 +3,10 @@
 // command, every check with expected and found, faults by kind, the chore timeline with zoom,
 // pan and a tooltip per run, the unsent-orders curve, and a table per chore.
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "scenarios/report/check_json.h"
 #include "scenarios/report/html/assets.h"
 #include "scenarios/report/markup.h"
 #include "scenarios/report/reports.h"
@@ -96,12 +96,7 @@ json Data(const RunFiles& run, const RunModel& model) {
   }
   json checks = json::array();
   for (const auto& c : r.checks) {
-    checks.push_back({{"name", c.name},
-                      {"where", c.where},
-                      {"at", FormatTime(c.at)},
-                      {"passed", c.passed},
-                      {"expected", c.expected},
-                      {"found", c.found}});
+    checks.push_back(CheckJson(c));
   }
   json backlog = json::object();
   for (const auto& [peer, series] : model.backlog) {
@@ -185,11 +180,7 @@ std::string ReportHtml(const RunFiles& run) {
 }
 
 Status WriteReportHtml(const std::string& path, const RunFiles& run) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << ReportHtml(run);
-  out.close();
-  if (!out) return UnavailableError("cannot write " + path);
-  return Status::Ok();
+  return WriteFile(path, ReportHtml(run));
 }
 
 }  // namespace testplanet::report

@@ -36,6 +36,9 @@ struct RunFiles {
 };
 
 Status WriteRunDirectory(const std::string& directory, const RunFiles& run);
+// Writes `text` to `path`, replacing what was there; the error names the path. Every report
+// file is written through it.
+Status WriteFile(const std::string& path, const std::string& text);
 // What a run without a scenario file leaves (testplanet::Run in a GoogleTest body): summary,
 // trace.json, timeline.svg, report.html, log.txt, trace.bin. `run.scenario` may be null.
 Status WriteTraceFiles(const std::string& directory, const RunFiles& run);

@@ -12,6 +12,7 @@
 
 #include "scenarios/language/read_file.h"
 #include "scenarios/planet/owned_directory.h"
+#include "scenarios/report/check_json.h"
 #include "scenarios/report/reports.h"
 #include "scenarios/report/sweep_report.h"
 #include "sim/hash.h"
@@ -25,14 +26,6 @@ namespace {
 
 using nlohmann::json;
 
-Status WriteText(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) return UnavailableError("cannot write " + path);
-  return Status::Ok();
-}
-
 // The kind's registered name, or its id in hex for a kind this program does not know (a trace
 // from another build).
 std::string KindName(std::uint64_t kind) {
@@ -45,6 +38,19 @@ std::string KindName(std::uint64_t kind) {
 }  // namespace
 
 std::string BuildId() { return TESTPLANET_BUILD_ID; }
+
+nlohmann::json CheckJson(const scenario::CheckOutcome& check) {
+  return {{"name", check.name},     {"where", check.where},       {"at", FormatTime(check.at)},
+          {"passed", check.passed}, {"expected", check.expected}, {"found", check.found}};
+}
+
+Status WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return UnavailableError("cannot write " + path);
+  return Status::Ok();
+}
 
 std::string ResolvedText(const scenario::Plan& scenario) {
   std::string text;
@@ -104,7 +110,7 @@ Status WriteManifest(const std::string& path, const RunFiles& run) {
       {"build_id", BuildId()},
       {"reproduce", run.reproduce},
   };
-  return WriteText(path, manifest.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  return WriteFile(path, manifest.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 Status WriteSummary(const std::string& path, const RunFiles& run) {
@@ -125,12 +131,7 @@ Status WriteSummary(const std::string& path, const RunFiles& run) {
   }
   json checks = json::array();
   for (const auto& c : r.checks) {
-    checks.push_back({{"name", c.name},
-                      {"where", c.where},
-                      {"at", FormatTime(c.at)},
-                      {"passed", c.passed},
-                      {"expected", c.expected},
-                      {"found", c.found}});
+    checks.push_back(CheckJson(c));
   }
   json summary = {
       {"scenario", r.scenario},
@@ -157,7 +158,7 @@ Status WriteSummary(const std::string& path, const RunFiles& run) {
     summary["failure"] = failure->message;
     summary["signature"] = failure->signature;
   }
-  return WriteText(path, summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  return WriteFile(path, summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 Status WriteLog(const std::string& path, const scenario::RunResult& result) {
@@ -219,7 +220,7 @@ Status WriteRecords(const std::string& path, const std::vector<TraceRecord>& rec
     varint(r.b);
     varint(r.c);
   }
-  return WriteText(path, out);
+  return WriteFile(path, out);
 }
 
 namespace {
@@ -342,13 +343,13 @@ Status WriteRunDirectory(const std::string& directory, const RunFiles& run) {
     errors.Add(WriteManifest(directory + "/manifest.json", run));
     return errors.Combined();
   }
-  errors.Add(WriteText(directory + "/scenario.textproto", "# Resolved from " + run.scenario->path +
+  errors.Add(WriteFile(directory + "/scenario.textproto", "# Resolved from " + run.scenario->path +
                                                               " (defaults filled in).\n" +
                                                               ResolvedText(*run.scenario)));
   errors.Add(WriteManifest(directory + "/manifest.json", run));
   errors.Add(WriteJunit(directory + "/junit.xml", {run}));
   if (!run.result->inspect.empty()) {
-    errors.Add(WriteText(directory + "/inspect.txt", run.result->inspect));
+    errors.Add(WriteFile(directory + "/inspect.txt", run.result->inspect));
   }
   return errors.Combined();
 }

@@ -8,7 +8,6 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -372,11 +371,7 @@ Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& resu
   const RunModel model = BuildRunModel(result);
   Timeline timeline(result, model);
   timeline.Collect();
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << timeline.Svg();
-  out.close();
-  if (!out) return UnavailableError("cannot write " + path);
-  return Status::Ok();
+  return WriteFile(path, timeline.Svg());
 }
 
 }  // namespace testplanet::report
