@@ -176,7 +176,8 @@ def check_dockerfile():
     ldd = subprocess.run(["ldd", TESTPLANET], capture_output=True, text=True).stdout
     paths = dict(re.findall(r"^\s*(\S+) => (/\S+)", ldd, re.M))
     for library in re.findall(r"Shared library: \[([^\]]+)\]", needed):
-        if library not in paths:
+        # A sanitizer build (the asan preset) loads its runtimes; the image is a Release build.
+        if library not in paths or re.match(r"lib(a|ub|l|t)san\.", library):
             continue
         q = subprocess.run(["dpkg", "-S", os.path.realpath(paths[library])], capture_output=True, text=True)
         if q.returncode != 0:
