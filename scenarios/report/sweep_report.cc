@@ -130,11 +130,20 @@ StatusOr<SweepRow> RowFrom(const json& line, const std::string& where) {
     row.wall_seconds = wall->get<double>();
   }
   if (auto failure = line.find("failure"); failure != line.end() && !failure->is_null()) {
-    if (!failure->is_object() || !(*failure)["kind"].is_string() ||
-        !(*failure)["message"].is_string() || !(*failure)["signature"].is_string()) {
+    // find, never operator[]: a const object's operator[] on a missing key is undefined.
+    auto text_of = [&failure](const char* key) -> const json* {
+      if (!failure->is_object()) return nullptr;
+      auto it = failure->find(key);
+      return it != failure->end() && it->is_string() ? &*it : nullptr;
+    };
+    const json* kind = text_of("kind");
+    const json* message = text_of("message");
+    const json* signature = text_of("signature");
+    if (kind == nullptr || message == nullptr || signature == nullptr) {
       return fail("failure", "expected {kind, message, signature}, all strings");
     }
-    row.failure = RunFailure{(*failure)["kind"], (*failure)["message"], (*failure)["signature"]};
+    row.failure = RunFailure{kind->get<std::string>(), message->get<std::string>(),
+                             signature->get<std::string>()};
   }
   if (!row.passed && !row.failure)
     row.failure = MakeFailure("error", "exit " + std::to_string(row.exit));

@@ -96,6 +96,15 @@ TEST(SweepRows, NameTheFileLineAndFieldOfWhatIsWrong) {
   EXPECT_NE(bad_seed.status().ToString().find("-c:2: seed: expected an unsigned integer"),
             std::string::npos)
       << bad_seed.status().ToString();
+  // Found by the run_files fuzzer: a failure without its message.
+  auto no_message = ReadSweepRows({Write(
+      "e",
+      R"({"testplanet_sweep":1,"scenario":"x","seed":4,"exit":1,"reproduce":"r","failure":{"kind":"check","messqge":"m","signature":"s"}})"
+      "\n")});
+  ASSERT_FALSE(no_message.ok());
+  EXPECT_NE(no_message.status().ToString().find("-e:1: failure: expected {kind, message"),
+            std::string::npos)
+      << no_message.status().ToString();
   auto not_ours = ReadSweepRows({Write("d", "{\"seed\": 1}\n")});
   ASSERT_FALSE(not_ours.ok());
   EXPECT_NE(not_ours.status().ToString().find("not a testplanet sweep report"), std::string::npos);
