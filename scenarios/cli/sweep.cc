@@ -222,10 +222,14 @@ class Sweeper {
     }
   }
 
-  std::string Reproduce(std::uint64_t seed) const {
-    return "testplanet run " + files_.at(seed) + " --seed " + std::to_string(seed) +
-           PlantedBugFlag(c_.planted_bug) + BudgetFlagsText(budget_) +
+  // The flags every seed runs with, as a reproduce command spells them.
+  std::string SeedFlags() const {
+    return PlantedBugFlag(c_.planted_bug) + BudgetFlagsText(budget_) +
            (c_.determinism ? " --determinism" : "");
+  }
+
+  std::string Reproduce(std::uint64_t seed) const {
+    return "testplanet run " + files_.at(seed) + " --seed " + std::to_string(seed) + SeedFlags();
   }
 
   // The scenario file seed `seed` runs: the sweep's, or its swarm mix written out.
@@ -335,9 +339,7 @@ class Sweeper {
         // Its drawn scenario file goes too; the sweep draws it again for this one seed.
         std::filesystem::remove(files_[seed], ignored);
         row.reproduce = "testplanet sweep " + c_.file + " --swarm --seeds " + std::to_string(seed) +
-                        ".." + std::to_string(seed) + " --keep-passing" +
-                        PlantedBugFlag(c_.planted_bug) + BudgetFlagsText(budget_) +
-                        (c_.determinism ? " --determinism" : "");
+                        ".." + std::to_string(seed) + " --keep-passing" + SeedFlags();
       }
     } else {
       row.out = directory;

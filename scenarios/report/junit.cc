@@ -6,6 +6,7 @@
 
 #include "scenarios/report/markup.h"
 #include "scenarios/report/reports.h"
+#include "scenarios/report/sweep_report.h"
 
 namespace testplanet::report {
 namespace {
@@ -30,11 +31,6 @@ std::string CaseXml(const JunitCase& c) {
          Attribute("message", c.failure->message) + ">" + EscapeMarkup(c.failure->text) +
          "</failure>\n";
   return xml + "    </testcase>\n";
-}
-
-// The run's failure type: an invariant the checker found violated, or another error.
-std::string ErrorType(const Status& status) {
-  return status.message().find("invariant violated") != std::string::npos ? "invariant" : "error";
 }
 
 }  // namespace
@@ -97,7 +93,7 @@ Status WriteJunit(const std::string& path, const std::vector<RunFiles>& runs) {
                      {}};
     JunitCase whole{r.scenario, "run", file, 0, run.wall_seconds, std::nullopt};
     if (!r.status.ok()) {
-      whole.failure = JunitFailure{ErrorType(r.status), r.status.ToString(),
+      whole.failure = JunitFailure{ErrorKind(r.status), r.status.ToString(),
                                    r.status.ToString() + "\nreproduce: " + run.reproduce};
     }
     suite.cases.push_back(std::move(whole));

@@ -166,6 +166,10 @@ JunitCase GroupCase(const FailureGroup& group, const std::string& classname) {
 
 }  // namespace
 
+std::string ErrorKind(const Status& status) {
+  return status.message().find("invariant violated") != std::string::npos ? "invariant" : "error";
+}
+
 RunFailure MakeFailure(std::string kind, std::string message) {
   const std::string key = kind + ": " + WithoutNumbers(message);
   return {std::move(kind), std::move(message), Trace::FormatDigest(StableHash(key))};
@@ -180,9 +184,7 @@ std::optional<RunFailure> FailureOf(const scenario::RunResult& result) {
     return failure;
   }
   if (result.status.ok()) return std::nullopt;
-  const std::string message = result.status.ToString();
-  return MakeFailure(
-      message.find("invariant violated") != std::string::npos ? "invariant" : "error", message);
+  return MakeFailure(ErrorKind(result.status), result.status.ToString());
 }
 
 std::string SweepRowJson(const SweepRow& row) {

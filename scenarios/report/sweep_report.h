@@ -28,6 +28,8 @@ struct RunFailure {
 
 // How a run failed, or nullopt when it passed: the first failed check, else its error.
 std::optional<RunFailure> FailureOf(const scenario::RunResult& result);
+// The kind of a run's error: "invariant" when the checker found one violated, else "error".
+std::string ErrorKind(const Status& status);
 // A failure from its kind and message, with its signature.
 RunFailure MakeFailure(std::string kind, std::string message);
 
