@@ -54,7 +54,7 @@ for rule in "${rules[@]}"; do
   while IFS= read -r hit; do
     [ -n "$hit" ] || continue
     # An opt-out needs a reason: "determinism-ok:" followed by at least a few characters.
-    if printf '%s\n' "$hit" | grep -qE 'determinism-ok:[[:space:]]*[^[:space:]].{2,}'; then
+    if grep -qE 'determinism-ok:[[:space:]]*[^[:space:]].{2,}' <<<"$hit"; then
       continue
     fi
     printf '%s: %s\n' "${hit%%:*}:$(printf '%s' "$hit" | cut -d: -f2)" "$name"

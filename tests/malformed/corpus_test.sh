@@ -45,7 +45,7 @@ case_() {
   if [ -n "$why" ]; then
     failures=$((failures + 1))
     echo "FAIL: $name: $why"
-    sed 's/^/    /' "$work/stderr" | head -5
+    sed -n '1,5s/^/    /p' "$work/stderr"
   else
     echo "ok:   $name (${seconds}s, $((kib / 1024)) MiB): $(head -1 "$work/stderr" | cut -c1-150)"
   fi
@@ -193,7 +193,7 @@ for file in "$corpus"/at_the_limits/*.textproto; do
     "$work/stderr" "$work/stdout"; then
     failures=$((failures + 1))
     echo "FAIL: at the limits: $name: exit $rc"
-    sed 's/^/    /' "$work/stderr" | head -5
+    sed -n '1,5s/^/    /p' "$work/stderr"
   else
     echo "ok:   at the limits: $name runs (exit $rc)"
   fi

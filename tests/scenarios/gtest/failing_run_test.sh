@@ -24,7 +24,7 @@ done
 [ ! -e "$work/out/FailingOnPurpose.Passes-seed-1" ] || fail "a passing test left a directory"
 grep -q "the failing run is in $dir/" output.txt || { cat output.txt; fail "the directory is not named"; }
 absolute=$(readlink -f "$binary")
-reproduce=$(grep -o "reproduce: TESTPLANET_SEED=1 [^ ]* --gtest_filter=FailingOnPurpose.SettlesOneOrderButExpectsTwo" output.txt | head -1)
+reproduce=$(grep -m1 -o "reproduce: TESTPLANET_SEED=1 [^ ]* --gtest_filter=FailingOnPurpose.SettlesOneOrderButExpectsTwo" output.txt)
 [ -n "$reproduce" ] || { cat output.txt; fail "no reproduce command"; }
 case "$reproduce" in
   *"<this test binary>"*) fail "the reproduce command does not name the binary" ;;

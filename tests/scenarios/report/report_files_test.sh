@@ -19,6 +19,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# set -e never ends the test without a word (the ERR trap also fires under set +e: stay quiet there).
+trap 'rc=$?; [[ $- != *e* ]] || echo "FAIL: line $LINENO exited $rc" >&2' ERR
 command -v xmllint >/dev/null || fail "xmllint is missing (libxml2-utils; ci/deps.sh installs it)"
 chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 [ -n "$chrome" ] || fail "chromium is missing (ci/deps.sh installs it)"
@@ -60,11 +62,14 @@ xmllint --noout --schema "$xsd" sweep/junit.xml 2>/dev/null || fail "sweep/junit
 grep -q '<failure type="invariant"' sweep/junit.xml || fail "sweep junit has no case per signature"
 xmllint --html --noout sweep/index.html 2>/dev/null || fail "index.html does not parse"
 grep -q 'FAILED' "$GITHUB_STEP_SUMMARY" || fail "no step summary"
-passing_reproduce=$(grep '"passed":true' sweep/sweep.jsonl | head -1 | grep -o '"reproduce":"[^"]*"')
+# grep -m1, not `| head -1`: under pipefail the writer that head leaves behind dies of SIGPIPE
+# and set -e ends the test with no message (it did, once in CI).
+passing_reproduce=$(grep -m1 '"passed":true' sweep/sweep.jsonl | grep -o '"reproduce":"[^"]*"')
 case "$passing_reproduce" in *"--swarm --seeds"*) ;; *) fail "a passing swarm seed's reproduce: $passing_reproduce" ;; esac
 
 # --- the reports render in a real browser ------------------------------------------------------
-failing=$(find sweep -maxdepth 1 -type d -name 'seed-*' | sort | head -1)
+failing=$(find sweep -maxdepth 1 -type d -name 'seed-*' | sort)
+failing=${failing%%$'\n'*}
 render() {  # URL -> the DOM after scripts ran; fails on any uncaught script error
   local out=$1; shift
   timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
