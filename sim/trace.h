@@ -24,6 +24,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/clock.h"
@@ -103,6 +104,9 @@ class Trace {
   std::uint64_t count() const { return count_; }
   TraceDetail detail() const { return detail_; }
   const std::vector<TraceRecord>& records() const { return records_; }
+  // Moves the kept records out (the trace keeps none after): a run's reporters take them once,
+  // rather than copy what may be most of the process's memory.
+  std::vector<TraceRecord> TakeRecords() { return std::move(records_); }
   const std::vector<std::uint64_t>& fingerprints() const { return fingerprints_; }
 
   // Calls `listener` for every record from now on (an invariant checker, an exporter, a test

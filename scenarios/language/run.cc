@@ -272,8 +272,7 @@ void CollectTrace(Planet& planet, RunResult& result) {
   result.digest = sim.trace().digest();
   result.events = sim.events_fired();
   result.record_count = sim.trace().count();
-  result.records = sim.trace().records();
-  result.fingerprints = sim.trace().fingerprints();
+  result.records = sim.trace().TakeRecords();
   result.peer_names = sim.trace().peer_names();
   result.names = sim.trace().names();
 }

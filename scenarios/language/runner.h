@@ -86,7 +86,6 @@ struct RunResult {
   std::string inspect;                           // the state at stop_at, when asked
   // The trace and log, for reporters.
   std::vector<TraceRecord> records;
-  std::vector<std::uint64_t> fingerprints;
   std::vector<std::string> peer_names;
   std::map<std::uint64_t, std::string> names;  // name id -> text, for kinds and chores
   std::vector<LogLine> log;
@@ -106,6 +105,7 @@ RunResult RunScenario(const Plan& plan, const RunOptions& options);
 // and the second wants the whole trace: each node's orders and each chore's runs (with interval,
 // last run and next tick), then, after the planet shut down, its end, digest, records, names.
 // RunScenario calls both; testplanet::Run calls them for a failing test's run directory.
+// CollectTrace moves the records out of the planet's trace (they may be most of the memory).
 void CollectPeers(Planet& planet, RunResult& result);
 void CollectTrace(Planet& planet, RunResult& result);
 

@@ -255,8 +255,12 @@ Status Planet::Shutdown() {
   }
   chore_handles_.clear();
   for (auto it = uplinks_.rbegin(); it != uplinks_.rend(); ++it) it->reset();
-  for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) {
-    if (*it) errors.Add((*it)->Close());
+  // Oldest first, unlike the rest: RocksDB's one process-wide timer keeps a cancelled database's
+  // task until its next due time, and after every close scans its tasks newest-first for a live
+  // one. Closing newest-first made each scan step over every database closed before it: O(n^2)
+  // in storage nodes (10% of a 10,000-node hour). Nodes share nothing, so their order is free.
+  for (auto& node : nodes_) {
+    if (node) errors.Add(node->Close());
   }
   for (auto it = satellites_.rbegin(); it != satellites_.rend(); ++it) {
     if (*it) errors.Add((*it)->Close());

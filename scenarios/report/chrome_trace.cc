@@ -4,17 +4,17 @@
 // Complete slices on one track must nest; concurrent work on one peer (an upload served while
 // the sender runs) does not, so each peer's spans are packed into lanes (run_model.h) and every
 // lane past the first is a track of its own, "storagenode3 (2)", sorted under the peer's.
-#include <nlohmann/json.hpp>
+// The file is streamed event by event (FileWriter): a long run's trace holds millions of
+// events, and a JSON document of them cost more time and memory than the whole simulation.
+#include <charconv>
 
+#include "scenarios/report/file_writer.h"
+#include "scenarios/report/markup.h"
 #include "scenarios/report/reports.h"
 #include "scenarios/report/run_model.h"
 
 namespace testplanet::report {
 namespace {
-
-using nlohmann::json;
-
-double Micros(std::int64_t ns) { return static_cast<double>(ns) / 1000.0; }
 
 // Track ids, dense and in peer order: a peer's lanes are consecutive tracks, however many lanes
 // a peer needs (a satellite serving thousands of nodes at once needs thousands).
@@ -35,79 +35,161 @@ class Tracks {
   std::vector<std::int64_t> first_;
 };
 
+// Appends one event object, `"key":value` pairs written by the caller between Begin and End.
+class EventWriter {
+ public:
+  explicit EventWriter(FileWriter& file) : file_(file), out_(file.buffer()) {}
+
+  void Begin(std::string_view ph, std::string_view name) {
+    out_ += first_ ? "\n{" : ",\n{";
+    first_ = false;
+    out_ += "\"ph\":";
+    AppendJsonString(out_, ph);
+    out_ += ",\"name\":";
+    AppendJsonString(out_, name);
+    out_ += ",\"pid\":1";
+  }
+  void String(std::string_view key, std::string_view value) {
+    Key(key);
+    AppendJsonString(out_, value);
+  }
+  void Integer(std::string_view key, std::int64_t value) {
+    Key(key);
+    Number(value);
+  }
+  // Virtual nanoseconds as the format's microseconds, exactly: "12.5", never an exponent.
+  void Micros(std::string_view key, std::int64_t ns) {
+    Key(key);
+    if (ns < 0) out_ += '-';
+    const std::uint64_t magnitude =
+        ns < 0 ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
+    Number(magnitude / 1000);
+    const auto fraction = static_cast<unsigned>(magnitude % 1000);
+    if (fraction == 0) return;
+    const char digits[3] = {static_cast<char>('0' + fraction / 100),
+                            static_cast<char>('0' + fraction / 10 % 10),
+                            static_cast<char>('0' + fraction % 10)};
+    out_ += '.';
+    out_.append(digits, fraction % 100 == 0 ? 1 : fraction % 10 == 0 ? 2 : 3);
+  }
+  void BeginArgs() {
+    out_ += ",\"args\":{";
+    args_first_ = true;
+  }
+  void EndArgs() {
+    out_ += '}';
+    args_first_ = false;
+  }
+  void End() {
+    out_ += '}';
+    file_.MaybeFlush();
+  }
+
+ private:
+  void Key(std::string_view key) {
+    if (!args_first_) out_ += ',';
+    args_first_ = false;
+    AppendJsonString(out_, key);
+    out_ += ':';
+  }
+  template <typename Integer>
+  void Number(Integer value) {
+    char digits[24];
+    const auto result = std::to_chars(digits, digits + sizeof(digits), value);
+    out_.append(digits, result.ptr);
+  }
+
+  FileWriter& file_;
+  std::string& out_;
+  bool first_ = true;
+  bool args_first_ = false;
+};
+
 void Metadata(const scenario::RunResult& result, const RunModel& model, const Tracks& tracks,
-              json& events) {
+              EventWriter& events) {
   for (std::size_t peer = 0; peer < model.peer_names.size(); ++peer) {
     const int lanes = peer < model.lanes.size() ? model.lanes[peer] : 1;
     for (int lane = 0; lane < lanes; ++lane) {
       const std::int64_t tid = tracks.Of(static_cast<PeerId>(peer), lane);
       const std::string name =
           model.peer_names[peer] + (lane == 0 ? "" : " (" + std::to_string(lane + 1) + ")");
-      events.push_back({{"name", "thread_name"},
-                        {"ph", "M"},
-                        {"pid", 1},
-                        {"tid", tid},
-                        {"args", {{"name", name}}}});
-      events.push_back({{"name", "thread_sort_index"},
-                        {"ph", "M"},
-                        {"pid", 1},
-                        {"tid", tid},
-                        {"args", {{"sort_index", tid}}}});
+      events.Begin("M", "thread_name");
+      events.Integer("tid", tid);
+      events.BeginArgs();
+      events.String("name", name);
+      events.EndArgs();
+      events.End();
+      events.Begin("M", "thread_sort_index");
+      events.Integer("tid", tid);
+      events.BeginArgs();
+      events.Integer("sort_index", tid);
+      events.EndArgs();
+      events.End();
     }
   }
-  events.push_back(
-      {{"name", "process_name"},
-       {"ph", "M"},
-       {"pid", 1},
-       {"args", {{"name", result.scenario + " (seed " + std::to_string(result.seed) + ")"}}}});
+  events.Begin("M", "process_name");
+  events.BeginArgs();
+  events.String("name", result.scenario + " (seed " + std::to_string(result.seed) + ")");
+  events.EndArgs();
+  events.End();
 }
 
-json Slice(const Span& span, const Tracks& tracks) {
+void Slice(const Span& span, const Tracks& tracks, EventWriter& events) {
   const bool chore = span.kind == Span::Kind::kChore;
-  json args = chore ? json{{"run", span.run}, {"why", span.why}} : json{{"caller", span.why}};
-  args["status"] = span.finished ? span.status : "unfinished at the end of the run";
-  return {{"name", span.finished ? span.name : span.name + " (unfinished)"},
-          {"cat", chore ? "chore" : "rpc"},
-          {"ph", "X"},
-          {"pid", 1},
-          {"tid", tracks.Of(span.peer, span.lane)},
-          {"ts", Micros(span.begin_ns)},
-          {"dur", Micros(span.end_ns - span.begin_ns)},
-          {"args", args}};
+  events.Begin("X", span.finished ? span.name : span.name + " (unfinished)");
+  events.String("cat", chore ? "chore" : "rpc");
+  events.Integer("tid", tracks.Of(span.peer, span.lane));
+  events.Micros("ts", span.begin_ns);
+  events.Micros("dur", span.end_ns - span.begin_ns);
+  events.BeginArgs();
+  if (chore) {
+    events.Integer("run", static_cast<std::int64_t>(span.run));
+    events.String("why", span.why);
+  } else {
+    events.String("caller", span.why);
+  }
+  events.String("status", span.finished ? span.status : "unfinished at the end of the run");
+  events.EndArgs();
+  events.End();
 }
 
 }  // namespace
 
-Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result) {
-  const RunModel model = BuildRunModel(result);
+Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result,
+                        const RunModel& model) {
   const Tracks tracks(model);
-  json events = json::array();
+  FileWriter file(path);
+  file.buffer() += "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"seed\":";
+  file.buffer() += std::to_string(result.seed);
+  file.buffer() += ",\"digest\":\"" + Trace::FormatDigest(result.digest) + "\"},\"traceEvents\":[";
+  EventWriter events(file);
   Metadata(result, model, tracks, events);
-  for (const Span& span : model.spans) events.push_back(Slice(span, tracks));
+  for (const Span& span : model.spans) Slice(span, tracks, events);
   for (const Mark& fault : model.faults) {
-    events.push_back({{"name", fault.what},
-                      {"cat", "fault"},
-                      {"ph", "i"},
-                      {"s", "t"},
-                      {"pid", 1},
-                      {"tid", tracks.Of(fault.peer, 0)},
-                      {"ts", Micros(fault.time_ns)}});
+    events.Begin("i", fault.what);
+    events.String("cat", "fault");
+    events.String("s", "t");
+    events.Integer("tid", tracks.Of(fault.peer, 0));
+    events.Micros("ts", fault.time_ns);
+    events.End();
   }
   for (const Mark& check : model.checks) {
-    events.push_back({{"name", check.passed ? "check passed" : "check FAILED"},
-                      {"cat", "check"},
-                      {"ph", "i"},
-                      {"s", "g"},
-                      {"pid", 1},
-                      {"tid", 0},
-                      {"ts", Micros(check.time_ns)},
-                      {"args", {{"check", check.what}}}});
+    events.Begin("i", check.passed ? "check passed" : "check FAILED");
+    events.String("cat", "check");
+    events.String("s", "g");
+    events.Integer("tid", 0);
+    events.Micros("ts", check.time_ns);
+    events.BeginArgs();
+    events.String("check", check.what);
+    events.EndArgs();
+    events.End();
   }
-  const json trace = {
-      {"traceEvents", events},
-      {"displayTimeUnit", "ms"},
-      {"otherData", {{"seed", result.seed}, {"digest", Trace::FormatDigest(result.digest)}}}};
-  return WriteFile(path, trace.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+  file.buffer() += "\n]}\n";
+  return file.Close();
+}
+
+Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result) {
+  return WriteChromeTrace(path, result, BuildRunModel(result));
 }
 
 }  // namespace testplanet::report

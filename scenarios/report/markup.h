@@ -13,6 +13,11 @@ namespace testplanet::report {
 // newline and carriage return) and bytes that are not UTF-8 become U+FFFD.
 std::string EscapeMarkup(std::string_view text);
 
+// Appends `text` to `out` as a quoted JSON string: " and \ escaped, control characters as \uXXXX,
+// bytes that are not UTF-8 as U+FFFD, so that any input yields valid JSON. For writers that
+// stream JSON rather than build a document (trace.json holds millions of values).
+void AppendJsonString(std::string& out, std::string_view text);
+
 }  // namespace testplanet::report
 
 #endif  // TESTPLANET_SCENARIOS_REPORT_MARKUP_H_

@@ -152,8 +152,9 @@ std::string Summary(const RunFiles& run) {
 
 }  // namespace
 
-std::string ReportHtml(const RunFiles& run) {
-  const RunModel model = BuildRunModel(*run.result);
+std::string ReportHtml(const RunFiles& run) { return ReportHtml(run, BuildRunModel(*run.result)); }
+
+std::string ReportHtml(const RunFiles& run, const RunModel& model) {
   const scenario::RunResult& r = *run.result;
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
                      EscapeMarkup(r.scenario + " seed " + std::to_string(r.seed) +

@@ -48,8 +48,15 @@ Status WriteSummary(const std::string& path, const RunFiles& run);
 Status WriteJunit(const std::string& path, const std::vector<RunFiles>& runs);
 Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result);
 Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& result);
-Status WriteReportHtml(const std::string& path, const RunFiles& run);
 std::string ReportHtml(const RunFiles& run);
+// The same, drawn from a model the caller built once (BuildRunModel) for all three.
+struct RunModel;
+Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result,
+                        const RunModel& model);
+Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& result,
+                        const RunModel& model);
+std::string ReportHtml(const RunFiles& run, const RunModel& model);
+Status WriteReportHtml(const std::string& path, const RunFiles& run);
 Status WriteLog(const std::string& path, const scenario::RunResult& result);
 Status WriteRecords(const std::string& path, const std::vector<TraceRecord>& records);
 StatusOr<std::vector<TraceRecord>> ReadRecords(const std::string& path);

@@ -14,6 +14,7 @@
 #include "scenarios/planet/owned_directory.h"
 #include "scenarios/report/check_json.h"
 #include "scenarios/report/reports.h"
+#include "scenarios/report/run_model.h"
 #include "scenarios/report/sweep_report.h"
 #include "sim/hash.h"
 
@@ -328,9 +329,12 @@ Status WriteTraceFiles(const std::string& directory, const RunFiles& run) {
   StatusGroup errors;
   errors.Add(WriteSummary(directory + "/summary.json", run));
   if (run.lean && run.result->passed()) return errors.Combined();
-  if (!run.lean) errors.Add(WriteChromeTrace(directory + "/trace.json", *run.result));
-  errors.Add(WriteTimelineSvg(directory + "/timeline.svg", *run.result));
-  errors.Add(WriteReportHtml(directory + "/report.html", run));
+  {  // the model lives only while the three files that draw it are written
+    const RunModel model = BuildRunModel(*run.result);
+    if (!run.lean) errors.Add(WriteChromeTrace(directory + "/trace.json", *run.result, model));
+    errors.Add(WriteTimelineSvg(directory + "/timeline.svg", *run.result, model));
+    errors.Add(WriteFile(directory + "/report.html", ReportHtml(run, model)));
+  }
   errors.Add(WriteLog(directory + "/log.txt", *run.result));
   errors.Add(WriteRecords(directory + "/trace.bin", run.result->records));
   return errors.Combined();

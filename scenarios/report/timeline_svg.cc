@@ -368,7 +368,11 @@ class Timeline {
 }  // namespace
 
 Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& result) {
-  const RunModel model = BuildRunModel(result);
+  return WriteTimelineSvg(path, result, BuildRunModel(result));
+}
+
+Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& result,
+                        const RunModel& model) {
   Timeline timeline(result, model);
   timeline.Collect();
   return WriteFile(path, timeline.Svg());
