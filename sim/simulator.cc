@@ -206,6 +206,10 @@ bool Simulator::Drive(TimePoint deadline, UniqueFunction<bool()>* predicate) {
       return false;
     }
     FireTop();
+    if (progress_every_ != 0 && --progress_countdown_ == 0) {
+      progress_countdown_ = progress_every_;
+      progress_hook_();
+    }
   }
 }
 

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "sim/clock.h"
@@ -148,6 +149,16 @@ class Simulator {
   // Returns true iff an Observation is alive.
   bool observing() const { return observing_ > 0; }
   std::uint64_t events_fired() const { return events_fired_; }
+
+  // Calls `hook` between events, once every `every_events` fired events, while Run* drives: for
+  // a long run's progress (virtual time, events/s) shown on a real clock by the command line.
+  // The hook only reads — it must not schedule, record or touch a peer — so a run with a hook
+  // is the same run. One hook at a time; an empty one (or every_events 0) removes it.
+  void SetProgressHook(std::uint64_t every_events, UniqueFunction<void()> hook) {
+    progress_every_ = hook ? every_events : 0;
+    progress_hook_ = std::move(hook);
+    progress_countdown_ = progress_every_;
+  }
   std::size_t pending_events() const { return heap_.size() - stale_in_heap_; }
   // Returns the time of the next pending event, or kTimeInfinity when there is none.
   TimePoint NextEventTime();
@@ -225,6 +236,9 @@ class Simulator {
   std::uint64_t next_seq_ = 1;
   std::uint64_t current_seq_ = 0;
   std::uint64_t events_fired_ = 0;
+  std::uint64_t progress_every_ = 0;      // 0: no progress hook
+  std::uint64_t progress_countdown_ = 0;  // events until the hook runs next
+  UniqueFunction<void()> progress_hook_;
   std::size_t stale_in_heap_ = 0;
   int depth_ = 0;
   int observing_ = 0;

@@ -4,9 +4,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "scenarios/cli/commands.h"
 #include "scenarios/cli/outputs.h"
+#include "scenarios/cli/progress.h"
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
 #include "scenarios/planet/owned_directory.h"
@@ -127,6 +129,30 @@ std::string PlantedBugFlag(const std::string& name) {
   return name.empty() || name == "none" ? "" : " --planted-bug " + name;
 }
 
+namespace {
+
+// Runs `plan`, showing its progress on stderr past the first few seconds unless --quiet.
+scenario::RunResult RunShowingProgress(const RunCommand& command, const scenario::Plan& plan,
+                                       scenario::RunOptions options) {
+  if (command.quiet) return scenario::RunScenario(plan, options);
+  ProgressLine line(/*quiet_seconds=*/2);
+  std::optional<scenario::RunProgress> first;
+  double first_seconds = 0;
+  options.progress = [&](const scenario::RunProgress& now) {
+    if (!first) {  // the pace is measured from here: the planet's start-up is not simulation
+      first = now;
+      first_seconds = line.Seconds();
+      return;
+    }
+    line.Show(DescribeProgress(plan.name, *first, now, line.Seconds() - first_seconds));
+  };
+  scenario::RunResult result = scenario::RunScenario(plan, options);
+  line.Done();
+  return result;
+}
+
+}  // namespace
+
 int Run(const RunCommand& command) {
   auto flags = ResolveRunFlags(command);
   if (!flags) return kExitBadInput;
@@ -158,7 +184,7 @@ int Run(const RunCommand& command) {
     const scenario::Plan& plan = (*plans)[i];
     const auto started =
         std::chrono::steady_clock::now();  // determinism-ok: wall_seconds in reports only
-    results[i] = scenario::RunScenario(plan, options[i]);
+    results[i] = RunShowingProgress(command, plan, options[i]);
     const std::chrono::duration<double> wall =
         std::chrono::steady_clock::now() - started;  // determinism-ok: wall_seconds in reports only
     files[i] = report::RunFiles{&plan, &results[i], Reproduce(command, options[i], plan.path),

@@ -22,6 +22,7 @@
 
 #include "scenarios/cli/commands.h"
 #include "scenarios/cli/outputs.h"
+#include "scenarios/cli/progress.h"
 #include "scenarios/language/loader.h"
 #include "scenarios/language/swarm.h"
 #include "scenarios/planet/owned_directory.h"
@@ -119,12 +120,6 @@ class SeedRange {
   bool done_;
 };
 
-// Wall time, for progress lines, the time budget and the reports; never for a run.
-double SecondsSince(std::chrono::steady_clock::time_point start) {  // determinism-ok: wall
-  const auto now = std::chrono::steady_clock::now();  // determinism-ok: sweep progress only
-  return std::chrono::duration<double>(now - start).count();
-}
-
 class Sweeper {
  public:
   Sweeper(const SweepCommand& command, scenario::Budget budget, scenario::Plan plan,
@@ -139,8 +134,7 @@ class Sweeper {
 
   // Runs every seed of `seeds`, --jobs at a time; returns false if a child could not start.
   bool RunAll(SeedRange seeds, std::uint64_t total) {
-    const bool terminal = isatty(STDERR_FILENO) != 0;
-    double last_line = 0;
+    ProgressLine line;
     while (!running_.empty() || !seeds.done()) {
       if (stopped_.empty() && c_.stop_at_first_failure && failing_ > 0) {
         stopped_ = "stopped at the first failure";
@@ -154,18 +148,11 @@ class Sweeper {
         if (!Spawn(seeds.Take())) return false;
       }
       if (!Reap()) break;
-      const double now = SecondsSince(started_);
-      if (terminal) {
-        std::fprintf(stderr, "\r[%zu/%llu seeds] %zu failing, %.0f s", done_,
-                     static_cast<unsigned long long>(total), failing_, now);
-      } else if (done_ == 1 || now - last_line >= kProgressSeconds) {
-        // CI logs are not terminals: a line every few seconds says the sweep is alive.
-        std::fprintf(stderr, "sweep: %zu/%llu seeds done, %zu failed, %.0f s\n", done_,
-                     static_cast<unsigned long long>(total), failing_, now);
-        last_line = now;
-      }
+      char text[128];
+      std::snprintf(text, sizeof(text), "sweep: %zu/%llu seeds done, %zu failed, %.0f s", done_,
+                    static_cast<unsigned long long>(total), failing_, SecondsSince(started_));
+      line.Show(text, /*force=*/done_ == 1);
     }
-    if (terminal) std::fprintf(stderr, "\n");
     return true;
   }
 
@@ -197,8 +184,6 @@ class Sweeper {
   }
 
  private:
-  static constexpr double kProgressSeconds = 5;
-
   static std::string StepSummaryPath() {
     const char* path = std::getenv("GITHUB_STEP_SUMMARY");
     return path == nullptr ? "" : path;

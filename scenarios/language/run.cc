@@ -11,6 +11,9 @@
 
 namespace testplanet::scenario {
 
+// Often enough for a line every few seconds on a 25,000-node planet, rare enough to cost nothing.
+constexpr std::uint64_t kProgressEveryEvents = 1 << 14;
+
 Run::Run(const Plan& plan, const RunOptions& options, RunResult& result)
     : plan_(&plan), options_(&options), result_(&result) {}
 
@@ -27,7 +30,13 @@ void Run::Go() {
   TimePoint end(plan_->duration);
   const bool stopped_early = options_->stop_at && TimePoint(*options_->stop_at) < end;
   if (stopped_early) end = TimePoint(*options_->stop_at);
+  if (options_->progress) {
+    sim.SetProgressHook(kProgressEveryEvents, [this, &sim, end] {
+      options_->progress(RunProgress{sim.Now(), end, sim.events_fired()});
+    });
+  }
   result_->status = sim.RunUntil(end);
+  sim.SetProgressHook(0, {});
   if (sim.events_fired() >= options_->budget.events && !result_->status.ok()) {
     result_->status = ResourceExhaustedError(
         "the event budget of " + std::to_string(options_->budget.events) +

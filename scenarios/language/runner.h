@@ -12,6 +12,7 @@
 #define TESTPLANET_SCENARIOS_LANGUAGE_RUNNER_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,6 +29,13 @@ class Planet;
 
 namespace testplanet::scenario {
 
+// Where a run is, for a progress line: read on the command line's real clock, never by the run.
+struct RunProgress {
+  TimePoint now{};  // virtual
+  TimePoint end{};  // where the run will stop
+  std::uint64_t events = 0;
+};
+
 struct RunOptions {
   std::uint64_t seed = 1;
   std::optional<Duration> stop_at = {};  // stop here instead of at the end; Inspect describes it
@@ -36,6 +44,9 @@ struct RunOptions {
   Budget budget = {};              // cost.h: the run stops at budget.events
   bool invariants = true;          // check the order path's invariants continuously (invariants.h)
   std::string planted_bug = {};    // by name (planted_bugs.h); empty: none
+  // Called between events every few thousand events while the scenario runs (not while the
+  // planet starts or the reports are written). It must only read: the run is the same without.
+  std::function<void(const RunProgress&)> progress = {};
 };
 
 struct CheckOutcome {

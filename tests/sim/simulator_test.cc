@@ -298,5 +298,33 @@ TEST(Simulator, ParkedContinuationsRunOnceOrNever) {
   EXPECT_EQ(sim.parked(), 0u);
 }
 
+// A chain of timers: each fires and schedules the next, `n` in all.
+std::uint64_t ChainDigest(Simulator& sim, int n) {
+  std::function<void(int)> next = [&](int left) {
+    if (left > 0) sim.ScheduleAfter(7ms, [&next, left] { next(left - 1); });
+  };
+  next(n);
+  EXPECT_THAT(sim.RunUntilIdle(), IsOk());
+  return sim.trace().digest();
+}
+
+TEST(Simulator, TheProgressHookRunsEveryNEventsAndChangesNothing) {
+  Simulator plain;
+  const std::uint64_t digest = ChainDigest(plain, 1000);
+  Simulator hooked;
+  std::vector<std::uint64_t> seen;
+  hooked.SetProgressHook(100, [&] {
+    EXPECT_FALSE(hooked.InsideEvent());
+    seen.push_back(hooked.events_fired());
+  });
+  EXPECT_EQ(ChainDigest(hooked, 1000), digest);
+  ASSERT_EQ(seen.size(), 10u);
+  EXPECT_EQ(seen.front(), 100u);
+  EXPECT_EQ(seen.back(), 1000u);
+  hooked.SetProgressHook(0, {});
+  ChainDigest(hooked, 300);
+  EXPECT_EQ(seen.size(), 10u) << "a removed hook still ran";
+}
+
 }  // namespace
 }  // namespace testplanet
