@@ -149,7 +149,7 @@ StatusOr<pb::CreateOrderLimitsResponse> OrdersEndpoint::CreateOrderLimits(
     }
   } else {
     StatusOr<std::vector<NodeInfo>> selected =
-        overlay_->SelectNodes(request.count(), config_.online_window);
+        overlay_->SelectNodes(request.count(), config_.online_window, config_.selection_staleness);
     if (!selected.ok()) return selected.status();
     if (static_cast<int>(selected->size()) < request.count()) {
       return UnavailableError("only " + std::to_string(selected->size()) + " of " +

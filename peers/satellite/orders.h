@@ -50,7 +50,11 @@ namespace testplanet::satellite {
 struct OrdersConfig {
   Duration expiration = std::chrono::hours(24 * 7);  // how long a limit may be settled
   Duration online_window = std::chrono::hours(4);    // nodes seen this recently get uploads
-  std::int64_t max_limit = kMaxOrderLimit;           // the most bytes one limit may allow
+  // Uploads pick from a snapshot of the online nodes at most this old (Storj's
+  // overlay.node-selection-cache.staleness, 3m in production); zero: from the overlay as it is
+  // at each upload, which reads every node per upload (testplanet's preset: exact, small).
+  Duration selection_staleness = Duration::zero();
+  std::int64_t max_limit = kMaxOrderLimit;  // the most bytes one limit may allow
   // The largest piece an uplink may store or fetch with one limit: 64 MiB, Storj's maximum
   // segment size.
   static constexpr std::int64_t kMaxOrderLimit = std::int64_t{64} << 20;

@@ -69,7 +69,40 @@ StatusOr<std::vector<NodeInfo>> Overlay::List() {
   return nodes;
 }
 
-StatusOr<std::vector<NodeInfo>> Overlay::SelectNodes(int count, Duration online_window) {
+Status Overlay::TakeSnapshot(TimePoint now, Duration online_window) {
+  StatusOr<std::vector<NodeInfo>> all = List();
+  if (!all.ok()) return all.status();
+  snapshot_.nodes.clear();
+  for (NodeInfo& node : *all) {
+    if (now - node.last_contact <= online_window) snapshot_.nodes.push_back(std::move(node));
+  }
+  snapshot_.order.resize(snapshot_.nodes.size());
+  for (std::size_t i = 0; i < snapshot_.order.size(); ++i) {
+    snapshot_.order[i] = static_cast<std::uint32_t>(i);
+  }
+  snapshot_.taken = now;
+  snapshot_.valid = true;
+  return Status::Ok();
+}
+
+StatusOr<std::vector<NodeInfo>> Overlay::SelectNodes(int count, Duration online_window,
+                                                     Duration staleness) {
+  if (staleness > Duration::zero()) {
+    const TimePoint now = sim_->PeerNow(peer_);
+    // A clock stepped back also makes the snapshot stale: "at most that long ago" is unknown.
+    if (!snapshot_.valid || now < snapshot_.taken || now - snapshot_.taken >= staleness) {
+      if (Status s = TakeSnapshot(now, online_window); !s.ok()) return s;
+    }
+    std::vector<std::uint32_t>& order = snapshot_.order;
+    const std::size_t take = std::min<std::size_t>(order.size(), count < 0 ? 0 : count);
+    std::vector<NodeInfo> picked;
+    picked.reserve(take);
+    for (std::size_t i = 0; i < take; ++i) {
+      std::swap(order[i], order[i + selection_.Below(order.size() - i)]);
+      picked.push_back(snapshot_.nodes[order[i]]);
+    }
+    return picked;
+  }
   StatusOr<std::vector<NodeInfo>> all = List();
   if (!all.ok()) return all.status();
   std::vector<NodeInfo> online;

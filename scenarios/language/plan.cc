@@ -22,8 +22,11 @@ Config PlanetPlan::ToConfig(std::uint64_t seed) const {
   config.storage = storage;
   config.network = network;
   config.flush_bytes = flush_bytes;
-  config.reconfigure_satellite = [expiration = order_expiration](int, satellite::Config& sat) {
+  config.reconfigure_satellite = [expiration = order_expiration, release = release_preset](
+                                     int, satellite::Config& sat) {
     sat.orders.expiration = expiration;
+    // Storj's production satellite picks upload nodes from a snapshot at most 3 minutes old.
+    if (release) sat.orders.selection_staleness = std::chrono::minutes(3);
   };
   config.reconfigure_storage_node = [this](int index, storagenode::Config& node) {
     if (release_preset) {

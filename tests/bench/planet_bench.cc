@@ -7,6 +7,7 @@
 // BM_ReferenceWeek: scenarios/bench/week.textproto (1+100+1, release defaults, traffic every
 //   10 minutes, 7 days) with the digest only (no trace kept); the counter "speedup" is
 //   simulated seconds per wall second. Goal: >= 100,000x.
+// BM_NetworkDay: a day of scenarios/bench/network.textproto (below); run it by name.
 // Timing a whole run is what these benchmarks are for; they are run by hand or by CI's smoke
 // test (one iteration), never as timed tests.
 #include <benchmark/benchmark.h>
@@ -55,6 +56,32 @@ void BM_ReferenceWeek(benchmark::State& state) {
   state.counters["speedup"] = benchmark::Counter(virtual_seconds, benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ReferenceWeek)->Unit(benchmark::kSecond)->Iterations(1);
+
+// The first day of scenarios/bench/network.textproto: 4 satellites, 25,000 storage nodes and 100
+// uplinks at release defaults, digest only, invariants on. Minutes, and several GiB: run it by
+// name, `planet_bench --benchmark_filter=NetworkDay`. Counters: events, node-hours per wall
+// second, and "speedup" (virtual seconds per wall second).
+void BM_NetworkDay(benchmark::State& state) {
+  auto loaded = scenario::LoadScenarioFile(std::string(TESTPLANET_SOURCE_DIR) +
+                                           "/scenarios/bench/network.textproto");
+  if (!loaded.ok()) return state.SkipWithError(loaded.status().ToString().c_str());
+  double virtual_seconds = 0, node_hours = 0;
+  for (auto _ : state) {
+    scenario::RunOptions options;
+    options.trace_detail = TraceDetail::kDigestOnly;
+    options.stop_at = std::chrono::hours(24);
+    options.budget.events = 2'000'000'000;
+    scenario::RunResult result = scenario::RunScenario(*loaded, options);
+    if (!result.status.ok()) return state.SkipWithError(result.status.ToString().c_str());
+    const double seconds = static_cast<double>(result.end.time_since_epoch().count()) / 1e9;
+    virtual_seconds += seconds;
+    node_hours += seconds / 3600 * static_cast<double>(loaded->planet.counts.storage_nodes);
+    state.counters["events"] = static_cast<double>(result.events);
+  }
+  state.counters["speedup"] = benchmark::Counter(virtual_seconds, benchmark::Counter::kIsRate);
+  state.counters["node_hours_per_s"] = benchmark::Counter(node_hours, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_NetworkDay)->Unit(benchmark::kSecond)->Iterations(1);
 
 }  // namespace
 }  // namespace testplanet

@@ -1,0 +1,101 @@
+// The overlay's node selection: distinct online nodes, and with a staleness (Storj's upload
+// selection cache) picks from a snapshot that is only as fresh as it promises.
+#include "peers/satellite/overlay.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/status_matchers.h"
+
+namespace testplanet::satellite {
+namespace {
+
+using namespace std::chrono_literals;
+
+class OverlayTest : public ::testing::Test {
+ protected:
+  OverlayTest() {
+    StorageOptions options;
+    options.in_memory = true;
+    options.directory = "/overlay-test";
+    auto opened = Store::Open(options);
+    EXPECT_THAT(opened, IsOk());
+    store_ = std::move(*opened);
+    overlay_ = std::make_unique<Overlay>(sim_, kSimulatorPeer, *store_, RandomStream(7));
+  }
+
+  // A node checks in now; returns its id.
+  NodeId CheckIn() {
+    const Identity identity = Identity::FromStream(identities_);
+    EXPECT_THAT(overlay_->CheckIn(identity.peer(), "node"), IsOk());
+    return identity.id();
+  }
+
+  Simulator sim_;
+  RandomStream identities_{99};
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Overlay> overlay_;
+};
+
+std::set<NodeId> Ids(const std::vector<NodeInfo>& nodes) {
+  std::set<NodeId> ids;
+  for (const NodeInfo& node : nodes) ids.insert(node.id);
+  return ids;
+}
+
+TEST_F(OverlayTest, PicksDistinctOnlineNodesWithOrWithoutASnapshot) {
+  for (int i = 0; i < 20; ++i) CheckIn();
+  for (const Duration staleness : {Duration::zero(), Duration(3min)}) {
+    std::set<NodeId> seen;
+    for (int upload = 0; upload < 50; ++upload) {
+      auto picked = overlay_->SelectNodes(8, 4h, staleness);
+      ASSERT_THAT(picked, IsOk());
+      ASSERT_EQ(picked->size(), 8u);
+      EXPECT_EQ(Ids(*picked).size(), 8u) << "a node picked twice for one upload";
+      for (const NodeInfo& node : *picked) seen.insert(node.id);
+    }
+    EXPECT_EQ(seen.size(), 20u) << "50 uploads of 8 out of 20 left a node never picked";
+    auto all = overlay_->SelectNodes(100, 4h, staleness);
+    ASSERT_THAT(all, IsOk());
+    EXPECT_EQ(all->size(), 20u) << "fewer online than asked: all of them";
+  }
+}
+
+TEST_F(OverlayTest, ASnapshotIsOnlyAsFreshAsItsStaleness) {
+  for (int i = 0; i < 4; ++i) CheckIn();
+  ASSERT_THAT(overlay_->SelectNodes(10, 4h, 3min), IsOk());  // the snapshot: 4 nodes
+  const NodeId late = CheckIn();
+  ASSERT_THAT(sim_.RunFor(2min), IsOk());
+  auto picked = overlay_->SelectNodes(10, 4h, 3min);
+  ASSERT_THAT(picked, IsOk());
+  EXPECT_EQ(picked->size(), 4u) << "a snapshot younger than its staleness was taken again";
+  EXPECT_FALSE(Ids(*picked).contains(late));
+  ASSERT_THAT(sim_.RunFor(1min), IsOk());
+  picked = overlay_->SelectNodes(10, 4h, 3min);
+  ASSERT_THAT(picked, IsOk());
+  EXPECT_EQ(picked->size(), 5u) << "a stale snapshot was used";
+  EXPECT_TRUE(Ids(*picked).contains(late));
+  // Without a staleness every selection sees the overlay as it is.
+  const NodeId later = CheckIn();
+  picked = overlay_->SelectNodes(10, 4h);
+  ASSERT_THAT(picked, IsOk());
+  EXPECT_TRUE(Ids(*picked).contains(later));
+}
+
+TEST_F(OverlayTest, NodesPastTheOnlineWindowAreNotPicked) {
+  const NodeId old = CheckIn();
+  ASSERT_THAT(sim_.RunFor(5h), IsOk());
+  const NodeId fresh = CheckIn();
+  for (const Duration staleness : {Duration::zero(), Duration(3min)}) {
+    auto picked = overlay_->SelectNodes(10, 4h, staleness);
+    ASSERT_THAT(picked, IsOk());
+    EXPECT_EQ(Ids(*picked), std::set<NodeId>{fresh});
+    EXPECT_FALSE(Ids(*picked).contains(old));
+  }
+}
+
+}  // namespace
+}  // namespace testplanet::satellite
