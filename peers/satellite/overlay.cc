@@ -87,37 +87,23 @@ Status Overlay::TakeSnapshot(TimePoint now, Duration online_window) {
 
 StatusOr<std::vector<NodeInfo>> Overlay::SelectNodes(int count, Duration online_window,
                                                      Duration staleness) {
-  if (staleness > Duration::zero()) {
-    const TimePoint now = sim_->PeerNow(peer_);
-    // A clock stepped back also makes the snapshot stale: "at most that long ago" is unknown.
-    if (!snapshot_.valid || now < snapshot_.taken || now - snapshot_.taken >= staleness) {
-      if (Status s = TakeSnapshot(now, online_window); !s.ok()) return s;
-    }
-    std::vector<std::uint32_t>& order = snapshot_.order;
-    const std::size_t take = std::min<std::size_t>(order.size(), count < 0 ? 0 : count);
-    std::vector<NodeInfo> picked;
-    picked.reserve(take);
-    for (std::size_t i = 0; i < take; ++i) {
-      std::swap(order[i], order[i + selection_.Below(order.size() - i)]);
-      picked.push_back(snapshot_.nodes[order[i]]);
-    }
-    return picked;
+  const TimePoint now = sim_->PeerNow(peer_);
+  // Without a staleness every selection takes a fresh snapshot. A clock stepped back also makes
+  // a snapshot stale: "at most that long ago" is unknown.
+  if (staleness <= Duration::zero() || !snapshot_.valid || now < snapshot_.taken ||
+      now - snapshot_.taken >= staleness) {
+    if (Status s = TakeSnapshot(now, online_window); !s.ok()) return s;
   }
-  StatusOr<std::vector<NodeInfo>> all = List();
-  if (!all.ok()) return all.status();
-  std::vector<NodeInfo> online;
-  for (NodeInfo& node : *all) {
-    if (sim_->PeerNow(peer_) - node.last_contact <= online_window)
-      online.push_back(std::move(node));
-  }
-  // A partial Fisher-Yates shuffle over the ID-ordered list: deterministic for a seed.
-  const std::size_t take = std::min<std::size_t>(online.size(), count < 0 ? 0 : count);
+  // A partial Fisher-Yates shuffle over the snapshot's permutation: deterministic for a seed.
+  std::vector<std::uint32_t>& order = snapshot_.order;
+  const std::size_t take = std::min<std::size_t>(order.size(), count < 0 ? 0 : count);
+  std::vector<NodeInfo> picked;
+  picked.reserve(take);
   for (std::size_t i = 0; i < take; ++i) {
-    const std::size_t j = i + selection_.Below(online.size() - i);
-    std::swap(online[i], online[j]);
+    std::swap(order[i], order[i + selection_.Below(order.size() - i)]);
+    picked.push_back(snapshot_.nodes[order[i]]);
   }
-  online.resize(take);
-  return online;
+  return picked;
 }
 
 }  // namespace testplanet::satellite

@@ -3,24 +3,34 @@
 #include "scenarios/language/utf8.h"
 
 namespace testplanet::report {
+namespace {
 
-std::string EscapeMarkup(std::string_view text) {
-  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-  std::string out;
-  out.reserve(text.size());
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// Appends `text` to `out`: each valid multi-byte UTF-8 sequence as it is, each byte that is not
+// UTF-8 as U+FFFD, and each ASCII character through `ascii(c)`, which escapes it as it must.
+template <typename Ascii>
+void AppendValidUtf8(std::string& out, std::string_view text, Ascii ascii) {
   for (std::size_t i = 0; i < text.size();) {
     const std::size_t length = scenario::Utf8SequenceLength(text, i);
     if (length == 0) {
       out += kReplacement;
       ++i;
-      continue;
-    }
-    if (length > 1) {
+    } else if (length > 1) {
       out.append(text.substr(i, length));
       i += length;
-      continue;
+    } else {
+      ascii(text[i++]);
     }
-    const char c = text[i++];
+  }
+}
+
+}  // namespace
+
+std::string EscapeMarkup(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  AppendValidUtf8(out, text, [&out](char c) {
     switch (c) {
       case '&':
         out += "&amp;";
@@ -43,44 +53,29 @@ std::string EscapeMarkup(std::string_view text) {
         out += c;
         break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += kReplacement;
-        } else {
-          out += c;
-        }
+        // XML 1.0 forbids the other control characters even as references.
+        out += static_cast<unsigned char>(c) < 0x20 ? kReplacement : std::string_view(&c, 1);
     }
-  }
+  });
   return out;
 }
 
 void AppendJsonString(std::string& out, std::string_view text) {
-  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = scenario::Utf8SequenceLength(text, i);
-    if (length == 0) {
-      out += kReplacement;
-      ++i;
-      continue;
-    }
-    if (length > 1) {
-      out.append(text.substr(i, length));
-      i += length;
-      continue;
-    }
-    const auto c = static_cast<unsigned char>(text[i++]);
+  AppendValidUtf8(out, text, [&out](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
     if (c == '"' || c == '\\') {
       out += '\\';
-      out += static_cast<char>(c);
+      out += ch;
     } else if (c < 0x20) {
       out += "\\u00";
       out += kHex[c >> 4];
       out += kHex[c & 0xf];
     } else {
-      out += static_cast<char>(c);
+      out += ch;
     }
-  }
+  });
   out += '"';
 }
 
