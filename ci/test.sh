@@ -6,10 +6,12 @@
 #   release  (-O3, as a user's plain build: the unit tests again (pinned digests must match
 #            defaults, no warning allowed)  dev's) and the slow swarm hunt for planted bugs,
 #                                           which takes a third of the time it takes in dev
-#   asan     (address + undefined sanit.)   the whole suite under the sanitizers, but for the
-#                                           slow swarm hunt
+#   asan     (clang, address + undefined    the whole suite under the sanitizers, but for the
+#            sanitizers, libFuzzer coverage) slow swarm hunt (a second compiler: pinned digests
+#                                           must match gcc's)
 # Then, with dev and release both built, every example must give one digest in both, and each
-# libFuzzer target runs for a while (ci/fuzz.sh; FUZZ_SECONDS, default 20; 0 skips).
+# libFuzzer target (built by the asan preset, so no fourth build) runs for a while (ci/fuzz.sh;
+# FUZZ_SECONDS, default 20; 0 skips).
 # Usage: ci/test.sh [PRESET...]   (default: dev release asan)
 set -euo pipefail
 cd "$(dirname "$0")/.."

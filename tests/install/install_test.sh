@@ -9,10 +9,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 test -f "$work/prefix/include/testplanet/sim/cycle.h"
-# The consumer builds with the same compiler flags as the installed libraries (the asan preset's
-# sanitizers, say), as a real consumer of such a build would.
+# The consumer builds with the same compiler and flags as the installed libraries (the asan
+# preset's clang and sanitizers, say), as a real consumer of such a build would.
 cache_value() { sed -n "s/^$1:[A-Z]*=//p" "$build/CMakeCache.txt"; }
 cmake -S "$here/consumer" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_CXX_COMPILER="$(cache_value CMAKE_CXX_COMPILER)" \
   -DCMAKE_CXX_FLAGS="$(cache_value CMAKE_CXX_FLAGS)" \
   -DCMAKE_EXE_LINKER_FLAGS="$(cache_value CMAKE_EXE_LINKER_FLAGS)" >/dev/null
 cmake --build "$work/build" >/dev/null
