@@ -26,8 +26,11 @@ std::string_view TraceKindName(std::uint64_t id) {
 }
 
 void Trace::Keep(const TraceRecord& record, std::uint64_t fingerprint) {
-  fingerprints_.push_back(fingerprint);
-  if (detail_ == TraceDetail::kRecords) records_.push_back(record);
+  if (detail_ == TraceDetail::kRecords) {
+    records_.Append(record);
+  } else {
+    fingerprints_.push_back(fingerprint);
+  }
 }
 
 std::uint64_t Trace::InternName(std::string_view name) {

@@ -29,6 +29,8 @@
 
 #include "sim/clock.h"
 #include "sim/hash.h"
+#include "sim/record_log.h"
+#include "sim/trace_record.h"
 #include "sim/unique_function.h"
 
 namespace testplanet {
@@ -60,22 +62,10 @@ std::string_view TraceKindName(std::uint64_t id);
   inline constexpr ::testplanet::TraceKind variable{kind_name}; \
   inline const bool variable##_registered = ::testplanet::RegisterTraceKind(variable)
 
-// Index of a peer in the simulation (0 is the simulator itself); assigned in registration order.
-using PeerId = std::uint32_t;
-inline constexpr PeerId kSimulatorPeer = 0;
-
-struct TraceRecord {
-  std::int64_t time_ns;  // virtual time since the epoch
-  std::uint64_t seq;     // the scheduler sequence of the event during which this was recorded
-  PeerId peer;
-  std::uint64_t kind;     // TraceKind::id
-  std::uint64_t a, b, c;  // kind-specific fields (documented next to each kind)
-};
-
 enum class TraceDetail {
   kDigestOnly,    // fold fingerprints into the digest; keep nothing else
   kFingerprints,  // also keep each record's fingerprint (enough to find where two runs diverge)
-  kRecords,       // also keep every record (for export and debugging)
+  kRecords,       // keep every record instead (for export and debugging), coded compactly
 };
 
 class Trace {
@@ -103,10 +93,10 @@ class Trace {
   std::uint64_t digest() const { return digest_; }
   std::uint64_t count() const { return count_; }
   TraceDetail detail() const { return detail_; }
-  const std::vector<TraceRecord>& records() const { return records_; }
+  const RecordLog& records() const { return records_; }
   // Moves the kept records out (the trace keeps none after): a run's reporters take them once,
   // rather than copy what may be most of the process's memory.
-  std::vector<TraceRecord> TakeRecords() { return std::move(records_); }
+  RecordLog TakeRecords() { return std::move(records_); }
   const std::vector<std::uint64_t>& fingerprints() const { return fingerprints_; }
 
   // Calls `listener` for every record from now on (an invariant checker, an exporter, a test
@@ -137,7 +127,7 @@ class Trace {
   TraceDetail detail_;
   std::uint64_t digest_ = kDigestSeed;
   std::uint64_t count_ = 0;
-  std::vector<TraceRecord> records_;
+  RecordLog records_;
   std::vector<std::uint64_t> fingerprints_;
   std::vector<UniqueFunction<void(const TraceRecord&)>> listeners_;
   std::map<std::uint64_t, std::string> names_;  // ordered: lookups only, never iterated for logic

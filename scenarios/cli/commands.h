@@ -71,8 +71,8 @@ int Run(const RunCommand& command);
 
 int Replay(const std::string& directory);
 // Prints where two traces part: record `index` as `expected` has it and as `found` does.
-void PrintDivergence(std::size_t index, const std::vector<TraceRecord>& expected,
-                     const std::vector<TraceRecord>& found, const scenario::RunResult& run);
+void PrintDivergence(std::uint64_t index, const RecordLog& expected, const RecordLog& found,
+                     const scenario::RunResult& run);
 
 struct CheckDeterminismCommand {
   std::string file;

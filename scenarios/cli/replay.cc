@@ -13,20 +13,22 @@
 
 namespace testplanet::cli {
 
-void PrintDivergence(std::size_t index, const std::vector<TraceRecord>& expected,
-                     const std::vector<TraceRecord>& found, const scenario::RunResult& run) {
-  std::printf("first difference at record #%zu:\n", index);
-  if (index < expected.size()) {
+void PrintDivergence(std::uint64_t index, const RecordLog& expected, const RecordLog& found,
+                     const scenario::RunResult& run) {
+  std::printf("first difference at record #%llu:\n", static_cast<unsigned long long>(index));
+  if (auto record = expected.At(index)) {
     std::printf("  expected %s\n",
-                report::DescribeRecord(index, expected[index], run.peer_names, run.names).c_str());
+                report::DescribeRecord(index, *record, run.peer_names, run.names).c_str());
   } else {
-    std::printf("  expected the trace to end (it had %zu records)\n", expected.size());
+    std::printf("  expected the trace to end (it had %llu records)\n",
+                static_cast<unsigned long long>(expected.size()));
   }
-  if (index < found.size()) {
+  if (auto record = found.At(index)) {
     std::printf("  found    %s\n",
-                report::DescribeRecord(index, found[index], run.peer_names, run.names).c_str());
+                report::DescribeRecord(index, *record, run.peer_names, run.names).c_str());
   } else {
-    std::printf("  found    the end of the trace (%zu records)\n", found.size());
+    std::printf("  found    the end of the trace (%llu records)\n",
+                static_cast<unsigned long long>(found.size()));
   }
 }
 

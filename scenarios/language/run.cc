@@ -3,6 +3,7 @@
 #include "scenarios/language/run.h"
 
 #include <sstream>
+#include <utility>
 
 #include "scenarios/language/judgement.h"
 #include "scenarios/planet/owned_directory.h"
@@ -82,7 +83,11 @@ bool Run::Setup() {
     result_->log.push_back(line);
   });
   if (options_->trace_detail == TraceDetail::kRecords) {
-    planet_->sim().trace().AddListener([this](const TraceRecord&) { Hold(sizeof(TraceRecord)); });
+    // The log holds its records in blocks: count a block when it is taken, not per record.
+    planet_->sim().trace().AddListener([this](const TraceRecord&) {
+      const std::uint64_t held = planet_->sim().trace().records().held_bytes();
+      if (held != records_held_) Hold(held - std::exchange(records_held_, held));
+    });
   }
   if (Status s = planet_->Start(); !s.ok()) {
     result_->status = s.WithContext("starting the planet");

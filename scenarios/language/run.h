@@ -84,8 +84,9 @@ class Run final : public RunContext {
   const Plan* plan_;
   const RunOptions* options_;
   RunResult* result_;
-  int applying_ = -1;             // the step being applied
-  std::uint64_t held_bytes_ = 0;  // trace records and log lines kept for the reports
+  int applying_ = -1;               // the step being applied
+  std::uint64_t held_bytes_ = 0;    // trace records and log lines kept for the reports
+  std::uint64_t records_held_ = 0;  // of which the trace's record log
   bool over_memory_ = false;
   std::map<std::string, int, std::less<>> asked_;  // fault -> the first step that asked for it
   std::vector<Armed> armed_;

@@ -24,8 +24,7 @@ RunResult RunScenario(const Plan& plan, const RunOptions& options) {
   } catch (const std::bad_alloc&) {
     // The budgets (cost.h) should stop a run long before this; if memory still runs out, say
     // so instead of aborting.
-    result.records.clear();
-    result.records.shrink_to_fit();
+    result.records.Clear();
     result.log.clear();
     result.log.shrink_to_fit();
     result.status = ResourceExhaustedError(

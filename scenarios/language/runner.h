@@ -96,7 +96,7 @@ struct RunResult {
   std::map<std::string, std::uint64_t> traffic;  // uploads, downloads, failures
   std::string inspect;                           // the state at stop_at, when asked
   // The trace and log, for reporters.
-  std::vector<TraceRecord> records;
+  RecordLog records;
   std::vector<std::string> peer_names;
   std::map<std::uint64_t, std::string> names;  // name id -> text, for kinds and chores
   std::vector<LogLine> log;

@@ -58,8 +58,8 @@ Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& resu
 std::string ReportHtml(const RunFiles& run, const RunModel& model);
 Status WriteReportHtml(const std::string& path, const RunFiles& run);
 Status WriteLog(const std::string& path, const scenario::RunResult& result);
-Status WriteRecords(const std::string& path, const std::vector<TraceRecord>& records);
-StatusOr<std::vector<TraceRecord>> ReadRecords(const std::string& path);
+Status WriteRecords(const std::string& path, const RecordLog& records);
+StatusOr<RecordLog> ReadRecords(const std::string& path);
 
 // The resolved scenario (defaults filled in) in text format, and the hash that identifies it
 // (16 hex digits of StableHash of that text). Resolving a resolved scenario changes nothing.
@@ -67,8 +67,7 @@ std::string ResolvedText(const scenario::Plan& scenario);
 std::string ScenarioHash(const scenario::Plan& scenario);
 
 // The index of the first record where `a` and `b` differ, or nullopt if they are equal.
-std::optional<std::size_t> FirstDifference(const std::vector<TraceRecord>& a,
-                                           const std::vector<TraceRecord>& b);
+std::optional<std::uint64_t> FirstDifference(const RecordLog& a, const RecordLog& b);
 // What this binary was built from (git revision and build type, set at configure time).
 std::string BuildId();
 

@@ -13,6 +13,7 @@
 #include "scenarios/language/read_file.h"
 #include "scenarios/planet/owned_directory.h"
 #include "scenarios/report/check_json.h"
+#include "scenarios/report/file_writer.h"
 #include "scenarios/report/reports.h"
 #include "scenarios/report/run_model.h"
 #include "scenarios/report/sweep_report.h"
@@ -63,18 +64,12 @@ std::string ScenarioHash(const scenario::Plan& scenario) {
   return Trace::FormatDigest(StableHash(ResolvedText(scenario)));
 }
 
-std::optional<std::size_t> FirstDifference(const std::vector<TraceRecord>& a,
-                                           const std::vector<TraceRecord>& b) {
-  const std::size_t n = std::min(a.size(), b.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    const TraceRecord& x = a[i];
-    const TraceRecord& y = b[i];
-    if (x.time_ns != y.time_ns || x.seq != y.seq || x.peer != y.peer || x.kind != y.kind ||
-        x.a != y.a || x.b != y.b || x.c != y.c) {
-      return i;
-    }
+std::optional<std::uint64_t> FirstDifference(const RecordLog& a, const RecordLog& b) {
+  std::uint64_t index = 0;
+  for (auto x = a.begin(), y = b.begin(); x != a.end() && y != b.end(); ++x, ++y, ++index) {
+    if (!(*x == *y)) return index;
   }
-  if (a.size() != b.size()) return n;
+  if (a.size() != b.size()) return index;
   return std::nullopt;
 }
 
@@ -183,45 +178,31 @@ Status WriteLog(const std::string& path, const scenario::RunResult& result) {
 }
 
 // trace.bin, version 2: "TPTRACE2", then LEB128 varints: the record count, the kinds used (each
-// as 8 little-endian bytes), then per record the time and sequence as zigzag deltas from the
-// record before, the peer, the kind's index in the table, and a, b, c. About a quarter of the
-// fixed-width version 1 (56 bytes a record), which ReadRecords still reads.
-Status WriteRecords(const std::string& path, const std::vector<TraceRecord>& records) {
-  std::string out = "TPTRACE2";
-  auto varint = [&out](std::uint64_t v) {
+// as 8 little-endian bytes), then the records as RecordLog codes them (record_log.h: time and
+// sequence as zigzag deltas from the record before, the peer, the kind's index in the table, a,
+// b, c). About a quarter of the fixed-width version 1 (56 bytes a record), which ReadRecords
+// still reads. The log's blocks are the file's body: nothing is decoded to write it.
+Status WriteRecords(const std::string& path, const RecordLog& records) {
+  std::string head = "TPTRACE2";
+  auto varint = [&head](std::uint64_t v) {
     while (v >= 0x80) {
-      out += static_cast<char>((v & 0x7f) | 0x80);
+      head += static_cast<char>((v & 0x7f) | 0x80);
       v >>= 7;
     }
-    out += static_cast<char>(v);
+    head += static_cast<char>(v);
   };
-  auto zigzag = [](std::int64_t v) {
-    return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
-  };
-  std::map<std::uint64_t, std::uint64_t> kind_index;
-  std::vector<std::uint64_t> kinds;
-  for (const TraceRecord& r : records) {
-    if (kind_index.emplace(r.kind, kinds.size()).second) kinds.push_back(r.kind);
-  }
   varint(records.size());
-  varint(kinds.size());
-  for (std::uint64_t kind : kinds) {
-    for (int i = 0; i < 8; ++i) out += static_cast<char>((kind >> (8 * i)) & 0xff);
+  varint(records.kinds().size());
+  for (std::uint64_t kind : records.kinds()) {
+    for (int i = 0; i < 8; ++i) head += static_cast<char>((kind >> (8 * i)) & 0xff);
   }
-  std::int64_t time = 0;
-  std::uint64_t seq = 0;
-  for (const TraceRecord& r : records) {
-    varint(zigzag(r.time_ns - time));
-    varint(zigzag(static_cast<std::int64_t>(r.seq - seq)));
-    time = r.time_ns;
-    seq = r.seq;
-    varint(r.peer);
-    varint(kind_index[r.kind]);
-    varint(r.a);
-    varint(r.b);
-    varint(r.c);
-  }
-  return WriteFile(path, out);
+  FileWriter out(path);
+  out.buffer() = std::move(head);
+  records.ForEachBlock([&out](std::string_view block) {
+    out.buffer().append(block);
+    out.MaybeFlush();
+  });
+  return out.Close();
 }
 
 namespace {
@@ -257,11 +238,12 @@ class RecordReader {
   std::size_t at_ = 0;
 };
 
-StatusOr<std::vector<TraceRecord>> ReadVersion1(const std::string& path, RecordReader& in) {
+StatusOr<RecordLog> ReadVersion1(const std::string& path, RecordReader& in) {
   std::uint64_t count = 0;
   if (!in.Fixed(count) || count > in.left() / 56) return InvalidArgumentError(path + ": truncated");
-  std::vector<TraceRecord> records(count);
-  for (auto& r : records) {
+  RecordLog records;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    TraceRecord r{};
     std::uint64_t time = 0, peer = 0;
     in.Fixed(time);
     in.Fixed(r.seq);
@@ -272,11 +254,12 @@ StatusOr<std::vector<TraceRecord>> ReadVersion1(const std::string& path, RecordR
     in.Fixed(r.c);
     r.time_ns = static_cast<std::int64_t>(time);
     r.peer = static_cast<PeerId>(peer);
+    records.Append(r);
   }
   return records;
 }
 
-StatusOr<std::vector<TraceRecord>> ReadVersion2(const std::string& path, RecordReader& in) {
+StatusOr<RecordLog> ReadVersion2(const std::string& path, RecordReader& in) {
   const Status truncated = InvalidArgumentError(path + ": truncated or corrupt");
   std::uint64_t count = 0, kind_count = 0;
   // A record takes 7 bytes at least, a kind 8: counts past that are corrupt, not allocated.
@@ -286,29 +269,30 @@ StatusOr<std::vector<TraceRecord>> ReadVersion2(const std::string& path, RecordR
   }
   std::vector<std::uint64_t> kinds(kind_count);
   for (auto& kind : kinds) in.Fixed(kind);
-  std::vector<TraceRecord> records(count);
+  RecordLog records;
   std::uint64_t time = 0, seq = 0;
-  auto unzigzag = [](std::uint64_t v) { return (v >> 1) ^ (~(v & 1) + 1); };
-  for (auto& r : records) {
+  for (std::uint64_t i = 0; i < count; ++i) {
+    TraceRecord r{};
     std::uint64_t dt = 0, dseq = 0, peer = 0, kind = 0;
     if (!in.Varint(dt) || !in.Varint(dseq) || !in.Varint(peer) || !in.Varint(kind) ||
         !in.Varint(r.a) || !in.Varint(r.b) || !in.Varint(r.c) || kind >= kinds.size() ||
         peer > std::numeric_limits<PeerId>::max()) {
       return truncated;
     }
-    time += unzigzag(dt);
-    seq += unzigzag(dseq);
+    time += static_cast<std::uint64_t>(UnZigZag(dt));
+    seq += static_cast<std::uint64_t>(UnZigZag(dseq));
     r.time_ns = static_cast<std::int64_t>(time);
     r.seq = seq;
     r.peer = static_cast<PeerId>(peer);
     r.kind = kinds[kind];
+    records.Append(r);
   }
   return records;
 }
 
 }  // namespace
 
-StatusOr<std::vector<TraceRecord>> ReadRecords(const std::string& path) {
+StatusOr<RecordLog> ReadRecords(const std::string& path) {
   // A trace.bin past 4 GiB (hundreds of millions of records) is more than replay would hold.
   auto read = scenario::ReadRegularFile(path, std::uintmax_t{4} << 30);
   if (!read.ok()) return read.status();

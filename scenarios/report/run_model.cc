@@ -20,10 +20,10 @@ class ModelBuilder {
   RunModel Build() {
     for (const TraceRecord& r : result_.records) Add(r);
     for (const auto& [key, begin] : runs_) {
-      model_.spans.push_back(ChoreSpan(*begin, model_.end_ns, false, ""));
+      model_.spans.push_back(ChoreSpan(begin, model_.end_ns, false, ""));
     }
     for (const auto& [id, open] : streams_) {
-      model_.spans.push_back(RpcSpan(*open, model_.end_ns, false, ""));
+      model_.spans.push_back(RpcSpan(open, model_.end_ns, false, ""));
     }
     std::stable_sort(model_.spans.begin(), model_.spans.end(),
                      [](const Span& a, const Span& b) { return a.begin_ns < b.begin_ns; });
@@ -39,20 +39,20 @@ class ModelBuilder {
 
   void Add(const TraceRecord& r) {
     if (r.kind == trace_kinds::kCycleRunBegin.id) {
-      runs_[{r.peer, r.a, r.c}] = &r;
+      runs_[{r.peer, r.a, r.c}] = r;
     } else if (r.kind == trace_kinds::kCycleRunEnd.id) {
       auto it = runs_.find({r.peer, r.a, r.c});
       if (it == runs_.end()) return;
       model_.spans.push_back(
-          ChoreSpan(*it->second, r.time_ns, true, StatusCodeName(static_cast<StatusCode>(r.b))));
+          ChoreSpan(it->second, r.time_ns, true, StatusCodeName(static_cast<StatusCode>(r.b))));
       runs_.erase(it);
     } else if (r.kind == fakes::net_kinds::kStreamOpen.id) {
-      streams_[r.c] = &r;
+      streams_[r.c] = r;
     } else if (r.kind == fakes::net_kinds::kStreamEnd.id) {
       auto it = streams_.find(r.c);
       if (it == streams_.end()) return;
       model_.spans.push_back(
-          RpcSpan(*it->second, r.time_ns, true, StatusCodeName(static_cast<StatusCode>(r.b))));
+          RpcSpan(it->second, r.time_ns, true, StatusCodeName(static_cast<StatusCode>(r.b))));
       streams_.erase(it);
     } else if (r.kind == scenario::scenario_kinds::kFault.id) {
       model_.faults.push_back({r.time_ns, r.peer, NameOf(r.a), true, false});
@@ -143,8 +143,9 @@ class ModelBuilder {
 
   const scenario::RunResult& result_;
   RunModel model_;
-  std::map<std::tuple<PeerId, std::uint64_t, std::uint64_t>, const TraceRecord*> runs_;
-  std::map<std::uint64_t, const TraceRecord*> streams_;
+  // Open runs and streams, by value: the log decodes each record into one place as it goes.
+  std::map<std::tuple<PeerId, std::uint64_t, std::uint64_t>, TraceRecord> runs_;
+  std::map<std::uint64_t, TraceRecord> streams_;
 };
 
 }  // namespace

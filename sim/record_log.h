@@ -1,0 +1,118 @@
+// RecordLog: the trace records a run keeps, in the order recorded, coded compactly in memory.
+//
+// A record is coded as LEB128 varints: time and sequence as zigzag deltas from the record before,
+// the peer, the kind as its index in a table of the kinds seen (first seen, first), then a, b, c:
+// about 12 bytes a record instead of the 56 of a TraceRecord. Bytes go in blocks of at most
+// 1 MiB, so a growing log never copies what it holds (a long run's records can be most of the
+// process's memory, and a vector doubling them would need twice that at the end).
+// Promises: iteration gives back exactly the records appended, in order. The coding is
+// trace.bin's (version 2) body, so writing the file is copying the blocks (ForEachBlock).
+// Trap: iteration decodes as it goes; there is no random access (At scans from the start: fine
+// for the few records a divergence report prints, not for a loop).
+#ifndef TESTPLANET_SIM_RECORD_LOG_H_
+#define TESTPLANET_SIM_RECORD_LOG_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "sim/trace_record.h"
+
+namespace testplanet {
+
+class RecordLog {
+ public:
+  RecordLog() = default;
+  RecordLog(RecordLog&&) noexcept = default;
+  RecordLog& operator=(RecordLog&&) noexcept = default;
+  RecordLog(const RecordLog&) = delete;
+  RecordLog& operator=(const RecordLog&) = delete;
+
+  void Append(const TraceRecord& record);
+  // Forgets every record and gives the memory back.
+  void Clear() { *this = RecordLog(); }
+
+  std::uint64_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  // The bytes held for the records (the blocks' capacity), for memory budgets.
+  std::uint64_t held_bytes() const { return held_bytes_; }
+  // The kinds' ids, in the order first seen: a record's kind index points into this.
+  const std::vector<std::uint64_t>& kinds() const { return kinds_; }
+  // Calls `visit(bytes)` for each block of coded records, in order.
+  template <typename Visit>
+  void ForEachBlock(Visit&& visit) const {
+    for (const Block& block : blocks_) visit(std::string_view(block.data.get(), block.size));
+  }
+  // The record at `index` (a scan from the start), or nullopt past the end.
+  std::optional<TraceRecord> At(std::uint64_t index) const;
+
+  // Forward iteration, decoding one record at a time.
+  class Iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = TraceRecord;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const TraceRecord*;
+    using reference = const TraceRecord&;
+
+    Iterator() = default;
+    const TraceRecord& operator*() const { return record_; }
+    const TraceRecord* operator->() const { return &record_; }
+    Iterator& operator++() {
+      ++index_;
+      Decode();
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    bool operator==(const Iterator& other) const { return index_ == other.index_; }
+
+   private:
+    friend class RecordLog;
+    Iterator(const RecordLog* log, std::uint64_t index) : log_(log), index_(index) { Decode(); }
+    void Decode();
+
+    const RecordLog* log_ = nullptr;
+    std::uint64_t index_ = 0;
+    std::size_t block_ = 0;
+    std::size_t offset_ = 0;
+    TraceRecord record_{};
+  };
+  Iterator begin() const { return Iterator(this, 0); }
+  Iterator end() const { return Iterator(this, count_); }
+
+ private:
+  struct Block {
+    std::unique_ptr<char[]> data;
+    std::size_t size = 0;
+    std::size_t capacity = 0;
+  };
+  // The longest coded record: seven varints of at most 10 bytes.
+  static constexpr std::size_t kMaxRecordBytes = 70;
+
+  std::vector<Block> blocks_;
+  std::vector<std::uint64_t> kinds_;
+  std::map<std::uint64_t, std::uint64_t> kind_index_;  // ordered: lookups only
+  std::uint64_t last_kind_ = 0;                        // a one-entry cache in front of the map
+  std::uint64_t last_kind_index_ = ~std::uint64_t{0};
+  std::uint64_t count_ = 0;
+  std::uint64_t held_bytes_ = 0;
+  std::int64_t last_time_ = 0;
+  std::uint64_t last_seq_ = 0;
+};
+
+// The trace.bin coding's parts, shared by the log and the file's reader and writer.
+inline std::uint64_t ZigZag(std::int64_t v) {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+inline std::int64_t UnZigZag(std::uint64_t v) {
+  return static_cast<std::int64_t>((v >> 1) ^ (~(v & 1) + 1));
+}
+
+}  // namespace testplanet
+
+#endif  // TESTPLANET_SIM_RECORD_LOG_H_

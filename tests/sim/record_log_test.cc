@@ -1,0 +1,104 @@
+#include "sim/record_log.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "sim/hash.h"
+
+namespace testplanet {
+namespace {
+
+// Records whose fields take every awkward value: time and sequence that go back as well as
+// forward, the extremes of every field, and kinds seen again after others.
+std::vector<TraceRecord> AwkwardRecords(std::size_t count) {
+  std::vector<TraceRecord> records;
+  std::uint64_t state = 7;
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  for (std::size_t i = 0; i < count; ++i) {
+    state = Mix64(state + i);
+    TraceRecord r{};
+    r.time_ns = (i % 97 == 0)
+                    ? std::numeric_limits<std::int64_t>::min() + static_cast<std::int64_t>(i)
+                    : static_cast<std::int64_t>(state >> (i % 3 == 0 ? 1 : 40));
+    r.seq = (i % 89 == 0) ? kMax - i : state >> 20;
+    r.peer = (i % 13 == 0) ? std::numeric_limits<PeerId>::max() : static_cast<PeerId>(i % 50);
+    r.kind = StableHash(i % 7 == 0 ? "a.kind" : (i % 5 == 0 ? "b.kind" : "c.kind"));
+    r.a = (i % 11 == 0) ? kMax : state;
+    r.b = i;
+    r.c = (i % 17 == 0) ? 0 : kMax - state;
+    records.push_back(r);
+  }
+  return records;
+}
+
+TEST(RecordLog, GivesBackEveryRecordInOrderAcrossBlocks) {
+  // 200,000 records of up to 70 bytes: many blocks, of every size from 64 KiB to 1 MiB.
+  const std::vector<TraceRecord> records = AwkwardRecords(200'000);
+  RecordLog log;
+  for (const TraceRecord& r : records) log.Append(r);
+  ASSERT_EQ(log.size(), records.size());
+  std::size_t i = 0;
+  for (const TraceRecord& r : log) {
+    ASSERT_LT(i, records.size());
+    ASSERT_EQ(r, records[i]) << "record #" << i;
+    ++i;
+  }
+  EXPECT_EQ(i, records.size());
+  int blocks = 0;
+  std::uint64_t bytes = 0;
+  log.ForEachBlock([&](std::string_view block) {
+    ++blocks;
+    bytes += block.size();
+  });
+  EXPECT_GT(blocks, 5);
+  EXPECT_LE(bytes, log.held_bytes());
+  EXPECT_LE(log.held_bytes(), bytes + (std::uint64_t{1} << 20)) << "at most one block unfilled";
+}
+
+TEST(RecordLog, CodesARunsRecordsInAFractionOfTheirSize) {
+  // What a run records: time moves forward in small steps, sequence by one, small fields.
+  RecordLog log;
+  for (std::uint64_t i = 0; i < 10'000; ++i) {
+    log.Append({static_cast<std::int64_t>(i * 1'000'000), i, static_cast<PeerId>(i % 100),
+                StableHash("sim.event"), i % 3, 0, 0});
+  }
+  std::uint64_t bytes = 0;
+  log.ForEachBlock([&](std::string_view block) { bytes += block.size(); });
+  EXPECT_LT(bytes, log.size() * sizeof(TraceRecord) / 4);
+}
+
+TEST(RecordLog, KindsAreListedInTheOrderFirstSeen) {
+  RecordLog log;
+  for (const char* kind : {"z", "a", "z", "m", "a"})
+    log.Append({0, 0, 0, StableHash(kind), 0, 0, 0});
+  EXPECT_EQ(log.kinds(),
+            (std::vector<std::uint64_t>{StableHash("z"), StableHash("a"), StableHash("m")}));
+}
+
+TEST(RecordLog, AtFindsOneRecordAndNothingPastTheEnd) {
+  const std::vector<TraceRecord> records = AwkwardRecords(1'000);
+  RecordLog log;
+  for (const TraceRecord& r : records) log.Append(r);
+  EXPECT_EQ(log.At(0), records[0]);
+  EXPECT_EQ(log.At(999), records[999]);
+  EXPECT_FALSE(log.At(1'000).has_value());
+  EXPECT_FALSE(RecordLog().At(0).has_value());
+}
+
+TEST(RecordLog, ClearGivesTheMemoryBack) {
+  RecordLog log;
+  for (const TraceRecord& r : AwkwardRecords(10'000)) log.Append(r);
+  ASSERT_GT(log.held_bytes(), 0u);
+  log.Clear();
+  EXPECT_TRUE(log.empty());
+  EXPECT_EQ(log.held_bytes(), 0u);
+  EXPECT_EQ(log.begin(), log.end());
+  log.Append({5, 6, 7, 8, 9, 10, 11});
+  EXPECT_EQ(log.At(0), (TraceRecord{5, 6, 7, 8, 9, 10, 11})) << "deltas start again from zero";
+}
+
+}  // namespace
+}  // namespace testplanet
