@@ -27,10 +27,21 @@ std::string_view TraceKindName(std::uint64_t id) {
 
 void Trace::Keep(const TraceRecord& record, std::uint64_t fingerprint) {
   if (detail_ == TraceDetail::kRecords) {
-    records_.Append(record);
+    if (!keep_ || Keeps(record.kind)) records_.Append(record);
   } else {
     fingerprints_.push_back(fingerprint);
   }
+}
+
+bool Trace::Keeps(std::uint64_t kind) {
+  if (!last_valid_ || kind != last_kind_) {
+    auto it = kept_kinds_.find(kind);
+    if (it == kept_kinds_.end()) it = kept_kinds_.emplace(kind, keep_(kind)).first;
+    last_kind_ = kind;
+    last_kept_ = it->second;
+    last_valid_ = true;
+  }
+  return last_kept_;
 }
 
 std::uint64_t Trace::InternName(std::string_view name) {

@@ -99,6 +99,14 @@ class Trace {
   RecordLog TakeRecords() { return std::move(records_); }
   const std::vector<std::uint64_t>& fingerprints() const { return fingerprints_; }
 
+  // At kRecords, keeps only the records whose kind `keep` accepts (a big run's detail level);
+  // every record still reaches the digest and the listeners. `keep` is asked once per kind.
+  void KeepOnlyKinds(UniqueFunction<bool(std::uint64_t kind)> keep) {
+    keep_ = std::move(keep);
+    kept_kinds_.clear();
+    last_valid_ = false;
+  }
+
   // Calls `listener` for every record from now on (an invariant checker, an exporter, a test
   // probe), after the listeners added before it. A listener may record (the new record reaches
   // every listener too); it must not add listeners.
@@ -123,6 +131,7 @@ class Trace {
 
  private:
   void Keep(const TraceRecord& record, std::uint64_t fingerprint);
+  bool Keeps(std::uint64_t kind);
 
   TraceDetail detail_;
   std::uint64_t digest_ = kDigestSeed;
@@ -130,6 +139,11 @@ class Trace {
   RecordLog records_;
   std::vector<std::uint64_t> fingerprints_;
   std::vector<UniqueFunction<void(const TraceRecord&)>> listeners_;
+  UniqueFunction<bool(std::uint64_t)> keep_;  // empty: keep every kind
+  std::map<std::uint64_t, bool> kept_kinds_;  // keep_'s answer by kind (lookups only)
+  std::uint64_t last_kind_ = 0;               // a one-entry cache in front of the map
+  bool last_kept_ = false;
+  bool last_valid_ = false;
   std::map<std::uint64_t, std::string> names_;  // ordered: lookups only, never iterated for logic
   std::vector<std::string> peer_names_{"sim"};
 };

@@ -87,6 +87,10 @@ Subcommand AddRun(CLI::App& app, testplanet::cli::RunCommand& run) {
                 "Run each scenario twice in this process and fail (exit 1) if the digests differ, "
                 "naming the first record that does");
   cmd->add_option("--planted-bug", run.planted_bug, kPlantedBugHelp);
+  cmd->add_option("--trace", run.trace,
+                  "The trace records to keep for the reports and trace.bin: all (default), or "
+                  "chores: chore runs, faults, checks and crashes only, for big planets (the "
+                  "same digest; the reports then have no RPC spans and no orders backlog)");
   cmd->add_flag("--lean", run.lean,
                 "Write what a sweep keeps: for a passing run only manifest.json and "
                 "summary.json; for a failing one everything but trace.json");

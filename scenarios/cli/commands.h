@@ -55,6 +55,7 @@ struct RunCommand {
   BudgetFlags budget;
   std::string stop_flag = "--stop-at";  // how the stop is spelled to this command (inspect: --at)
   bool lean = false;                    // --lean: the files a sweep keeps (report::RunFiles::lean)
+  std::string trace = "all";  // --trace: the records kept (scenarios/language/trace_level.h)
 };
 
 // A count as typed: decimal digits only, 0 to 2^64-1; nullopt for anything else (no message).

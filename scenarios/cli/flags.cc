@@ -60,6 +60,9 @@ std::string RunFlagsText(const scenario::RunOptions& options) {
   std::string text = PlantedBugFlag(options.planted_bug) + BudgetFlagsText(options.budget);
   if (options.stop_at) text += " --stop-at " + FormatDuration(*options.stop_at);
   if (!options.invariants) text += " --no-invariants";
+  if (options.trace_level != scenario::TraceLevel::kAll) {
+    text += " --trace " + std::string(scenario::TraceLevelName(options.trace_level));
+  }
   return text;
 }
 

@@ -55,6 +55,7 @@ scenario::RunOptions ReplayOptions(const report::Manifest& manifest) {
   options.seed = manifest.seed;
   options.planted_bug = manifest.planted_bug;
   options.invariants = manifest.invariants;
+  options.trace_level = manifest.trace_level;
   options.stop_at = manifest.stop_at;
   options.budget = manifest.budget;
   return options;

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 
+#include "scenarios/cli/allocator.h"
 #include "scenarios/cli/commands.h"
 #include "scenarios/cli/outputs.h"
 #include "scenarios/cli/progress.h"
@@ -88,6 +89,7 @@ struct RunFlags {
   std::optional<std::uint64_t> seed;
   std::optional<Duration> stop_at;
   scenario::Budget budget;
+  scenario::TraceLevel trace_level = scenario::TraceLevel::kAll;
 };
 std::optional<RunFlags> ResolveRunFlags(const RunCommand& command) {
   RunFlags flags;
@@ -111,6 +113,13 @@ std::optional<RunFlags> ResolveRunFlags(const RunCommand& command) {
   if (!budget) return std::nullopt;
   flags.budget = *budget;
   if (!CheckPlantedBug(command.planted_bug)) return std::nullopt;
+  auto level = scenario::ParseTraceLevel(command.trace);
+  if (!level.ok()) {
+    std::fprintf(stderr, "testplanet: --trace: %s\n",
+                 std::string(level.status().message()).c_str());
+    return std::nullopt;
+  }
+  flags.trace_level = *level;
   return flags;
 }
 
@@ -170,6 +179,7 @@ int Run(const RunCommand& command) {
     options[i].run_directory = plans->size() == 1 ? out : out + "/" + plan.name;
     options[i].invariants = !command.no_invariants;
     options[i].planted_bug = command.planted_bug;
+    options[i].trace_level = flags->trace_level;
     if (Status s = scenario::CheckRunDirectory(plan, options[i]); !s.ok()) {
       std::fprintf(stderr, "testplanet: %s: %s\n", plan.path.c_str(),
                    std::string(s.message()).c_str());
@@ -185,6 +195,7 @@ int Run(const RunCommand& command) {
     const auto started =
         std::chrono::steady_clock::now();  // determinism-ok: wall_seconds in reports only
     results[i] = RunShowingProgress(command, plan, options[i]);
+    ReturnFreedMemory();  // the planet is gone: its pages go back before the reports are built
     const std::chrono::duration<double> wall =
         std::chrono::steady_clock::now() - started;  // determinism-ok: wall_seconds in reports only
     files[i] = report::RunFiles{&plan, &results[i], Reproduce(command, options[i], plan.path),

@@ -23,6 +23,7 @@ void Run::Go() {
   result_->seed = options_->seed;
   result_->planted_bug = options_->planted_bug;
   result_->invariants = options_->invariants;
+  result_->trace_level = options_->trace_level;
   result_->stop_at = options_->stop_at;
   result_->budget = options_->budget;
   if (!Setup()) return;
@@ -83,6 +84,10 @@ bool Run::Setup() {
     result_->log.push_back(line);
   });
   if (options_->trace_detail == TraceDetail::kRecords) {
+    if (options_->trace_level != TraceLevel::kAll) {
+      planet_->sim().trace().KeepOnlyKinds(
+          [level = options_->trace_level](std::uint64_t kind) { return KeepsKind(level, kind); });
+    }
     // The log holds its records in blocks: count a block when it is taken, not per record.
     planet_->sim().trace().AddListener([this](const TraceRecord&) {
       const std::uint64_t held = planet_->sim().trace().records().held_bytes();

@@ -20,6 +20,7 @@
 
 #include "scenarios/language/cost.h"
 #include "scenarios/language/plan.h"
+#include "scenarios/language/trace_level.h"
 #include "sim/log.h"
 #include "sim/trace.h"
 
@@ -40,10 +41,11 @@ struct RunOptions {
   std::uint64_t seed = 1;
   std::optional<Duration> stop_at = {};  // stop here instead of at the end; Inspect describes it
   TraceDetail trace_detail = TraceDetail::kRecords;
-  std::string run_directory = {};  // where "disk" storage lives
-  Budget budget = {};              // cost.h: the run stops at budget.events
-  bool invariants = true;          // check the order path's invariants continuously (invariants.h)
-  std::string planted_bug = {};    // by name (planted_bugs.h); empty: none
+  TraceLevel trace_level = TraceLevel::kAll;  // at kRecords, which records are kept (--trace)
+  std::string run_directory = {};             // where "disk" storage lives
+  Budget budget = {};                         // cost.h: the run stops at budget.events
+  bool invariants = true;        // check the order path's invariants continuously (invariants.h)
+  std::string planted_bug = {};  // by name (planted_bugs.h); empty: none
   // Called between events every few thousand events while the scenario runs (not while the
   // planet starts or the reports are written). It must only read: the run is the same without.
   std::function<void(const RunProgress&)> progress = {};
@@ -78,10 +80,11 @@ struct ChoreRuns {
 struct RunResult {
   std::string scenario;  // name
   std::uint64_t seed = 0;
-  std::string planted_bug;          // as run, for the manifest
-  bool invariants = true;           // as run
-  std::optional<Duration> stop_at;  // as run
-  Budget budget;                    // as run
+  std::string planted_bug;                    // as run, for the manifest
+  bool invariants = true;                     // as run
+  TraceLevel trace_level = TraceLevel::kAll;  // as run: which records `records` holds
+  std::optional<Duration> stop_at;            // as run
+  Budget budget;                              // as run
   Status status;  // why the run itself failed (a runaway guard, a violated invariant)
   std::uint64_t digest = 0;
   std::uint64_t events = 0;

@@ -134,9 +134,10 @@ void Metadata(const scenario::RunResult& result, const RunModel& model, const Tr
   events.End();
 }
 
-void Slice(const Span& span, const Tracks& tracks, EventWriter& events) {
+void Slice(const RunModel& model, const Span& span, const Tracks& tracks, EventWriter& events) {
   const bool chore = span.kind == Span::Kind::kChore;
-  events.Begin("X", span.finished ? span.name : span.name + " (unfinished)");
+  const std::string& name = model.Text(span.name);
+  events.Begin("X", span.finished ? name : name + " (unfinished)");
   events.String("cat", chore ? "chore" : "rpc");
   events.Integer("tid", tracks.Of(span.peer, span.lane));
   events.Micros("ts", span.begin_ns);
@@ -144,11 +145,12 @@ void Slice(const Span& span, const Tracks& tracks, EventWriter& events) {
   events.BeginArgs();
   if (chore) {
     events.Integer("run", static_cast<std::int64_t>(span.run));
-    events.String("why", span.why);
+    events.String("why", model.Text(span.why));
   } else {
-    events.String("caller", span.why);
+    events.String("caller", model.Text(span.why));
   }
-  events.String("status", span.finished ? span.status : "unfinished at the end of the run");
+  events.String("status", span.finished ? std::string_view(model.Text(span.status))
+                                        : std::string_view("unfinished at the end of the run"));
   events.EndArgs();
   events.End();
 }
@@ -164,7 +166,7 @@ Status WriteChromeTrace(const std::string& path, const scenario::RunResult& resu
   file.buffer() += ",\"digest\":\"" + Trace::FormatDigest(result.digest) + "\"},\"traceEvents\":[";
   EventWriter events(file);
   Metadata(result, model, tracks, events);
-  for (const Span& span : model.spans) Slice(span, tracks, events);
+  for (const Span& span : model.spans) Slice(model, span, tracks, events);
   for (const Mark& fault : model.faults) {
     events.Begin("i", fault.what);
     events.String("cat", "fault");

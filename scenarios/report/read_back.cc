@@ -134,6 +134,16 @@ Status ReadRunFields(const JsonFields& in, Manifest& m) {
   read.Take(in.Text("scenario_hash"), m.scenario_hash);
   read.Take(in.Text("planted_bug", ""), m.planted_bug);
   read.Take(in.Flag("invariants", true), m.invariants);
+  std::string trace;
+  read.Take(in.Text("trace", "all"), trace);
+  if (read.status().ok()) {
+    auto level = scenario::ParseTraceLevel(trace);
+    if (level.ok()) {
+      m.trace_level = *level;
+    } else {
+      read.Fail(in.Error("trace", std::string(level.status().message())));
+    }
+  }
   read.Take(in.Text("build_id", "unknown"), m.build_id);
   std::string stop_at;
   read.Take(in.Text("stop_at", ""), stop_at);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "scenarios/language/cost.h"
+#include "scenarios/language/trace_level.h"
 #include "scenarios/report/sweep_report.h"
 #include "sim/status.h"
 
@@ -23,6 +24,7 @@ struct Manifest {
   std::string digest;         // 16 hex digits
   std::string scenario_hash;  // of scenario.textproto, as ScenarioHash computes it
   std::string planted_bug;    // "" for none
+  scenario::TraceLevel trace_level = scenario::TraceLevel::kAll;  // the records trace.bin holds
   bool invariants = true;
   std::optional<Duration> stop_at;
   scenario::Budget budget;

@@ -1,6 +1,7 @@
 #include "scenarios/report/run_model.h"
 
 #include <algorithm>
+#include <string_view>
 #include <tuple>
 
 #include "fakes/sim_network.h"
@@ -15,6 +16,7 @@ class ModelBuilder {
   explicit ModelBuilder(const scenario::RunResult& result) : result_(result) {
     model_.end_ns = result.end.time_since_epoch().count();
     model_.peer_names = result.peer_names;
+    Intern("");
   }
 
   RunModel Build() {
@@ -25,8 +27,7 @@ class ModelBuilder {
     for (const auto& [id, open] : streams_) {
       model_.spans.push_back(RpcSpan(open, model_.end_ns, false, ""));
     }
-    std::stable_sort(model_.spans.begin(), model_.spans.end(),
-                     [](const Span& a, const Span& b) { return a.begin_ns < b.begin_ns; });
+    SortByBegin(model_.spans);
     PackLanes();
     return std::move(model_);
   }
@@ -73,33 +74,67 @@ class ModelBuilder {
   }
 
   Span ChoreSpan(const TraceRecord& begin, std::int64_t end, bool finished,
-                 std::string_view status) const {
+                 std::string_view status) {
     static constexpr const char* kReasons[] = {"", "first", "tick", "trigger"};
     Span span;
     span.kind = Span::Kind::kChore;
     span.peer = begin.peer;
-    span.name = NameOf(begin.a);
+    span.name = Intern(NameOf(begin.a));
     span.begin_ns = begin.time_ns;
     span.end_ns = end;
     span.finished = finished;
-    span.why = begin.b < 4 ? kReasons[begin.b] : "?";
-    span.status = std::string(status);
+    span.why = Intern(begin.b < 4 ? kReasons[begin.b] : "?");
+    span.status = Intern(status);
     span.run = begin.c;
     return span;
   }
 
-  Span RpcSpan(const TraceRecord& open, std::int64_t end, bool finished,
-               std::string_view status) const {
+  Span RpcSpan(const TraceRecord& open, std::int64_t end, bool finished, std::string_view status) {
     Span span;
     span.kind = Span::Kind::kRpc;
     span.peer = open.peer;
-    span.name = NameOf(open.b);
+    span.name = Intern(NameOf(open.b));
     span.begin_ns = open.time_ns;
     span.end_ns = end;
     span.finished = finished;
-    span.why = open.a < result_.peer_names.size() ? result_.peer_names[open.a] : "?";
-    span.status = std::string(status);
+    span.why = Intern(open.a < result_.peer_names.size() ? result_.peer_names[open.a] : "?");
+    span.status = Intern(status);
     return span;
+  }
+
+  // By begin, then in the order they were added: stable, but without stable_sort's buffer of
+  // every span (millions in a long run). Sorts positions, then follows the permutation's cycles
+  // to move each span once, in place.
+  static void SortByBegin(std::vector<Span>& spans) {
+    std::vector<std::size_t> order(spans.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&spans](std::size_t a, std::size_t b) {
+      const std::int64_t x = spans[a].begin_ns, y = spans[b].begin_ns;
+      return x != y ? x < y : a < b;
+    });
+    // order[j] is the position of the span that belongs at j; a settled j has order[j] == j.
+    for (std::size_t start = 0; start < order.size(); ++start) {
+      if (order[start] == start) continue;
+      const Span first = spans[start];
+      std::size_t j = start;
+      while (order[j] != start) {
+        const std::size_t from = order[j];
+        spans[j] = spans[from];
+        order[j] = j;
+        j = from;
+      }
+      spans[j] = first;
+      order[j] = j;
+    }
+  }
+
+  std::uint32_t Intern(std::string_view text) {
+    auto it = text_ids_.find(text);
+    if (it != text_ids_.end()) return it->second;
+    const auto id = static_cast<std::uint32_t>(model_.texts.size());
+    model_.texts.emplace_back(text);
+    text_ids_.emplace(std::string(text), id);
+    return id;
   }
 
   void Backlog(PeerId peer, std::int64_t time, std::int64_t change) {
@@ -146,6 +181,7 @@ class ModelBuilder {
   // Open runs and streams, by value: the log decodes each record into one place as it goes.
   std::map<std::tuple<PeerId, std::uint64_t, std::uint64_t>, TraceRecord> runs_;
   std::map<std::uint64_t, TraceRecord> streams_;
+  std::map<std::string, std::uint32_t, std::less<>> text_ids_;
 };
 
 }  // namespace

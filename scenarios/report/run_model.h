@@ -16,17 +16,19 @@
 
 namespace testplanet::report {
 
+// A chore run or a served RPC. Its texts are ids into RunModel::texts (RunModel::Text): a long
+// run has millions of spans and a few dozen distinct texts, so a span is 48 bytes, not 150.
 struct Span {
-  enum class Kind { kChore, kRpc };
+  enum class Kind : std::uint8_t { kChore, kRpc };
   Kind kind = Kind::kChore;
+  bool finished = true;  // false: still running when the run ended
   PeerId peer = 0;
-  std::string name;  // the chore ("orders.sender") or the RPC method
+  std::uint32_t name = 0;    // the chore ("orders.sender") or the RPC method
+  std::uint32_t why = 0;     // chore: "first", "tick", "trigger"; rpc: the caller's name
+  std::uint32_t status = 0;  // "OK", "DEADLINE_EXCEEDED", ...; "" when unfinished
+  int lane = 0;              // within the peer: no two spans of one lane overlap
   std::int64_t begin_ns = 0, end_ns = 0;
-  bool finished = true;   // false: still running when the run ended
-  std::string why;        // chore: "first", "tick", "trigger"; rpc: the caller's name
-  std::string status;     // "OK", "DEADLINE_EXCEEDED", ...; "" when unfinished
   std::uint64_t run = 0;  // chore: its run number
-  int lane = 0;           // within the peer: no two spans of one lane overlap
 };
 
 struct Mark {
@@ -52,6 +54,9 @@ struct RunModel {
   std::vector<BacklogPoint> total_backlog;
 
   const std::string& PeerName(PeerId peer) const;
+  // The text a span's name, why or status id stands for.
+  const std::string& Text(std::uint32_t id) const { return texts.at(id); }
+  std::vector<std::string> texts;  // each distinct text once; texts[0] is ""
   std::vector<std::string> peer_names;
   // The peers the reports draw rows for, in row order: satellites, storage nodes, then any
   // other peer that has spans or faults (uplinks, the simulator itself).

@@ -90,10 +90,11 @@ class Timeline {
     peers_ = model_.RowOrder();
     for (const Span& span : model_.spans) {
       const bool rpc = span.kind == Span::Kind::kRpc;
-      if (!rpc && colours_.count(span.name) == 0) {
-        colours_[span.name] = kPalette[colours_.size() % kPalette.size()];
+      const std::string& name = model_.Text(span.name);
+      if (!rpc && colours_.count(name) == 0) {
+        colours_[name] = kPalette[colours_.size() % kPalette.size()];
       }
-      Band& band = bands_[span.peer][rpc ? std::string("~rpc") : span.name];
+      Band& band = bands_[span.peer][rpc ? std::string("~rpc") : name];
       ++band.runs;
       band.started[X(span.begin_ns)] = true;
       AddBusy(band, span.begin_ns, span.end_ns);

@@ -67,6 +67,32 @@ TEST(Trace, DetailLevelsKeepWhatTheySay) {
   EXPECT_EQ(full.count(), 2u);
 }
 
+TEST(Trace, KeepOnlyKindsFiltersWhatIsKeptButNotTheDigestOrTheListeners) {
+  Trace all(TraceDetail::kRecords), some(TraceDetail::kRecords);
+  int asked = 0;
+  some.KeepOnlyKinds([&asked](std::uint64_t kind) {
+    ++asked;
+    return kind == trace_kinds::kCycleRunBegin.id;
+  });
+  int heard = 0;
+  some.AddListener([&heard](const TraceRecord&) { ++heard; });
+  TraceRecord event = SampleRecord();
+  event.kind = trace_kinds::kEvent.id;
+  for (Trace* t : {&all, &some}) {
+    for (int i = 0; i < 3; ++i) {
+      t->Record(event);
+      t->Record(SampleRecord());
+    }
+  }
+  EXPECT_EQ(some.digest(), all.digest()) << "what is kept never changes the digest";
+  EXPECT_EQ(some.count(), 6u);
+  EXPECT_EQ(heard, 6);
+  EXPECT_EQ(all.records().size(), 6u);
+  ASSERT_EQ(some.records().size(), 3u);
+  for (const TraceRecord& r : some.records()) EXPECT_EQ(r.kind, trace_kinds::kCycleRunBegin.id);
+  EXPECT_EQ(asked, 2) << "asked once per kind";
+}
+
 TEST(Trace, EveryListenerSeesEveryRecordInTheOrderTheyWereAdded) {
   Trace trace;
   std::vector<int> seen;

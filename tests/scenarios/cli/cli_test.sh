@@ -71,6 +71,20 @@ if grep -q '"stop_at": "1h0m0s"' "$work/stopped/manifest.json" &&
   grep -q -- '--max-events 123456789 --stop-at 1h0m0s' "$work/stopped/manifest.json"; then
   echo "ok:   the manifest and its reproduce command keep --stop-at and --max-events"; else
   echo "FAIL: the manifest lost --stop-at or --max-events"; failures=$((failures + 1)); fi
+# --trace chores keeps chore runs and faults, not every event: the same digest, a smaller trace.bin,
+# and replay re-runs at the manifest's level.
+check "a run keeping chores only passes" 0 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --trace chores --out "$work/chores"
+check "its replay matches" 0 "$tp" replay "$work/chores"
+expect_output "replay says so" "replay matches"
+digest_of() { sed -n 's/.*"digest": "\([0-9a-f]*\)".*/\1/p' "$1/manifest.json"; }
+if [ "$(digest_of "$work/chores")" = "$(digest_of "$work/run")" ] &&
+  grep -q '"trace": "chores"' "$work/chores/manifest.json" &&
+  grep -q -- '--trace chores' "$work/chores/manifest.json" &&
+  [ "$(stat -c %s "$work/chores/trace.bin")" -lt "$(( $(stat -c %s "$work/run/trace.bin") / 2 ))" ]; then
+  echo "ok:   --trace chores: the same digest, in the manifest and its reproduce command, trace.bin under half"; else
+  echo "FAIL: --trace chores: digest, manifest or trace.bin size"; failures=$((failures + 1)); fi
+check "an unknown --trace level is bad input" 2 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --trace everything
+expect_output "it names the flag and the levels" "--trace: expected all or chores"
 check "the same directory again is ours to overwrite" 0 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --out "$work/stopped" --quiet
 
 # A failing check: exit 1, what was expected and found, and how to reproduce it.
