@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "peers/work.h"
+
 namespace testplanet {
 namespace {
 
@@ -70,6 +72,7 @@ Identity Identity::FromStream(RandomStream& stream) {
 }
 
 std::string Identity::Sign(std::string_view message) const {
+  ++ProcessWork().signatures;
   std::string signature(crypto_sign_BYTES, '\0');
   crypto_sign_detached(reinterpret_cast<unsigned char*>(signature.data()), nullptr, Bytes(message),
                        message.size(), secret_key_.data());
@@ -78,6 +81,7 @@ std::string Identity::Sign(std::string_view message) const {
 
 bool Identity::Verify(std::string_view public_key, std::string_view message,
                       std::string_view signature) {
+  ++ProcessWork().verifications;
   EnsureSodium();
   if (public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES) {
     return false;

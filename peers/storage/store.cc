@@ -9,6 +9,8 @@
 
 #include <filesystem>
 
+#include "peers/work.h"
+
 namespace testplanet {
 namespace {
 
@@ -148,6 +150,7 @@ Store::~Store() {
 }
 
 StatusOr<std::optional<std::string>> Store::Get(std::string_view key) {
+  ++ProcessWork().db_reads;
   if (Status s = EnsureOpen("get"); !s.ok()) return s;
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ToSlice(key), &value);
@@ -163,6 +166,7 @@ Status Store::Put(std::string_view key, std::string_view value) {
 }
 
 Status Store::Write(Batch& batch) {
+  ++ProcessWork().db_writes;
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync_writes;
   if (Status s = EnsureOpen("write"); !s.ok()) return s;
@@ -186,6 +190,7 @@ Status Store::Write(Batch& batch) {
 
 Status Store::Scan(std::string_view begin, std::string_view end,
                    UniqueFunction<bool(std::string_view, std::string_view)> visit) {
+  ++ProcessWork().db_scans;
   if (Status s = EnsureOpen("scan"); !s.ok()) return s;
   rocksdb::ReadOptions read_options;
   const rocksdb::Slice upper = ToSlice(end);

@@ -10,6 +10,7 @@
 #include "scenarios/cli/commands.h"
 #include "scenarios/cli/outputs.h"
 #include "scenarios/cli/progress.h"
+#include "scenarios/cli/unit_costs.h"
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
 #include "scenarios/planet/owned_directory.h"
@@ -42,6 +43,13 @@ void PrintOutcome(const RunCommand& command, const scenario::RunResult& result,
       static_cast<unsigned long long>(result.seed), Trace::FormatDigest(result.digest).c_str(),
       static_cast<unsigned long long>(result.events),
       FormatDuration(result.end.time_since_epoch()).c_str(), files.wall_seconds, directory.c_str());
+  if (files.unit_costs && !command.quiet) {
+    const double floor = report::FloorSeconds(result, *files.unit_costs);
+    std::printf(
+        "  floor %.2fs: the run's events, signatures and RocksDB work at this machine's "
+        "unit costs (%.0f%% of its wall time; summary.json \"floor\")\n",
+        floor, files.wall_seconds > 0 ? 100 * floor / files.wall_seconds : 0.0);
+  }
   if (!result.status.ok()) std::printf("  run error: %s\n", result.status.ToString().c_str());
   for (const auto& check : result.checks) {
     if (check.passed && command.quiet) continue;
@@ -189,6 +197,7 @@ int Run(const RunCommand& command) {
   if (!Report(ClaimDirectory(out))) return kExitFailed;
   std::vector<scenario::RunResult> results(plans->size());
   std::vector<report::RunFiles> files(plans->size());
+  std::optional<report::UnitCosts> unit_costs;  // measured once, for each run's floor
   bool all_passed = true;
   for (std::size_t i = 0; i < plans->size(); ++i) {
     const scenario::Plan& plan = (*plans)[i];
@@ -200,6 +209,10 @@ int Run(const RunCommand& command) {
         std::chrono::steady_clock::now() - started;  // determinism-ok: wall_seconds in reports only
     files[i] = report::RunFiles{&plan, &results[i], Reproduce(command, options[i], plan.path),
                                 wall.count(), command.lean};
+    if (!command.lean) {
+      if (!unit_costs) unit_costs = MeasureUnitCosts();  // after the run: its work is counted
+      files[i].unit_costs = unit_costs;
+    }
     if (Status s = report::WriteRunDirectory(options[i].run_directory, files[i]); !s.ok()) {
       std::fprintf(stderr, "testplanet: %s\n", s.ToString().c_str());
       return kExitFailed;

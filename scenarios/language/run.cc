@@ -26,6 +26,7 @@ void Run::Go() {
   result_->trace_level = options_->trace_level;
   result_->stop_at = options_->stop_at;
   result_->budget = options_->budget;
+  ProcessWork() = Work{};  // this run's work from here (peers/work.h)
   if (!Setup()) return;
   Schedule();
   Simulator& sim = planet_->sim();
@@ -253,6 +254,7 @@ void Run::Finish() {
   Status shutdown = planet_->Shutdown();
   if (result_->status.ok() && !shutdown.ok()) result_->status = shutdown;
   CollectTrace(*planet_, *result_);
+  result_->work = ProcessWork();
 }
 
 void CollectPeers(Planet& planet, RunResult& result) {

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "peers/work.h"
 #include "scenarios/language/cost.h"
 #include "scenarios/language/plan.h"
 #include "scenarios/language/trace_level.h"
@@ -98,6 +99,7 @@ struct RunResult {
   std::uint64_t bytes_lost_in_crashes = 0;
   std::map<std::string, std::uint64_t> traffic;  // uploads, downloads, failures
   std::string inspect;                           // the state at stop_at, when asked
+  Work work;  // what the peers did that costs real time (peers/work.h), for the floor model
   // The trace and log, for reporters.
   RecordLog records;
   std::vector<std::string> peer_names;

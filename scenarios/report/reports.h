@@ -22,6 +22,7 @@
 
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
+#include "scenarios/report/floor.h"
 
 namespace testplanet::report {
 
@@ -33,6 +34,9 @@ struct RunFiles {
   // A sweep's seed: a passing run writes only manifest.json and summary.json, a failing one
   // everything but trace.json (its reproduce command writes a whole directory again).
   bool lean = false;
+  // This machine's unit costs, measured by the command: summary.json then has the run's floor
+  // (floor.h). Unset (a sweep's lean seed, a GoogleTest run): no floor.
+  std::optional<UnitCosts> unit_costs = {};
 };
 
 Status WriteRunDirectory(const std::string& directory, const RunFiles& run);

@@ -110,6 +110,27 @@ Status WriteManifest(const std::string& path, const RunFiles& run) {
   return WriteFile(path, manifest.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
+// The run's floor (floor.h): what it did, what each costs here, and its wall time against that.
+json FloorJson(const scenario::RunResult& r, const UnitCosts& costs, double wall_seconds) {
+  const double floor = FloorSeconds(r, costs);
+  return {{"events", r.events},
+          {"signatures", r.work.signatures},
+          {"verifications", r.work.verifications},
+          {"db_reads", r.work.db_reads},
+          {"db_writes", r.work.db_writes},
+          {"db_scans", r.work.db_scans},
+          {"unit_ns",
+           {{"event", costs.event_ns},
+            {"sign", costs.sign_ns},
+            {"verify", costs.verify_ns},
+            {"db_read", costs.db_read_ns},
+            {"db_write", costs.db_write_ns},
+            {"db_scan", costs.db_scan_ns}}},
+          {"seconds", floor},
+          {"wall_seconds", wall_seconds},
+          {"floor_over_wall", wall_seconds > 0 ? floor / wall_seconds : 0.0}};
+}
+
 Status WriteSummary(const std::string& path, const RunFiles& run) {
   const scenario::RunResult& r = *run.result;
   json orders = json::array();
@@ -157,6 +178,7 @@ Status WriteSummary(const std::string& path, const RunFiles& run) {
     summary["failure"] = failure->message;
     summary["signature"] = failure->signature;
   }
+  if (run.unit_costs) summary["floor"] = FloorJson(r, *run.unit_costs, run.wall_seconds);
   return WriteFile(path, summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 

@@ -1,0 +1,10 @@
+#include "peers/work.h"
+
+namespace testplanet {
+
+Work& ProcessWork() {
+  static Work work;
+  return work;
+}
+
+}  // namespace testplanet
