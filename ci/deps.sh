@@ -28,10 +28,10 @@ build_packages=(
   libjemalloc-dev  # the testplanet command's allocator: 1.5x faster on 10,000-node planets
 )
 test_packages=(
-  clang            # the fuzz preset: libFuzzer needs clang
+  clang            # the asan preset: its sanitizers and libFuzzer need clang
   clang-format     # ci/format.sh: formatting is a tool's job
   clang-tidy       # ci/tidy.sh: checks that catch real bugs (.clang-tidy)
-  libclang-rt-14-dev # libFuzzer and clang's sanitizer runtimes (ci/fuzz.sh)
+  libclang-rt-14-dev # clang's sanitizer runtimes and libFuzzer (the asan preset, ci/fuzz.sh)
   time             # /usr/bin/time: the malformed-input corpus measures each case's memory
   libxml2-utils    # xmllint: junit.xml checked against the JUnit schema, SVG and HTML parsed
   chromium         # report.html and index.html rendered in a real headless browser
