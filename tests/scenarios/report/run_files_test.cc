@@ -111,6 +111,35 @@ TEST(RunModel, LanesHoldSpansThatNeverOverlap) {
   EXPECT_GT(most_lanes, 1) << "the busy run has concurrent work on some peer";
 }
 
+// Spans go by begin; spans that begin together keep the order they ended in (the trace's order),
+// and every span's texts come back from the model's table.
+TEST(RunModel, SpansAreOrderedByBeginThenByTheTrace) {
+  RunResult result;
+  result.peer_names = {"sim", "storagenode0"};
+  const std::uint64_t sender = StableHash("orders.sender"), cleanup = StableHash("orders.cleanup");
+  result.names = {{sender, "orders.sender"}, {cleanup, "orders.cleanup"}};
+  result.end = TimePoint(std::chrono::seconds(100));
+  auto add = [&result](std::int64_t t, std::uint64_t kind, std::uint64_t chore, std::uint64_t run) {
+    result.records.Append(
+        {t, 0, 1, kind, chore, kind == trace_kinds::kCycleRunBegin.id ? 2u : 0u, run});
+  };
+  add(10, trace_kinds::kCycleRunBegin.id, sender, 1);
+  add(10, trace_kinds::kCycleRunBegin.id, cleanup, 1);
+  add(5, trace_kinds::kCycleRunBegin.id, sender, 7);  // out of order in time on purpose
+  add(20, trace_kinds::kCycleRunEnd.id, cleanup, 1);  // ends first: first of the two at 10
+  add(30, trace_kinds::kCycleRunEnd.id, sender, 1);
+  add(40, trace_kinds::kCycleRunEnd.id, sender, 7);
+  const RunModel model = BuildRunModel(result);
+  ASSERT_EQ(model.spans.size(), 3u);
+  EXPECT_EQ(model.spans[0].begin_ns, 5);
+  EXPECT_EQ(model.Text(model.spans[1].name), "orders.cleanup");
+  EXPECT_EQ(model.Text(model.spans[2].name), "orders.sender");
+  EXPECT_EQ(model.spans[2].end_ns, 30);
+  EXPECT_EQ(model.Text(model.spans[2].why), "tick");
+  EXPECT_EQ(model.Text(model.spans[2].status), "OK");
+  EXPECT_EQ(model.Text(0), "");
+}
+
 TEST(RunModel, BacklogEndsAtWhatTheOrdersDatabaseHolds) {
   const RunResult result = BusyRun();
   const RunModel model = BuildRunModel(result);
