@@ -29,6 +29,11 @@ std::uint64_t GetVarint(const char* data, std::size_t& offset) {
 
 }  // namespace
 
+void AppendVarint(std::string& out, std::uint64_t v) {
+  char bytes[10];
+  out.append(bytes, static_cast<std::size_t>(PutVarint(bytes, v) - bytes));
+}
+
 void RecordLog::Append(const TraceRecord& record) {
   if (blocks_.empty() || blocks_.back().capacity - blocks_.back().size < kMaxRecordBytes) {
     // Blocks grow from 64 KiB to 1 MiB: a small run holds little, a long one never copies.

@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -112,6 +113,8 @@ inline std::uint64_t ZigZag(std::int64_t v) {
 inline std::int64_t UnZigZag(std::uint64_t v) {
   return static_cast<std::int64_t>((v >> 1) ^ (~(v & 1) + 1));
 }
+// Appends `v` to `out` as a LEB128 varint (the file's header uses it; the log codes the same way).
+void AppendVarint(std::string& out, std::uint64_t v);
 
 }  // namespace testplanet
 

@@ -209,15 +209,8 @@ Status WriteLog(const std::string& path, const scenario::RunResult& result) {
 // still reads. The log's blocks are the file's body: nothing is decoded to write it.
 Status WriteRecords(const std::string& path, const RecordLog& records) {
   std::string head = "TPTRACE2";
-  auto varint = [&head](std::uint64_t v) {
-    while (v >= 0x80) {
-      head += static_cast<char>((v & 0x7f) | 0x80);
-      v >>= 7;
-    }
-    head += static_cast<char>(v);
-  };
-  varint(records.size());
-  varint(records.kinds().size());
+  AppendVarint(head, records.size());
+  AppendVarint(head, records.kinds().size());
   for (std::uint64_t kind : records.kinds()) {
     for (int i = 0; i < 8; ++i) head += static_cast<char>((kind >> (8 * i)) & 0xff);
   }
