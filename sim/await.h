@@ -1,4 +1,5 @@
-// Await: run a coroutine to completion from test code outside the simulation.
+// Await: run a coroutine to completion from test code outside the simulation; AwaitAll: many at
+// once.
 //
 // Spawns `awaitable` and runs the simulation until it finishes or `limit` of virtual time has
 // passed. Returns its result, or nullopt when it did not finish (the simulation ran out of
@@ -10,6 +11,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "sim/asio.h"
 #include "sim/simulator.h"
@@ -41,6 +43,20 @@ inline bool Await(Simulator& sim, Awaitable<void> awaitable, Duration limit = kD
     *done = true;
   });
   return sim.RunUntil([done] { return *done; }, limit) && sim.status().ok();
+}
+
+// Spawns every awaitable at once, in the vector's order, and runs until all have finished: they
+// overlap in virtual time, so n awaitables that each wait take the longest one's time, not the sum.
+inline bool AwaitAll(Simulator& sim, std::vector<Awaitable<void>> awaitables,
+                     Duration limit = kDefaultAwaitLimit) {
+  auto left = std::make_shared<std::size_t>(awaitables.size());
+  for (Awaitable<void>& awaitable : awaitables) {
+    boost::asio::co_spawn(sim.io(), std::move(awaitable), [left, &sim](std::exception_ptr error) {
+      if (error) sim.Fail(InternalError("awaited coroutine threw"));
+      --*left;
+    });
+  }
+  return sim.RunUntil([left] { return *left == 0; }, limit) && sim.status().ok();
 }
 
 }  // namespace testplanet

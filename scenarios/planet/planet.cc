@@ -217,10 +217,13 @@ Status Planet::Start() {
             static_cast<int>(i), &node_disks_[i].after_exit);
   }
   // Like Storj's testplanet: every node checks in before the test body, so satellites know them.
-  for (auto& node : nodes_) {
-    if (!Await(*sim_, node->contact().CheckInAll(*root_))) {
-      return sim_->status().ok() ? InternalError("check-in did not finish") : sim_->status();
-    }
+  // All at once, as peers that start together do: one after another, 25,000 nodes took over two
+  // virtual hours to start and every step at "1m" fired late.
+  std::vector<Awaitable<void>> check_ins;
+  check_ins.reserve(nodes_.size());
+  for (auto& node : nodes_) check_ins.push_back(node->contact().CheckInAll(*root_));
+  if (!AwaitAll(*sim_, std::move(check_ins))) {
+    return sim_->status().ok() ? InternalError("check-in did not finish") : sim_->status();
   }
   return sim_->status();
 }

@@ -24,6 +24,27 @@ TEST(TestplanetRun, RunsTheBodyOnAStartedPlanet) {
   EXPECT_TRUE(ran);
 }
 
+TEST(Planet, NodesCheckInAtOnceSoStartTakesNoLongerForMoreNodes) {
+  auto start_time = [](int nodes) {
+    Config config;
+    config.satellites = 2;
+    config.storage_nodes = nodes;
+    auto planet = Planet::Create(config);
+    EXPECT_THAT(planet, IsOk());
+    EXPECT_THAT((*planet)->Start(), IsOk());
+    for (const auto& satellite : (*planet)->satellites()) {
+      EXPECT_GE(satellite->overlay().check_ins(), static_cast<std::uint64_t>(nodes));
+    }
+    const Duration took = (*planet)->sim().Now().time_since_epoch();
+    EXPECT_THAT((*planet)->Shutdown(), IsOk());
+    return took;
+  };
+  const Duration one = start_time(1);
+  EXPECT_GT(one, Duration::zero()) << "a check-in crosses the network";
+  // One after another, 40 nodes took 40 times as long (25,000 took over two virtual hours).
+  EXPECT_LT(start_time(40), 5 * one);
+}
+
 TEST(Planet, AStoppedNodeKeepsItsOrdersAndSettlesThemAfterStarting) {
   testplanet::Run(Config{}, [](Planet& planet) {
     for (auto& node : planet.storage_nodes()) node->orders().sender().Pause();
