@@ -24,6 +24,15 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   return Status(code, std::string(what) + ": " + s.ToString());
 }
 
+// RocksDB's informational log, discarded. Even at HEADER_LEVEL every open wrote a dump of all
+// its options (tens of KiB, kept in memory for an in-memory planet, thousands of times over)
+// that no test or user read; failures reach callers as statuses.
+class DiscardingLogger final : public rocksdb::Logger {
+ public:
+  using rocksdb::Logger::Logv;
+  void Logv(const char* /*format*/, va_list /*ap*/) override {}
+};
+
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
 
@@ -79,9 +88,13 @@ Status Store::OpenDb() {
   // Tables are opened at Open on this thread: with RocksDB's default pool of 16, which thread
   // opened (and so read) which table varied from run to run, and read faults did not replay.
   db_options.max_file_opening_threads = 1;
+  // One shard for the (table-file handle) cache instead of 64: a planet opens thousands of
+  // databases, and each shard is allocated and zeroed at open.
+  db_options.table_cache_numshardbits = 0;
   // Table properties name the host by default: the same run would write other bytes elsewhere.
   db_options.db_host_id = "";
-  db_options.info_log_level = rocksdb::InfoLogLevel::HEADER_LEVEL;
+  static const std::shared_ptr<rocksdb::Logger> discarding = std::make_shared<DiscardingLogger>();
+  db_options.info_log = discarding;
   db_options.stats_dump_period_sec = 0;
   db_options.stats_persist_period_sec = 0;
   // Closing must not wait for a memtable flush: the log already holds every write, and a
