@@ -30,7 +30,7 @@ void ChoreLedger::Started(PeerId peer,
                           const std::vector<std::pair<std::uint64_t, Duration>>& chores,
                           TimePoint now) {
   for (const auto& [chore, interval] : chores) {
-    State& state = chores_[{peer, chore}];
+    State& state = Slot(peer, chore);
     const Runs runs = state.runs;  // counts go on across restarts; the rest starts afresh
     state = State{};
     state.runs = runs;
@@ -40,8 +40,25 @@ void ChoreLedger::Started(PeerId peer,
 }
 
 ChoreLedger::Runs ChoreLedger::RunsOf(PeerId peer, std::uint64_t chore) const {
-  auto it = chores_.find({peer, chore});
-  return it == chores_.end() ? Runs{} : it->second.runs;
+  const State* state = Find(peer, chore);
+  return state == nullptr ? Runs{} : state->runs;
+}
+
+ChoreLedger::State& ChoreLedger::Slot(PeerId peer, std::uint64_t chore) {
+  if (peer >= chores_.size()) chores_.resize(static_cast<std::size_t>(peer) + 1);
+  auto& of_peer = chores_[peer];
+  for (auto& [name, state] : of_peer) {
+    if (name == chore) return state;
+  }
+  return of_peer.emplace_back(chore, State{}).second;
+}
+
+const ChoreLedger::State* ChoreLedger::Find(PeerId peer, std::uint64_t chore) const {
+  if (peer >= chores_.size()) return nullptr;
+  for (const auto& [name, state] : chores_[peer]) {
+    if (name == chore) return &state;
+  }
+  return nullptr;
 }
 
 void ChoreLedger::OnRecord(const TraceRecord& record) {
@@ -51,7 +68,7 @@ void ChoreLedger::OnRecord(const TraceRecord& record) {
       kind != trace_kinds::kCycleStopped.id) {
     return;
   }
-  State& state = chores_[{record.peer, record.a}];
+  State& state = Slot(record.peer, record.a);
   if (kind == chore_kinds::kControl.id) {
     Control(state, record);
   } else if (kind == trace_kinds::kCycleRunBegin.id) {

@@ -70,7 +70,11 @@ satellite::SettlementObserver InvariantChecker::WatchSatellite(
   return [this, index](const satellite::SettlementEvent& event) { Settled(index, event); };
 }
 
-InvariantChecker::NodeLedger& InvariantChecker::Node(int index) { return nodes_[index]; }
+InvariantChecker::NodeLedger& InvariantChecker::Node(int index) {
+  const auto at = static_cast<std::size_t>(index);
+  if (at >= nodes_.size()) nodes_.resize(at + 1);
+  return nodes_[at];
+}
 
 InvariantChecker::SatelliteLedger* InvariantChecker::SatelliteById(const NodeId& id) {
   for (auto& [index, ledger] : satellites_) {
@@ -81,7 +85,7 @@ InvariantChecker::SatelliteLedger* InvariantChecker::SatelliteById(const NodeId&
 
 std::uint64_t InvariantChecker::unsent() const {
   std::uint64_t n = 0;
-  for (const auto& [index, node] : nodes_) {
+  for (const NodeLedger& node : nodes_) {
     for (const auto& [serial, order] : node.orders) n += order.archived ? 0 : 1;
   }
   return n;

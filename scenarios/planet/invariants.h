@@ -28,6 +28,7 @@
 #define TESTPLANET_SCENARIOS_INVARIANTS_H_
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -124,7 +125,8 @@ class InvariantChecker {
   SatelliteLedger* SatelliteById(const NodeId& id);
 
   Simulator* sim_;
-  std::map<int, NodeLedger> nodes_;
+  // By node index (every cleanup looks its node up); a deque, so growing keeps references.
+  std::deque<NodeLedger> nodes_;
   std::map<int, SatelliteLedger> satellites_;
   std::map<NodeId, std::string> node_names_;
   std::uint64_t checks_ = 0;
