@@ -3,12 +3,14 @@
 // served) has a band of its own, shaded by how much of each pixel column it was running; a run
 // that took no time still shows. Faults are red lines, labelled along the top and marked on the
 // peer's row; failed checks are marked below. Under the rows, the unsent-orders backlog over
-// time: the total, and each storage node faintly. Plain SVG: any browser shows it.
+// time: the total, and each storage node with a row faintly. At most 400 rows are drawn (satellites
+// first); the rest are counted. Plain SVG: any browser shows it.
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -86,9 +88,14 @@ class Timeline {
         model_(model),
         span_(std::max<std::int64_t>(model.end_ns, 1'000'000'000)) {}
 
+  // Only the rows drawn get bands: a band is two pixel-wide arrays, and a 25,000-node planet
+  // has 100,000 series, 400 of them shown.
   void Collect() {
     peers_ = model_.RowOrder();
+    if (peers_.size() > kMaxRows) peers_.resize(kMaxRows);
+    for (PeerId peer : peers_) shown_.insert(peer);
     for (const Span& span : model_.spans) {
+      if (shown_.count(span.peer) == 0) continue;
       const bool rpc = span.kind == Span::Kind::kRpc;
       const std::string& name = model_.Text(span.name);
       if (!rpc && colours_.count(name) == 0) {
@@ -102,7 +109,7 @@ class Timeline {
   }
 
   std::string Svg() const {
-    const std::size_t shown = std::min(peers_.size(), kMaxRows);
+    const std::size_t shown = peers_.size();
     const int rows_bottom = kTop + static_cast<int>(shown) * kRowHeight;
     const int backlog_top = rows_bottom + 34;
     const int height = backlog_top + kBacklogHeight + 68;
@@ -110,9 +117,9 @@ class Timeline {
     for (std::size_t i = 0; i < shown; ++i) {
       svg += RowSvg(kTop + static_cast<int>(i) * kRowHeight, i, peers_[i]);
     }
-    if (peers_.size() > shown) {
+    if (const std::size_t all = model_.RowOrder().size(); all > shown) {
       svg += "<text x=\"8\" y=\"" + std::to_string(rows_bottom + 12) + "\">(+" +
-             std::to_string(peers_.size() - shown) + " more peers not shown)</text>\n";
+             std::to_string(all - shown) + " more peers not shown)</text>\n";
     }
     svg += Faults(rows_bottom);
     svg += Checks(rows_bottom);
@@ -221,7 +228,7 @@ class Timeline {
   std::string Faults(int rows_bottom) const {
     std::string svg;
     std::map<PeerId, int> row_of;
-    for (std::size_t i = 0; i < peers_.size() && i < kMaxRows; ++i) {
+    for (std::size_t i = 0; i < peers_.size(); ++i) {
       row_of[peers_[i]] = static_cast<int>(i);
     }
     std::array<int, 3> last_label_x = {-1000, -1000, -1000};
@@ -326,6 +333,7 @@ class Timeline {
     svg += "<text x=\"" + std::to_string(kLeft - 4) + "\" y=\"" +
            std::to_string(top + kBacklogHeight) + "\" text-anchor=\"end\">0</text>\n";
     for (const auto& [peer, series] : model_.backlog) {
+      if (shown_.count(peer) == 0) continue;  // the nodes with a row: thousands would be a blur
       svg += BacklogLine(series, top, scale, "stroke=\"#9ab\" stroke-width=\"0.7\"");
     }
     svg += BacklogLine(model_.total_backlog, top, scale, "stroke=\"#2456b8\" stroke-width=\"1.6\"");
@@ -361,7 +369,8 @@ class Timeline {
   const scenario::RunResult& result_;
   const RunModel& model_;
   std::int64_t span_;          // the plotted span: the run, or 1 s for a run that took less
-  std::vector<PeerId> peers_;  // in row order
+  std::vector<PeerId> peers_;  // the rows drawn, in row order
+  std::set<PeerId> shown_;     // the same peers, to look up
   std::map<PeerId, std::map<std::string, Band>> bands_;
   std::map<std::string, std::string> colours_;  // chore -> colour
 };

@@ -197,6 +197,41 @@ TEST(TimelineSvg, IsWellFormedWhateverTheScenarioIsCalledAndShowsEveryPeer) {
   EXPECT_NE(svg.find(">+2h45m0s</text>"), std::string::npos);
 }
 
+TEST(TimelineSvg, APlanetOfManyNodesShowsTheFirstRowsAndCountsTheRest) {
+  RunOptions options;
+  options.trace_detail = TraceDetail::kRecords;
+  const RunResult result = scenario::RunText(R"(
+name: "many"
+duration: "8m"
+planet { satellites: 1 storage_nodes: 450 uplinks: 1 }
+step { at: "1m" traffic { uplink: 0 satellite: 0 every: "1m" size: 1024 nodes: 80 } }
+)",
+                                             options);
+  ASSERT_TRUE(result.status.ok()) << result.status.ToString();
+  const std::string dir = TempDir("many");
+  ASSERT_TRUE(WriteTimelineSvg(dir + "/timeline.svg", result).ok());
+  const std::string svg = ReadAll(dir + "/timeline.svg");
+  EXPECT_NE(svg.find(">storagenode398</text>"), std::string::npos);
+  EXPECT_EQ(svg.find(">storagenode399</text>"), std::string::npos)
+      << "400 rows, a satellite's first";
+  EXPECT_NE(svg.find("(+51 more peers not shown)"), std::string::npos) << "451 peers, 400 rows";
+  // A faint backlog line per node with a row, and the total: not one per node.
+  const RunModel model = BuildRunModel(result);
+  std::vector<PeerId> rows = model.RowOrder();
+  rows.resize(400);
+  std::size_t with_row = 0;
+  for (const auto& [peer, series] : model.backlog) {
+    with_row += std::find(rows.begin(), rows.end(), peer) != rows.end() ? 1 : 0;
+  }
+  ASSERT_LT(with_row, model.backlog.size()) << "some node with orders has no row";
+  std::size_t lines = 0;
+  for (std::size_t at = svg.find("<polyline"); at != std::string::npos;
+       at = svg.find("<polyline", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, with_row + 1);
+}
+
 TEST(TimelineSvg, ARunThatTakesNoVirtualTimeStillShowsItsRuns) {
   RunOptions options;
   options.trace_detail = TraceDetail::kRecords;
