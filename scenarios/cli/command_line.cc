@@ -79,7 +79,8 @@ Subcommand AddRun(CLI::App& app, testplanet::cli::RunCommand& run) {
                   "Run directory (default: a fresh testplanet-out/run-N); with several files, "
                   "one subdirectory per scenario");
   cmd->add_option("--stop-at", run.stop_at,
-                  "Stop at this virtual time (e.g. 36h) and print the planet's state");
+                  "Stop at this virtual time (e.g. 36h) and print the planet's state (its first 60 "
+                  "lines; all of it in the run directory's inspect.txt)");
   cmd->add_flag("--quiet", run.quiet, "One line per scenario; details only for failures");
   cmd->add_flag("--no-invariants", run.no_invariants,
                 "Do not check the order path's invariants as the run goes (faster)");

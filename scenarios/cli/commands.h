@@ -29,9 +29,11 @@ std::string BudgetFlagsText(const scenario::Budget& budget);
 // Every flag of `options` that changes a run (planted bug, budget, stop, invariants off), as
 // the reproduce commands write them.
 std::string RunFlagsText(const scenario::RunOptions& options);
-// Loads every file and checks each against the budget; prints the first error.
+// Loads every file and checks each against the budget, for a run of that shape (--stop-at,
+// --trace); prints the first error.
 std::optional<std::vector<scenario::Plan>> LoadWithinBudget(const std::vector<std::string>& files,
-                                                            const scenario::Budget& budget);
+                                                            const scenario::Budget& budget,
+                                                            const scenario::RunShape& shape = {});
 
 // A run directory opened to run again: its manifest and its scenario, checked to be the one
 // that ran (the scenario hash) and to plant a bug this build knows. Prints why not.

@@ -78,12 +78,13 @@ std::string BudgetFlagsText(const scenario::Budget& budget) {
 }
 
 std::optional<std::vector<scenario::Plan>> LoadWithinBudget(const std::vector<std::string>& files,
-                                                            const scenario::Budget& budget) {
+                                                            const scenario::Budget& budget,
+                                                            const scenario::RunShape& shape) {
   std::vector<scenario::Plan> plans;
   for (const std::string& file : files) {
     auto loaded = scenario::LoadScenarioFile(file);
     if (!Report(loaded.status())) return std::nullopt;
-    if (!Report(scenario::CheckBudget(*loaded, budget))) return std::nullopt;
+    if (!Report(scenario::CheckBudget(*loaded, budget, shape))) return std::nullopt;
     plans.push_back(std::move(*loaded));
   }
   return plans;

@@ -1,5 +1,6 @@
 // `testplanet run` and `testplanet inspect`: run scenario files, write the run directories, say
 // what failed and how to reproduce it; with --determinism, run each twice and compare.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -34,6 +35,25 @@ std::string Reproduce(const RunCommand& command, const scenario::RunOptions& opt
          RunFlagsText(options) + (command.determinism ? " --determinism" : "");
 }
 
+// The planet's state at --stop-at: its first lines, and where the rest are (a planet of 25,000
+// nodes has 100,000 lines of it).
+void PrintState(const std::string& state, const std::string& directory) {
+  constexpr int kMaxLines = 60;
+  std::size_t at = 0;
+  for (int line = 0; line < kMaxLines && at < state.size(); ++line) {
+    const std::size_t end = state.find('\n', at);
+    at = end == std::string::npos ? state.size() : end + 1;
+  }
+  if (at == 0) return;
+  std::printf("\n%.*s", static_cast<int>(at), state.c_str());
+  if (at < state.size()) {
+    const auto more =
+        std::count(state.begin() + static_cast<std::ptrdiff_t>(at), state.end(), '\n');
+    std::printf("... %lld more lines in %s/inspect.txt\n", static_cast<long long>(more),
+                directory.c_str());
+  }
+}
+
 void PrintOutcome(const RunCommand& command, const scenario::RunResult& result,
                   const report::RunFiles& files, const std::string& directory) {
   const bool passed = result.passed();
@@ -61,7 +81,7 @@ void PrintOutcome(const RunCommand& command, const scenario::RunResult& result,
     std::printf("  reproduce: %s\n  replay:    testplanet replay %s\n  report:    %s/report.html\n",
                 files.reproduce.c_str(), directory.c_str(), directory.c_str());
   }
-  if (!result.inspect.empty()) std::printf("\n%s", result.inspect.c_str());
+  if (!command.quiet) PrintState(result.inspect, directory);
 }
 
 // Several scenarios in one invocation each write OUT/NAME: two of one name would share it.
@@ -173,7 +193,8 @@ scenario::RunResult RunShowingProgress(const RunCommand& command, const scenario
 int Run(const RunCommand& command) {
   auto flags = ResolveRunFlags(command);
   if (!flags) return kExitBadInput;
-  auto plans = LoadWithinBudget(command.files, flags->budget);
+  auto plans = LoadWithinBudget(command.files, flags->budget,
+                                {.stop_at = flags->stop_at, .trace_level = flags->trace_level});
   if (!plans) return kExitBadInput;
   if (!Report(DistinctNames(*plans))) return kExitBadInput;
   const std::string out = command.out.empty() ? FreshDirectory("testplanet-out") : command.out;

@@ -40,9 +40,10 @@ class StepAction {
  public:
   virtual ~StepAction() = default;
   virtual void Apply(RunContext& run) const = 0;
-  // The step's cost over a run of `length` (cost.h); most steps fire a handful of events.
-  virtual StepCost Cost(Duration length) const {
-    (void)length;
+  // The step's cost in a run that ends at `end` (the scenario's duration, or --stop-at when
+  // sooner; cost.h). Most steps fire a handful of events.
+  virtual StepCost Cost(Duration end) const {
+    (void)end;
     return {.events = 16};
   }
 };

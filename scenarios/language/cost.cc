@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <vector>
 
 #include "sim/checked_math.h"
@@ -10,11 +11,13 @@ namespace testplanet::scenario {
 namespace {
 
 // Measured on the examples (release build): a chore tick fires a few events and a piece
-// transfer a dozen per node; each event leaves about two trace records of 56 bytes; a peer with
-// its stores holds about a quarter of a MiB. The constants round up.
+// transfer a dozen per node; each event leaves about two trace records, kept coded in about 14
+// bytes each (sim/record_log.h), and `--trace chores` keeps about a fifth of them (the network
+// scenario: 600 k of 3.3 M); a peer with its stores holds about 170 KiB. The constants round up.
 constexpr std::uint64_t kEventsPerPeer = 32;
 constexpr std::uint64_t kEventsPerTick = 8;
-constexpr std::uint64_t kBytesPerEvent = 128;
+constexpr std::uint64_t kBytesPerEvent = 32;
+constexpr std::uint64_t kBytesPerEventChores = 8;
 constexpr std::uint64_t kBytesPerPeer = 256 << 10;
 // Stored bytes cost time too: RocksDB compresses, flushes, compacts and reads them back. A KiB
 // took about as long as 30 events (release build, 64 MiB objects: RocksDB decompresses them
@@ -36,8 +39,8 @@ std::uint64_t Ticks(Duration length, Duration interval) {
   return static_cast<std::uint64_t>(length / interval) + 1;
 }
 
-// Chore ticks of every storage node over the run, overrides applied in file order.
-std::uint64_t ChoreTicks(const Plan& plan) {
+// Chore ticks of every storage node until `end`, overrides applied in file order.
+std::uint64_t ChoreTicks(const Plan& plan, Duration end) {
   storagenode::Config defaults = storagenode::Config::Testplanet();
   if (plan.planet.release_preset) {
     defaults.orders = storagenode::OrdersConfig::Release();
@@ -57,11 +60,25 @@ std::uint64_t ChoreTicks(const Plan& plan) {
   }
   std::uint64_t ticks = 0;
   for (const NodeIntervals& node : nodes) {
-    ticks = SaturatingAdd(ticks, Ticks(plan.duration, node.sender));
-    ticks = SaturatingAdd(ticks, Ticks(plan.duration, node.cleanup));
-    ticks = SaturatingAdd(ticks, Ticks(plan.duration, node.contact));
+    ticks = SaturatingAdd(ticks, Ticks(end, node.sender));
+    ticks = SaturatingAdd(ticks, Ticks(end, node.cleanup));
+    ticks = SaturatingAdd(ticks, Ticks(end, node.contact));
   }
   return ticks;
+}
+
+// "9.2GiB": an estimate's size, rounded for people (FormatBytes is exact, for flags).
+std::string RoundedBytes(std::uint64_t bytes) {
+  static constexpr const char* kUnits[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 6) {
+    value /= 1024;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof(text), unit == 0 ? "%.0f %s" : "%.1f%s", value, kUnits[unit]);
+  return text;
 }
 
 std::string Over(std::uint64_t cost, std::uint64_t budget) {
@@ -70,18 +87,20 @@ std::string Over(std::uint64_t cost, std::uint64_t budget) {
 
 }  // namespace
 
-Cost EstimateCost(const Plan& plan) {
+Cost EstimateCost(const Plan& plan, const RunShape& shape) {
+  const Duration end = shape.stop_at ? std::min(*shape.stop_at, plan.duration) : plan.duration;
   Cost cost;
   const PeerCounts& c = plan.planet.counts;
   cost.peers = static_cast<std::uint64_t>(std::max(0, c.satellites)) +
                static_cast<std::uint64_t>(std::max(0, c.storage_nodes)) +
                static_cast<std::uint64_t>(std::max(0, c.uplinks));
   cost.events = SaturatingAdd(SaturatingMul(cost.peers, kEventsPerPeer),
-                              SaturatingMul(ChoreTicks(plan), kEventsPerTick));
+                              SaturatingMul(ChoreTicks(plan, end), kEventsPerTick));
   cost.most_events = cost.most_memory = "the planet (" + std::to_string(cost.peers) + " peers)";
   std::uint64_t stored = 0, most_events = cost.events, most_bytes = 0;
   for (const PlannedStep& step : plan.steps) {
-    const StepCost add = step.action->Cost(plan.duration);
+    if (!step.on && step.at > end) continue;  // the run stops first
+    const StepCost add = step.action->Cost(end);
     const std::uint64_t events =
         SaturatingAdd(add.events, SaturatingMul(add.bytes >> 10, kEventsPerKiB));
     cost.events = SaturatingAdd(cost.events, events);
@@ -95,14 +114,16 @@ Cost EstimateCost(const Plan& plan) {
       cost.most_memory = plan.StepWhere(step.index);
     }
   }
-  cost.memory_bytes =
-      SaturatingAdd(SaturatingMul(cost.peers, kBytesPerPeer),
-                    SaturatingAdd(stored, SaturatingMul(cost.events, kBytesPerEvent)));
+  cost.memory_bytes = SaturatingAdd(
+      SaturatingMul(cost.peers, kBytesPerPeer),
+      SaturatingAdd(stored, SaturatingMul(cost.events, shape.trace_level == TraceLevel::kAll
+                                                           ? kBytesPerEvent
+                                                           : kBytesPerEventChores)));
   return cost;
 }
 
-Status CheckBudget(const Plan& plan, const Budget& budget) {
-  const Cost cost = EstimateCost(plan);
+Status CheckBudget(const Plan& plan, const Budget& budget, const RunShape& shape) {
+  const Cost cost = EstimateCost(plan, shape);
   if (cost.events > budget.events) {
     return InvalidArgumentError(plan.path + ": the run would fire about " +
                                 Over(cost.events, budget.events) + " (most from " +
@@ -110,7 +131,7 @@ Status CheckBudget(const Plan& plan, const Budget& budget) {
   }
   if (cost.memory_bytes > budget.memory_bytes) {
     return InvalidArgumentError(plan.path + ": the run would hold about " +
-                                FormatBytes(cost.memory_bytes) + " of memory, more than the " +
+                                RoundedBytes(cost.memory_bytes) + " of memory, more than the " +
                                 "budget of " + FormatBytes(budget.memory_bytes) + " (most from " +
                                 cost.most_memory + "); raise it with --max-memory");
   }

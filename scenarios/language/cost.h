@@ -4,16 +4,19 @@
 // the flag that raises the budget, instead of running until memory or patience is gone.
 //
 // The estimate counts simulator events (chore ticks, transfers) and the memory a run holds
-// (peers, stored pieces, trace records). It is rough by design: a fault mix can double the
-// events. The event budget is also enforced while running (RunOptions::budget): a run that
-// reaches it stops with RESOURCE_EXHAUSTED naming the flag, never with bad_alloc.
+// (peers, stored pieces, trace records) up to the run's end (--stop-at, when sooner), at its trace
+// level. It is rough by design: a fault mix can double the events. The event budget is also
+// enforced while running (RunOptions::budget): a run that reaches it stops with RESOURCE_EXHAUSTED
+// naming the flag, never with bad_alloc.
 #ifndef TESTPLANET_SCENARIOS_LANGUAGE_COST_H_
 #define TESTPLANET_SCENARIOS_LANGUAGE_COST_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "scenarios/language/plan.h"
+#include "scenarios/language/trace_level.h"
 
 namespace testplanet::scenario {
 
@@ -24,6 +27,13 @@ struct Budget {
   std::uint64_t memory_bytes = kDefaultMemoryBytes;  // --max-memory
 };
 
+// What of the scenario a run does: up to --stop-at when it is sooner than the duration, keeping
+// the records --trace keeps.
+struct RunShape {
+  std::optional<Duration> stop_at;
+  TraceLevel trace_level = TraceLevel::kAll;
+};
+
 struct Cost {
   std::uint64_t peers = 0;
   std::uint64_t events = 0;
@@ -32,11 +42,11 @@ struct Cost {
   std::string most_events, most_memory;
 };
 
-Cost EstimateCost(const Plan& plan);
+Cost EstimateCost(const Plan& plan, const RunShape& shape = {});
 
 // OK, or INVALID_ARGUMENT: "FILE: the scenario would fire about N events (most from FILE:LINE),
 // more than the budget of M; raise it with --max-events".
-Status CheckBudget(const Plan& plan, const Budget& budget);
+Status CheckBudget(const Plan& plan, const Budget& budget, const RunShape& shape = {});
 
 // "512MiB", "8GiB", "1234" bytes; and back ("--max-memory 16GiB"). Parse refuses anything else.
 std::string FormatBytes(std::uint64_t bytes);

@@ -27,10 +27,13 @@ class TrafficStep final : public StepAction {
   explicit TrafficStep(TrafficPlan plan) : plan_(std::move(plan)) {}
   void Apply(RunContext& run) const override { Tick(run, 0); }
 
-  // Every object is an upload (and, with download_previous, a download) on `nodes` nodes.
-  StepCost Cost(Duration) const override {
+  // Every object is an upload (and, with download_previous, a download) on `nodes` nodes, until
+  // `until` or the run's end.
+  StepCost Cost(Duration end) const override {
+    const Duration last = std::min(plan_.until, end);
+    if (last < plan_.start) return {};
     const std::uint64_t objects =
-        static_cast<std::uint64_t>((plan_.until - plan_.start) / plan_.every) + 1;
+        static_cast<std::uint64_t>((last - plan_.start) / plan_.every) + 1;
     const StepCost one = TransferCost(plan_.size, plan_.nodes, plan_.download_previous);
     return {.events = SaturatingMul(objects, one.events),
             .bytes = SaturatingMul(objects, one.bytes)};

@@ -74,6 +74,19 @@ if grep -q '"stop_at": "1h0m0s"' "$work/stopped/manifest.json" &&
   grep -q -- '--max-events 123456789 --stop-at 1h0m0s' "$work/stopped/manifest.json"; then
   echo "ok:   the manifest and its reproduce command keep --stop-at and --max-events"; else
   echo "FAIL: the manifest lost --stop-at or --max-events"; failures=$((failures + 1)); fi
+# The state at --stop-at: printed in full for a small planet, its first lines for a big one (the
+# rest in inspect.txt), and not at all with --quiet.
+check "a stopped run of a few nodes passes" 0 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --stop-at 1h --out "$work/stopped-again"
+expect_output "it prints the state" "^storagenode0  orders: unsent"
+printf 'name: "wide"\nduration: "1h"\nplanet { storage_nodes: 40 }\n' > "$work/wide.textproto"
+check "a stopped run of 40 nodes passes" 0 "$tp" run "$work/wide.textproto" --stop-at 1m --out "$work/wide"
+expect_output "its state is cut short, pointing at inspect.txt" "more lines in .*/wide/inspect.txt"
+if [ "$(wc -l < "$work/out")" -lt 80 ] && grep -q '^storagenode39  orders' "$work/wide/inspect.txt"; then
+  echo "ok:   the printed state is short and inspect.txt has every node"; else
+  echo "FAIL: the printed state is long or inspect.txt lacks a node"; failures=$((failures + 1)); fi
+check "with --quiet" 0 "$tp" run "$work/wide.textproto" --stop-at 1m --out "$work/wide-quiet" --quiet
+if [ "$(wc -l < "$work/out")" = 1 ]; then echo "ok:   --quiet prints one line"; else
+  echo "FAIL: --quiet printed:"; sed 's/^/    /' "$work/out"; failures=$((failures + 1)); fi
 # --trace chores keeps chore runs and faults, not every event: the same digest, a smaller trace.bin,
 # and replay re-runs at the manifest's level.
 check "a run keeping chores only passes" 0 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --trace chores --out "$work/chores"

@@ -34,6 +34,42 @@ TEST(Cost, TheEstimateIsAtLeastWhatTheRunFires) {
   EXPECT_EQ(cost.peers, 4u);
 }
 
+TEST(Cost, ARunStoppedEarlyIsEstimatedUpToItsStop) {
+  const Plan plan = Load(kSmall);
+  RunOptions options;
+  options.stop_at = std::chrono::minutes(20);
+  const RunResult result = RunScenario(plan, options);
+  ASSERT_THAT(result.status, IsOk());
+  const Cost whole = EstimateCost(plan);
+  const Cost stopped = EstimateCost(plan, {.stop_at = options.stop_at});
+  EXPECT_GE(stopped.events, result.events);
+  EXPECT_LE(stopped.events, 10 * result.events) << "rough, but not wildly so";
+  EXPECT_LT(stopped.events, whole.events);
+  EXPECT_EQ(EstimateCost(plan, {.stop_at = std::chrono::hours(5)}).events, whole.events)
+      << "a stop after the end changes nothing";
+  // A week of a big planet is refused by default; its first hour is not.
+  const Plan week = Load(R"(
+name: "week"
+duration: "168h"
+planet { storage_nodes: 1000 preset: "release" }
+step { at: "1m" traffic { uplink: 0 satellite: 0 every: "10m" size: 4096 nodes: 8 } }
+step { at: "100h" traffic { uplink: 0 satellite: 0 every: "1ms" size: 4096 } }
+)");
+  EXPECT_THAT(CheckBudget(week, Budget{}), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(CheckBudget(week, Budget{}, {.stop_at = std::chrono::hours(1)}), IsOk())
+      << "the step at 100h never runs";
+}
+
+TEST(Cost, KeepingOnlyChoreRecordsHoldsLessMemory) {
+  const Plan plan = Load(kSmall);
+  const Cost all = EstimateCost(plan);
+  RunShape chores_only;
+  chores_only.trace_level = TraceLevel::kChores;
+  const Cost chores = EstimateCost(plan, chores_only);
+  EXPECT_EQ(chores.events, all.events);
+  EXPECT_LT(chores.memory_bytes, all.memory_bytes);
+}
+
 TEST(Cost, AnObjectEveryNanosecondIsRefusedAtItsLine) {
   const Plan plan = Load(R"(
 name: "x"
