@@ -70,12 +70,18 @@ StatusOr<std::vector<NodeInfo>> Overlay::List() {
 }
 
 Status Overlay::TakeSnapshot(TimePoint now, Duration online_window) {
-  StatusOr<std::vector<NodeInfo>> all = List();
-  if (!all.ok()) return all.status();
+  // Straight from the scan into the snapshot (which keeps its capacity): with 25,000 nodes a
+  // satellite takes one every few minutes, and a list of every node first was a copy too many.
+  snapshot_.valid = false;
   snapshot_.nodes.clear();
-  for (NodeInfo& node : *all) {
-    if (now - node.last_contact <= online_window) snapshot_.nodes.push_back(std::move(node));
-  }
+  Status s = store_->ScanPrefix(kNodePrefix, [&](std::string_view, std::string_view value) {
+    std::optional<NodeInfo> node = Parse(value);
+    if (node && now - node->last_contact <= online_window) {
+      snapshot_.nodes.push_back(std::move(*node));
+    }
+    return true;
+  });
+  if (!s.ok()) return s;
   snapshot_.order.resize(snapshot_.nodes.size());
   for (std::size_t i = 0; i < snapshot_.order.size(); ++i) {
     snapshot_.order[i] = static_cast<std::uint32_t>(i);
