@@ -9,7 +9,8 @@
 #   asan     (clang, address + undefined    the whole suite under the sanitizers, but for the
 #            sanitizers, libFuzzer coverage) slow swarm hunt (a second compiler: pinned digests
 #                                           must match gcc's)
-# Then, with dev and release both built, every example must give one digest in both, and each
+# Then, with dev and release both built, every example (and the 25,000-node network's first 10
+# virtual minutes) must give one digest in both, and each
 # libFuzzer target (built by the asan preset, so no fourth build) runs for a while (ci/fuzz.sh;
 # FUZZ_SECONDS, default 20; 0 skips).
 # Usage: ci/test.sh [PRESET...]   (default: dev release asan)
