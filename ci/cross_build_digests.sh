@@ -12,31 +12,29 @@ release=${2:-build/release/bin/testplanet}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
+# compare NAME: the digests in $work/dev-NAME and $work/release-NAME must be one.
+compare() {
+  local a b
+  a=$(grep -o '"digest": "[0-9a-f]*"' "$work/dev-$1/summary.json")
+  b=$(grep -o '"digest": "[0-9a-f]*"' "$work/release-$1/summary.json")
+  if [ -n "$a" ] && [ "$a" = "$b" ]; then
+    echo "same     $1 ${a#*: }"
+  else
+    echo "DIFFERS  $1 dev ${a#*: } release ${b#*: }"
+    failures=$((failures + 1))
+  fi
+}
 for example in scenarios/examples/*.textproto; do
   name=$(basename "$example" .textproto)
   "$dev" run "$example" --quiet --out "$work/dev-$name" >/dev/null
   "$release" run "$example" --quiet --out "$work/release-$name" >/dev/null
-  a=$(grep -o '"digest": "[0-9a-f]*"' "$work/dev-$name/summary.json")
-  b=$(grep -o '"digest": "[0-9a-f]*"' "$work/release-$name/summary.json")
-  if [ -n "$a" ] && [ "$a" = "$b" ]; then
-    echo "same     $name ${a#*: }"
-  else
-    echo "DIFFERS  $name dev ${a#*: } release ${b#*: }"
-    failures=$((failures + 1))
-  fi
+  compare "$name"
 done
 network=(scenarios/bench/network.textproto --stop-at 10m --trace chores --max-events 100000000 --quiet)
 "$dev" run "${network[@]}" --out "$work/dev-network" >/dev/null &
 dev_pid=$!
 "$release" run "${network[@]}" --out "$work/release-network" >/dev/null
 wait "$dev_pid"
-a=$(grep -o '"digest": "[0-9a-f]*"' "$work/dev-network/summary.json")
-b=$(grep -o '"digest": "[0-9a-f]*"' "$work/release-network/summary.json")
-if [ -n "$a" ] && [ "$a" = "$b" ]; then
-  echo "same     network (25,000 nodes, 10m) ${a#*: }"
-else
-  echo "DIFFERS  network (25,000 nodes, 10m) dev ${a#*: } release ${b#*: }"
-  failures=$((failures + 1))
-fi
+compare network
 [ "$failures" -eq 0 ] || { echo "$failures scenarios differ between dev and release"; exit 1; }
 echo "cross_build_digests: every example and the network have one digest across dev and release"

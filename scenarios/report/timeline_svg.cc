@@ -92,7 +92,10 @@ class Timeline {
   // has 100,000 series, 400 of them shown.
   void Collect() {
     peers_ = model_.RowOrder();
-    if (peers_.size() > kMaxRows) peers_.resize(kMaxRows);
+    if (peers_.size() > kMaxRows) {
+      not_shown_ = peers_.size() - kMaxRows;
+      peers_.resize(kMaxRows);
+    }
     for (PeerId peer : peers_) shown_.insert(peer);
     for (const Span& span : model_.spans) {
       if (shown_.count(span.peer) == 0) continue;
@@ -117,9 +120,9 @@ class Timeline {
     for (std::size_t i = 0; i < shown; ++i) {
       svg += RowSvg(kTop + static_cast<int>(i) * kRowHeight, i, peers_[i]);
     }
-    if (const std::size_t all = model_.RowOrder().size(); all > shown) {
+    if (not_shown_ > 0) {
       svg += "<text x=\"8\" y=\"" + std::to_string(rows_bottom + 12) + "\">(+" +
-             std::to_string(all - shown) + " more peers not shown)</text>\n";
+             std::to_string(not_shown_) + " more peers not shown)</text>\n";
     }
     svg += Faults(rows_bottom);
     svg += Checks(rows_bottom);
@@ -371,6 +374,7 @@ class Timeline {
   std::int64_t span_;          // the plotted span: the run, or 1 s for a run that took less
   std::vector<PeerId> peers_;  // the rows drawn, in row order
   std::set<PeerId> shown_;     // the same peers, to look up
+  std::size_t not_shown_ = 0;  // peers with a row past the first kMaxRows
   std::map<PeerId, std::map<std::string, Band>> bands_;
   std::map<std::string, std::string> colours_;  // chore -> colour
 };
