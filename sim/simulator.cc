@@ -130,9 +130,15 @@ TimePoint Simulator::NextEventTime() {
 void Simulator::FireTop() {
   const HeapEntry entry = heap_.top();
   heap_.Pop();
-  // The next event's slot is likely a cache miss on a large queue; start loading it now so
-  // that the miss overlaps this event's callback.
-  if (!heap_.empty()) __builtin_prefetch(&SlotAt(SlotOf(heap_.top())));
+  // The next events' slots are likely cache misses on a large queue; start loading them now so
+  // that the misses overlap this event's callback: the next top, and its children (one of them
+  // is the top after it).
+  if (!heap_.empty()) {
+    heap_.top();
+    const std::vector<HeapEntry>& near = heap_.NearEntries();
+    const std::size_t ahead = std::min<std::size_t>(near.size(), 1);
+    for (std::size_t i = 0; i < ahead; ++i) __builtin_prefetch(&SlotAt(SlotOf(near[i])));
+  }
   const std::uint32_t slot_index = SlotOf(entry);
   Slot& slot = SlotAt(slot_index);
   // The event is no longer pending (Cancel of it is a no-op from here on), but its slot is not
