@@ -16,7 +16,7 @@ FROM debian:12-slim
 # The shared libraries build/image/bin/testplanet loads (ldd), from Debian 12.
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
-      libprotobuf32 libsodium23 librocksdb7.8 libspdlog1.10 libjemalloc2 \
+      libprotobuf32 libsodium23 libzstd1 librocksdb7.8 libspdlog1.10 libjemalloc2 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/image/bin/testplanet /usr/local/bin/testplanet
 COPY scenarios/examples/ /scenarios/examples/

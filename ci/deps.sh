@@ -21,7 +21,8 @@ build_packages=(
   protobuf-compiler # protoc, for peers/protocol/*.proto
   librocksdb-dev   # RocksDB: every peer's store
   libsodium-dev    # Ed25519 signatures and BLAKE2b hashes
-  pkg-config       # finds libsodium
+  libzstd-dev      # zstd: the run's records compressed in memory and in trace.bin
+  pkg-config       # finds libsodium and libzstd
   libcli11-dev     # the testplanet command line
   nlohmann-json3-dev # summary.json, manifest.json, trace.json
   libspdlog-dev    # log.txt
@@ -32,6 +33,7 @@ test_packages=(
   clang-format     # ci/format.sh: formatting is a tool's job
   clang-tidy       # ci/tidy.sh: checks that catch real bugs (.clang-tidy)
   libclang-rt-14-dev # clang's sanitizer runtimes and libFuzzer (the asan preset, ci/fuzz.sh)
+  zstd             # tests/scenarios/cli/cli_test.sh edits a record inside trace.bin's zstd frames
   time             # /usr/bin/time: the malformed-input corpus measures each case's memory
   libxml2-utils    # xmllint: junit.xml checked against the JUnit schema, SVG and HTML parsed
   chromium         # report.html and index.html rendered in a real headless browser

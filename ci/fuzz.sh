@@ -27,6 +27,10 @@ printf '\0{"testplanet_manifest": 1, "seed": 1, "digest": "0123456789abcdef", "s
 printf '\1{"digest": "0123456789abcdef", "events": 3}' >"$out/corpus/run_files/summary"
 printf '\2TPTRACE1\1\0\0\0\0\0\0\0' >"$out/corpus/run_files/trace"
 printf '\2TPTRACE2\1\1AAAAAAAA\2\2\0\0\1\2\3' >"$out/corpus/run_files/trace2"
+# Version 3: the same record in one zstd frame (a frame this small has a one-byte size).
+printf '\2\2\0\0\1\2\3' | zstd -1 -q -c >"$out/frame.zst"
+{ printf '\2TPTRACE3\1\1AAAAAAAA\1'; printf "\\$(printf %o "$(stat -c %s "$out/frame.zst")")"
+  cat "$out/frame.zst"; } >"$out/corpus/run_files/trace3"
 printf '\3{"testplanet_sweep":1,"scenario":"x","seed":4,"exit":1,"reproduce":"r","failure":{"kind":"check","message":"m","signature":"s"}}\n' \
   >"$out/corpus/run_files/sweep"
 printf 'run\0f.textproto\0--seed\0007\0--max-memory\0008GiB' >"$out/corpus/command_line/run"

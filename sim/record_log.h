@@ -4,11 +4,14 @@
 // the peer, the kind as its index in a table of the kinds seen (first seen, first), then a, b, c:
 // about 12 bytes a record instead of the 56 of a TraceRecord. Bytes go in blocks of at most
 // 1 MiB, so a growing log never copies what it holds (a long run's records can be most of the
-// process's memory, and a vector doubling them would need twice that at the end).
-// Promises: iteration gives back exactly the records appended, in order. The coding is
-// trace.bin's (version 2) body, so writing the file is copying the blocks (ForEachBlock).
-// Trap: iteration decodes as it goes; there is no random access (At scans from the start: fine
-// for the few records a divergence report prints, not for a loop).
+// process's memory, and a vector doubling them would need twice that at the end). A filled
+// block is compressed with zstd (level 1: ~350 MB/s, a quarter of the coded size on a run's
+// records), so a long run holds about 3-4 bytes a record.
+// Promises: iteration gives back exactly the records appended, in order. trace.bin (version 3)
+// is the blocks' zstd frames (ForEachFrame), so writing the file compresses at most one block.
+// Trap: iteration decodes as it goes, decompressing a block at a time; there is no random
+// access (At scans from the start: fine for the few records a divergence report prints, not for
+// a loop).
 #ifndef TESTPLANET_SIM_RECORD_LOG_H_
 #define TESTPLANET_SIM_RECORD_LOG_H_
 
@@ -23,14 +26,18 @@
 #include <vector>
 
 #include "sim/trace_record.h"
+#include "sim/unique_function.h"
+
+struct ZSTD_CCtx_s;
 
 namespace testplanet {
 
 class RecordLog {
  public:
-  RecordLog() = default;
-  RecordLog(RecordLog&&) noexcept = default;
-  RecordLog& operator=(RecordLog&&) noexcept = default;
+  RecordLog();
+  ~RecordLog();
+  RecordLog(RecordLog&&) noexcept;
+  RecordLog& operator=(RecordLog&&) noexcept;
   RecordLog(const RecordLog&) = delete;
   RecordLog& operator=(const RecordLog&) = delete;
 
@@ -40,15 +47,17 @@ class RecordLog {
 
   std::uint64_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
-  // The bytes held for the records (the blocks' capacity), for memory budgets.
+  // The bytes held for the records (compressed blocks, and the open block's capacity), for
+  // memory budgets.
   std::uint64_t held_bytes() const { return held_bytes_; }
+  // The records' size as coded, before compression.
+  std::uint64_t coded_bytes() const { return coded_bytes_; }
   // The kinds' ids, in the order first seen: a record's kind index points into this.
   const std::vector<std::uint64_t>& kinds() const { return kinds_; }
-  // Calls `visit(bytes)` for each block of coded records, in order.
-  template <typename Visit>
-  void ForEachBlock(Visit&& visit) const {
-    for (const Block& block : blocks_) visit(std::string_view(block.data.get(), block.size));
-  }
+  std::size_t block_count() const { return blocks_.size(); }
+  // Calls `visit(frame)` with each block of coded records as one zstd frame, in order (a block
+  // not compressed yet is compressed for the call).
+  void ForEachFrame(UniqueFunction<void(std::string_view)> visit) const;
   // The record at `index` (a scan from the start), or nullopt past the end.
   std::optional<TraceRecord> At(std::uint64_t index) const;
 
@@ -74,13 +83,23 @@ class RecordLog {
 
    private:
     friend class RecordLog;
-    Iterator(const RecordLog* log, std::uint64_t index) : log_(log), index_(index) { Decode(); }
+    Iterator(const RecordLog* log, std::uint64_t index) : log_(log), index_(index) {
+      if (index_ < log_->count_) Load(0);
+      Decode();
+    }
     void Decode();
+
+    // Points data_ at block `block`'s coded bytes, decompressing it if it is compressed.
+    void Load(std::size_t block);
 
     const RecordLog* log_ = nullptr;
     std::uint64_t index_ = 0;
     std::size_t block_ = 0;
     std::size_t offset_ = 0;
+    // The current block decompressed; copies of an iterator share it (it is never written).
+    std::shared_ptr<const std::string> plain_;
+    const char* data_ = nullptr;
+    std::size_t size_ = 0;
     TraceRecord record_{};
   };
   Iterator begin() const { return Iterator(this, 0); }
@@ -89,19 +108,28 @@ class RecordLog {
  private:
   struct Block {
     std::unique_ptr<char[]> data;
-    std::size_t size = 0;
+    std::size_t size = 0;  // bytes in `data`: coded records, or their zstd frame
     std::size_t capacity = 0;
+    std::size_t coded_size = 0;  // the coded records' size once compressed; 0 while raw
+  };
+  struct CCtxDeleter {
+    void operator()(ZSTD_CCtx_s* context) const;
   };
   // The longest coded record: seven varints of at most 10 bytes.
   static constexpr std::size_t kMaxRecordBytes = 70;
 
+  // Compresses a filled block in place, unless that would not make it smaller.
+  void Seal(Block& block);
+
   std::vector<Block> blocks_;
+  std::unique_ptr<ZSTD_CCtx_s, CCtxDeleter> compressor_;  // made at the first seal, then reused
   std::vector<std::uint64_t> kinds_;
   std::map<std::uint64_t, std::uint64_t> kind_index_;  // ordered: lookups only
   std::uint64_t last_kind_ = 0;                        // a one-entry cache in front of the map
   std::uint64_t last_kind_index_ = ~std::uint64_t{0};
   std::uint64_t count_ = 0;
   std::uint64_t held_bytes_ = 0;
+  std::uint64_t coded_bytes_ = 0;
   std::int64_t last_time_ = 0;
   std::uint64_t last_seq_ = 0;
 };

@@ -2,6 +2,7 @@
 #include <google/protobuf/text_format.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
+#include <zstd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -202,22 +203,26 @@ Status WriteLog(const std::string& path, const scenario::RunResult& result) {
   return Status::Ok();
 }
 
-// trace.bin, version 2: "TPTRACE2", then LEB128 varints: the record count, the kinds used (each
-// as 8 little-endian bytes), then the records as RecordLog codes them (record_log.h: time and
-// sequence as zigzag deltas from the record before, the peer, the kind's index in the table, a,
-// b, c). About a quarter of the fixed-width version 1 (56 bytes a record), which ReadRecords
-// still reads. The log's blocks are the file's body: nothing is decoded to write it.
+// trace.bin, version 3: "TPTRACE3", then LEB128 varints: the record count, the kinds used (each
+// as 8 little-endian bytes), the number of frames, then each frame as its size and a zstd frame
+// of records as RecordLog codes them (record_log.h: time and sequence as zigzag deltas from the
+// record before, the peer, the kind's index in the table, a, b, c); no record spans two frames.
+// The log's compressed blocks are the frames: writing the file compresses at most the last
+// block. Versions 1 (fixed width, 56 bytes a record) and 2 (the coded records, uncompressed)
+// are still read.
 Status WriteRecords(const std::string& path, const RecordLog& records) {
-  std::string head = "TPTRACE2";
+  std::string head = "TPTRACE3";
   AppendVarint(head, records.size());
   AppendVarint(head, records.kinds().size());
   for (std::uint64_t kind : records.kinds()) {
     for (int i = 0; i < 8; ++i) head += static_cast<char>((kind >> (8 * i)) & 0xff);
   }
+  AppendVarint(head, records.block_count());
   FileWriter out(path);
   out.buffer() = std::move(head);
-  records.ForEachBlock([&out](std::string_view block) {
-    out.buffer().append(block);
+  records.ForEachFrame([&out](std::string_view frame) {
+    AppendVarint(out.buffer(), frame.size());
+    out.buffer().append(frame);
     out.MaybeFlush();
   });
   return out.Close();
@@ -250,6 +255,12 @@ class RecordReader {
   }
   std::size_t left() const { return data_.size() - at_; }
   void Skip(std::size_t n) { at_ += n; }
+  // The next `n` bytes. REQUIRES: n <= left().
+  const char* Take(std::size_t n) {
+    const char* bytes = data_.data() + at_;
+    at_ += n;
+    return bytes;
+  }
 
  private:
   const std::string& data_;
@@ -277,25 +288,27 @@ StatusOr<RecordLog> ReadVersion1(const std::string& path, RecordReader& in) {
   return records;
 }
 
-StatusOr<RecordLog> ReadVersion2(const std::string& path, RecordReader& in) {
-  const Status truncated = InvalidArgumentError(path + ": truncated or corrupt");
-  std::uint64_t count = 0, kind_count = 0;
-  // A record takes 7 bytes at least, a kind 8: counts past that are corrupt, not allocated.
-  if (!in.Varint(count) || count > in.left() / 7 || !in.Varint(kind_count) ||
-      kind_count > in.left() / 8) {
-    return truncated;
-  }
-  std::vector<std::uint64_t> kinds(kind_count);
+// The table of kinds that follows the record count in versions 2 and 3.
+bool ReadKinds(RecordReader& in, std::vector<std::uint64_t>& kinds) {
+  std::uint64_t kind_count = 0;
+  // A kind takes 8 bytes: counts past what is left are corrupt, not allocated.
+  if (!in.Varint(kind_count) || kind_count > in.left() / 8) return false;
+  kinds.resize(kind_count);
   for (auto& kind : kinds) in.Fixed(kind);
-  RecordLog records;
-  std::uint64_t time = 0, seq = 0;
-  for (std::uint64_t i = 0; i < count; ++i) {
+  return true;
+}
+
+// Decodes coded records from `in` until it is exhausted or `limit` records are in `records`;
+// `time` and `seq` carry the deltas' base across frames.
+bool DecodeRecords(RecordReader& in, const std::vector<std::uint64_t>& kinds, std::uint64_t limit,
+                   std::uint64_t& time, std::uint64_t& seq, RecordLog& records) {
+  while (in.left() > 0 && records.size() < limit) {
     TraceRecord r{};
     std::uint64_t dt = 0, dseq = 0, peer = 0, kind = 0;
     if (!in.Varint(dt) || !in.Varint(dseq) || !in.Varint(peer) || !in.Varint(kind) ||
         !in.Varint(r.a) || !in.Varint(r.b) || !in.Varint(r.c) || kind >= kinds.size() ||
         peer > std::numeric_limits<PeerId>::max()) {
-      return truncated;
+      return false;
     }
     time += static_cast<std::uint64_t>(UnZigZag(dt));
     seq += static_cast<std::uint64_t>(UnZigZag(dseq));
@@ -305,6 +318,58 @@ StatusOr<RecordLog> ReadVersion2(const std::string& path, RecordReader& in) {
     r.kind = kinds[kind];
     records.Append(r);
   }
+  return true;
+}
+
+StatusOr<RecordLog> ReadVersion2(const std::string& path, RecordReader& in) {
+  const Status truncated = InvalidArgumentError(path + ": truncated or corrupt");
+  std::uint64_t count = 0;
+  std::vector<std::uint64_t> kinds;
+  // A record takes 7 bytes at least: counts past that are corrupt, not allocated.
+  if (!in.Varint(count) || count > in.left() / 7 || !ReadKinds(in, kinds)) return truncated;
+  RecordLog records;
+  std::uint64_t time = 0, seq = 0;
+  if (!DecodeRecords(in, kinds, count, time, seq, records) || records.size() != count) {
+    return truncated;
+  }
+  return records;
+}
+
+StatusOr<RecordLog> ReadVersion3(const std::string& path, RecordReader& in) {
+  const Status corrupt = InvalidArgumentError(path + ": truncated or corrupt");
+  // The log's blocks are at most 1 MiB of coded records; a frame claiming more is corrupt.
+  constexpr std::uint64_t kMaxFrameContent = std::uint64_t{1} << 20;
+  std::uint64_t count = 0, frames = 0;
+  std::vector<std::uint64_t> kinds;
+  if (!in.Varint(count) || !ReadKinds(in, kinds) || !in.Varint(frames) || frames > in.left()) {
+    return corrupt;
+  }
+  RecordLog records;
+  std::uint64_t time = 0, seq = 0;
+  std::string plain;
+  for (std::uint64_t f = 0; f < frames; ++f) {
+    std::uint64_t size = 0;
+    if (!in.Varint(size) || size > in.left()) return corrupt;
+    const char* frame = in.Take(size);
+    // A frame written by another tool may not state its size: then it gets the most a block
+    // holds, and one that needs more is corrupt.
+    const unsigned long long content = ZSTD_getFrameContentSize(frame, size);
+    if (content == ZSTD_CONTENTSIZE_ERROR ||
+        (content != ZSTD_CONTENTSIZE_UNKNOWN && content > kMaxFrameContent)) {
+      return corrupt;
+    }
+    plain.resize(content == ZSTD_CONTENTSIZE_UNKNOWN ? kMaxFrameContent : content);
+    const std::size_t got = ZSTD_decompress(plain.data(), plain.size(), frame, size);
+    if (ZSTD_isError(got) != 0) return corrupt;
+    plain.resize(got);
+    RecordReader block(plain);
+    // Each frame ends on a record's end: a record cut short is corruption, as is a count
+    // that the frames do not fill exactly.
+    if (!DecodeRecords(block, kinds, count, time, seq, records) || block.left() != 0) {
+      return corrupt;
+    }
+  }
+  if (records.size() != count || in.left() != 0) return corrupt;
   return records;
 }
 
@@ -322,6 +387,10 @@ StatusOr<RecordLog> ReadRecords(const std::string& path) {
   if (read->compare(0, 8, "TPTRACE2") == 0) {
     in.Skip(8);
     return ReadVersion2(path, in);
+  }
+  if (read->compare(0, 8, "TPTRACE3") == 0) {
+    in.Skip(8);
+    return ReadVersion3(path, in);
   }
   return InvalidArgumentError(path + ": not a trace.bin file");
 }

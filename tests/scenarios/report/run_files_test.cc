@@ -179,6 +179,60 @@ TEST(TraceBin, RefusesTruncatedFilesNamingThem) {
   EXPECT_NE(read.status().ToString().find(dir + "/trace.bin"), std::string::npos);
 }
 
+// A long run's records: many blocks, all but the last compressed in memory and in the file.
+TEST(TraceBin, ALongRunsRecordsGoThroughCompressedFramesExactly) {
+  RecordLog records;
+  for (std::uint64_t i = 0; i < 600'000; ++i) {
+    records.Append({static_cast<std::int64_t>(i * 1000 + (i % 5)), i, static_cast<PeerId>(i % 300),
+                    i % 4 == 0 ? trace_kinds::kEvent.id : trace_kinds::kCycleRunBegin.id, i % 9,
+                    i / 3, i % 2});
+  }
+  ASSERT_GT(records.block_count(), 3u);
+  const std::string dir = TempDir("frames");
+  const std::string path = dir + "/trace.bin";
+  ASSERT_TRUE(WriteRecords(path, records).ok());
+  EXPECT_LT(std::filesystem::file_size(path), records.coded_bytes() / 2) << "compressed";
+  auto read = ReadRecords(path);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->size(), records.size());
+  EXPECT_FALSE(FirstDifference(*read, records).has_value());
+
+  // A frame damaged in the middle of the file is refused, naming the file, never decoded.
+  std::string bytes = ReadAll(path);
+  for (std::size_t i = bytes.size() / 2; i < bytes.size() / 2 + 64; ++i) bytes[i] ^= 0x5a;
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << bytes;
+  }
+  auto damaged = ReadRecords(path);
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_NE(damaged.status().ToString().find(path), std::string::npos);
+}
+
+// Files written before the records were compressed (version 2: the coded records as they are).
+TEST(TraceBin, StillReadsVersionTwo) {
+  std::string file = "TPTRACE2";
+  AppendVarint(file, 2);  // records
+  AppendVarint(file, 1);  // kinds
+  for (int i = 0; i < 8; ++i) file += static_cast<char>((trace_kinds::kEvent.id >> (8 * i)) & 0xff);
+  for (std::uint64_t v :
+       {ZigZag(10), ZigZag(1), std::uint64_t{3}, std::uint64_t{0}, std::uint64_t{4},
+        std::uint64_t{5}, std::uint64_t{6}, ZigZag(-4), ZigZag(1), std::uint64_t{2},
+        std::uint64_t{0}, std::uint64_t{7}, std::uint64_t{8}, std::uint64_t{9}}) {
+    AppendVarint(file, v);
+  }
+  const std::string path = TempDir("v2") + "/trace.bin";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << file;
+  }
+  auto read = ReadRecords(path);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->size(), 2u);
+  EXPECT_EQ(read->At(0), (TraceRecord{10, 1, 3, trace_kinds::kEvent.id, 4, 5, 6}));
+  EXPECT_EQ(read->At(1), (TraceRecord{6, 2, 2, trace_kinds::kEvent.id, 7, 8, 9}));
+}
+
 TEST(TimelineSvg, IsWellFormedWhateverTheScenarioIsCalledAndShowsEveryPeer) {
   RunResult result = BusyRun();
   result.scenario = std::string("ctl\x01<&>\"\xff", 9);
