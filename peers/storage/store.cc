@@ -3,6 +3,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
@@ -31,6 +32,30 @@ class DiscardingLogger final : public rocksdb::Logger {
  public:
   using rocksdb::Logger::Logv;
   void Logv(const char* /*format*/, va_list /*ap*/) override {}
+};
+
+// The database's file system, less RocksDB's OPTIONS file. That file records the options for
+// tools (ldb, OptionsUtil); DB::Open never reads it. Writing it meant serializing every option
+// to text and parsing the file back to verify it: over half of each open, and a planet opens
+// tens of thousands of databases. Refusing to create it makes RocksDB skip both (the open goes
+// on: fail_if_options_file_error is off).
+class WithoutOptionsFile final : public rocksdb::FileSystemWrapper {
+ public:
+  explicit WithoutOptionsFile(const std::shared_ptr<rocksdb::FileSystem>& target)
+      : rocksdb::FileSystemWrapper(target) {}
+  static const char* kClassName() { return "TestplanetWithoutOptionsFile"; }
+  const char* Name() const override { return kClassName(); }
+
+  rocksdb::IOStatus NewWritableFile(const std::string& path, const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                    rocksdb::IODebugContext* debug) override {
+    // RocksDB writes OPTIONS-<number>.dbtmp, then renames it to OPTIONS-<number>.
+    const std::string_view name = std::string_view(path).substr(path.rfind('/') + 1);
+    if (name.starts_with("OPTIONS-") && name.ends_with(".dbtmp")) {
+      return rocksdb::IOStatus::NotSupported("testplanet's stores keep no OPTIONS file");
+    }
+    return target()->NewWritableFile(path, options, result, debug);
+  }
 };
 
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
@@ -65,6 +90,11 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const StorageOptions& options) {
                     "create " + options.directory + ": " + error.message());
     }
   }
+  rocksdb::Env* base = options.env != nullptr ? options.env
+                       : store->mem_env_      ? store->mem_env_.get()
+                                              : rocksdb::Env::Default();
+  store->env_ =
+      rocksdb::NewCompositeEnv(std::make_shared<WithoutOptionsFile>(base->GetFileSystem()));
   if (Status s = store->OpenDb(); !s.ok()) return s;
   return store;
 }
@@ -105,11 +135,8 @@ Status Store::OpenDb() {
   // every other peer (and on RocksDB's per-open session ids, which pick cache shards).
   table.no_block_cache = true;
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  if (options_.env != nullptr) {
-    db_options.env = options_.env;
-  } else if (mem_env_) {
-    db_options.env = mem_env_.get();
-  }
+  db_options.fail_if_options_file_error = false;  // there is none: see WithoutOptionsFile
+  db_options.env = env_.get();
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, options_.directory, &db);
   if (!s.ok()) return FromRocks(s, "open " + options_.directory);

@@ -1,13 +1,14 @@
 // Store: one peer's RocksDB database, called synchronously on the simulation thread.
 //
 // Every peer opens one Store (a directory under the run directory, or an in-memory Env when
-// StorageOptions::in_memory). RocksDB does no work of its own here: no background flushes or
-// compactions, no block cache, no file deletions of its own. Write flushes and compacts
-// synchronously after every `flush_bytes` written, and the Store then deletes the files that
-// became obsolete, on the calling thread. So which files exist, and which calls read them,
-// follow from the simulation alone (a crash at any instant leaves the same files behind); memory
-// stays small per peer (a memtable under `flush_bytes`), so thousands of peers fit. Reads see
-// every write before them.
+// StorageOptions::in_memory). It keeps no OPTIONS file (a record for RocksDB's tools that
+// DB::Open never reads, and over half the cost of an open). RocksDB does no work of its own here:
+// no background flushes or compactions, no block cache, no file deletions of its own. Write flushes
+// and compacts synchronously after every `flush_bytes` written, and the Store then deletes the
+// files that became obsolete, on the calling thread. So which files exist, and which calls read
+// them, follow from the simulation alone (a crash at any instant leaves the same files behind);
+// memory stays small per peer (a memtable under `flush_bytes`), so thousands of peers fit. Reads
+// see every write before them.
 //
 // Keys are byte strings; each user of the Store owns a documented prefix. RocksDB's headers stay
 // out of this header: Batch and Store keep their RocksDB objects behind pointers.
@@ -99,6 +100,7 @@ class Store {
   Status DeleteObsoleteFiles();
   StorageOptions options_;
   std::unique_ptr<rocksdb::Env> mem_env_;
+  std::unique_ptr<rocksdb::Env> env_;  // the configured file system, less the OPTIONS file
   std::unique_ptr<rocksdb::DB> db_;
   std::uint64_t unflushed_bytes_ = 0;
   int flushes_since_compaction_ = 0;

@@ -5,6 +5,7 @@
 
 #include <rocksdb/env.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,7 @@ TEST(Store, KeepsEveryWriteThroughFlushesCompactionsAndReopening) {
 
 TEST(Store, AnOnDiskStoreReopensWithItsData) {
   const std::string dir = ::testing::TempDir() + "/store-test-disk";
+  std::filesystem::remove_all(dir);  // a fresh database, not an earlier run's
   StorageOptions options;
   options.directory = dir;
   {
@@ -60,6 +62,12 @@ TEST(Store, AnOnDiskStoreReopensWithItsData) {
   auto got = (*reopened)->Get(Key(1499));
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->size(), 1000u);
+  // The database is whole without RocksDB's OPTIONS file, which the Store does not write.
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    EXPECT_FALSE(entry.path().filename().string().starts_with("OPTIONS"))
+        << entry.path() << " was written";
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir + "/CURRENT"));
 }
 
 }  // namespace
