@@ -16,6 +16,16 @@ using Reference =
     std::priority_queue<std::pair<std::int64_t, std::uint64_t>,
                         std::vector<std::pair<std::int64_t, std::uint64_t>>, std::greater<>>;
 
+// Pops every entry left, each the one the reference pops, until both are empty.
+void DrainsInTheReferencesOrder(EventHeap& heap, Reference& reference) {
+  while (!reference.empty()) {
+    ASSERT_EQ(heap.top().key, reference.top().second);
+    heap.Pop();
+    reference.pop();
+  }
+  EXPECT_TRUE(heap.empty());
+}
+
 TEST(EventHeap, PopsInTimeThenKeyOrderUnderRandomPushesAndPops) {
   RandomStream rng(2024);
   EventHeap heap;
@@ -34,12 +44,7 @@ TEST(EventHeap, PopsInTimeThenKeyOrderUnderRandomPushesAndPops) {
     }
     ASSERT_EQ(heap.size(), reference.size());
   }
-  while (!reference.empty()) {
-    ASSERT_EQ(heap.top().key, reference.top().second);
-    heap.Pop();
-    reference.pop();
-  }
-  EXPECT_TRUE(heap.empty());
+  DrainsInTheReferencesOrder(heap, reference);
 }
 
 TEST(EventHeap, EraseIfKeepsTheRestInOrder) {
@@ -93,12 +98,7 @@ TEST(EventHeap, MatchesAReferenceUnderMonotonePushesAtEveryScale) {
     }
     ASSERT_EQ(heap.size(), reference.size());
   }
-  while (!reference.empty()) {
-    ASSERT_EQ(heap.top().key, reference.top().second);
-    heap.Pop();
-    reference.pop();
-  }
-  EXPECT_TRUE(heap.empty());
+  DrainsInTheReferencesOrder(heap, reference);
 }
 
 // Reading the top may move entries into the near heap and raise its floor; a push below that
