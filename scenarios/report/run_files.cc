@@ -339,11 +339,16 @@ StatusOr<RecordLog> ReadVersion3(const std::string& path, RecordReader& in) {
   const Status corrupt = InvalidArgumentError(path + ": truncated or corrupt");
   // The log's blocks are at most 1 MiB of coded records; a frame claiming more is corrupt.
   constexpr std::uint64_t kMaxFrameContent = std::uint64_t{1} << 20;
+  constexpr std::uint64_t kMaxExpansion = 256;
   std::uint64_t count = 0, frames = 0;
   std::vector<std::uint64_t> kinds;
   if (!in.Varint(count) || !ReadKinds(in, kinds) || !in.Varint(frames) || frames > in.left()) {
     return corrupt;
   }
+  // testplanet's records compress about 4-fold; frames that expand far more (a few bytes of
+  // zstd can stand for a megabyte of zeros) are not a trace, and would be decoded into billions
+  // of records.
+  std::uint64_t plain_left = kMaxExpansion * in.left() + kMaxFrameContent;
   RecordLog records;
   std::uint64_t time = 0, seq = 0;
   std::string plain;
@@ -360,7 +365,8 @@ StatusOr<RecordLog> ReadVersion3(const std::string& path, RecordReader& in) {
     }
     plain.resize(content == ZSTD_CONTENTSIZE_UNKNOWN ? kMaxFrameContent : content);
     const std::size_t got = ZSTD_decompress(plain.data(), plain.size(), frame, size);
-    if (ZSTD_isError(got) != 0) return corrupt;
+    if (ZSTD_isError(got) != 0 || got > plain_left) return corrupt;
+    plain_left -= got;
     plain.resize(got);
     RecordReader block(plain);
     // Each frame ends on a record's end: a record cut short is corruption, as is a count

@@ -3,6 +3,7 @@
 // called, and a backlog curve that agrees with the orders database.
 #include <gtest/gtest.h>
 
+#include <zstd.h>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -207,6 +208,35 @@ TEST(TraceBin, ALongRunsRecordsGoThroughCompressedFramesExactly) {
   auto damaged = ReadRecords(path);
   ASSERT_FALSE(damaged.ok());
   EXPECT_NE(damaged.status().ToString().find(path), std::string::npos);
+}
+
+// A few bytes of zstd can stand for a megabyte of zeros, which decode as valid records: a file
+// made of such frames is refused before it becomes billions of records.
+TEST(TraceBin, RefusesFramesThatExpandFarMoreThanRecordsDo) {
+  // 149,796 records of seven zero bytes each: a frame of well-formed records, just under 1 MiB.
+  const std::uint64_t per_frame = 149'796;
+  const std::string zeros(per_frame * 7, '\0');
+  std::string frame(ZSTD_compressBound(zeros.size()), '\0');
+  frame.resize(ZSTD_compress(frame.data(), frame.size(), zeros.data(), zeros.size(), 19));
+  ASSERT_LT(frame.size(), 128u) << "a one-byte size below";
+  const std::uint64_t frames = 64;
+  std::string file = "TPTRACE3";
+  AppendVarint(file, per_frame * frames);  // exactly what the frames hold
+  AppendVarint(file, 1);                   // one kind
+  file.append(8, '\0');
+  AppendVarint(file, frames);
+  for (std::uint64_t i = 0; i < frames; ++i) {
+    AppendVarint(file, frame.size());
+    file += frame;
+  }
+  const std::string path = TempDir("bomb") + "/trace.bin";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << file;
+  }
+  auto read = ReadRecords(path);
+  ASSERT_FALSE(read.ok()) << read->size() << " records decoded from " << file.size() << " bytes";
+  EXPECT_NE(read.status().ToString().find(path), std::string::npos);
 }
 
 // Files written before the records were compressed (version 2: the coded records as they are).
