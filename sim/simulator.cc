@@ -131,12 +131,13 @@ void Simulator::FireTop() {
   const HeapEntry entry = heap_.top();
   heap_.Pop();
   // The next events' slots are likely cache misses on a large queue; start loading them now so
-  // that the misses overlap this event's callback: the next top, and its children (one of them
-  // is the top after it).
+  // that the misses overlap this event's callback: the next top, and on a large queue its
+  // children too (one of them is the top after it). On a small one the slots are in the cache
+  // and the extra prefetches only cost.
   if (!heap_.empty()) {
     heap_.top();
     const std::vector<HeapEntry>& near = heap_.NearEntries();
-    const std::size_t ahead = std::min<std::size_t>(near.size(), 1);
+    const std::size_t ahead = std::min<std::size_t>(near.size(), heap_.size() > 4096 ? 5 : 1);
     for (std::size_t i = 0; i < ahead; ++i) __builtin_prefetch(&SlotAt(SlotOf(near[i])));
   }
   const std::uint32_t slot_index = SlotOf(entry);
