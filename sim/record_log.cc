@@ -33,6 +33,19 @@ std::uint64_t GetVarint(const char* data, std::size_t& offset) {
   }
 }
 
+// Compresses `size` coded bytes into `frame` (resized to the frame), with `context` when there is
+// one. Returns false on an error (only with no memory left).
+bool CompressBlock(ZSTD_CCtx* context, const char* data, std::size_t size, std::string& frame) {
+  frame.resize(ZSTD_compressBound(size));
+  const std::size_t n =
+      context != nullptr
+          ? ZSTD_compressCCtx(context, frame.data(), frame.size(), data, size, kCompressionLevel)
+          : ZSTD_compress(frame.data(), frame.size(), data, size, kCompressionLevel);
+  if (ZSTD_isError(n) != 0) return false;
+  frame.resize(n);
+  return true;
+}
+
 }  // namespace
 
 void AppendVarint(std::string& out, std::uint64_t v) {
@@ -49,21 +62,19 @@ void RecordLog::CCtxDeleter::operator()(ZSTD_CCtx_s* context) const { ZSTD_freeC
 
 void RecordLog::Seal(Block& block) {
   if (!compressor_) compressor_.reset(ZSTD_createCCtx());
-  const std::size_t bound = ZSTD_compressBound(block.size);
-  auto frame = std::make_unique<char[]>(bound);
-  const std::size_t size = compressor_
-                               ? ZSTD_compressCCtx(compressor_.get(), frame.get(), bound,
-                                                   block.data.get(), block.size, kCompressionLevel)
-                               : 0;
+  std::string frame;
   // No compressor (out of memory), an error or no gain: the block stays as coded.
-  if (size == 0 || ZSTD_isError(size) != 0 || size >= block.size) return;
-  auto exact = std::make_unique<char[]>(size);
-  std::memcpy(exact.get(), frame.get(), size);
-  held_bytes_ = held_bytes_ - block.capacity + size;
+  if (!compressor_ || !CompressBlock(compressor_.get(), block.data.get(), block.size, frame) ||
+      frame.size() >= block.size) {
+    return;
+  }
+  auto exact = std::make_unique<char[]>(frame.size());
+  std::memcpy(exact.get(), frame.data(), frame.size());
+  held_bytes_ = held_bytes_ - block.capacity + frame.size();
   block.coded_size = block.size;
   block.data = std::move(exact);
-  block.size = size;
-  block.capacity = size;
+  block.size = frame.size();
+  block.capacity = frame.size();
 }
 
 void RecordLog::ForEachFrame(UniqueFunction<void(std::string_view)> visit) const {
@@ -71,13 +82,11 @@ void RecordLog::ForEachFrame(UniqueFunction<void(std::string_view)> visit) const
   for (const Block& block : blocks_) {
     if (block.coded_size != 0) {
       visit(std::string_view(block.data.get(), block.size));
-      continue;
+    } else if (CompressBlock(nullptr, block.data.get(), block.size, frame)) {
+      visit(frame);
+    } else {
+      std::abort();  // only with no memory left
     }
-    frame.resize(ZSTD_compressBound(block.size));
-    const std::size_t size =
-        ZSTD_compress(frame.data(), frame.size(), block.data.get(), block.size, kCompressionLevel);
-    if (ZSTD_isError(size) != 0) std::abort();  // only with no memory left
-    visit(std::string_view(frame.data(), size));
   }
 }
 

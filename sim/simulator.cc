@@ -135,7 +135,7 @@ void Simulator::FireTop() {
   // children too (one of them is the top after it). On a small one the slots are in the cache
   // and the extra prefetches only cost.
   if (!heap_.empty()) {
-    heap_.top();
+    heap_.top();  // refills the near heap if this pop emptied it
     const std::vector<HeapEntry>& near = heap_.NearEntries();
     const std::size_t ahead = std::min<std::size_t>(near.size(), heap_.size() > 4096 ? 5 : 1);
     for (std::size_t i = 0; i < ahead; ++i) __builtin_prefetch(&SlotAt(SlotOf(near[i])));
