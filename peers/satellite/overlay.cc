@@ -47,9 +47,19 @@ Status Overlay::CheckIn(const PeerIdentity& node, const rpc::Address& address) {
   record.set_node_id(std::string(node.id.bytes()));
   record.set_public_key(node.public_key);
   record.set_address(address);
-  record.set_last_contact(ToUnixNanos(sim_->PeerNow(peer_)));
+  const TimePoint now = sim_->PeerNow(peer_);
+  record.set_last_contact(ToUnixNanos(now));
   ++check_ins_;
-  return store_->Put(NodeKey(node.id), DeterministicBytes(record));
+  Status s = store_->Put(NodeKey(node.id), DeterministicBytes(record));
+  if (!s.ok()) {
+    // The write may or may not have reached the store: read the store again when next needed.
+    mirror_loaded_ = false;
+    mirror_.clear();
+  } else if (mirror_loaded_) {
+    mirror_[node.id] =
+        std::make_shared<const NodeInfo>(NodeInfo{node.id, node.public_key, address, now});
+  }
+  return s;
 }
 
 StatusOr<std::optional<NodeInfo>> Overlay::Get(const NodeId& id) {
@@ -69,19 +79,32 @@ StatusOr<std::vector<NodeInfo>> Overlay::List() {
   return nodes;
 }
 
-Status Overlay::TakeSnapshot(TimePoint now, Duration online_window) {
-  // Straight from the scan into the snapshot (which keeps its capacity): with 25,000 nodes a
-  // satellite takes one every few minutes, and a list of every node first was a copy too many.
-  snapshot_.valid = false;
-  snapshot_.nodes.clear();
+Status Overlay::LoadMirror() {
+  mirror_.clear();
   Status s = store_->ScanPrefix(kNodePrefix, [&](std::string_view, std::string_view value) {
-    std::optional<NodeInfo> node = Parse(value);
-    if (node && now - node->last_contact <= online_window) {
-      snapshot_.nodes.push_back(std::move(*node));
+    if (std::optional<NodeInfo> node = Parse(value)) {
+      const NodeId id = node->id;
+      mirror_.emplace_hint(mirror_.end(), id, std::make_shared<const NodeInfo>(std::move(*node)));
     }
     return true;
   });
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    mirror_.clear();
+    return s;
+  }
+  mirror_loaded_ = true;
+  return Status::Ok();
+}
+
+Status Overlay::TakeSnapshot(TimePoint now, Duration online_window) {
+  snapshot_.valid = false;
+  snapshot_.nodes.clear();  // keeps its capacity
+  if (!mirror_loaded_) {
+    if (Status s = LoadMirror(); !s.ok()) return s;
+  }
+  for (const auto& [id, node] : mirror_) {
+    if (now - node->last_contact <= online_window) snapshot_.nodes.push_back(node);
+  }
   snapshot_.order.resize(snapshot_.nodes.size());
   for (std::size_t i = 0; i < snapshot_.order.size(); ++i) {
     snapshot_.order[i] = static_cast<std::uint32_t>(i);
@@ -107,7 +130,7 @@ StatusOr<std::vector<NodeInfo>> Overlay::SelectNodes(int count, Duration online_
   picked.reserve(take);
   for (std::size_t i = 0; i < take; ++i) {
     std::swap(order[i], order[i + selection_.Below(order.size() - i)]);
-    picked.push_back(snapshot_.nodes[order[i]]);
+    picked.push_back(*snapshot_.nodes[order[i]]);
   }
   return picked;
 }

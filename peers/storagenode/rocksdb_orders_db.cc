@@ -1,5 +1,7 @@
 #include "peers/storagenode/rocksdb_orders_db.h"
 
+#include <algorithm>
+
 #include "peers/protocol/signing.h"
 
 namespace testplanet::storagenode {
@@ -106,6 +108,10 @@ Status RocksdbOrdersDb::Archive(TimePoint archived_at,
     batch.Put(ArchivedKey(archived_at, request.satellite.bytes(), request.serial),
               DeterministicBytes(record));
   }
+  // Lowered before the write: a failed write may still have reached the store.
+  if (batch.count() > 0) {
+    archive_floor_ = std::min(archive_floor_, static_cast<std::uint64_t>(ToUnixNanos(archived_at)));
+  }
   if (batch.count() > 0) {
     if (Status s = store_->Write(batch); !s.ok()) return s;
   }
@@ -138,18 +144,30 @@ StatusOr<std::vector<ArchivedOrder>> RocksdbOrdersDb::ListArchived(std::size_t l
 StatusOr<std::uint64_t> RocksdbOrdersDb::CleanArchive(TimePoint now, Duration ttl) {
   // Archived keys sort by archive time: everything before the first key archived after the
   // cutoff goes, the cutoff itself included (archived_at <= now - ttl).
+  // The scan goes on to the first key it keeps, whose time is the new floor.
+  const auto end_time = static_cast<std::uint64_t>(ToUnixNanos(now - ttl) + 1);
+  if (archive_floor_ >= end_time) return 0;
   std::string end(kArchivedPrefix);
-  AppendBigEndian64(end, static_cast<std::uint64_t>(ToUnixNanos(now - ttl) + 1));
+  AppendBigEndian64(end, end_time);
   Batch batch;
-  Status s = store_->Scan(kArchivedPrefix, end, [&](std::string_view key, std::string_view) {
+  std::uint64_t floor = UINT64_MAX;
+  Status s = store_->ScanPrefix(kArchivedPrefix, [&](std::string_view key, std::string_view) {
+    if (key >= std::string_view(end)) {
+      floor = key.size() >= kArchivedPrefix.size() + 8
+                  ? ReadBigEndian64(key.substr(kArchivedPrefix.size()))
+                  : kArchiveFloorUnknown;
+      return false;
+    }
     batch.Delete(key);
     return true;
   });
   if (!s.ok()) return s;
   const std::uint64_t deleted = batch.count();
   if (deleted > 0) {
+    archive_floor_ = kArchiveFloorUnknown;  // until the write is known to have gone in
     if (Status w = store_->Write(batch); !w.ok()) return w;
   }
+  archive_floor_ = floor;
   return deleted;
 }
 

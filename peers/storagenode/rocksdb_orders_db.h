@@ -6,6 +6,11 @@
 // Unsent orders list in (satellite, serial) order; archived ones by archive time, so that
 // CleanArchive deletes a key range from the front. Archive deletes the unsent keys and writes
 // the archived ones in one WriteBatch.
+// CleanArchive reads the store only when an archived order may be due: the db keeps a lower
+// bound on the archive times it holds (learnt by the last clean, lowered by every Archive), so
+// the cleanup chore, which runs every 5 minutes on every node, costs no read while the oldest
+// order is younger than the TTL (Storj's SQL delete finds that in its index the same way).
+// Trap: the bound assumes this object is the only writer of archived keys in its store.
 #ifndef TESTPLANET_PEERS_STORAGENODE_ROCKSDB_ORDERS_DB_H_
 #define TESTPLANET_PEERS_STORAGENODE_ROCKSDB_ORDERS_DB_H_
 
@@ -32,8 +37,12 @@ class RocksdbOrdersDb : public OrdersDb {
   std::uint64_t corrupt_records() const { return corrupt_records_; }
 
  private:
+  // Every archived key's time (Unix ns, as in the key) is at least this; 0 is "unknown", and
+  // UINT64_MAX "no archived orders".
+  static constexpr std::uint64_t kArchiveFloorUnknown = 0;
   Store* store_;
   std::uint64_t corrupt_records_ = 0;
+  std::uint64_t archive_floor_ = kArchiveFloorUnknown;
 };
 
 }  // namespace testplanet::storagenode

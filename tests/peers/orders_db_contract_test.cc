@@ -9,6 +9,7 @@
 
 #include "peers/storage/store.h"
 #include "peers/storagenode/rocksdb_orders_db.h"
+#include "peers/work.h"
 #include "sim/random.h"
 #include "tests/status_matchers.h"
 
@@ -169,6 +170,44 @@ TEST_P(OrdersDbContract, CleanArchiveDeletesAnOrderArchivedExactlyOneTtlAgo) {
   ASSERT_THAT(db_->Enqueue(Order('a', 2)), IsOk());
   ASSERT_THAT(db_->Archive(TimePoint(2h), {{Sat('a'), Serial(2), OrderStatus::kAccepted}}), IsOk());
   EXPECT_EQ(*db_->CleanArchive(TimePoint(7h) + Duration(1), 5h), 1u) << "1 ns after: deleted";
+}
+
+// The db skips the read while nothing archived can be due: an order archived at an earlier time
+// than every one it kept (a clock stepped back) must still be found.
+TEST_P(OrdersDbContract, CleanArchiveFindsAnOrderArchivedBeforeTheOnesItKept) {
+  for (int i = 1; i <= 2; ++i) ASSERT_THAT(db_->Enqueue(Order('a', i)), IsOk());
+  ASSERT_THAT(db_->Archive(TimePoint(10h), {{Sat('a'), Serial(1), OrderStatus::kAccepted}}),
+              IsOk());
+  EXPECT_EQ(*db_->CleanArchive(TimePoint(12h), 5h), 0u);
+  ASSERT_THAT(db_->Archive(TimePoint(1h), {{Sat('a'), Serial(2), OrderStatus::kAccepted}}), IsOk());
+  EXPECT_EQ(*db_->CleanArchive(TimePoint(12h), 5h), 1u);
+  EXPECT_EQ(*db_->CleanArchive(TimePoint(15h), 5h), 1u) << "then the one it kept, when due";
+  EXPECT_EQ(db_->Count()->accepted, 0u);
+}
+
+TEST_P(OrdersDbContract, CleanArchiveOfAnEmptyArchiveStillSeesOrdersArchivedLater) {
+  EXPECT_EQ(*db_->CleanArchive(TimePoint(12h), 5h), 0u);
+  ASSERT_THAT(db_->Enqueue(Order('a', 1)), IsOk());
+  ASSERT_THAT(db_->Archive(TimePoint(13h), {{Sat('a'), Serial(1), OrderStatus::kAccepted}}),
+              IsOk());
+  EXPECT_EQ(*db_->CleanArchive(TimePoint(18h) - Duration(1), 5h), 0u);
+  EXPECT_EQ(*db_->CleanArchive(TimePoint(18h), 5h), 1u);
+}
+
+// The cleanup chore runs every 5 minutes on every node: while its oldest archived order is
+// younger than the TTL, a clean costs no read of the store.
+TEST_P(OrdersDbContract, CleanArchiveReadsNothingWhileNoArchivedOrderIsDue) {
+  ASSERT_THAT(db_->Enqueue(Order('a', 1)), IsOk());
+  ASSERT_THAT(db_->Archive(TimePoint(10h), {{Sat('a'), Serial(1), OrderStatus::kAccepted}}),
+              IsOk());
+  EXPECT_EQ(*db_->CleanArchive(TimePoint(11h), 5h), 0u);  // learns the oldest time
+  const std::uint64_t scans = ProcessWork().db_scans;
+  for (int minutes = 5; minutes < 240; minutes += 5) {
+    EXPECT_EQ(*db_->CleanArchive(TimePoint(11h) + std::chrono::minutes(minutes), 5h), 0u);
+  }
+  EXPECT_EQ(ProcessWork().db_scans, scans);
+  EXPECT_EQ(*db_->CleanArchive(TimePoint(15h), 5h), 1u);
+  EXPECT_EQ(ProcessWork().db_scans, scans + 1);
 }
 
 // Only the on-disk store can be reopened: an in-memory one ends with its Env.
