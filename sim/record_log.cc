@@ -1,8 +1,11 @@
 #include "sim/record_log.h"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <zstd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
@@ -46,7 +49,70 @@ bool CompressBlock(ZSTD_CCtx* context, const char* data, std::size_t size, std::
   return true;
 }
 
+// Writes or reads all of `size` bytes at `offset`, through short counts and interruptions.
+bool WriteAll(int fd, const char* data, std::size_t size, std::uint64_t offset) {
+  while (size > 0) {
+    const ssize_t n = ::pwrite(fd, data, size, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+    offset += static_cast<std::uint64_t>(n);
+  }
+  return true;
+}
+bool ReadAll(int fd, char* data, std::size_t size, std::uint64_t offset) {
+  while (size > 0) {
+    const ssize_t n = ::pread(fd, data, size, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+    offset += static_cast<std::uint64_t>(n);
+  }
+  return true;
+}
+
 }  // namespace
+
+struct RecordLog::SpillFile {
+  int fd = -1;
+  std::uint64_t size = 0;
+};
+
+void RecordLog::SpillFileDeleter::operator()(SpillFile* file) const {
+  if (file->fd >= 0) ::close(file->fd);
+  delete file;
+}
+
+bool RecordLog::SpillTo(const std::string& directory) {
+  // mkstemp then unlink: the file lives as long as its descriptor, under no name.
+  std::string path = directory + "/.records-XXXXXX";
+  const int fd = ::mkstemp(path.data());
+  if (fd < 0) return false;
+  ::unlink(path.c_str());
+  spill_.reset(new SpillFile{fd, 0});
+  return true;
+}
+
+std::uint64_t RecordLog::spilled_bytes() const { return spill_ ? spill_->size : 0; }
+
+void RecordLog::Spill(Block& block) {
+  if (!spill_ || !WriteAll(spill_->fd, block.data.get(), block.size, spill_->size)) return;
+  block.file_offset = spill_->size;
+  spill_->size += block.size;
+  held_bytes_ -= block.capacity;
+  block.data.reset();
+  block.capacity = 0;
+}
+
+std::string_view RecordLog::Stored(const Block& block, std::string& buffer) const {
+  if (block.file_offset == kInMemory) return {block.data.get(), block.size};
+  buffer.resize(block.size);
+  // The log wrote these bytes itself: only a disk taken away under the run fails here.
+  if (!ReadAll(spill_->fd, buffer.data(), block.size, block.file_offset)) std::abort();
+  return buffer;
+}
 
 void AppendVarint(std::string& out, std::uint64_t v) {
   char bytes[10];
@@ -64,25 +130,27 @@ void RecordLog::Seal(Block& block) {
   if (!compressor_) compressor_.reset(ZSTD_createCCtx());
   std::string frame;
   // No compressor (out of memory), an error or no gain: the block stays as coded.
-  if (!compressor_ || !CompressBlock(compressor_.get(), block.data.get(), block.size, frame) ||
-      frame.size() >= block.size) {
-    return;
+  if (compressor_ && CompressBlock(compressor_.get(), block.data.get(), block.size, frame) &&
+      frame.size() < block.size) {
+    auto exact = std::make_unique<char[]>(frame.size());
+    std::memcpy(exact.get(), frame.data(), frame.size());
+    held_bytes_ = held_bytes_ - block.capacity + frame.size();
+    block.coded_size = block.size;
+    block.data = std::move(exact);
+    block.size = frame.size();
+    block.capacity = frame.size();
   }
-  auto exact = std::make_unique<char[]>(frame.size());
-  std::memcpy(exact.get(), frame.data(), frame.size());
-  held_bytes_ = held_bytes_ - block.capacity + frame.size();
-  block.coded_size = block.size;
-  block.data = std::move(exact);
-  block.size = frame.size();
-  block.capacity = frame.size();
+  Spill(block);
 }
 
 void RecordLog::ForEachFrame(UniqueFunction<void(std::string_view)> visit) const {
+  std::string stored;
   std::string frame;
   for (const Block& block : blocks_) {
+    const std::string_view bytes = Stored(block, stored);
     if (block.coded_size != 0) {
-      visit(std::string_view(block.data.get(), block.size));
-    } else if (CompressBlock(nullptr, block.data.get(), block.size, frame)) {
+      visit(bytes);
+    } else if (CompressBlock(nullptr, bytes.data(), bytes.size(), frame)) {
       visit(frame);
     } else {
       std::abort();  // only with no memory left
@@ -135,14 +203,24 @@ void RecordLog::Iterator::Load(std::size_t block) {
   const Block& b = log_->blocks_[block];
   block_ = block;
   offset_ = 0;
-  if (b.coded_size == 0) {
+  if (b.coded_size == 0 && b.file_offset == kInMemory) {
     plain_.reset();
     data_ = b.data.get();
     size_ = b.size;
     return;
   }
+  std::string stored;
+  const std::string_view bytes = log_->Stored(b, stored);
+  if (b.coded_size == 0) {  // spilled raw: the bytes read back are the coding
+    auto plain = std::make_shared<const std::string>(std::move(stored));
+    data_ = plain->data();
+    size_ = plain->size();
+    plain_ = std::move(plain);
+    return;
+  }
   auto plain = std::make_shared<std::string>(b.coded_size, '\0');
-  const std::size_t size = ZSTD_decompress(plain->data(), plain->size(), b.data.get(), b.size);
+  const std::size_t size =
+      ZSTD_decompress(plain->data(), plain->size(), bytes.data(), bytes.size());
   // The log compressed this frame itself: it cannot be corrupt, only memory can run out.
   if (ZSTD_isError(size) != 0 || size != b.coded_size) std::abort();
   data_ = plain->data();

@@ -9,6 +9,7 @@
 // records), so a long run holds about 3-4 bytes a record.
 // Promises: iteration gives back exactly the records appended, in order. trace.bin (version 3)
 // is the blocks' zstd frames (ForEachFrame), so writing the file compresses at most one block.
+// With SpillTo, sealed blocks go to a file as the run goes and memory holds only the open block.
 // Trap: iteration decodes as it goes, decompressing a block at a time; there is no random
 // access (At scans from the start: fine for the few records a divergence report prints, not for
 // a loop).
@@ -44,6 +45,14 @@ class RecordLog {
   void Append(const TraceRecord& record);
   // Forgets every record and gives the memory back.
   void Clear() { *this = RecordLog(); }
+  // Moves each block sealed from now on out of memory into an unnamed file in `directory`, read
+  // back when iterated: a long run's records then cost disk, not memory (held_bytes() is about
+  // the open block). The file has no name and goes with the log, so nothing is left behind, not
+  // even by a crash. Returns false, and keeps blocks in memory, if no file can be made there; a
+  // block whose write fails stays in memory too.
+  bool SpillTo(const std::string& directory);
+  // The bytes of sealed blocks in the spill file.
+  std::uint64_t spilled_bytes() const;
 
   std::uint64_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
@@ -96,7 +105,8 @@ class RecordLog {
     std::uint64_t index_ = 0;
     std::size_t block_ = 0;
     std::size_t offset_ = 0;
-    // The current block decompressed; copies of an iterator share it (it is never written).
+    // The current block decompressed (or read back); copies of an iterator share it (it is
+    // never written).
     std::shared_ptr<const std::string> plain_;
     const char* data_ = nullptr;
     std::size_t size_ = 0;
@@ -106,11 +116,17 @@ class RecordLog {
   Iterator end() const { return Iterator(this, count_); }
 
  private:
+  static constexpr std::uint64_t kInMemory = ~std::uint64_t{0};
   struct Block {
-    std::unique_ptr<char[]> data;
-    std::size_t size = 0;  // bytes in `data`: coded records, or their zstd frame
+    std::unique_ptr<char[]> data;  // null once spilled
+    std::size_t size = 0;          // bytes in `data`: coded records, or their zstd frame
     std::size_t capacity = 0;
-    std::size_t coded_size = 0;  // the coded records' size once compressed; 0 while raw
+    std::size_t coded_size = 0;             // the coded records' size once compressed; 0 while raw
+    std::uint64_t file_offset = kInMemory;  // where the spill file holds the bytes
+  };
+  struct SpillFile;
+  struct SpillFileDeleter {
+    void operator()(SpillFile* file) const;
   };
   struct CCtxDeleter {
     void operator()(ZSTD_CCtx_s* context) const;
@@ -118,11 +134,15 @@ class RecordLog {
   // The longest coded record: seven varints of at most 10 bytes.
   static constexpr std::size_t kMaxRecordBytes = 70;
 
-  // Compresses a filled block in place, unless that would not make it smaller.
+  // Compresses a filled block in place, unless that would not make it smaller; then spills it.
   void Seal(Block& block);
+  void Spill(Block& block);
+  // The block's stored bytes (its frame, or its raw coding): in memory, or read into `buffer`.
+  std::string_view Stored(const Block& block, std::string& buffer) const;
 
   std::vector<Block> blocks_;
   std::unique_ptr<ZSTD_CCtx_s, CCtxDeleter> compressor_;  // made at the first seal, then reused
+  std::unique_ptr<SpillFile, SpillFileDeleter> spill_;
   std::vector<std::uint64_t> kinds_;
   std::map<std::uint64_t, std::uint64_t> kind_index_;  // ordered: lookups only
   std::uint64_t last_kind_ = 0;                        // a one-entry cache in front of the map

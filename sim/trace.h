@@ -97,6 +97,9 @@ class Trace {
   // Moves the kept records out (the trace keeps none after): a run's reporters take them once,
   // rather than copy what may be most of the process's memory.
   RecordLog TakeRecords() { return std::move(records_); }
+  // Sends the kept records' sealed blocks to a file in `directory` as the run goes
+  // (RecordLog::SpillTo); false if no file could be made there (they stay in memory).
+  bool SpillRecordsTo(const std::string& directory) { return records_.SpillTo(directory); }
   const std::vector<std::uint64_t>& fingerprints() const { return fingerprints_; }
 
   // At kRecords, keeps only the records whose kind `keep` accepts (a big run's detail level);

@@ -2,6 +2,8 @@
 // events, and collecting what the reporters need at the end.
 #include "scenarios/language/run.h"
 
+#include <filesystem>
+
 #include <sstream>
 #include <utility>
 
@@ -89,10 +91,21 @@ bool Run::Setup() {
       planet_->sim().trace().KeepOnlyKinds(
           [level = options_->trace_level](std::uint64_t kind) { return KeepsKind(level, kind); });
     }
+    // A run with a directory streams its records there, compressed, as it goes: memory holds
+    // only the block being filled (a week of 25,000 nodes records gigabytes).
+    if (!options_->run_directory.empty()) {
+      std::error_code ignored;  // no directory: SpillTo fails and the records stay in memory
+      std::filesystem::create_directories(options_->run_directory, ignored);
+      planet_->sim().trace().SpillRecordsTo(options_->run_directory);
+    }
     // The log holds its records in blocks: count a block when it is taken, not per record.
     planet_->sim().trace().AddListener([this](const TraceRecord&) {
       const std::uint64_t held = planet_->sim().trace().records().held_bytes();
-      if (held != records_held_) Hold(held - std::exchange(records_held_, held));
+      if (held > records_held_) {
+        Hold(held - std::exchange(records_held_, held));
+      } else if (held < records_held_) {  // a block went to the spill file
+        held_bytes_ -= std::exchange(records_held_, held) - held;
+      }
     });
   }
   if (Status s = planet_->Start(); !s.ok()) {

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "sim/hash.h"
@@ -93,6 +95,58 @@ TEST(RecordLog, CompressesFilledBlocksAndStillGivesEveryRecordBack) {
   });
   EXPECT_EQ(frames, log.block_count());
   EXPECT_LT(frame_bytes, log.coded_bytes() / 2);
+}
+
+// A spilling log holds the open block only; every record, and every frame of trace.bin, comes
+// back from the file, for compressed blocks and for ones kept as coded (awkward records barely
+// compress); the log moves with its file, and leaves no file behind.
+TEST(RecordLog, SpilledBlocksComeBackFromTheFile) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / "testplanet-record-log-spill";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::vector<TraceRecord> awkward = AwkwardRecords(200'000);
+  RecordLog spilled, kept;
+  ASSERT_TRUE(spilled.SpillTo(dir.string()));
+  for (std::uint64_t i = 0; i < 1'000'000; ++i) {
+    const TraceRecord r =
+        i % 5 == 0 ? awkward[i / 5] : TraceRecord{static_cast<std::int64_t>(i * 1000),
+                                                  i,
+                                                  static_cast<PeerId>(i % 100),
+                                                  3,
+                                                  i % 3,
+                                                  0,
+                                                  0};
+    spilled.Append(r);
+    kept.Append(r);
+  }
+  ASSERT_GT(spilled.block_count(), 5u);
+  EXPECT_LE(spilled.held_bytes(), std::uint64_t{1} << 20) << "more than the open block";
+  EXPECT_GT(spilled.spilled_bytes(), 0u);
+  EXPECT_TRUE(std::filesystem::is_empty(dir)) << "the spill file has a name";
+  RecordLog moved = std::move(spilled);
+  auto it = moved.begin();
+  std::uint64_t i = 0;
+  for (const TraceRecord& r : kept) {
+    ASSERT_NE(it, moved.end());
+    ASSERT_EQ(*it, r) << "record #" << i;
+    ++it, ++i;
+  }
+  EXPECT_EQ(it, moved.end());
+  std::vector<std::string> kept_frames, moved_frames;
+  kept.ForEachFrame([&](std::string_view f) { kept_frames.emplace_back(f); });
+  moved.ForEachFrame([&](std::string_view f) { moved_frames.emplace_back(f); });
+  EXPECT_EQ(moved_frames, kept_frames);
+  EXPECT_EQ(moved.At(999'999), kept.At(999'999));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RecordLog, SpillingToADirectoryThatIsNotThereKeepsRecordsInMemory) {
+  RecordLog log;
+  EXPECT_FALSE(log.SpillTo("/nonexistent-testplanet-dir/x"));
+  for (const TraceRecord& r : AwkwardRecords(100'000)) log.Append(r);
+  EXPECT_EQ(log.spilled_bytes(), 0u);
+  EXPECT_EQ(log.At(99'999), AwkwardRecords(100'000)[99'999]);
 }
 
 TEST(RecordLog, KindsAreListedInTheOrderFirstSeen) {
