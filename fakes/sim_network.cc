@@ -12,6 +12,20 @@ namespace {
 
 Status EndOfStream() { return Status(StatusCode::kOutOfRange, "end of stream"); }
 
+// Adds `item` to a list of weak pointers, first dropping the expired ones when the list is full.
+// A weak_ptr keeps its object's memory (make_shared puts the object and its counts in one
+// block), so lists never pruned held every connection a node ever had: about 450 MB a day at
+// 25,000 nodes. Pruning keeps the order, and grows the list when it stays over half full, so
+// a push costs O(1) amortized.
+template <typename T>
+void Track(std::vector<std::weak_ptr<T>>& list, const std::shared_ptr<T>& item) {
+  if (list.size() == list.capacity() && !list.empty()) {
+    std::erase_if(list, [](const std::weak_ptr<T>& weak) { return weak.expired(); });
+    if (list.size() > list.capacity() / 2) list.reserve(2 * list.capacity());
+  }
+  list.push_back(item);
+}
+
 }  // namespace
 
 struct SimNetwork::Endpoint {
@@ -25,6 +39,10 @@ struct SimNetwork::Endpoint {
   bool listening = true;  // false once the peer behind it is gone (Unlisten)
   Duration extra_latency{};
   std::vector<std::weak_ptr<ConnState>> connections;
+  // The latency of links to other endpoints, by their index, drawn once (SimNetwork::LinkLatency
+  // keeps each at one of its ends). Here rather than in one map of every link, which cost a
+  // cache miss a level and ~64 bytes a link.
+  std::vector<std::pair<std::uint32_t, Duration>> links;
   // Faults on messages to or from this endpoint, drawn from its own stream.
   MessageFaults faults;
   double dial_failure = 0;
@@ -272,7 +290,7 @@ class SimNetwork::SimConnection : public rpc::Connection {
     state->network = network_;
     state->connection = conn_;
     state->method = method;
-    conn_->streams.push_back(state);
+    Track(conn_->streams, state);
     const Transit transit =
         network_->Route(conn_->client, conn_->server, *conn_, state->to_server.last_arrival,
                         state->to_server.latest_arrival, /*data=*/false);
@@ -338,8 +356,8 @@ class SimNetwork::SimDialer : public rpc::Dialer {
     conn->client = self_;
     conn->server = target->index;
     conn->latency = latency;
-    net.by_index_[self_]->connections.push_back(conn);
-    target->connections.push_back(conn);
+    Track(net.by_index_[self_]->connections, conn);
+    Track(target->connections, conn);
     Finish(Status::Ok(), target).IgnoreError();
     co_return std::unique_ptr<rpc::Connection>(
         std::make_unique<SimConnection>(network_, std::move(conn), target->identity));
@@ -415,13 +433,28 @@ std::unique_ptr<rpc::Dialer> SimNetwork::DialerFor(const rpc::Address& self) {
 }
 
 Duration SimNetwork::LinkLatency(std::uint32_t a, std::uint32_t b) {
+  // A link is kept by whichever end had fewer links when it was drawn, so a satellite's or an
+  // uplink's list stays as short as a node's: look in both, the shorter first.
+  using Links = std::vector<std::pair<std::uint32_t, Duration>>;
+  auto find = [](Links& links, std::uint32_t index) {
+    return std::lower_bound(links.begin(), links.end(), index,
+                            [](const auto& link, std::uint32_t i) { return link.first < i; });
+  };
+  std::uint32_t self = a;
+  std::uint32_t other = b;
+  if (by_index_[b]->links.size() < by_index_[a]->links.size()) std::swap(self, other);
+  Links& near = by_index_[self]->links;
+  Links& far = by_index_[other]->links;
+  const auto in_near = find(near, other);
+  if (in_near != near.end() && in_near->first == other) return in_near->second;
+  if (const auto in_far = find(far, self); in_far != far.end() && in_far->first == self) {
+    return in_far->second;
+  }
   const auto key = std::minmax(a, b);
-  auto it = link_latency_.find(key);
-  if (it != link_latency_.end()) return it->second;
   RandomStream stream = sim_->random().Stream("net/link/" + by_index_[key.first]->address + "/" +
                                               by_index_[key.second]->address);
   const Duration latency = stream.UniformDuration(options_.min_latency, options_.max_latency);
-  link_latency_.emplace(key, latency);
+  near.insert(in_near, {other, latency});
   return latency;
 }
 

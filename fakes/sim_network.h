@@ -185,7 +185,6 @@ class SimNetwork {
   NetworkOptions options_;
   std::map<rpc::Address, std::unique_ptr<Endpoint>> endpoints_;
   std::vector<Endpoint*> by_index_;
-  std::map<std::pair<std::uint32_t, std::uint32_t>, Duration> link_latency_;
   std::set<std::pair<std::uint32_t, std::uint32_t>> partitions_;
   std::set<std::pair<std::uint32_t, std::uint32_t>> one_way_;  // (from, to)
   std::map<std::pair<std::uint32_t, std::uint32_t>, TimePoint> clogs_;
