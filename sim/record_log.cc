@@ -1,6 +1,5 @@
 #include "sim/record_log.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -49,21 +48,12 @@ bool CompressBlock(ZSTD_CCtx* context, const char* data, std::size_t size, std::
   return true;
 }
 
-// Writes or reads all of `size` bytes at `offset`, through short counts and interruptions.
-bool WriteAll(int fd, const char* data, std::size_t size, std::uint64_t offset) {
+// Writes (with pwrite) or reads (with pread) all of `size` bytes at `offset`, through short
+// counts and interruptions.
+template <typename Io, typename Bytes>
+bool TransferAll(Io io, int fd, Bytes data, std::size_t size, std::uint64_t offset) {
   while (size > 0) {
-    const ssize_t n = ::pwrite(fd, data, size, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<std::size_t>(n);
-    offset += static_cast<std::uint64_t>(n);
-  }
-  return true;
-}
-bool ReadAll(int fd, char* data, std::size_t size, std::uint64_t offset) {
-  while (size > 0) {
-    const ssize_t n = ::pread(fd, data, size, static_cast<off_t>(offset));
+    const ssize_t n = io(fd, data, size, static_cast<off_t>(offset));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     data += n;
@@ -98,7 +88,8 @@ bool RecordLog::SpillTo(const std::string& directory) {
 std::uint64_t RecordLog::spilled_bytes() const { return spill_ ? spill_->size : 0; }
 
 void RecordLog::Spill(Block& block) {
-  if (!spill_ || !WriteAll(spill_->fd, block.data.get(), block.size, spill_->size)) return;
+  if (!spill_ || !TransferAll(::pwrite, spill_->fd, block.data.get(), block.size, spill_->size))
+    return;
   block.file_offset = spill_->size;
   spill_->size += block.size;
   held_bytes_ -= block.capacity;
@@ -110,7 +101,7 @@ std::string_view RecordLog::Stored(const Block& block, std::string& buffer) cons
   if (block.file_offset == kInMemory) return {block.data.get(), block.size};
   buffer.resize(block.size);
   // The log wrote these bytes itself: only a disk taken away under the run fails here.
-  if (!ReadAll(spill_->fd, buffer.data(), block.size, block.file_offset)) std::abort();
+  if (!TransferAll(::pread, spill_->fd, buffer.data(), block.size, block.file_offset)) std::abort();
   return buffer;
 }
 

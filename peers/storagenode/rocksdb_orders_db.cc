@@ -108,11 +108,9 @@ Status RocksdbOrdersDb::Archive(TimePoint archived_at,
     batch.Put(ArchivedKey(archived_at, request.satellite.bytes(), request.serial),
               DeterministicBytes(record));
   }
-  // Lowered before the write: a failed write may still have reached the store.
   if (batch.count() > 0) {
+    // Lowered before the write: a failed write may still have reached the store.
     archive_floor_ = std::min(archive_floor_, static_cast<std::uint64_t>(ToUnixNanos(archived_at)));
-  }
-  if (batch.count() > 0) {
     if (Status s = store_->Write(batch); !s.ok()) return s;
   }
   if (missing > 0) {
