@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "peers/storage/blob_store.h"
 #include "sim/simulator.h"
 
 namespace testplanet::fakes {
@@ -137,10 +138,12 @@ class GuardedRandomAccessFile : public rocksdb::FSRandomAccessFileOwnerWrapper {
   std::string path_;
 };
 
-// The write-ahead log: what every foreground write appends and syncs, at moments the simulation
-// decides. Other files (tables, the manifest) are written by the flushes and compactions that
-// run on RocksDB's threads.
-bool IsLog(const std::string& path) { return path.ends_with(".log"); }
+// The write-ahead log (what every foreground write appends and syncs) and the blobs (a storage
+// node's pieces): written at moments the simulation decides. Other files (tables, the manifest)
+// are written by the flushes and compactions that run on RocksDB's threads.
+bool IsOffered(const std::string& path) {
+  return path.ends_with(".log") || BlobStore::IsBlobPath(path);
+}
 
 }  // namespace
 
@@ -222,7 +225,7 @@ IOStatus FaultyFileSystem::Before(DiskOp op, const std::string& path) {
     std::lock_guard<std::mutex> lock(mu_);
     if (crashed_) return Dead();
     if (!policy_ || !OnSimulationThread()) return IOStatus::OK();
-    if (op != DiskOp::kRead && !IsLog(path)) return IOStatus::OK();
+    if (op != DiskOp::kRead && !IsOffered(path)) return IOStatus::OK();
     if (sim_ != nullptr && sim_->observing()) return IOStatus::OK();
     policy = policy_;
   }

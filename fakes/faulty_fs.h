@@ -10,8 +10,9 @@
 //     (directory fsync is not modelled).
 //   * Errors: a policy decides, per read call and per write-ahead-log append and sync made on
 //     the simulation thread, whether it fails with an I/O error. Every file's reads are offered
-//     (the log and manifest at recovery, tables at reads); only the log's writes are, since the
-//     other files are written by flushes and compactions. What makes read decisions replay is
+//     (the log and manifest at recovery, tables and blobs at reads); only the writes of the log
+//     and of blobs (BlobStore: a storage node's pieces) are, since the other files are written
+//     by flushes and compactions. What makes read decisions replay is
 //     the Store: it gives RocksDB no background work, opens tables on its own thread and
 //     deletes obsolete files itself, so which files exist and which read calls the simulation
 //     thread makes follow from the simulation.

@@ -1,7 +1,7 @@
 // Work: what the production-shaped code did that costs real time, counted: signatures made and
-// checked, RocksDB reads, writes and scans. A run's floor model (scenarios/cli/floor.h) multiplies
-// each count by its measured unit cost: how fast the run could be if nothing but this work and
-// the kernel's events took time.
+// checked, RocksDB reads, writes and scans, blob files written and read. A run's floor model
+// (scenarios/cli/floor.h) multiplies each count by its measured unit cost: how fast the run could
+// be if nothing but this work and the kernel's events took time.
 // Promises: counting never changes what a run does; the counts are the same for the same seed.
 // Trap: one tally per process (the identity and store code has no run to report to):
 // RunScenario resets it when a run starts and takes it when the run ends, so two runs at once
@@ -19,6 +19,8 @@ struct Work {
   std::uint64_t db_reads = 0;       // Store::Get
   std::uint64_t db_writes = 0;      // Store::Write (a Put is a one-entry batch)
   std::uint64_t db_scans = 0;       // Store::Scan and ScanPrefix (each, not each entry)
+  std::uint64_t blob_writes = 0;    // BlobStore::Put (a file written, synced and renamed)
+  std::uint64_t blob_reads = 0;     // BlobStore::Get
 };
 
 // The process's tally.

@@ -10,20 +10,11 @@
 
 #include <filesystem>
 
+#include "peers/storage/rocks_status.h"
 #include "peers/work.h"
 
 namespace testplanet {
 namespace {
-
-Status FromRocks(const rocksdb::Status& s, std::string_view what) {
-  if (s.ok()) return Status::Ok();
-  StatusCode code = StatusCode::kInternal;
-  if (s.IsNotFound()) code = StatusCode::kNotFound;
-  if (s.IsCorruption()) code = StatusCode::kDataLoss;
-  if (s.IsIOError()) code = StatusCode::kUnavailable;
-  if (s.IsInvalidArgument()) code = StatusCode::kInvalidArgument;
-  return Status(code, std::string(what) + ": " + s.ToString());
-}
 
 // RocksDB's informational log, discarded. Even at HEADER_LEVEL every open wrote a dump of all
 // its options (tens of KiB, kept in memory for an in-memory planet, thousands of times over)
@@ -148,6 +139,8 @@ Status Store::OpenDb() {
   // a crash finds (and recovery then reads) must not depend on that.
   return FromRocks(db_->DisableFileDeletions(), "open " + options_.directory);
 }
+
+rocksdb::FileSystem& Store::file_system() const { return *env_->GetFileSystem(); }
 
 Status Store::DeleteObsoleteFiles() {
   // Enabling purges synchronously; the flush or compaction that made the files obsolete has

@@ -30,6 +30,7 @@
 namespace rocksdb {
 class DB;
 class Env;
+class FileSystem;
 class WriteBatch;
 }  // namespace rocksdb
 
@@ -85,6 +86,8 @@ class Store {
                     UniqueFunction<bool(std::string_view, std::string_view)> visit);
 
   const std::string& directory() const { return options_.directory; }
+  // The file system the database is on (with its faults), for files kept beside it (BlobStore).
+  rocksdb::FileSystem& file_system() const;
 
  private:
   static constexpr int kFlushesPerCompaction = 4;

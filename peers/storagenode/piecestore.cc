@@ -7,14 +7,6 @@
 namespace testplanet::storagenode {
 namespace {
 
-constexpr std::string_view kPiecePrefix = "pieces/";
-
-std::string PieceKey(std::string_view piece_id) {
-  std::string key(kPiecePrefix);
-  key += piece_id;
-  return key;
-}
-
 std::string Blake2b(std::string_view data) {
   std::string hash(32, '\0');
   crypto_generichash(reinterpret_cast<unsigned char*>(hash.data()), hash.size(),
@@ -26,7 +18,7 @@ std::string Blake2b(std::string_view data) {
 
 Piecestore::Piecestore(Simulator& sim, PeerId peer, const Identity& self, Store& store,
                        OrdersDb& orders, TrustSource& trust)
-    : sim_(&sim), peer_(peer), self_(&self), store_(&store), orders_(&orders), trust_(&trust) {}
+    : sim_(&sim), peer_(peer), self_(&self), pieces_(store), orders_(&orders), trust_(&trust) {}
 
 void Piecestore::Register(rpc::Server& server) {
   server.Register(
@@ -90,7 +82,7 @@ Awaitable<StatusOr<std::string>> Piecestore::Upload(Context, const PeerIdentity&
     co_return Refuse(ok);
   }
   if (upload.limit().piece_id().empty()) co_return Refuse(InvalidArgumentError("no piece ID"));
-  if (Status s = store_->Put(PieceKey(upload.limit().piece_id()), upload.data()); !s.ok()) {
+  if (Status s = pieces_.Put(upload.limit().piece_id(), upload.data()); !s.ok()) {
     co_return s;
   }
   if (Status s = orders_->Enqueue(OrderInfo{upload.limit(), upload.order()}); !s.ok()) co_return s;
@@ -109,7 +101,7 @@ Awaitable<StatusOr<std::string>> Piecestore::Download(Context, const PeerIdentit
   if (!download.ParseFromString(request)) {
     co_return Refuse(InvalidArgumentError("malformed download"));
   }
-  StatusOr<std::optional<std::string>> data = store_->Get(PieceKey(download.limit().piece_id()));
+  StatusOr<std::optional<std::string>> data = pieces_.Get(download.limit().piece_id());
   if (!data.ok()) co_return data.status();
   if (!data->has_value()) co_return Refuse(NotFoundError("no such piece"));
   const auto size = static_cast<std::int64_t>((*data)->size());

@@ -4,7 +4,7 @@
 // Before storing or serving a byte the node checks: the satellite is trusted and signed the
 // limit; the limit names this node and the right action and has not expired; the order's serial
 // matches and the uplink signed it; the amount is within the limit and covers the bytes moved.
-// Then it keeps the piece (in its Store, under pieces/<piece id>) and enqueues the order, which
+// Then it keeps the piece (a file beside its Store: BlobStore) and enqueues the order, which
 // the orders Sender will settle later.
 //
 // Methods: "piecestore.Upload" (one PieceUploadRequest, one PieceUploadResponse) and
@@ -18,6 +18,7 @@
 #include "peers/identity/identity.h"
 #include "peers/protocol/orders.pb.h"
 #include "peers/rpc/transport.h"
+#include "peers/storage/blob_store.h"
 #include "peers/storage/store.h"
 #include "peers/storagenode/orders_db.h"
 #include "peers/storagenode/trust.h"
@@ -62,7 +63,7 @@ class Piecestore {
   Simulator* sim_;
   PeerId peer_;
   const Identity* self_;
-  Store* store_;
+  BlobStore pieces_;
   OrdersDb* orders_;
   TrustSource* trust_;
   PiecestoreStats stats_;

@@ -66,7 +66,8 @@ void PrintOutcome(const RunCommand& command, const scenario::RunResult& result,
   if (files.unit_costs && !command.quiet) {
     const double floor = report::FloorSeconds(result, *files.unit_costs);
     std::printf(
-        "  floor %.2fs: the run's events, signatures and RocksDB work at this machine's "
+        "  floor %.2fs: the run's events, signatures, RocksDB and piece-file work at this "
+        "machine's "
         "unit costs (%.0f%% of its wall time; summary.json \"floor\")\n",
         floor, files.wall_seconds > 0 ? 100 * floor / files.wall_seconds : 0.0);
   }

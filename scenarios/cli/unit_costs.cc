@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "peers/identity/identity.h"
+#include "peers/storage/blob_store.h"
 #include "peers/storage/store.h"
 #include "peers/work.h"
 #include "sim/random.h"
@@ -74,6 +75,10 @@ void MeasureStore(report::UnitCosts& costs) {
     (void)(*store)->Scan(key(i * 5), key(i * 5 + 4),
                          [](std::string_view, std::string_view) { return true; });
   });
+  BlobStore blobs(**store);
+  const std::string piece(4096, 'p');  // the network scenario's pieces
+  costs.blob_write_ns = NanosEach(2'000, [&](int i) { (void)blobs.Put(key(i), piece); });
+  costs.blob_read_ns = NanosEach(2'000, [&](int i) { (void)blobs.Get(key(i)); });
 }
 
 }  // namespace

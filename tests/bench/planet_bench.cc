@@ -7,8 +7,8 @@
 // BM_ReferenceWeek: scenarios/bench/week.textproto (1+100+1, release defaults, traffic every
 //   10 minutes, 7 days) with the digest only (no trace kept); the counter "speedup" is
 //   simulated seconds per wall second. Goal: >= 100,000x. "floor_fraction" is the week's floor
-//   (scenarios/report/floor.h: its events, signatures and RocksDB work at this machine's unit
-//   costs, measured first in this process) over its wall time. Goal: >= 0.5.
+//   (scenarios/report/floor.h: its events, signatures, RocksDB and piece-file work at this
+//   machine's unit costs, measured first in this process) over its wall time. Goal: >= 0.5.
 // BM_NetworkDay: a day of scenarios/bench/network.textproto (below); run it by name.
 // Timing a whole run is what these benchmarks are for; they are run by hand or by CI's smoke
 // test (one iteration), never as timed tests.

@@ -55,7 +55,7 @@ check "an invalid scenario is bad input" 2 "$tp" run "$work/bad.textproto"
 expect_output "with file, line and column" "bad.textproto:3:3: step\[0\]\.at: invalid duration"
 
 check "a passing example exits 0" 0 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --out "$work/run"
-expect_output "it prints the run's floor" "floor [0-9.]+s: the run's events, signatures and RocksDB work"
+expect_output "it prints the run's floor" "floor [0-9.]+s: the run's events, signatures, RocksDB and piece-file work"
 if grep -q '"floor_over_wall"' "$work/run/summary.json"; then echo "ok:   summary.json has the floor"; else
   echo "FAIL: summary.json has no floor"; failures=$((failures + 1)); fi
 for f in scenario.textproto manifest.json summary.json junit.xml trace.json timeline.svg report.html log.txt trace.bin; do

@@ -48,16 +48,23 @@ TEST(Floor, ARunCountsItsWorkTheSameForTheSameSeed) {
 TEST(Floor, IsEachCountTimesItsUnitCost) {
   scenario::RunResult result;
   result.events = 1'000'000;
-  result.work = {
-      .signatures = 100, .verifications = 200, .db_reads = 300, .db_writes = 400, .db_scans = 500};
+  result.work = {.signatures = 100,
+                 .verifications = 200,
+                 .db_reads = 300,
+                 .db_writes = 400,
+                 .db_scans = 500,
+                 .blob_writes = 600,
+                 .blob_reads = 700};
   const UnitCosts costs{.event_ns = 10,
                         .sign_ns = 20'000,
                         .verify_ns = 50'000,
                         .db_read_ns = 1'000,
                         .db_write_ns = 2'000,
-                        .db_scan_ns = 3'000};
-  // 10 ms + 2 ms + 10 ms + 0.3 ms + 0.8 ms + 1.5 ms
-  EXPECT_NEAR(FloorSeconds(result, costs), 0.0246, 1e-12);
+                        .db_scan_ns = 3'000,
+                        .blob_write_ns = 4'000,
+                        .blob_read_ns = 1'000};
+  // 10 ms + 2 ms + 10 ms + 0.3 ms + 0.8 ms + 1.5 ms + 2.4 ms + 0.7 ms
+  EXPECT_NEAR(FloorSeconds(result, costs), 0.0277, 1e-12);
   EXPECT_EQ(FloorSeconds(result, UnitCosts{}), 0.0);
 }
 

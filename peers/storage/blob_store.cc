@@ -1,0 +1,83 @@
+#include "peers/storage/blob_store.h"
+
+#include <rocksdb/file_system.h>
+
+#include <memory>
+
+#include "peers/identity/identity.h"
+#include "peers/storage/rocks_status.h"
+#include "peers/work.h"
+
+namespace testplanet {
+namespace {
+
+constexpr std::string_view kBlobDirectory = "/blobs/";
+constexpr std::string_view kTemporarySuffix = ".partial";
+
+// Writes `data` to a new file at `path`, synced and closed.
+rocksdb::IOStatus WriteSynced(rocksdb::FileSystem& fs, const std::string& path,
+                              std::string_view data) {
+  std::unique_ptr<rocksdb::FSWritableFile> file;
+  const rocksdb::IOOptions io;
+  rocksdb::IOStatus s = fs.NewWritableFile(path, rocksdb::FileOptions(), &file, nullptr);
+  if (!s.ok()) return s;
+  s = file->Append(rocksdb::Slice(data.data(), data.size()), io, nullptr);
+  if (s.ok()) s = file->Sync(io, nullptr);
+  const rocksdb::IOStatus closed = file->Close(io, nullptr);
+  return s.ok() ? closed : s;
+}
+
+}  // namespace
+
+bool BlobStore::IsBlobPath(std::string_view path) {
+  return path.find(kBlobDirectory) != std::string_view::npos;
+}
+
+std::string BlobStore::PathOf(std::string_view hex) const {
+  // Two hex digits name a subdirectory, as Storj's blob store does: a week of pieces on a real
+  // disk is hundreds of thousands of files.
+  std::string path = store_->directory();
+  path += kBlobDirectory;
+  path += hex.substr(0, 2);
+  path += '/';
+  path += hex.substr(2);
+  return path;
+}
+
+Status BlobStore::Put(std::string_view id, std::string_view data) {
+  // A blob write costs about what a synced one-entry database write does; the floor counts it
+  // apart (Work::blob_writes) with its own unit cost.
+  ++ProcessWork().blob_writes;
+  if (id.empty()) return InvalidArgumentError("a blob needs an id");
+  const std::string path = PathOf(HexOf(id));
+  rocksdb::FileSystem& fs = store_->file_system();
+  const rocksdb::IOOptions io;
+  // The blob directory, then its subdirectory: a real disk makes one level at a time.
+  const std::size_t subdirectory = path.rfind('/');
+  rocksdb::IOStatus s =
+      fs.CreateDirIfMissing(path.substr(0, path.rfind('/', subdirectory - 1)), io, nullptr);
+  if (s.ok()) s = fs.CreateDirIfMissing(path.substr(0, subdirectory), io, nullptr);
+  if (!s.ok()) return FromRocks(s, "put blob");
+  const std::string temporary = path + std::string(kTemporarySuffix);
+  s = WriteSynced(fs, temporary, data);
+  if (s.ok()) s = fs.RenameFile(temporary, path, io, nullptr);
+  if (!s.ok()) {
+    // Nothing of a failed Put stays under the blob's name; the temporary file goes if it can.
+    fs.DeleteFile(temporary, io, nullptr).PermitUncheckedError();
+    return FromRocks(s, "put blob");
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::optional<std::string>> BlobStore::Get(std::string_view id) {
+  ++ProcessWork().blob_reads;
+  if (id.empty()) return std::optional<std::string>();
+  std::string data;
+  const rocksdb::IOStatus s =
+      rocksdb::ReadFileToString(&store_->file_system(), PathOf(HexOf(id)), &data);
+  if (s.IsPathNotFound() || s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s, "get blob");
+  return std::optional<std::string>(std::move(data));
+}
+
+}  // namespace testplanet
