@@ -38,8 +38,9 @@ constexpr const char* kExamples =
     "  testplanet shrink testplanet-out/sweep-NAME/seed-17        # the smallest failing scenario\n"
     "  testplanet actions                                         # every step, check and event\n"
     "\nA run directory holds report.html (open it first), scenario.textproto, manifest.json,\n"
-    "summary.json, junit.xml, trace.json (https://ui.perfetto.dev), timeline.svg, log.txt,\n"
-    "trace.bin. A sweep keeps only its failing seeds' directories (--keep-passing keeps all).\n"
+    "summary.json, junit.xml, trace.json (https://ui.perfetto.dev; past 256 MiB the run's later\n"
+    "windows go on in trace.2.json, trace.3.json, ...), timeline.svg, log.txt, trace.bin.\n"
+    "A sweep keeps only its failing seeds' directories (--keep-passing keeps all).\n"
     "Exit codes: 0 every check held, 1 a check or comparison failed, 2 bad input.\n";
 
 const std::string kPlantedBugHelp = [] {

@@ -6,7 +6,14 @@
 // lane past the first is a track of its own, "storagenode3 (2)", sorted under the peer's.
 // The file is streamed event by event (FileWriter): a long run's trace holds millions of
 // events, and a JSON document of them cost more time and memory than the whole simulation.
+// Past part_bytes it goes on in trace.2.json, trace.3.json, ...: each part a whole trace of one
+// window of the run (its spans by begin, its faults and checks), opened on its own, its window's
+// start in its process name and in otherData.from_ns. No viewer opened the 1.3 GB of a day of
+// the 25,000-node network in one file.
 #include <charconv>
+#include <filesystem>
+#include <limits>
+#include <optional>
 
 #include "scenarios/report/file_writer.h"
 #include "scenarios/report/markup.h"
@@ -105,7 +112,7 @@ class EventWriter {
   bool args_first_ = false;
 };
 
-void Metadata(const scenario::RunResult& result, const RunModel& model, const Tracks& tracks,
+void Metadata(const std::string& process, const RunModel& model, const Tracks& tracks,
               EventWriter& events) {
   for (std::size_t peer = 0; peer < model.peer_names.size(); ++peer) {
     const int lanes = peer < model.lanes.size() ? model.lanes[peer] : 1;
@@ -129,7 +136,7 @@ void Metadata(const scenario::RunResult& result, const RunModel& model, const Tr
   }
   events.Begin("M", "process_name");
   events.BeginArgs();
-  events.String("name", result.scenario + " (seed " + std::to_string(result.seed) + ")");
+  events.String("name", process);
   events.EndArgs();
   events.End();
 }
@@ -155,43 +162,152 @@ void Slice(const RunModel& model, const Span& span, const Tracks& tracks, EventW
   events.End();
 }
 
+// The path of part `part` (from 1) of the trace at `path`: trace.json, then trace.2.json, ...
+std::string PartPath(const std::string& path, int part) {
+  if (part == 1) return path;
+  const std::string stem = path.ends_with(".json") ? path.substr(0, path.size() - 5) : path;
+  return stem + "." + std::to_string(part) + ".json";
+}
+
+// Writes the trace as consecutive parts, each a whole trace of its own (header, track names,
+// then its events), so that each opens by itself; a part ends at the first event past
+// `part_bytes`.
+class PartedTrace {
+ public:
+  PartedTrace(const std::string& path, const scenario::RunResult& result, const RunModel& model,
+              std::size_t part_bytes)
+      : path_(path), result_(result), model_(model), tracks_(model), part_bytes_(part_bytes) {}
+
+  // The event writer for an event at `time_ns`: the current part's, or a new part's when the
+  // current one is full (never before the part holds one event).
+  EventWriter& At(std::int64_t time_ns) {
+    if (!file_ || (events_in_part_ > 0 && file_->size() >= part_bytes_)) Open(time_ns);
+    ++events_in_part_;
+    return *events_;
+  }
+  const Tracks& tracks() const { return tracks_; }
+
+  Status Close() {
+    if (!file_) At(0);  // no events at all: still one (empty) trace
+    Finish();
+    RemoveLaterParts();
+    return errors_.Combined();
+  }
+
+ private:
+  void Open(std::int64_t from_ns) {
+    Finish();
+    ++part_;
+    events_in_part_ = 0;
+    file_.emplace(PartPath(path_, part_));
+    std::string& out = file_->buffer();
+    out += "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"seed\":";
+    out += std::to_string(result_.seed);
+    out += ",\"digest\":\"" + Trace::FormatDigest(result_.digest) + "\"";
+    out += ",\"part\":" + std::to_string(part_) + ",\"from_ns\":" + std::to_string(from_ns);
+    out += "},\"traceEvents\":[";
+    events_.emplace(*file_);
+    std::string process = result_.scenario + " (seed " + std::to_string(result_.seed) + ")";
+    if (part_ > 1) {
+      process +=
+          ", part " + std::to_string(part_) + " from " + FormatTime(TimePoint(Duration(from_ns)));
+    }
+    Metadata(process, model_, tracks_, *events_);
+  }
+  // Parts an earlier, longer run left beside this trace would read as part of this one.
+  void RemoveLaterParts() {
+    const std::filesystem::path first(path_);
+    const std::string stem = first.stem().string() + ".";
+    std::error_code error;
+    std::vector<std::filesystem::path> stale;
+    for (const auto& entry : std::filesystem::directory_iterator(
+             first.has_parent_path() ? first.parent_path() : ".", error)) {
+      const std::string name = entry.path().filename().string();
+      if (!name.starts_with(stem) || !name.ends_with(".json")) continue;
+      const std::string_view number(name.data() + stem.size(), name.size() - stem.size() - 5);
+      int part = 0;
+      const auto [end, parsed] =
+          std::from_chars(number.data(), number.data() + number.size(), part);
+      if (parsed == std::errc() && end == number.data() + number.size() && part > part_) {
+        stale.push_back(entry.path());
+      }
+    }
+    for (const auto& path : stale) std::filesystem::remove(path, error);
+  }
+  void Finish() {
+    if (!file_) return;
+    file_->buffer() += "\n]}\n";
+    errors_.Add(file_->Close());
+    events_.reset();
+    file_.reset();
+  }
+
+  const std::string& path_;
+  const scenario::RunResult& result_;
+  const RunModel& model_;
+  const Tracks tracks_;
+  const std::size_t part_bytes_;
+  std::optional<FileWriter> file_;
+  std::optional<EventWriter> events_;
+  int part_ = 0;
+  std::size_t events_in_part_ = 0;
+  StatusGroup errors_;
+};
+
+void Fault(const Mark& fault, const Tracks& tracks, EventWriter& events) {
+  events.Begin("i", fault.what);
+  events.String("cat", "fault");
+  events.String("s", "t");
+  events.Integer("tid", tracks.Of(fault.peer, 0));
+  events.Micros("ts", fault.time_ns);
+  events.End();
+}
+
+void Check(const Mark& check, EventWriter& events) {
+  events.Begin("i", check.passed ? "check passed" : "check FAILED");
+  events.String("cat", "check");
+  events.String("s", "g");
+  events.Integer("tid", 0);
+  events.Micros("ts", check.time_ns);
+  events.BeginArgs();
+  events.String("check", check.what);
+  events.EndArgs();
+  events.End();
+}
+
 }  // namespace
 
 Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result,
-                        const RunModel& model) {
-  const Tracks tracks(model);
-  FileWriter file(path);
-  file.buffer() += "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"seed\":";
-  file.buffer() += std::to_string(result.seed);
-  file.buffer() += ",\"digest\":\"" + Trace::FormatDigest(result.digest) + "\"},\"traceEvents\":[";
-  EventWriter events(file);
-  Metadata(result, model, tracks, events);
-  for (const Span& span : model.spans) Slice(model, span, tracks, events);
-  for (const Mark& fault : model.faults) {
-    events.Begin("i", fault.what);
-    events.String("cat", "fault");
-    events.String("s", "t");
-    events.Integer("tid", tracks.Of(fault.peer, 0));
-    events.Micros("ts", fault.time_ns);
-    events.End();
+                        const RunModel& model, std::size_t part_bytes) {
+  PartedTrace trace(path, result, model, part_bytes);
+  // Spans by begin, faults and checks by time (the model keeps each list in that order), merged
+  // so that each part covers one window of the run.
+  std::size_t fault = 0, check = 0;
+  auto marks_until = [&](std::int64_t time_ns) {
+    for (;;) {
+      const bool f = fault < model.faults.size() && model.faults[fault].time_ns <= time_ns;
+      const bool c = check < model.checks.size() && model.checks[check].time_ns <= time_ns;
+      if (f && (!c || model.faults[fault].time_ns <= model.checks[check].time_ns)) {
+        const Mark& m = model.faults[fault++];
+        Fault(m, trace.tracks(), trace.At(m.time_ns));
+      } else if (c) {
+        const Mark& m = model.checks[check++];
+        Check(m, trace.At(m.time_ns));
+      } else {
+        return;
+      }
+    }
+  };
+  for (const Span& span : model.spans) {
+    marks_until(span.begin_ns);
+    Slice(model, span, trace.tracks(), trace.At(span.begin_ns));
   }
-  for (const Mark& check : model.checks) {
-    events.Begin("i", check.passed ? "check passed" : "check FAILED");
-    events.String("cat", "check");
-    events.String("s", "g");
-    events.Integer("tid", 0);
-    events.Micros("ts", check.time_ns);
-    events.BeginArgs();
-    events.String("check", check.what);
-    events.EndArgs();
-    events.End();
-  }
-  file.buffer() += "\n]}\n";
-  return file.Close();
+  marks_until(std::numeric_limits<std::int64_t>::max());
+  return trace.Close();
 }
 
 Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result) {
-  return WriteChromeTrace(path, result, BuildRunModel(result));
+  return WriteChromeTrace(path, result, BuildRunModel(result), kTracePartBytes);
 }
 
 }  // namespace testplanet::report

@@ -11,6 +11,7 @@ FileWriter::FileWriter(std::string path)
 
 void FileWriter::Flush() {
   out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  written_ += buffer_.size();
   buffer_.clear();
 }
 

@@ -22,6 +22,8 @@ class FileWriter {
     if (buffer_.size() >= kFlushBytes) Flush();
   }
   Status Close();
+  // Bytes written so far, buffered or not.
+  std::size_t size() const { return written_ + buffer_.size(); }
 
  private:
   static constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
@@ -30,6 +32,7 @@ class FileWriter {
   std::string path_;
   std::ofstream out_;
   std::string buffer_;
+  std::size_t written_ = 0;
 };
 
 }  // namespace testplanet::report

@@ -5,7 +5,8 @@
 //   summary.json        the outcome: digest, passed, events, times, orders, chore runs, checks
 //   junit.xml           one test case per scenario and per check, for CI systems
 //   trace.json          Chrome trace event format (Perfetto UI, chrome://tracing): a track per
-//                       peer, a slice per chore run and per RPC, instant events for faults
+//                       peer, a slice per chore run and per RPC, instant events for faults;
+//                       past kTracePartBytes, continued in trace.2.json, trace.3.json, ...
 //   timeline.svg        chore runs per peer over virtual time, readable in any browser
 //   report.html         one self-contained page: outcome, checks, faults, the chore timeline
 //                       (zoom, pan, tooltips), the unsent-orders curve, a table per chore
@@ -15,6 +16,7 @@
 #ifndef TESTPLANET_SCENARIOS_REPORT_REPORTS_H_
 #define TESTPLANET_SCENARIOS_REPORT_REPORTS_H_
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -55,8 +57,12 @@ Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& resu
 std::string ReportHtml(const RunFiles& run);
 // The same, drawn from a model the caller built once (BuildRunModel) for all three.
 struct RunModel;
+// trace.json's parts: the Perfetto UI parses a trace in the browser and fails on JSON traces of
+// about a gigabyte (chrome://tracing at 256 MB), so a long run's trace is cut into consecutive
+// windows of about this many bytes, each a whole trace: trace.json, trace.2.json, ...
+inline constexpr std::size_t kTracePartBytes = std::size_t{256} << 20;
 Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result,
-                        const RunModel& model);
+                        const RunModel& model, std::size_t part_bytes = kTracePartBytes);
 Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& result,
                         const RunModel& model);
 std::string ReportHtml(const RunFiles& run, const RunModel& model);

@@ -5,6 +5,7 @@
 
 #include <zstd.h>
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -94,6 +95,53 @@ TEST(ChromeTrace, CompleteSlicesOnOneTrackNeverPartlyOverlap) {
     if (event["ph"] == "M" && event["name"] == "thread_name") ++named;
   }
   EXPECT_GE(named, by_track.size());
+}
+
+// A trace past its part size goes on in trace.2.json, ...: each part a whole trace (it parses,
+// names its tracks), the parts in time order, every slice and fault in exactly one of them.
+TEST(ChromeTrace, ALongTraceIsCutIntoWholeTracesOfConsecutiveWindows) {
+  const RunResult result = BusyRun();
+  ASSERT_TRUE(result.status.ok()) << result.status.ToString();
+  const RunModel model = BuildRunModel(result);
+  const std::string dir = TempDir("parts");
+  std::ofstream(dir + "/trace.40.json") << "from an earlier run";
+  ASSERT_TRUE(WriteChromeTrace(dir + "/trace.json", result, model, 64 << 10).ok());
+  std::size_t slices = 0, faults = 0;
+  std::int64_t last_from = -1;
+  double last_ts = -1;
+  int parts = 0;
+  for (int part = 1;; ++part) {
+    const std::string path =
+        part == 1 ? dir + "/trace.json" : dir + "/trace." + std::to_string(part) + ".json";
+    if (!std::filesystem::exists(path)) break;
+    ++parts;
+    const auto trace = nlohmann::json::parse(ReadAll(path));  // throws if not whole
+    EXPECT_EQ(trace["otherData"]["part"], part);
+    const std::int64_t from = trace["otherData"]["from_ns"];
+    EXPECT_GT(from, last_from) << "part " << part << " starts after the one before";
+    last_from = from;
+    std::size_t named = 0;
+    for (const auto& event : trace["traceEvents"]) {
+      if (event["ph"] == "M" && event["name"] == "thread_name") ++named;
+      if (event["ph"] == "M") continue;
+      const double ts = event["ts"];
+      EXPECT_GE(ts, last_ts) << "events go forward in time across parts";
+      EXPECT_GE(std::llround(ts * 1000), from) << "part " << part;
+      last_ts = ts;
+      slices += event["ph"] == "X" ? 1 : 0;
+      faults += event.value("cat", "") == "fault" ? 1 : 0;
+    }
+    EXPECT_GE(named, result.peer_names.size()) << "each part names every track";
+  }
+  EXPECT_GT(parts, 2);
+  EXPECT_EQ(slices, model.spans.size());
+  EXPECT_EQ(faults, model.faults.size());
+  EXPECT_FALSE(std::filesystem::exists(dir + "/trace.40.json")) << "an earlier run's part went";
+
+  // Written again in one part: the later parts go.
+  ASSERT_TRUE(WriteChromeTrace(dir + "/trace.json", result, model).ok());
+  EXPECT_TRUE(std::filesystem::exists(dir + "/trace.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/trace.2.json"));
 }
 
 TEST(RunModel, LanesHoldSpansThatNeverOverlap) {
