@@ -11,7 +11,7 @@
 namespace testplanet {
 namespace {
 
-constexpr std::string_view kBlobDirectory = "/blobs/";
+constexpr std::string_view kBlobDirectory = "blobs";
 constexpr std::string_view kTemporarySuffix = ".partial";
 
 // Writes `data` to a new file at `path`, synced and closed.
@@ -30,23 +30,29 @@ rocksdb::IOStatus WriteSynced(rocksdb::FileSystem& fs, const std::string& path,
 }  // namespace
 
 bool BlobStore::IsBlobPath(std::string_view path) {
-  return path.find(kBlobDirectory) != std::string_view::npos;
+  // .../blobs/<two hex digits>/<name>: the database's own files sit in the directory itself.
+  const std::size_t name = path.rfind('/');
+  if (name == std::string_view::npos || name < 3) return false;
+  const std::size_t subdirectory = path.rfind('/', name - 1);
+  if (subdirectory == std::string_view::npos || name - subdirectory != 3) return false;
+  return path.substr(0, subdirectory).ends_with(std::string("/") + std::string(kBlobDirectory));
 }
 
 std::string BlobStore::PathOf(std::string_view hex) const {
-  // Two hex digits name a subdirectory, as Storj's blob store does: a week of pieces on a real
-  // disk is hundreds of thousands of files.
+  // The first two hex digits name a subdirectory, as in Storj's blob store: a week of pieces on
+  // a real disk is hundreds of thousands of files.
   std::string path = store_->directory();
+  path += '/';
   path += kBlobDirectory;
+  path += '/';
   path += hex.substr(0, 2);
   path += '/';
-  path += hex.substr(2);
+  path += hex;
   return path;
 }
 
 Status BlobStore::Put(std::string_view id, std::string_view data) {
-  // A blob write costs about what a synced one-entry database write does; the floor counts it
-  // apart (Work::blob_writes) with its own unit cost.
+  // Counted apart from the database's writes: the floor gives a blob write its own unit cost.
   ++ProcessWork().blob_writes;
   if (id.empty()) return InvalidArgumentError("a blob needs an id");
   const std::string path = PathOf(HexOf(id));

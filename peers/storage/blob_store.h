@@ -1,8 +1,8 @@
 // BlobStore: whole values kept as files beside a peer's database, as Storj's storage node keeps
 // its pieces (a file per piece in its blob directory, not rows in its database).
 //
-// Blobs live under <the Store's directory>/blobs/<first two hex digits>/<the rest>, on the Store's
-// disk: the same file system, so the same injected faults and the same crashes (a blob is
+// Blobs live under <the Store's directory>/blobs/<first two hex digits>/<the id in hex>, on the
+// Store's disk: the same file system, so the same injected faults and the same crashes (a blob is
 // written to a temporary file, synced, then renamed: once Put returns OK it survives a crash,
 // and a crash never leaves a torn blob under its name). Why files and not rows: a row costs its
 // bytes three times in memory until a flush (the log, held in a growing string, and the

@@ -72,11 +72,18 @@ TEST(BlobStore, BlobsAreFilesBesideTheDatabaseNotRowsInIt) {
   ASSERT_THAT(blobs.Put("\x12\x34piece", std::string(4096, 'p')), IsOk());
   EXPECT_EQ(ProcessWork().blob_writes, before.blob_writes + 1);
   EXPECT_EQ(ProcessWork().db_writes, before.db_writes) << "the database took no write";
-  // <directory>/blobs/<two hex digits>/<the rest of the id's hex>, and no temporary file left.
+  // <directory>/blobs/<two hex digits>/<the id's hex>, and no temporary file left.
   const std::string subdirectory = std::string(kDirectory) + "/blobs/12";
-  EXPECT_EQ(disk.Files(subdirectory), std::vector<std::string>{"347069656365"});
-  EXPECT_TRUE(BlobStore::IsBlobPath(subdirectory + "/347069656365"));
+  EXPECT_EQ(disk.Files(subdirectory), std::vector<std::string>{"12347069656365"});
+  EXPECT_TRUE(BlobStore::IsBlobPath(subdirectory + "/12347069656365"));
+  EXPECT_TRUE(BlobStore::IsBlobPath(subdirectory + "/12347069656365.partial"));
   EXPECT_FALSE(BlobStore::IsBlobPath(std::string(kDirectory) + "/000004.log"));
+  EXPECT_FALSE(BlobStore::IsBlobPath("/home/me/blobs/run/db/MANIFEST-000005"))
+      << "a store that lives under a directory named blobs has no blobs for that";
+  EXPECT_FALSE(BlobStore::IsBlobPath("blobs/12"));
+  // A one-byte id has a name too.
+  ASSERT_THAT(blobs.Put("\xab", "short id"), IsOk());
+  EXPECT_EQ(*blobs.Get("\xab").value(), "short id");
   auto row = store->Get("\x12\x34piece");
   ASSERT_THAT(row, IsOk());
   EXPECT_FALSE(row->has_value());
