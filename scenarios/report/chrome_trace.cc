@@ -223,7 +223,10 @@ class PartedTrace {
     for (const auto& entry : std::filesystem::directory_iterator(
              first.has_parent_path() ? first.parent_path() : ".", error)) {
       const std::string name = entry.path().filename().string();
-      if (!name.starts_with(stem) || !name.ends_with(".json")) continue;
+      // trace.<digits>.json; trace.json itself is the stem and ".json" with nothing between.
+      if (name.size() <= stem.size() + 5 || !name.starts_with(stem) || !name.ends_with(".json")) {
+        continue;
+      }
       const std::string_view number(name.data() + stem.size(), name.size() - stem.size() - 5);
       int part = 0;
       const auto [end, parsed] =
