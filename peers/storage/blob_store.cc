@@ -2,6 +2,7 @@
 
 #include <rocksdb/file_system.h>
 
+#include <charconv>
 #include <memory>
 
 #include "peers/identity/identity.h"
@@ -11,7 +12,7 @@
 namespace testplanet {
 namespace {
 
-constexpr std::string_view kBlobDirectory = "blobs";
+constexpr std::string_view kBlobDirectory = "/blobs";
 constexpr std::string_view kTemporarySuffix = ".partial";
 
 // Writes `data` to a new file at `path`, synced and closed.
@@ -35,37 +36,50 @@ bool BlobStore::IsBlobPath(std::string_view path) {
   if (name == std::string_view::npos || name < 3) return false;
   const std::size_t subdirectory = path.rfind('/', name - 1);
   if (subdirectory == std::string_view::npos || name - subdirectory != 3) return false;
-  return path.substr(0, subdirectory).ends_with(std::string("/") + std::string(kBlobDirectory));
+  return path.substr(0, subdirectory).ends_with(kBlobDirectory);
 }
 
-std::string BlobStore::PathOf(std::string_view hex) const {
+std::string BlobStore::SubdirectoryOf(std::string_view hex) const {
   // The first two hex digits name a subdirectory, as in Storj's blob store: a week of pieces on
   // a real disk is hundreds of thousands of files.
   std::string path = store_->directory();
-  path += '/';
   path += kBlobDirectory;
   path += '/';
   path += hex.substr(0, 2);
-  path += '/';
-  path += hex;
   return path;
+}
+
+std::string BlobStore::PathOf(std::string_view hex) const {
+  return SubdirectoryOf(hex) + "/" + std::string(hex);
+}
+
+rocksdb::IOStatus BlobStore::MakeSubdirectory(std::string_view hex) {
+  // Once per subdirectory per BlobStore: directories outlive crashes here (only unsynced file
+  // bytes are lost), so a made one stays made. The blob directory first: a real disk makes one
+  // level at a time.
+  unsigned index = 0;
+  std::from_chars(hex.data(), hex.data() + 2, index, 16);  // HexOf gives two digits at least
+  if (made_[index]) return rocksdb::IOStatus::OK();
+  rocksdb::FileSystem& fs = store_->file_system();
+  const rocksdb::IOOptions io;
+  rocksdb::IOStatus s =
+      fs.CreateDirIfMissing(store_->directory() + std::string(kBlobDirectory), io, nullptr);
+  if (s.ok()) s = fs.CreateDirIfMissing(SubdirectoryOf(hex), io, nullptr);
+  if (s.ok()) made_[index] = true;
+  return s;
 }
 
 Status BlobStore::Put(std::string_view id, std::string_view data) {
   // Counted apart from the database's writes: the floor gives a blob write its own unit cost.
   ++ProcessWork().blob_writes;
   if (id.empty()) return InvalidArgumentError("a blob needs an id");
-  const std::string path = PathOf(HexOf(id));
+  const std::string hex = HexOf(id);
+  if (rocksdb::IOStatus s = MakeSubdirectory(hex); !s.ok()) return FromRocks(s, "put blob");
+  const std::string path = PathOf(hex);
   rocksdb::FileSystem& fs = store_->file_system();
   const rocksdb::IOOptions io;
-  // The blob directory, then its subdirectory: a real disk makes one level at a time.
-  const std::size_t subdirectory = path.rfind('/');
-  rocksdb::IOStatus s =
-      fs.CreateDirIfMissing(path.substr(0, path.rfind('/', subdirectory - 1)), io, nullptr);
-  if (s.ok()) s = fs.CreateDirIfMissing(path.substr(0, subdirectory), io, nullptr);
-  if (!s.ok()) return FromRocks(s, "put blob");
   const std::string temporary = path + std::string(kTemporarySuffix);
-  s = WriteSynced(fs, temporary, data);
+  rocksdb::IOStatus s = WriteSynced(fs, temporary, data);
   if (s.ok()) s = fs.RenameFile(temporary, path, io, nullptr);
   if (!s.ok()) {
     // Nothing of a failed Put stays under the blob's name; the temporary file goes if it can.

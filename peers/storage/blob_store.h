@@ -13,12 +13,17 @@
 #ifndef TESTPLANET_PEERS_STORAGE_BLOB_STORE_H_
 #define TESTPLANET_PEERS_STORAGE_BLOB_STORE_H_
 
+#include <bitset>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "peers/storage/store.h"
 #include "sim/status.h"
+
+namespace rocksdb {
+class IOStatus;
+}  // namespace rocksdb
 
 namespace testplanet {
 
@@ -35,8 +40,12 @@ class BlobStore {
   static bool IsBlobPath(std::string_view path);
 
  private:
+  std::string SubdirectoryOf(std::string_view hex) const;
   std::string PathOf(std::string_view hex) const;
+  // Makes the blob's subdirectory (and the blob directory) unless this BlobStore already did.
+  rocksdb::IOStatus MakeSubdirectory(std::string_view hex);
   Store* store_;
+  std::bitset<256> made_;  // subdirectories made, by their two hex digits
 };
 
 }  // namespace testplanet

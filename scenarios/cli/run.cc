@@ -67,8 +67,7 @@ void PrintOutcome(const RunCommand& command, const scenario::RunResult& result,
     const double floor = report::FloorSeconds(result, *files.unit_costs);
     std::printf(
         "  floor %.2fs: the run's events, signatures, RocksDB and piece-file work at this "
-        "machine's "
-        "unit costs (%.0f%% of its wall time; summary.json \"floor\")\n",
+        "machine's unit costs (%.0f%% of its wall time; summary.json \"floor\")\n",
         floor, files.wall_seconds > 0 ? 100 * floor / files.wall_seconds : 0.0);
   }
   if (!result.status.ok()) std::printf("  run error: %s\n", result.status.ToString().c_str());
