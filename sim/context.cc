@@ -1,6 +1,9 @@
 #include "sim/context.h"
 
 #include <algorithm>
+#include <cstdint>
+
+#include <boost/container/small_vector.hpp>
 
 #include "sim/simulator.h"
 
@@ -8,8 +11,7 @@ namespace testplanet {
 
 struct Context::Registration::Node {
   std::shared_ptr<Context::State> state;
-  Node* prev = nullptr;
-  Node* next = nullptr;
+  std::uint32_t index = 0;  // where it sits in state->nodes while linked
   bool linked = false;
   UniqueFunction<void()> fn;
 };
@@ -36,20 +38,34 @@ struct Context::State : std::enable_shared_from_this<Context::State> {
     (child->next_sibling ? child->next_sibling->prev_sibling : last_child) = child->prev_sibling;
     child->prev_sibling = child->next_sibling = nullptr;
   }
+  // Registrations sit in a vector in registration order rather than in a list: linking and
+  // unlinking touch the state and one slot, never a neighbour's node (in a planet of thousands
+  // of peers, each neighbour was a cache miss on every sleep). An unlinked slot is left empty;
+  // empty slots at the end are dropped at once, the rest when they outnumber the live ones.
   void LinkNode(Node* node) {
-    node->prev = last_node;
-    if (last_node != nullptr)
-      last_node->next = node;
-    else
-      first_node = node;
-    last_node = node;
+    if (nodes.size() >= 32 && empty_slots * 2 > nodes.size()) Compact();
+    node->index = static_cast<std::uint32_t>(nodes.size());
+    nodes.push_back(node);
     node->linked = true;
   }
   void UnlinkNode(Node* node) {
-    (node->prev ? node->prev->next : first_node) = node->next;
-    (node->next ? node->next->prev : last_node) = node->prev;
-    node->prev = node->next = nullptr;
+    nodes[node->index] = nullptr;
     node->linked = false;
+    ++empty_slots;
+    while (!nodes.empty() && nodes.back() == nullptr) {
+      nodes.pop_back();
+      --empty_slots;
+    }
+  }
+  void Compact() {
+    std::size_t kept = 0;
+    for (Node* node : nodes) {
+      if (node == nullptr) continue;
+      node->index = static_cast<std::uint32_t>(kept);
+      nodes[kept++] = node;
+    }
+    nodes.resize(kept);
+    empty_slots = 0;
   }
 
   void End(const Status& reason) {
@@ -60,9 +76,12 @@ struct Context::State : std::enable_shared_from_this<Context::State> {
       sim->Cancel(deadline_event);
       deadline_event = {};
     }
-    // Unlink each callback before calling it, so a callback may reset other registrations.
-    while (first_node != nullptr) {
-      Node* node = first_node;
+    // Unlink each callback before calling it, so a callback may reset other registrations
+    // (which only empties slots: nothing links to an ended scope, and Compact runs only when
+    // linking).
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      Node* node = nodes[i];
+      if (node == nullptr) continue;
       UnlinkNode(node);
       UniqueFunction<void()> fn = std::move(node->fn);
       fn();
@@ -74,9 +93,15 @@ struct Context::State : std::enable_shared_from_this<Context::State> {
     }
   }
 
+  // First what every sleep and wait reads, near the reference count that make_shared puts just
+  // before it.
   Simulator* sim;
-  std::shared_ptr<State> parent;
   bool done = false;
+  std::uint32_t empty_slots = 0;  // unlinked slots left in `nodes`
+  // The registrations, in registration order; empty slots null. The first few live in the
+  // state itself, so a sleep under a peer's context touches no other memory of its own.
+  boost::container::small_vector<Node*, 4> nodes;
+  std::shared_ptr<State> parent;
   Status err;
   TimePoint deadline = kTimeInfinity;
   TimerId deadline_event;
@@ -84,8 +109,6 @@ struct Context::State : std::enable_shared_from_this<Context::State> {
   State* last_child = nullptr;
   State* prev_sibling = nullptr;
   State* next_sibling = nullptr;
-  Node* first_node = nullptr;
-  Node* last_node = nullptr;
 };
 
 Context Context::Background(Simulator& sim) { return Context(std::make_shared<State>(sim)); }

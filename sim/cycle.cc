@@ -32,11 +32,11 @@ Status BadInterval(const std::string& name, Duration interval) {
 
 Cycle::Cycle(Simulator& sim, std::string name, PeerId peer, Duration interval)
     : sim_(&sim),
-      name_(std::move(name)),
-      name_id_(sim.trace().InternName(name_)),
-      peer_(peer),
+      name_id_(sim.trace().InternName(name)),
       interval_(interval),
-      self_(std::make_shared<Cycle*>(this)) {}
+      peer_(peer),
+      self_(std::make_shared<Cycle*>(this)),
+      name_(std::move(name)) {}
 
 Cycle::~Cycle() {
   *self_ = nullptr;
@@ -119,7 +119,7 @@ void Cycle::OnTick() {
   // Keep the ticker's phase: ticks fall on start + k * interval, as Go's ticker does.
   next_tick_ += interval_;
   ScheduleTick();
-  if (running_ || !triggers_.empty()) {
+  if (running_ || HasTriggers()) {
     if (!tick_held_) {
       tick_held_ = true;
     } else {
@@ -133,9 +133,9 @@ void Cycle::OnTick() {
 
 void Cycle::MaybeStartNext() {
   if (running_ || exited_ || stopping_ || !started_) return;
-  if (!triggers_.empty()) {
-    UniqueFunction<void(Status)> done = std::move(triggers_.front());
-    triggers_.pop_front();
+  if (HasTriggers()) {
+    UniqueFunction<void(Status)> done = std::move(triggers_->front());
+    triggers_->pop_front();
     StartRun(CycleRunReason::kTrigger, std::move(done));
   } else if (tick_held_) {
     tick_held_ = false;
@@ -198,13 +198,13 @@ void Cycle::Exit(Status status) {
   exit_status_ = status;
   sim_->Record(peer_, trace_kinds::kCycleStopped, name_id_,
                static_cast<std::uint64_t>(status.code()));
-  std::deque<UniqueFunction<void(Status)>> triggers = std::move(triggers_);
-  triggers_.clear();
-  for (auto& done : triggers) {
-    if (!done) continue;
-    sim_->Post([done = std::move(done), name = name_]() mutable {
-      done(CancelledError("cycle " + name + " stopped before the triggered run"));
-    });
+  if (std::unique_ptr<TriggerQueue> triggers = std::move(triggers_)) {
+    for (auto& done : *triggers) {
+      if (!done) continue;
+      sim_->Post([done = std::move(done), name = name_]() mutable {
+        done(CancelledError("cycle " + name + " stopped before the triggered run"));
+      });
+    }
   }
   if (on_exit_) {
     sim_->Post([on_exit = std::move(on_exit_), status]() mutable { on_exit(status); });
@@ -262,7 +262,8 @@ Status Cycle::ChangeInterval(Duration interval) {
 }
 
 void Cycle::QueueTrigger(UniqueFunction<void(Status)> on_done) {
-  triggers_.push_back(std::move(on_done));
+  if (triggers_ == nullptr) triggers_ = std::make_unique<TriggerQueue>();
+  triggers_->push_back(std::move(on_done));
   MaybeStartNext();
 }
 

@@ -8,15 +8,26 @@
 // heap plus the work no replayable scheduler can skip: each event folded into the digest and run
 // through a type-erased callback. After the runs, the binary prints the kernel/bare cost ratio
 // for each pair (the goal: at most 1.5x, and at least 5 M events/s).
+//
+// BM_ChoreRuns is what a planet's nodes do most: N chores (a Cycle each, under its own peer's
+// Context) run every 5 minutes, and each run sleeps a random jitter under 30 s first, as the
+// storage node's order chores do. Its baseline, BM_BareHeapChores, is the same two timers per
+// run on the bare heap: the ratio is what a Cycle, a coroutine, a Context and a Sleep add to a
+// run. Each peer's chore sits beside `pad` bytes of its own (a node's stores, in a planet), so
+// that a large N pays the cache misses a planet of N nodes pays.
 #include <benchmark/benchmark.h>
 
 #include <functional>
+#include <memory>
 #include <queue>
 #include <utility>
 #include <vector>
 
+#include "sim/context.h"
+#include "sim/cycle.h"
 #include "sim/random.h"
 #include "sim/simulator.h"
+#include "sim/sleep.h"
 #include "sim/trace.h"
 #include "sim/unique_function.h"
 #include "tests/bench/ratio_reporter.h"
@@ -146,6 +157,88 @@ void BM_SchedulerHold(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * kHoldEventsPerIteration);
 }
 
+constexpr Duration kChoreInterval = std::chrono::minutes(5);
+constexpr std::uint64_t kChoreMaxJitterNs = 30'000'000'000;
+
+// The bare floor of a chore run: the tick's timer, then the jitter's, on a (time, seq) heap.
+void BM_BareHeapChores(benchmark::State& state) {
+  const auto chores = static_cast<std::size_t>(state.range(0));
+  RandomStream rng(7);
+  // Entries: (time, seq); the low bit of seq says tick (0) or wake (1), the rest the chore.
+  BareHeap heap;
+  std::uint64_t seq = 0;
+  for (std::size_t i = 0; i < chores; ++i) {
+    heap.emplace(static_cast<std::int64_t>(rng.Below(300'000'000'000)), (++seq << 32) | (i << 1));
+  }
+  std::uint64_t runs = 0;
+  for (auto _ : state) {
+    const std::uint64_t goal = runs + static_cast<std::uint64_t>(chores);
+    while (runs < goal) {
+      const auto [now, key] = heap.top();
+      heap.pop();
+      const std::uint64_t chore = (key & 0xffffffff) >> 1;
+      if ((key & 1) == 0) {  // a tick: arm the next one, sleep the jitter
+        heap.emplace(now + kChoreInterval.count(), (++seq << 32) | (chore << 1));
+        heap.emplace(now + static_cast<std::int64_t>(rng.Below(kChoreMaxJitterNs)),
+                     (++seq << 32) | (chore << 1) | 1);
+      } else {
+        ++runs;
+      }
+    }
+    benchmark::DoNotOptimize(runs);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+
+// One peer's chore: its Context, its Cycle, its jitter stream and `pad` bytes beside them.
+struct ChorePeer {
+  ChorePeer(Simulator& sim, testplanet::PeerId peer, std::size_t pad)
+      : ctx(testplanet::Context::Background(sim).WithCancel()),
+        cycle(sim, "bench.chore", peer, kChoreInterval),
+        jitter(peer),
+        padding(pad) {}
+  testplanet::Context ctx;
+  testplanet::Cycle cycle;
+  RandomStream jitter;
+  std::uint64_t runs = 0;
+  std::vector<char> padding;
+};
+
+void BM_ChoreRuns(benchmark::State& state) {
+  const auto chores = static_cast<std::size_t>(state.range(0));
+  Simulator sim;
+  std::vector<std::unique_ptr<ChorePeer>> peers;
+  std::uint64_t runs = 0;
+  RandomStream phase(7);
+  for (std::size_t i = 0; i < chores; ++i) {
+    auto& peer = *peers.emplace_back(std::make_unique<ChorePeer>(
+        sim, static_cast<testplanet::PeerId>(i + 1), static_cast<std::size_t>(state.range(1))));
+    // Start the chores spread over one interval, as a planet's nodes start.
+    sim.ScheduleAfter(Duration(static_cast<std::int64_t>(phase.Below(300'000'000'000))), [&] {
+      peer.cycle.Start(
+          peer.ctx, [&](testplanet::CycleRun run) -> testplanet::Awaitable<testplanet::Status> {
+            co_await testplanet::Sleep(
+                run.ctx, Duration(static_cast<std::int64_t>(peer.jitter.Below(kChoreMaxJitterNs))));
+            ++peer.runs;
+            ++runs;
+            co_return testplanet::Status::Ok();
+          });
+    });
+  }
+  // One untimed interval: every chore started and ran once.
+  if (!sim.RunFor(kChoreInterval + std::chrono::minutes(1)).ok()) state.SkipWithError("failed");
+  for (auto _ : state) {
+    const std::uint64_t goal = runs + static_cast<std::uint64_t>(chores);
+    if (!sim.RunUntil([&] { return runs >= goal; }, std::chrono::hours(1))) {
+      state.SkipWithError("the chores stalled");
+    }
+  }
+  benchmark::DoNotOptimize(sim.trace().digest());
+  for (auto& peer : peers) peer->ctx.Cancel();
+  if (!sim.RunUntilIdle().ok()) state.SkipWithError("failed to stop");
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+
 // Five interleaved repetitions each; the ratios use the medians, which a noisy neighbour on a
 // shared machine moves far less than a single run.
 BENCHMARK(BM_BareHeapEvents)->Arg(1024)->Arg(1 << 20)->Repetitions(5)->ReportAggregatesOnly();
@@ -153,6 +246,18 @@ BENCHMARK(BM_BareHeapDigestEvents)->Arg(1024)->Arg(1 << 20)->Repetitions(5)->Rep
 BENCHMARK(BM_SchedulerEvents)->Arg(1024)->Arg(1 << 20)->Repetitions(5)->ReportAggregatesOnly();
 BENCHMARK(BM_BareHeapHold)->Arg(1024)->Arg(1 << 16)->Repetitions(5)->ReportAggregatesOnly();
 BENCHMARK(BM_SchedulerHold)->Arg(1024)->Arg(1 << 16)->Repetitions(5)->ReportAggregatesOnly();
+// Chores: (chores, bytes of each peer's own beside its chore). 25,000 nodes with 64 KiB each is
+// the network scenario's shape at a third of its bytes a node.
+BENCHMARK(BM_BareHeapChores)
+    ->Args({1024, 0})
+    ->Args({25000, 65536})
+    ->Repetitions(3)
+    ->ReportAggregatesOnly();
+BENCHMARK(BM_ChoreRuns)
+    ->Args({1024, 0})
+    ->Args({25000, 65536})
+    ->Repetitions(3)
+    ->ReportAggregatesOnly();
 
 }  // namespace
 
@@ -161,6 +266,7 @@ int main(int argc, char** argv) {
       "kernel vs bare heap (cost per event; goal <= 1.5x, and >= 5 M events/s)",
       {{"BM_SchedulerEvents", "BM_BareHeapEvents"},
        {"BM_SchedulerHold", "BM_BareHeapHold"},
-       {"BM_SchedulerEvents", "BM_BareHeapDigestEvents"}});
+       {"BM_SchedulerEvents", "BM_BareHeapDigestEvents"},
+       {"BM_ChoreRuns", "BM_BareHeapChores"}});
   return testplanet::bench::RunWithRatios(argc, argv, reporter);
 }

@@ -95,6 +95,47 @@ TEST(Context, OnDoneRunsInRegistrationOrderAndOnlyWhileRegistered) {
   EXPECT_EQ(calls, (std::vector<int>{1, 3, 4})) << "registering on an ended scope calls at once";
 }
 
+TEST(Context, ManyRegistrationsComingAndGoingStillRunInRegistrationOrder) {
+  // Registrations are kept in registration order with the gaps of reset ones closed now and
+  // then: churn enough to close gaps many times, in an order that is not first-in first-out.
+  Simulator sim;
+  Context ctx = Context::Background(sim).WithCancel();
+  std::vector<int> calls;
+  std::vector<std::optional<Context::Registration>> registrations(2000);
+  std::vector<int> expected;
+  for (int i = 0; i < 2000; ++i) {
+    registrations[i] = ctx.OnDone([&calls, i] { calls.push_back(i); });
+    // Reset an earlier one, out of order, and keep every seventh for good.
+    const int victim = (i * 37) % (i + 1);
+    if (victim % 7 != 0 && registrations[victim]) registrations[victim].reset();
+  }
+  for (int i = 0; i < 2000; ++i) {
+    if (registrations[i] && i % 3 == 1) registrations[i].reset();
+  }
+  for (int i = 0; i < 2000; ++i) {
+    if (registrations[i]) expected.push_back(i);
+  }
+  ASSERT_GT(expected.size(), 100u);
+  ASSERT_LT(expected.size(), 1500u);
+  ctx.Cancel();
+  EXPECT_EQ(calls, expected);
+}
+
+TEST(Context, ACallbackMayResetALaterRegistrationWhichThenDoesNotRun) {
+  Simulator sim;
+  Context ctx = Context::Background(sim).WithCancel();
+  std::vector<int> calls;
+  std::optional<Context::Registration> later;
+  auto first = ctx.OnDone([&] {
+    calls.push_back(1);
+    later.reset();
+  });
+  later = ctx.OnDone([&] { calls.push_back(2); });
+  auto last = ctx.OnDone([&] { calls.push_back(3); });
+  ctx.Cancel();
+  EXPECT_EQ(calls, (std::vector<int>{1, 3}));
+}
+
 TEST(Context, AContextOutlivingItsCreatorIsSafe) {
   Simulator sim;
   std::optional<Context> child;
