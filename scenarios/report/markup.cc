@@ -1,5 +1,7 @@
 #include "scenarios/report/markup.h"
 
+#include <algorithm>
+
 #include "scenarios/language/utf8.h"
 
 namespace testplanet::report {
@@ -63,7 +65,15 @@ std::string EscapeMarkup(std::string_view text) {
 void AppendJsonString(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  AppendValidUtf8(out, text, [&out](char ch) {
+  // Most strings (names, peers, kinds) are printable ASCII with nothing to escape: copy that
+  // prefix whole, and go byte by byte only from the first byte that may need it.
+  const auto special = std::find_if(text.begin(), text.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c < 0x20 || c >= 0x80 || c == '"' || c == '\\';
+  });
+  const auto plain = static_cast<std::size_t>(special - text.begin());
+  out.append(text.substr(0, plain));
+  AppendValidUtf8(out, text.substr(plain), [&out](char ch) {
     const auto c = static_cast<unsigned char>(ch);
     if (c == '"' || c == '\\') {
       out += '\\';
