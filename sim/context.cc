@@ -9,15 +9,17 @@
 
 namespace testplanet {
 
-struct Context::Registration::Node {
-  std::shared_ptr<Context::State> state;
-  std::uint32_t index = 0;  // where it sits in state->nodes while linked
-  bool linked = false;
+struct Context::Registration::Node final : Context::Waiter {
+  explicit Node(UniqueFunction<void()> on_done) : fn(std::move(on_done)) {}
+  void OnContextDone() override {
+    UniqueFunction<void()> call = std::move(fn);  // the call may destroy this node
+    call();
+  }
   UniqueFunction<void()> fn;
 };
 
 struct Context::State : std::enable_shared_from_this<Context::State> {
-  using Node = Registration::Node;
+  using Node = Waiter;
 
   explicit State(Simulator& s) : sim(&s) {}
   ~State() {
@@ -44,13 +46,13 @@ struct Context::State : std::enable_shared_from_this<Context::State> {
   // empty slots at the end are dropped at once, the rest when they outnumber the live ones.
   void LinkNode(Node* node) {
     if (nodes.size() >= 32 && empty_slots * 2 > nodes.size()) Compact();
-    node->index = static_cast<std::uint32_t>(nodes.size());
+    node->index_ = static_cast<std::uint32_t>(nodes.size());
     nodes.push_back(node);
-    node->linked = true;
+    node->linked_ = true;
   }
   void UnlinkNode(Node* node) {
-    nodes[node->index] = nullptr;
-    node->linked = false;
+    nodes[node->index_] = nullptr;
+    node->linked_ = false;
     ++empty_slots;
     while (!nodes.empty() && nodes.back() == nullptr) {
       nodes.pop_back();
@@ -61,7 +63,7 @@ struct Context::State : std::enable_shared_from_this<Context::State> {
     std::size_t kept = 0;
     for (Node* node : nodes) {
       if (node == nullptr) continue;
-      node->index = static_cast<std::uint32_t>(kept);
+      node->index_ = static_cast<std::uint32_t>(kept);
       nodes[kept++] = node;
     }
     nodes.resize(kept);
@@ -83,8 +85,7 @@ struct Context::State : std::enable_shared_from_this<Context::State> {
       Node* node = nodes[i];
       if (node == nullptr) continue;
       UnlinkNode(node);
-      UniqueFunction<void()> fn = std::move(node->fn);
-      fn();
+      node->OnContextDone();  // may destroy the node
     }
     for (State* child = first_child; child != nullptr;) {
       std::shared_ptr<State> keep = child->weak_from_this().lock();
@@ -154,16 +155,29 @@ Status Context::Err() const { return state_->err; }
 TimePoint Context::Deadline() const { return state_->deadline; }
 Simulator& Context::sim() const { return *state_->sim; }
 
+void Context::Link(Waiter& waiter) const {
+  if (state_->done) {
+    waiter.OnContextDone();
+    return;
+  }
+  waiter.state_ = state_;
+  state_->LinkNode(&waiter);
+}
+
+void Context::Waiter::Unlink() {
+  if (!linked_) return;
+  state_->UnlinkNode(this);
+  state_.reset();
+}
+
 Context::Registration Context::OnDone(UniqueFunction<void()> on_done) const {
   Registration registration;
   if (state_->done) {
     on_done();
     return registration;
   }
-  registration.node_ = std::make_unique<Registration::Node>();
-  registration.node_->state = state_;
-  registration.node_->fn = std::move(on_done);
-  state_->LinkNode(registration.node_.get());
+  registration.node_ = std::make_unique<Registration::Node>(std::move(on_done));
+  Link(*registration.node_);
   return registration;
 }
 
@@ -178,10 +192,6 @@ Context::Registration& Context::Registration::operator=(Registration&& other) no
   return *this;
 }
 
-void Context::Registration::Reset() {
-  if (node_ == nullptr) return;
-  if (node_->linked) node_->state->UnlinkNode(node_.get());
-  node_.reset();
-}
+void Context::Registration::Reset() { node_.reset(); }  // the node unlinks itself
 
 }  // namespace testplanet

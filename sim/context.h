@@ -14,6 +14,7 @@
 #ifndef TESTPLANET_SIM_CONTEXT_H_
 #define TESTPLANET_SIM_CONTEXT_H_
 
+#include <cstdint>
 #include <memory>
 
 #include "sim/clock.h"
@@ -26,6 +27,8 @@ class Simulator;
 
 class Context {
  public:
+  struct State;
+
   // A root context for `sim`: never ends by itself.
   static Context Background(Simulator& sim);
 
@@ -46,6 +49,35 @@ class Context {
   TimePoint Deadline() const;
   Simulator& sim() const;
 
+  // What OnDone and Link register: something to tell when the scope ends. Embed one (derive
+  // from it) to register without a separate allocation, as Sleep does for every sleeping
+  // coroutine; OnDone wraps a callback in one. Unlinks itself when destroyed or Unlinked.
+  // OnContextDone runs once, inside the Cancel that ends the scope, after the waiter has been
+  // unlinked: it may destroy the waiter, provided it touches nothing of it afterwards.
+  class Waiter {
+   public:
+    Waiter() = default;
+    Waiter(const Waiter&) = delete;
+    Waiter& operator=(const Waiter&) = delete;
+    virtual ~Waiter() { Unlink(); }
+    // Stops waiting (no-op if not linked).
+    void Unlink();
+    bool linked() const { return linked_; }
+
+   protected:
+    virtual void OnContextDone() = 0;
+
+   private:
+    friend class Context;
+    std::shared_ptr<State> state_;
+    std::uint32_t index_ = 0;  // where it sits in the state's list while linked
+    bool linked_ = false;
+  };
+
+  // Links `waiter` to this scope: its OnContextDone runs when the scope ends (at once, before
+  // returning, if it already has). REQUIRES: `waiter` is not linked.
+  void Link(Waiter& waiter) const;
+
   // A callback registered with OnDone. Unregisters itself when destroyed or Reset.
   class Registration {
    public:
@@ -64,8 +96,6 @@ class Context {
   // Calls `on_done` when the scope ends (at once, before returning, if it already has).
   // The returned Registration must be kept for as long as the callback may run.
   [[nodiscard]] Registration OnDone(UniqueFunction<void()> on_done) const;
-
-  struct State;
 
  private:
   explicit Context(std::shared_ptr<State> state) : state_(std::move(state)) {}

@@ -7,9 +7,19 @@
 namespace testplanet {
 namespace {
 
-struct SleepOp {
+// One sleeping coroutine: its timer's callback owns it, and it waits on the context itself (no
+// registration of its own to allocate, nor to reach when it wakes).
+struct SleepOp final : Context::Waiter {
+  SleepOp(Simulator& s, UniqueFunction<void(bool)> d) : sim(&s), done(std::move(d)) {}
+  // The context ended first: cancel the timer (which destroys this op) and resume with false.
+  void OnContextDone() override {
+    UniqueFunction<void(bool)> resume = std::move(done);
+    Simulator& s = *sim;
+    s.Cancel(timer);  // destroys the op; nothing of it is touched from here on
+    s.Post([resume = std::move(resume)]() mutable { resume(false); });
+  }
+  Simulator* sim;
   TimerId timer;
-  Context::Registration registration;
   UniqueFunction<void(bool)> done;
 };
 
@@ -19,19 +29,14 @@ void StartSleep(const Context& ctx, TimePoint until, UniqueFunction<void(bool)> 
     sim.Post([done = std::move(done)]() mutable { done(false); });
     return;
   }
-  auto op = std::make_unique<SleepOp>();
+  auto op = std::make_unique<SleepOp>(sim, std::move(done));
   SleepOp* raw = op.get();
-  raw->done = std::move(done);
   raw->timer = sim.ScheduleAt(until, [op = std::move(op)]() mutable {
-    op->registration.Reset();
+    op->Unlink();
     UniqueFunction<void(bool)> resume = std::move(op->done);
     resume(true);
   });
-  raw->registration = ctx.OnDone([raw, &sim] {
-    UniqueFunction<void(bool)> resume = std::move(raw->done);
-    sim.Cancel(raw->timer);  // destroys the op; `raw` is dangling from here on
-    sim.Post([resume = std::move(resume)]() mutable { resume(false); });
-  });
+  ctx.Link(*raw);
 }
 
 }  // namespace

@@ -136,6 +136,29 @@ TEST(Context, ACallbackMayResetALaterRegistrationWhichThenDoesNotRun) {
   EXPECT_EQ(calls, (std::vector<int>{1, 3}));
 }
 
+struct CountingWaiter : Context::Waiter {
+  void OnContextDone() override { ++calls; }
+  int calls = 0;
+};
+
+TEST(Context, AnEmbeddedWaiterIsToldOnceUnlessItUnlinkedFirst) {
+  Simulator sim;
+  Context ctx = Context::Background(sim).WithCancel();
+  CountingWaiter told, unlinked;
+  ctx.Link(told);
+  ctx.Link(unlinked);
+  unlinked.Unlink();
+  EXPECT_FALSE(unlinked.linked());
+  ctx.Cancel();
+  ctx.Cancel();
+  EXPECT_EQ(told.calls, 1);
+  EXPECT_FALSE(told.linked());
+  EXPECT_EQ(unlinked.calls, 0);
+  CountingWaiter late;
+  ctx.Link(late);
+  EXPECT_EQ(late.calls, 1) << "linking to an ended scope tells at once";
+}
+
 TEST(Context, AContextOutlivingItsCreatorIsSafe) {
   Simulator sim;
   std::optional<Context> child;
