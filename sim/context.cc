@@ -19,8 +19,6 @@ struct Context::Registration::Node final : Context::Waiter {
 };
 
 struct Context::State : std::enable_shared_from_this<Context::State> {
-  using Node = Waiter;
-
   explicit State(Simulator& s) : sim(&s) {}
   ~State() {
     if (deadline_event) sim->Cancel(deadline_event);
@@ -41,32 +39,32 @@ struct Context::State : std::enable_shared_from_this<Context::State> {
     child->prev_sibling = child->next_sibling = nullptr;
   }
   // Registrations sit in a vector in registration order rather than in a list: linking and
-  // unlinking touch the state and one slot, never a neighbour's node (in a planet of thousands
+  // unlinking touch the state and one slot, never a neighbour's waiter (in a planet of thousands
   // of peers, each neighbour was a cache miss on every sleep). An unlinked slot is left empty;
   // empty slots at the end are dropped at once, the rest when they outnumber the live ones.
-  void LinkNode(Node* node) {
-    if (nodes.size() >= 32 && empty_slots * 2 > nodes.size()) Compact();
-    node->index_ = static_cast<std::uint32_t>(nodes.size());
-    nodes.push_back(node);
-    node->linked_ = true;
+  void LinkWaiter(Waiter* waiter) {
+    if (waiters.size() >= 32 && empty_slots * 2 > waiters.size()) Compact();
+    waiter->index_ = static_cast<std::uint32_t>(waiters.size());
+    waiters.push_back(waiter);
+    waiter->linked_ = true;
   }
-  void UnlinkNode(Node* node) {
-    nodes[node->index_] = nullptr;
-    node->linked_ = false;
+  void UnlinkWaiter(Waiter* waiter) {
+    waiters[waiter->index_] = nullptr;
+    waiter->linked_ = false;
     ++empty_slots;
-    while (!nodes.empty() && nodes.back() == nullptr) {
-      nodes.pop_back();
+    while (!waiters.empty() && waiters.back() == nullptr) {
+      waiters.pop_back();
       --empty_slots;
     }
   }
   void Compact() {
     std::size_t kept = 0;
-    for (Node* node : nodes) {
-      if (node == nullptr) continue;
-      node->index_ = static_cast<std::uint32_t>(kept);
-      nodes[kept++] = node;
+    for (Waiter* waiter : waiters) {
+      if (waiter == nullptr) continue;
+      waiter->index_ = static_cast<std::uint32_t>(kept);
+      waiters[kept++] = waiter;
     }
-    nodes.resize(kept);
+    waiters.resize(kept);
     empty_slots = 0;
   }
 
@@ -78,14 +76,14 @@ struct Context::State : std::enable_shared_from_this<Context::State> {
       sim->Cancel(deadline_event);
       deadline_event = {};
     }
-    // Unlink each callback before calling it, so a callback may reset other registrations
+    // Unlink each waiter before telling it, so a callback may reset other registrations
     // (which only empties slots: nothing links to an ended scope, and Compact runs only when
     // linking).
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      Node* node = nodes[i];
-      if (node == nullptr) continue;
-      UnlinkNode(node);
-      node->OnContextDone();  // may destroy the node
+    for (std::size_t i = 0; i < waiters.size(); ++i) {
+      Waiter* waiter = waiters[i];
+      if (waiter == nullptr) continue;
+      UnlinkWaiter(waiter);
+      waiter->OnContextDone();  // may destroy the waiter
     }
     for (State* child = first_child; child != nullptr;) {
       std::shared_ptr<State> keep = child->weak_from_this().lock();
@@ -98,10 +96,10 @@ struct Context::State : std::enable_shared_from_this<Context::State> {
   // before it.
   Simulator* sim;
   bool done = false;
-  std::uint32_t empty_slots = 0;  // unlinked slots left in `nodes`
+  std::uint32_t empty_slots = 0;  // unlinked slots left in `waiters`
   // The registrations, in registration order; empty slots null. The first few live in the
   // state itself, so a sleep under a peer's context touches no other memory of its own.
-  boost::container::small_vector<Node*, 4> nodes;
+  boost::container::small_vector<Waiter*, 4> waiters;
   std::shared_ptr<State> parent;
   Status err;
   TimePoint deadline = kTimeInfinity;
@@ -161,12 +159,12 @@ void Context::Link(Waiter& waiter) const {
     return;
   }
   waiter.state_ = state_;
-  state_->LinkNode(&waiter);
+  state_->LinkWaiter(&waiter);
 }
 
 void Context::Waiter::Unlink() {
   if (!linked_) return;
-  state_->UnlinkNode(this);
+  state_->UnlinkWaiter(this);
   state_.reset();
 }
 

@@ -168,7 +168,8 @@ void BM_BareHeapChores(benchmark::State& state) {
   BareHeap heap;
   std::uint64_t seq = 0;
   for (std::size_t i = 0; i < chores; ++i) {
-    heap.emplace(static_cast<std::int64_t>(rng.Below(300'000'000'000)), (++seq << 32) | (i << 1));
+    heap.emplace(static_cast<std::int64_t>(rng.Below(kChoreInterval.count())),
+                 (++seq << 32) | (i << 1));
   }
   std::uint64_t runs = 0;
   for (auto _ : state) {
@@ -200,7 +201,6 @@ struct ChorePeer {
   testplanet::Context ctx;
   testplanet::Cycle cycle;
   RandomStream jitter;
-  std::uint64_t runs = 0;
   std::vector<char> padding;
 };
 
@@ -214,16 +214,17 @@ void BM_ChoreRuns(benchmark::State& state) {
     auto& peer = *peers.emplace_back(std::make_unique<ChorePeer>(
         sim, static_cast<testplanet::PeerId>(i + 1), static_cast<std::size_t>(state.range(1))));
     // Start the chores spread over one interval, as a planet's nodes start.
-    sim.ScheduleAfter(Duration(static_cast<std::int64_t>(phase.Below(300'000'000'000))), [&] {
-      peer.cycle.Start(
-          peer.ctx, [&](testplanet::CycleRun run) -> testplanet::Awaitable<testplanet::Status> {
-            co_await testplanet::Sleep(
-                run.ctx, Duration(static_cast<std::int64_t>(peer.jitter.Below(kChoreMaxJitterNs))));
-            ++peer.runs;
-            ++runs;
-            co_return testplanet::Status::Ok();
-          });
-    });
+    sim.ScheduleAfter(
+        Duration(static_cast<std::int64_t>(phase.Below(kChoreInterval.count()))), [&] {
+          peer.cycle.Start(
+              peer.ctx, [&](testplanet::CycleRun run) -> testplanet::Awaitable<testplanet::Status> {
+                co_await testplanet::Sleep(
+                    run.ctx,
+                    Duration(static_cast<std::int64_t>(peer.jitter.Below(kChoreMaxJitterNs))));
+                ++runs;
+                co_return testplanet::Status::Ok();
+              });
+        });
   }
   // One untimed interval: every chore started and ran once.
   if (!sim.RunFor(kChoreInterval + std::chrono::minutes(1)).ok()) state.SkipWithError("failed");
