@@ -1,5 +1,7 @@
 #include "peers/satellite/overlay.h"
 
+#include <algorithm>
+
 #include "peers/protocol/signing.h"
 
 namespace testplanet::satellite {
@@ -53,12 +55,27 @@ Status Overlay::CheckIn(const PeerIdentity& node, const rpc::Address& address) {
   Status s = store_->Put(NodeKey(node.id), DeterministicBytes(record));
   if (!s.ok()) {
     // The write may or may not have reached the store: read the store again when next needed.
-    mirror_loaded_ = false;
-    mirror_.clear();
-  } else if (mirror_loaded_) {
-    mirror_[node.id] =
-        std::make_shared<const NodeInfo>(NodeInfo{node.id, node.public_key, address, now});
+    ClearMirror();
+    return s;
   }
+  if (!mirror_loaded_) return s;
+  Entry* entry = FindEntry(node.id);
+  if (entry == nullptr) {
+    entry = &joined_[node.id];
+    entry->id = node.id;
+  }
+  entry->last_contact = now;
+  if (entry->info != nullptr && snapshot_.number != 0 && entry->snapshot == snapshot_.number) {
+    snapshot_.retired.push_back(std::move(entry->info));
+    entry->snapshot = 0;
+  }
+  if (entry->info == nullptr) entry->info = std::make_unique<NodeInfo>();
+  // Assigned in place: the strings keep their buffers, so a check-in allocates nothing.
+  NodeInfo& info = *entry->info;
+  info.id = node.id;
+  info.public_key = node.public_key;
+  info.address = address;
+  info.last_contact = now;
   return s;
 }
 
@@ -81,10 +98,11 @@ StatusOr<std::vector<NodeInfo>> Overlay::List() {
 
 Status Overlay::LoadMirror() {
   mirror_.clear();
+  joined_.clear();
   Status s = store_->ScanPrefix(kNodePrefix, [&](std::string_view, std::string_view value) {
     if (std::optional<NodeInfo> node = Parse(value)) {
-      const NodeId id = node->id;
-      mirror_.emplace_hint(mirror_.end(), id, std::make_shared<const NodeInfo>(std::move(*node)));
+      mirror_.push_back(
+          Entry{node->id, node->last_contact, 0, std::make_unique<NodeInfo>(std::move(*node))});
     }
     return true;
   });
@@ -92,18 +110,72 @@ Status Overlay::LoadMirror() {
     mirror_.clear();
     return s;
   }
+  // Keys hold the node's id, so the scan comes in id order; a record naming another node than
+  // its key would not, and the lookups need the order (the later record of an id wins).
+  auto by_id = [](const Entry& a, const Entry& b) { return a.id < b.id; };
+  if (!std::is_sorted(mirror_.begin(), mirror_.end(), by_id)) {
+    std::stable_sort(mirror_.begin(), mirror_.end(), by_id);
+  }
+  auto same_id = [](const Entry& a, const Entry& b) { return a.id == b.id; };
+  if (std::adjacent_find(mirror_.begin(), mirror_.end(), same_id) != mirror_.end()) {
+    std::reverse(mirror_.begin(), mirror_.end());  // unique keeps the first of each run
+    mirror_.erase(std::unique(mirror_.begin(), mirror_.end(), same_id), mirror_.end());
+    std::reverse(mirror_.begin(), mirror_.end());
+  }
   mirror_loaded_ = true;
   return Status::Ok();
+}
+
+Overlay::Entry* Overlay::FindEntry(const NodeId& id) {
+  auto it = std::lower_bound(mirror_.begin(), mirror_.end(), id,
+                             [](const Entry& entry, const NodeId& key) { return entry.id < key; });
+  if (it != mirror_.end() && it->id == id) return &*it;
+  auto joined = joined_.find(id);
+  return joined == joined_.end() ? nullptr : &joined->second;
+}
+
+void Overlay::MergeJoined() {
+  if (joined_.empty()) return;
+  std::vector<Entry> merged;
+  merged.reserve(mirror_.size() + joined_.size());
+  auto next = joined_.begin();
+  for (Entry& entry : mirror_) {
+    for (; next != joined_.end() && next->first < entry.id; ++next) {
+      merged.push_back(std::move(next->second));
+    }
+    merged.push_back(std::move(entry));
+  }
+  for (; next != joined_.end(); ++next) merged.push_back(std::move(next->second));
+  mirror_ = std::move(merged);
+  joined_.clear();
+}
+
+void Overlay::ClearMirror() {
+  // The current snapshot still shows what it saw (nodes that joined since are not in it).
+  for (Entry& entry : mirror_) {
+    if (entry.info != nullptr && snapshot_.number != 0 && entry.snapshot == snapshot_.number) {
+      snapshot_.retired.push_back(std::move(entry.info));
+    }
+  }
+  mirror_.clear();
+  joined_.clear();
+  mirror_loaded_ = false;
 }
 
 Status Overlay::TakeSnapshot(TimePoint now, Duration online_window) {
   snapshot_.valid = false;
   snapshot_.nodes.clear();  // keeps its capacity
+  snapshot_.retired.clear();
   if (!mirror_loaded_) {
     if (Status s = LoadMirror(); !s.ok()) return s;
   }
-  for (const auto& [id, node] : mirror_) {
-    if (now - node->last_contact <= online_window) snapshot_.nodes.push_back(node);
+  MergeJoined();
+  const std::uint64_t number = ++snapshot_.number;
+  for (Entry& entry : mirror_) {
+    if (now - entry.last_contact <= online_window) {
+      entry.snapshot = number;
+      snapshot_.nodes.push_back(entry.info.get());
+    }
   }
   snapshot_.order.resize(snapshot_.nodes.size());
   for (std::size_t i = 0; i < snapshot_.order.size(); ++i) {

@@ -123,6 +123,51 @@ TEST_F(OverlayTest, ACheckInReachesTheNextSnapshotAndNotTheCurrentOne) {
   EXPECT_EQ(overlay_->Get(node.id())->value().address, "newer-address");
 }
 
+// A node's info is updated in place unless the current snapshot shows it: then the snapshot
+// keeps the info it saw however often the node checks in before the next one.
+TEST_F(OverlayTest, ASnapshotKeepsWhatItSawThroughSeveralCheckIns) {
+  const Identity node = Identity::FromStream(identities_);
+  ASSERT_THAT(overlay_->CheckIn(node.peer(), "first"), IsOk());
+  ASSERT_THAT(overlay_->SelectNodes(10, 4h, 3min), IsOk());
+  const TimePoint snapshot_taken = sim_.Now();
+  for (const char* address : {"second", "third", "fourth"}) {
+    ASSERT_THAT(sim_.RunFor(30s), IsOk());
+    ASSERT_THAT(overlay_->CheckIn(node.peer(), address), IsOk());
+    auto picked = overlay_->SelectNodes(10, 4h, 3min);
+    ASSERT_THAT(picked, IsOk());
+    ASSERT_EQ(picked->size(), 1u);
+    EXPECT_EQ((*picked)[0].address, "first") << "after the check-in from " << address;
+    EXPECT_EQ((*picked)[0].last_contact, snapshot_taken);
+  }
+  ASSERT_THAT(sim_.RunFor(2min), IsOk());
+  auto picked = overlay_->SelectNodes(10, 4h, 3min);
+  ASSERT_THAT(picked, IsOk());
+  ASSERT_EQ(picked->size(), 1u);
+  EXPECT_EQ((*picked)[0].address, "fourth");
+}
+
+// Nodes first seen after the table was read wait beside it until the next snapshot; every one of
+// them reaches it, in the place a table read afresh would give it (so the same draws pick the
+// same nodes).
+TEST_F(OverlayTest, NodesJoiningAfterTheFirstSnapshotReachTheNextInIdOrder) {
+  for (int i = 0; i < 3; ++i) CheckIn();
+  ASSERT_THAT(overlay_->SelectNodes(0, 4h, 3min), IsOk());  // reads the table, draws nothing
+  std::set<NodeId> joined;
+  for (int i = 0; i < 50; ++i) joined.insert(CheckIn());
+  ASSERT_THAT(sim_.RunFor(3min), IsOk());
+  auto picked = overlay_->SelectNodes(100, 4h, 3min);
+  ASSERT_THAT(picked, IsOk());
+  ASSERT_EQ(picked->size(), 53u);
+  for (const NodeId& id : joined) EXPECT_TRUE(Ids(*picked).contains(id));
+  Overlay fresh(sim_, kSimulatorPeer, *store_, RandomStream(7));
+  auto again = fresh.SelectNodes(100, 4h, 3min);
+  ASSERT_THAT(again, IsOk());
+  std::vector<NodeId> picked_ids, again_ids;
+  for (const NodeInfo& node : *picked) picked_ids.push_back(node.id);
+  for (const NodeInfo& node : *again) again_ids.push_back(node.id);
+  EXPECT_EQ(picked_ids, again_ids);
+}
+
 // The table is read from the store once, not at each snapshot: at 25,000 nodes a read of every
 // record each 3 minutes on each satellite was an eighth of a run.
 TEST_F(OverlayTest, SnapshotsReadTheStoreOnce) {
