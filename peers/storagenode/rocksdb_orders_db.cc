@@ -55,13 +55,17 @@ Status RocksdbOrdersDb::Enqueue(const OrderInfo& info) {
   pb::OrderRecord record;
   *record.mutable_limit() = info.limit;
   *record.mutable_order() = info.order;
+  may_hold_unsent_ = true;  // before the write: a failed one may still have landed
   return store_->Put(UnsentKey(info.limit.satellite_id(), info.limit.serial_number()),
                      DeterministicBytes(record));
 }
 
 StatusOr<std::vector<OrderInfo>> RocksdbOrdersDb::ListUnsent(std::size_t limit) {
   std::vector<OrderInfo> out;
+  if (!may_hold_unsent_) return out;
+  bool any = false;  // a record, even one that does not parse
   Status s = store_->ScanPrefix(kUnsentPrefix, [&](std::string_view, std::string_view value) {
+    any = true;
     if (out.size() >= limit) return false;
     pb::OrderRecord record;
     if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
@@ -73,6 +77,7 @@ StatusOr<std::vector<OrderInfo>> RocksdbOrdersDb::ListUnsent(std::size_t limit) 
     return true;
   });
   if (!s.ok()) return s;
+  if (!any) may_hold_unsent_ = false;
   return out;
 }
 

@@ -10,7 +10,11 @@
 // bound on the archive times it holds (learnt by the last clean, lowered by every Archive), so
 // the cleanup chore, which runs every 5 minutes on every node, costs no read while the oldest
 // order is younger than the TTL (Storj's SQL delete finds that in its index the same way).
-// Trap: the bound assumes this object is the only writer of archived keys in its store.
+// Listing unsent orders reads the store only when it may hold one: the db knows it holds none
+// once a listing found none and nothing was enqueued since, so the hourly sender of a node with
+// nothing to send costs no iterator (Storj's sender finds its unsent-orders spool empty as
+// cheaply).
+// Trap: the bound and the hint assume this object is the only writer of order keys in its store.
 #ifndef TESTPLANET_PEERS_STORAGENODE_ROCKSDB_ORDERS_DB_H_
 #define TESTPLANET_PEERS_STORAGENODE_ROCKSDB_ORDERS_DB_H_
 
@@ -43,6 +47,8 @@ class RocksdbOrdersDb : public OrdersDb {
   Store* store_;
   std::uint64_t corrupt_records_ = 0;
   std::uint64_t archive_floor_ = kArchiveFloorUnknown;
+  // False only when the store holds no unsent order (see the top of this file).
+  bool may_hold_unsent_ = true;
 };
 
 }  // namespace testplanet::storagenode

@@ -210,6 +210,32 @@ TEST_P(OrdersDbContract, CleanArchiveReadsNothingWhileNoArchivedOrderIsDue) {
   EXPECT_EQ(ProcessWork().db_scans, scans + 1);
 }
 
+// The sender lists unsent orders every hour on every node, and most have none most hours: once a
+// listing found none, the next ones read nothing until an order is enqueued.
+TEST_P(OrdersDbContract, ListingReadsNothingWhileNothingIsUnsent) {
+  std::uint64_t scans = ProcessWork().db_scans;
+  EXPECT_TRUE(db_->ListUnsentBySatellite()->empty());
+  EXPECT_EQ(ProcessWork().db_scans, scans + 1) << "the first listing must look";
+  scans = ProcessWork().db_scans;
+  for (int hour = 0; hour < 5; ++hour) EXPECT_TRUE(db_->ListUnsentBySatellite()->empty());
+  EXPECT_TRUE(db_->ListUnsent(10)->empty());
+  EXPECT_EQ(ProcessWork().db_scans, scans);
+  ASSERT_THAT(db_->Enqueue(Order('a', 1)), IsOk());
+  auto listed = db_->ListUnsentBySatellite();
+  ASSERT_THAT(listed, IsOk());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->at(Sat('a')).size(), 1u);
+  ASSERT_THAT(db_->Archive(TimePoint(1h), {{Sat('a'), Serial(1), OrderStatus::kAccepted}}), IsOk());
+  EXPECT_TRUE(db_->ListUnsentBySatellite()->empty());
+  scans = ProcessWork().db_scans;
+  EXPECT_TRUE(db_->ListUnsentBySatellite()->empty());
+  EXPECT_EQ(ProcessWork().db_scans, scans);
+  // A listing cut short by its limit still knows there were orders.
+  ASSERT_THAT(db_->Enqueue(Order('a', 2)), IsOk());
+  EXPECT_TRUE(db_->ListUnsent(0)->empty());
+  EXPECT_EQ(db_->ListUnsent(10)->size(), 1u);
+}
+
 // Only the on-disk store can be reopened: an in-memory one ends with its Env.
 class OrdersDbOnDisk : public OrdersDbContract {};
 
