@@ -185,11 +185,14 @@ class SimNetwork::SimStream : public rpc::Stream {
     const SimNetwork::Transit transit = network.Route(
         From(), To(), *state_->connection, out.last_arrival, out.latest_arrival, /*data=*/false);
     if (transit.lost) return;
-    network.Dispatch(From(), To(), transit.arrival, [state = state_, to_server = client_, status] {
-      HalfPipe& half = to_server ? state->to_server : state->to_client;
-      half.end = status;
-      Wake(*state->network->sim_, half, *state->connection);
-    });
+    network.Dispatch(
+        From(), To(), transit.arrival,
+        [state = state_, to_server = client_, status] {
+          HalfPipe& half = to_server ? state->to_server : state->to_client;
+          half.end = status;
+          Wake(*state->network->sim_, half, *state->connection);
+        },
+        state_.get());
   }
 
  private:
@@ -214,17 +217,21 @@ class SimNetwork::SimStream : public rpc::Stream {
         network.Route(From(), To(), conn, out.last_arrival, out.latest_arrival, /*data=*/true);
     if (transit.lost) return Status::Ok();  // the sender cannot tell
     if (transit.duplicate) {
-      network.Dispatch(From(), To(), transit.arrival,
-                       [state = state_, to_server = client_, message]() mutable {
-                         SimNetwork* net = state->network;
-                         net->Deliver(std::move(state), to_server, std::move(message));
-                       });
+      network.Dispatch(
+          From(), To(), transit.arrival,
+          [state = state_, to_server = client_, message]() mutable {
+            SimNetwork* net = state->network;
+            net->Deliver(std::move(state), to_server, std::move(message));
+          },
+          state_.get());
     }
-    network.Dispatch(From(), To(), transit.arrival,
-                     [state = state_, to_server = client_, message = std::move(message)]() mutable {
-                       SimNetwork* net = state->network;
-                       net->Deliver(std::move(state), to_server, std::move(message));
-                     });
+    network.Dispatch(
+        From(), To(), transit.arrival,
+        [state = state_, to_server = client_, message = std::move(message)]() mutable {
+          SimNetwork* net = state->network;
+          net->Deliver(std::move(state), to_server, std::move(message));
+        },
+        state_.get());
     return Status::Ok();
   }
 
@@ -295,10 +302,12 @@ class SimNetwork::SimConnection : public rpc::Connection {
         network_->Route(conn_->client, conn_->server, *conn_, state->to_server.last_arrival,
                         state->to_server.latest_arrival, /*data=*/false);
     if (!transit.lost) {
-      network_->Dispatch(conn_->client, conn_->server, transit.arrival,
-                         [network = network_, state, method = std::move(method)]() mutable {
-                           network->OpenAtServer(std::move(state), std::move(method));
-                         });
+      network_->Dispatch(
+          conn_->client, conn_->server, transit.arrival,
+          [network = network_, state, method = std::move(method)]() mutable {
+            network->OpenAtServer(std::move(state), std::move(method));
+          },
+          state.get());
     }
     co_return std::unique_ptr<rpc::Stream>(std::make_unique<SimStream>(state, /*client=*/true));
   }
@@ -594,7 +603,7 @@ SimNetwork::Transit SimNetwork::Route(std::uint32_t from, std::uint32_t to, cons
 }
 
 void SimNetwork::Dispatch(std::uint32_t from, std::uint32_t to, TimePoint arrival,
-                          UniqueFunction<void()> deliver) {
+                          UniqueFunction<void()> deliver, const StreamState* stream) {
   Endpoint& a = *by_index_[from];
   Endpoint& b = *by_index_[to];
   if (a.held || b.held) {
@@ -602,7 +611,8 @@ void SimNetwork::Dispatch(std::uint32_t from, std::uint32_t to, TimePoint arriva
     (a.held ? a : b).held_messages.push_back({from, to, std::move(deliver)});
     return;
   }
-  sim_->ScheduleAt(arrival, std::move(deliver));
+  sim_->ScheduleAt(arrival, std::move(deliver), EventTag{},
+                   EventWarmth{stream, stream->connection.get()});
 }
 
 void SimNetwork::Fired(const char* fault, std::uint32_t from, std::uint32_t to) {

@@ -175,8 +175,9 @@ class SimNetwork {
   Transit Route(std::uint32_t from, std::uint32_t to, const ConnState& conn, TimePoint& last,
                 TimePoint& latest, bool data);
   // Delivers with `deliver` at `arrival`, or keeps it while either end is held.
+  // `stream` is what the delivery reads first (see EventWarmth).
   void Dispatch(std::uint32_t from, std::uint32_t to, TimePoint arrival,
-                UniqueFunction<void()> deliver);
+                UniqueFunction<void()> deliver, const StreamState* stream);
   void Fired(const char* fault, std::uint32_t from, std::uint32_t to);
   void OpenAtServer(std::shared_ptr<StreamState> stream, std::string method);
   void Deliver(std::shared_ptr<StreamState> stream, bool to_server, std::string message);

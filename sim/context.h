@@ -48,6 +48,9 @@ class Context {
   // Returns the earliest deadline of this scope and its ancestors, or kTimeInfinity.
   TimePoint Deadline() const;
   Simulator& sim() const;
+  // Where the scope's state lives, for an EventWarmth: a sleep or a chore touches it first when
+  // it wakes. Never dereference it.
+  const void* state_address() const { return state_.get(); }
 
   // What OnDone and Link register: something to tell when the scope ends. Embed one (derive
   // from it) to register without a separate allocation, as Sleep does for every sleeping

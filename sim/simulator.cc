@@ -59,7 +59,8 @@ Simulator::~Simulator() {
   io_.reset();
 }
 
-TimerId Simulator::ScheduleAt(TimePoint when, UniqueFunction<void()> fn, EventTag tag) {
+TimerId Simulator::ScheduleAt(TimePoint when, UniqueFunction<void()> fn, EventTag tag,
+                              EventWarmth warmth) {
   if (when < now_) when = now_;
   std::uint32_t slot_index;
   if (free_slots_.empty() && slot_count_ >= kMaxPendingEvents) {
@@ -85,6 +86,7 @@ TimerId Simulator::ScheduleAt(TimePoint when, UniqueFunction<void()> fn, EventTa
   slot.fn = std::move(fn);
   slot.seq = seq;
   slot.tag = tag;
+  slot.warmth = warmth;
   heap_.Push(HeapEntry{when.time_since_epoch().count(), seq << kSlotBits | slot_index});
   return TimerId{slot_index, seq};
 }
@@ -139,6 +141,13 @@ void Simulator::FireTop() {
     const std::vector<HeapEntry>& near = heap_.NearEntries();
     const std::size_t ahead = std::min<std::size_t>(near.size(), heap_.size() > 4096 ? 5 : 1);
     for (std::size_t i = 0; i < ahead; ++i) __builtin_prefetch(&SlotAt(SlotOf(near[i])));
+    // The next event's slot was prefetched by the events before this one: what its callback
+    // reads first can start loading now, while this callback runs.
+    if (heap_.size() > 4096) {
+      const EventWarmth& warmth = SlotAt(SlotOf(near[0])).warmth;
+      if (warmth.first != nullptr) __builtin_prefetch(warmth.first);
+      if (warmth.second != nullptr) __builtin_prefetch(warmth.second);
+    }
   }
   const std::uint32_t slot_index = SlotOf(entry);
   Slot& slot = SlotAt(slot_index);

@@ -31,11 +31,14 @@ void StartSleep(const Context& ctx, TimePoint until, UniqueFunction<void(bool)> 
   }
   auto op = std::make_unique<SleepOp>(sim, std::move(done));
   SleepOp* raw = op.get();
-  raw->timer = sim.ScheduleAt(until, [op = std::move(op)]() mutable {
-    op->Unlink();
-    UniqueFunction<void(bool)> resume = std::move(op->done);
-    resume(true);
-  });
+  raw->timer = sim.ScheduleAt(
+      until,
+      [op = std::move(op)]() mutable {
+        op->Unlink();
+        UniqueFunction<void(bool)> resume = std::move(op->done);
+        resume(true);
+      },
+      EventTag{}, EventWarmth{raw, ctx.state_address()});
   ctx.Link(*raw);
 }
 
