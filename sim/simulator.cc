@@ -129,6 +129,10 @@ TimePoint Simulator::NextEventTime() {
   return heap_.empty() ? kTimeInfinity : TimePoint(Duration(heap_.top().time));
 }
 
+// Past this many pending events, the queue's slots and the objects they wake are mostly out of
+// the cache, and FireTop prefetches them.
+constexpr std::size_t kLargeQueue = 4096;
+
 void Simulator::FireTop() {
   const HeapEntry entry = heap_.top();
   heap_.Pop();
@@ -139,11 +143,12 @@ void Simulator::FireTop() {
   if (!heap_.empty()) {
     heap_.top();  // refills the near heap if this pop emptied it
     const std::vector<HeapEntry>& near = heap_.NearEntries();
-    const std::size_t ahead = std::min<std::size_t>(near.size(), heap_.size() > 4096 ? 5 : 1);
+    const bool large = heap_.size() > kLargeQueue;
+    const std::size_t ahead = std::min<std::size_t>(near.size(), large ? 5 : 1);
     for (std::size_t i = 0; i < ahead; ++i) __builtin_prefetch(&SlotAt(SlotOf(near[i])));
     // The next event's slot was prefetched by the events before this one: what its callback
     // reads first can start loading now, while this callback runs.
-    if (heap_.size() > 4096) {
+    if (large) {
       const EventWarmth& warmth = SlotAt(SlotOf(near[0])).warmth;
       if (warmth.first != nullptr) __builtin_prefetch(warmth.first);
       if (warmth.second != nullptr) __builtin_prefetch(warmth.second);

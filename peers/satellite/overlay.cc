@@ -65,7 +65,7 @@ Status Overlay::CheckIn(const PeerIdentity& node, const rpc::Address& address) {
     entry->id = node.id;
   }
   entry->last_contact = now;
-  if (entry->info != nullptr && snapshot_.number != 0 && entry->snapshot == snapshot_.number) {
+  if (ShownBySnapshot(*entry)) {
     snapshot_.retired.push_back(std::move(entry->info));
     entry->snapshot = 0;
   }
@@ -111,17 +111,15 @@ Status Overlay::LoadMirror() {
     return s;
   }
   // Keys hold the node's id, so the scan comes in id order; a record naming another node than
-  // its key would not, and the lookups need the order (the later record of an id wins).
+  // its key would not, and the lookups need the order (the first record of an id wins, as it
+  // did in the map this replaced).
   auto by_id = [](const Entry& a, const Entry& b) { return a.id < b.id; };
   if (!std::is_sorted(mirror_.begin(), mirror_.end(), by_id)) {
     std::stable_sort(mirror_.begin(), mirror_.end(), by_id);
   }
-  auto same_id = [](const Entry& a, const Entry& b) { return a.id == b.id; };
-  if (std::adjacent_find(mirror_.begin(), mirror_.end(), same_id) != mirror_.end()) {
-    std::reverse(mirror_.begin(), mirror_.end());  // unique keeps the first of each run
-    mirror_.erase(std::unique(mirror_.begin(), mirror_.end(), same_id), mirror_.end());
-    std::reverse(mirror_.begin(), mirror_.end());
-  }
+  mirror_.erase(std::unique(mirror_.begin(), mirror_.end(),
+                            [](const Entry& a, const Entry& b) { return a.id == b.id; }),
+                mirror_.end());
   mirror_loaded_ = true;
   return Status::Ok();
 }
@@ -153,9 +151,7 @@ void Overlay::MergeJoined() {
 void Overlay::ClearMirror() {
   // The current snapshot still shows what it saw (nodes that joined since are not in it).
   for (Entry& entry : mirror_) {
-    if (entry.info != nullptr && snapshot_.number != 0 && entry.snapshot == snapshot_.number) {
-      snapshot_.retired.push_back(std::move(entry.info));
-    }
+    if (ShownBySnapshot(entry)) snapshot_.retired.push_back(std::move(entry.info));
   }
   mirror_.clear();
   joined_.clear();

@@ -71,6 +71,7 @@ class Overlay {
   // unless the current snapshot holds it: then the old info moves to the snapshot's `retired`
   // and the node gets a new one, so a snapshot keeps what it saw.
   struct Entry {
+    // Copies of info's, beside it so that a lookup and a snapshot's walk read no info.
     NodeId id;
     TimePoint last_contact{};
     std::uint64_t snapshot = 0;  // the snapshot that holds `info`, if it is the current one
@@ -95,6 +96,10 @@ class Overlay {
     std::vector<std::unique_ptr<NodeInfo>> retired;
   };
   Status TakeSnapshot(TimePoint now, Duration online_window);
+  // Whether the current snapshot shows `entry`'s info (so it must not change under it).
+  bool ShownBySnapshot(const Entry& entry) const {
+    return entry.info != nullptr && snapshot_.number != 0 && entry.snapshot == snapshot_.number;
+  }
   Snapshot snapshot_;
 };
 
