@@ -152,7 +152,7 @@ class SimNetwork::SimStream : public rpc::Stream {
   Awaitable<StatusOr<std::string>> Recv(Context ctx) override {
     if (auto ready = Ready(Inbound(), *state_->connection)) co_return std::move(*ready);
     if (ctx.Done()) co_return ctx.Err();
-    co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
+    co_return co_await boost::asio::async_initiate<const UseAwaitable&,
                                                    void(StatusOr<std::string>)>(
         [this](auto handler, Context wait_ctx) {
           HalfPipe& in = Inbound();
@@ -171,7 +171,7 @@ class SimNetwork::SimStream : public rpc::Stream {
             sim.Post([waiter = std::move(waiter), err = wait_ctx.Err()]() mutable { waiter(err); });
           });
         },
-        boost::asio::use_awaitable, std::move(ctx));
+        kUseAwaitable, std::move(ctx));
   }
 
   void CloseSend() override { EndDirection(Status::Ok()); }

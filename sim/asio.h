@@ -2,7 +2,9 @@
 //
 // Boost 1.74's <boost/asio/awaitable.hpp> uses std::exchange without including <utility>
 // (fails on GCC 12), so <utility> comes first. Include this header, never Asio's directly, in
-// code that uses awaitable, co_spawn or use_awaitable.
+// code that uses awaitable, co_spawn or use_awaitable. Trap: Asio's own boost::asio::awaitable<T>
+// and boost::asio::use_awaitable name the default executor and do not mix with Awaitable; use
+// Awaitable and kUseAwaitable (the compiler rejects the mix).
 #ifndef TESTPLANET_SIM_ASIO_H_
 #define TESTPLANET_SIM_ASIO_H_
 
@@ -18,8 +20,17 @@
 
 namespace testplanet {
 
+// Coroutines run on the io_context's own executor type, not Asio's default any_io_executor:
+// every resume and every co_spawn then calls the io_context directly instead of through a
+// type-erased executor (a copy, a virtual-like dispatch and a destroy per hop).
+using Executor = boost::asio::io_context::executor_type;
+
 template <typename T>
-using Awaitable = boost::asio::awaitable<T>;
+using Awaitable = boost::asio::awaitable<T, Executor>;
+
+// The completion token for async_initiate in code that returns an Awaitable.
+using UseAwaitable = boost::asio::use_awaitable_t<Executor>;
+inline constexpr UseAwaitable kUseAwaitable{};
 
 }  // namespace testplanet
 

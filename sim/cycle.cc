@@ -52,11 +52,11 @@ Status Cycle::SetInterval(Duration interval) {
 }
 
 Awaitable<Status> Cycle::Run(Context ctx, Fn fn) {
-  return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(Status)>(
+  return boost::asio::async_initiate<const UseAwaitable&, void(Status)>(
       [this](auto handler, Context run_ctx, Fn run_fn) {
         Start(std::move(run_ctx), std::move(run_fn), std::move(handler));
       },
-      boost::asio::use_awaitable, std::move(ctx), std::move(fn));
+      kUseAwaitable, std::move(ctx), std::move(fn));
 }
 
 void Cycle::Start(Context ctx, Fn fn, UniqueFunction<void(Status)> on_exit) {
@@ -297,7 +297,7 @@ Status Cycle::TriggerWait(Duration limit) {
 }
 
 Awaitable<Status> Cycle::TriggerWaitAsync() {
-  return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(Status)>(
+  return boost::asio::async_initiate<const UseAwaitable&, void(Status)>(
       [this](auto handler) {
         if (closed_ || exited_ || stopping_) {
           sim_->Post([handler = std::move(handler), name = name_]() mutable {
@@ -307,7 +307,7 @@ Awaitable<Status> Cycle::TriggerWaitAsync() {
         }
         QueueTrigger(std::move(handler));
       },
-      boost::asio::use_awaitable);
+      kUseAwaitable);
 }
 
 }  // namespace testplanet

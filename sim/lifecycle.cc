@@ -51,9 +51,9 @@ void LifecycleGroup::OnItemExit(std::size_t index, Status status) {
 }
 
 Awaitable<Status> LifecycleGroup::Run(Context ctx) {
-  return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(Status)>(
-      [this](auto handler, Context run_ctx) { Start(run_ctx, std::move(handler)); },
-      boost::asio::use_awaitable, std::move(ctx));
+  return boost::asio::async_initiate<const UseAwaitable&, void(Status)>(
+      [this](auto handler, Context run_ctx) { Start(run_ctx, std::move(handler)); }, kUseAwaitable,
+      std::move(ctx));
 }
 
 void LifecycleGroup::Cancel() {

@@ -45,11 +45,11 @@ void StartSleep(const Context& ctx, TimePoint until, UniqueFunction<void(bool)> 
 }  // namespace
 
 Awaitable<bool> SleepUntil(Context ctx, TimePoint until) {
-  return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(bool)>(
+  return boost::asio::async_initiate<const UseAwaitable&, void(bool)>(
       [](auto handler, const Context& sleep_ctx, TimePoint sleep_until) {
         StartSleep(sleep_ctx, sleep_until, std::move(handler));
       },
-      boost::asio::use_awaitable, std::move(ctx), until);
+      kUseAwaitable, std::move(ctx), until);
 }
 
 Awaitable<bool> Sleep(Context ctx, Duration d) {
@@ -58,9 +58,9 @@ Awaitable<bool> Sleep(Context ctx, Duration d) {
 }
 
 Awaitable<bool> Fence::Wait(Context ctx) {
-  return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(bool)>(
+  return boost::asio::async_initiate<const UseAwaitable&, void(bool)>(
       [this](auto handler, const Context& wait_ctx) { StartWait(wait_ctx, std::move(handler)); },
-      boost::asio::use_awaitable, std::move(ctx));
+      kUseAwaitable, std::move(ctx));
 }
 
 struct Fence::Waiter {
