@@ -100,7 +100,10 @@ Status Store::OpenDb() {
   // may fail reads deterministically. File deletions are switched off once the database is open
   // (DeleteObsoleteFiles does them), and tables are opened on this thread at Open, not on a pool.
   db_options.write_buffer_size = 2 * kMaxFlushBytes;
-  db_options.arena_block_size = 64 << 10;  // memtables grow in small steps: thousands live here
+  // Memtables grow in RocksDB's smallest steps: thousands live here, most holding a few orders.
+  // With 64 KiB steps, each node's first few orders took a block of its own: 25,000 nodes grew
+  // by ~40 MiB a virtual hour of traffic, page faults included.
+  db_options.arena_block_size = 4 << 10;
   db_options.max_write_buffer_number = 2;
   db_options.disable_auto_compactions = true;
   db_options.max_open_files = 64;
