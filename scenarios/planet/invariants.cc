@@ -1,5 +1,6 @@
 #include "scenarios/planet/invariants.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace testplanet {
@@ -159,7 +160,7 @@ void InvariantChecker::Listed(int node, const std::map<NodeId, std::vector<Order
   for (auto& [serial, order] : ledger.orders) {
     if (order.archive_in_doubt && !seen.count(serial)) {  // the failed Archive landed after all
       order.archive_in_doubt = false;
-      order.archived = true;
+      MarkArchived(ledger, order);
       ResolveArchived(node, serial, order);
       if (violated_) return;
       continue;
@@ -202,10 +203,10 @@ void InvariantChecker::Archived(int node, TimePoint at, const std::vector<Archiv
       Violate(node, false, ledger.name + " archived order " + HexOf(request.serial) + " twice");
       return;
     }
-    order.archived = true;
     order.archive_in_doubt = false;
     order.status = request.status;
     order.archived_at = at;
+    MarkArchived(ledger, order);
     ResolveArchived(node, request.serial, order);
     if (violated_) return;
   }
@@ -227,16 +228,25 @@ TimePoint InvariantChecker::Cutoff(const NodeLedger& ledger) const {
 }
 
 std::uint64_t InvariantChecker::Expire(NodeLedger& ledger, TimePoint cutoff) {
+  if (cutoff < ledger.oldest_archived) return 0;
   std::uint64_t expired = 0;
+  TimePoint oldest = TimePoint::max();
   for (auto it = ledger.orders.begin(); it != ledger.orders.end();) {
     if (it->second.archived && it->second.archived_at <= cutoff) {
       ++expired;
       it = ledger.orders.erase(it);
-    } else {
-      ++it;
+      continue;
     }
+    if (it->second.archived) oldest = std::min(oldest, it->second.archived_at);
+    ++it;
   }
+  ledger.oldest_archived = oldest;
   return expired;
+}
+
+void InvariantChecker::MarkArchived(NodeLedger& ledger, Order& order) {
+  order.archived = true;
+  ledger.oldest_archived = std::min(ledger.oldest_archived, order.archived_at);
 }
 
 void InvariantChecker::CleanFailed(int node) {

@@ -98,6 +98,10 @@ class InvariantChecker {
     std::map<std::string, Order> orders;  // by serial
     std::set<std::string> maybe;          // Enqueue failed: may have landed
     std::uint64_t maybe_cleaned = 0;      // a failed CleanArchive may have deleted these
+    // No archived order in `orders` was archived before this: a cleanup whose cutoff is earlier
+    // expires nothing and walks nothing (every node cleans every 5 minutes; a week's orders
+    // stay archived for days).
+    TimePoint oldest_archived = TimePoint::max();
   };
   // An order's Archive is known to have landed: checks it against its satellite.
   void ResolveArchived(int node, const std::string& serial, Order& order);
@@ -119,6 +123,8 @@ class InvariantChecker {
   TimePoint Cutoff(const NodeLedger& ledger) const;
   // Drops archived orders archived at or before `cutoff` from the ledger; returns how many.
   static std::uint64_t Expire(NodeLedger& ledger, TimePoint cutoff);
+  // `order` is archived now (at its archived_at).
+  static void MarkArchived(NodeLedger& ledger, Order& order);
   void Violate(int index, bool satellite, const std::string& what);
   NodeLedger& Node(int index);
   std::string NodeName(const NodeId& id) const;

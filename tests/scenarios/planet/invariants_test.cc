@@ -120,6 +120,45 @@ TEST_F(InvariantsTest, AnOrderArchivedExactlyOneTtlAgoIsDeleted) {
   EXPECT_FALSE(checker_.violated()) << Violation();
 }
 
+TEST_F(InvariantsTest, AfterACleanupDeletesSomeOrdersTheNextIsJudgedOnTheRest) {
+  using std::chrono::hours;
+  for (const char* serial : {"s1", "s2"}) {
+    checker_.Enqueued(0, Order(serial, 10, sat_), true);
+    Decide(serial, 10, satellite::RejectReason::kNone);
+  }
+  checker_.Archived(0, TimePoint(hours(1)), {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
+  checker_.Archived(0, TimePoint(hours(2)), {{sat_, "s2", OrderStatus::kAccepted}}, Status::Ok());
+  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(3))), IsOk());
+  checker_.Cleaned(0, 1);
+  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(4) - Duration(1))), IsOk());
+  checker_.Cleaned(0, 0);
+  EXPECT_FALSE(checker_.violated()) << Violation();
+  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(4))), IsOk());
+  checker_.Cleaned(0, 0);
+  EXPECT_NE(Violation().find("cleaned 0 archived orders, but 1 were archived at or before +2h0m0s"),
+            std::string::npos)
+      << Violation();
+}
+
+TEST_F(InvariantsTest, AFailedArchiveThatLandedIsCleanedByItsOwnTime) {
+  using std::chrono::hours;
+  for (const char* serial : {"s1", "s2"}) {
+    checker_.Enqueued(0, Order(serial, 10, sat_), true);
+    Decide(serial, 10, satellite::RejectReason::kNone);
+  }
+  checker_.Archived(0, TimePoint(hours(2)), {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
+  // s2's archive at 1h failed, but landed: the next listing shows it gone.
+  checker_.Archived(0, TimePoint(hours(1)), {{sat_, "s2", OrderStatus::kAccepted}},
+                    Status(StatusCode::kUnavailable, "sync failed"));
+  checker_.Listed(0, Listing({}));
+  ASSERT_FALSE(checker_.violated()) << Violation();
+  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(3))), IsOk());
+  checker_.Cleaned(0, 0);
+  EXPECT_NE(Violation().find("cleaned 0 archived orders, but 1 were archived at or before +1h0m0s"),
+            std::string::npos)
+      << Violation();
+}
+
 TEST_F(InvariantsTest, CleanupIsJudgedOnTheNodesOwnClock) {
   using std::chrono::hours;
   checker_.Enqueued(0, Order("s1", 10, sat_), true);
