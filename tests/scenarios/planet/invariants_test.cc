@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <optional>
+#include <string_view>
 
 #include "tests/status_matchers.h"
 
@@ -43,6 +45,25 @@ class InvariantsTest : public ::testing::Test {
     observer_(
         satellite::SettlementEvent{node_, serial, amount, reason, named.bytes(), expiration, now});
   }
+  // Orders `serials`, each stored by the node and accepted by satellite0.
+  void StoreAccepted(std::initializer_list<const char*> serials) {
+    for (const char* serial : serials) {
+      checker_.Enqueued(0, Order(serial, 10, sat_), true);
+      Decide(serial, 10, satellite::RejectReason::kNone);
+    }
+  }
+  // The node archives `serial` as accepted at `at`, with the archive's `status`.
+  void ArchiveAccepted(const char* serial, TimePoint at, const Status& status = Status::Ok()) {
+    checker_.Archived(0, at, {{sat_, serial, OrderStatus::kAccepted}}, status);
+  }
+  // Runs to `now`, then the node's cleanup reports `deleted` orders.
+  void CleanAt(TimePoint now, std::uint64_t deleted) {
+    EXPECT_THAT(sim_.RunUntil(now), IsOk());
+    checker_.Cleaned(0, deleted);
+  }
+  void ExpectViolation(std::string_view what) const {
+    EXPECT_NE(Violation().find(what), std::string::npos) << Violation();
+  }
   std::map<NodeId, std::vector<OrderInfo>> Listing(std::vector<OrderInfo> orders) {
     return {{sat_, std::move(orders)}};
   }
@@ -59,7 +80,7 @@ TEST_F(InvariantsTest, AnOrderThatVanishesIsLost) {
   checker_.Enqueued(0, Order("s1", 10, sat_), true);
   checker_.Listed(0, Listing({}));
   EXPECT_TRUE(checker_.violated());
-  EXPECT_NE(Violation().find("storagenode0 lost order"), std::string::npos) << Violation();
+  ExpectViolation("storagenode0 lost order");
 }
 
 TEST_F(InvariantsTest, AnArchivedOrderListedAgainWouldBeResent) {
@@ -68,20 +89,20 @@ TEST_F(InvariantsTest, AnArchivedOrderListedAgainWouldBeResent) {
   checker_.Archived(0, TimePoint{}, {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
   EXPECT_FALSE(checker_.violated());
   checker_.Listed(0, Listing({Order("s1", 10, sat_)}));
-  EXPECT_NE(Violation().find("would be sent again"), std::string::npos) << Violation();
+  ExpectViolation("would be sent again");
 }
 
 TEST_F(InvariantsTest, ArchivingAsAcceptedWhatTheSatelliteNeverAcceptedIsCaught) {
   checker_.Enqueued(0, Order("s1", 10, sat_), true);
   checker_.Archived(0, TimePoint{}, {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
-  EXPECT_NE(Violation().find("never accepted it"), std::string::npos) << Violation();
+  ExpectViolation("never accepted it");
 }
 
 TEST_F(InvariantsTest, ASerialAcceptedTwiceIsCountedTwice) {
   Decide("s1", 10, satellite::RejectReason::kNone);
   EXPECT_FALSE(checker_.violated());
   Decide("s1", 10, satellite::RejectReason::kNone);
-  EXPECT_NE(Violation().find("counted twice"), std::string::npos) << Violation();
+  ExpectViolation("counted twice");
 }
 
 TEST_F(InvariantsTest, AFailedArchiveMayLandAndAFailedEnqueueMayAppear) {
@@ -97,82 +118,58 @@ TEST_F(InvariantsTest, AFailedArchiveMayLandAndAFailedEnqueueMayAppear) {
 
 TEST_F(InvariantsTest, CleaningMustDeleteExactlyTheOrdersArchivedAtOrBeforeNowLessTheTtl) {
   using std::chrono::hours;
-  checker_.Enqueued(0, Order("s1", 10, sat_), true);
-  Decide("s1", 10, satellite::RejectReason::kNone);
-  checker_.Archived(0, TimePoint(hours(1)), {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
-  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(3) - Duration(1))), IsOk());
-  checker_.Cleaned(0, 0);
+  StoreAccepted({"s1"});
+  ArchiveAccepted("s1", TimePoint(hours(1)));
+  CleanAt(TimePoint(hours(3) - Duration(1)), 0);
   EXPECT_FALSE(checker_.violated()) << "1 ns before the boundary it is kept";
-  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(3))), IsOk());
-  checker_.Cleaned(0, 0);
-  EXPECT_NE(Violation().find("cleaned 0 archived orders, but 1 were archived at or before +1h0m0s"),
-            std::string::npos)
-      << Violation();
+  CleanAt(TimePoint(hours(3)), 0);
+  ExpectViolation("cleaned 0 archived orders, but 1 were archived at or before +1h0m0s");
 }
 
 TEST_F(InvariantsTest, AnOrderArchivedExactlyOneTtlAgoIsDeleted) {
   using std::chrono::hours;
-  checker_.Enqueued(0, Order("s1", 10, sat_), true);
-  Decide("s1", 10, satellite::RejectReason::kNone);
-  checker_.Archived(0, TimePoint(hours(1)), {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
-  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(3))), IsOk());
-  checker_.Cleaned(0, 1);
+  StoreAccepted({"s1"});
+  ArchiveAccepted("s1", TimePoint(hours(1)));
+  CleanAt(TimePoint(hours(3)), 1);
   EXPECT_FALSE(checker_.violated()) << Violation();
 }
 
 TEST_F(InvariantsTest, AfterACleanupDeletesSomeOrdersTheNextIsJudgedOnTheRest) {
   using std::chrono::hours;
-  for (const char* serial : {"s1", "s2"}) {
-    checker_.Enqueued(0, Order(serial, 10, sat_), true);
-    Decide(serial, 10, satellite::RejectReason::kNone);
-  }
-  checker_.Archived(0, TimePoint(hours(1)), {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
-  checker_.Archived(0, TimePoint(hours(2)), {{sat_, "s2", OrderStatus::kAccepted}}, Status::Ok());
-  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(3))), IsOk());
-  checker_.Cleaned(0, 1);
-  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(4) - Duration(1))), IsOk());
-  checker_.Cleaned(0, 0);
+  StoreAccepted({"s1", "s2"});
+  ArchiveAccepted("s1", TimePoint(hours(1)));
+  ArchiveAccepted("s2", TimePoint(hours(2)));
+  CleanAt(TimePoint(hours(3)), 1);
+  CleanAt(TimePoint(hours(4) - Duration(1)), 0);
   EXPECT_FALSE(checker_.violated()) << Violation();
-  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(4))), IsOk());
-  checker_.Cleaned(0, 0);
-  EXPECT_NE(Violation().find("cleaned 0 archived orders, but 1 were archived at or before +2h0m0s"),
-            std::string::npos)
-      << Violation();
+  CleanAt(TimePoint(hours(4)), 0);
+  ExpectViolation("cleaned 0 archived orders, but 1 were archived at or before +2h0m0s");
 }
 
 TEST_F(InvariantsTest, AFailedArchiveThatLandedIsCleanedByItsOwnTime) {
   using std::chrono::hours;
-  for (const char* serial : {"s1", "s2"}) {
-    checker_.Enqueued(0, Order(serial, 10, sat_), true);
-    Decide(serial, 10, satellite::RejectReason::kNone);
-  }
-  checker_.Archived(0, TimePoint(hours(2)), {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
+  StoreAccepted({"s1", "s2"});
+  ArchiveAccepted("s1", TimePoint(hours(2)));
   // s2's archive at 1h failed, but landed: the next listing shows it gone.
-  checker_.Archived(0, TimePoint(hours(1)), {{sat_, "s2", OrderStatus::kAccepted}},
-                    Status(StatusCode::kUnavailable, "sync failed"));
+  ArchiveAccepted("s2", TimePoint(hours(1)), Status(StatusCode::kUnavailable, "sync failed"));
   checker_.Listed(0, Listing({}));
   ASSERT_FALSE(checker_.violated()) << Violation();
-  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(3))), IsOk());
-  checker_.Cleaned(0, 0);
-  EXPECT_NE(Violation().find("cleaned 0 archived orders, but 1 were archived at or before +1h0m0s"),
-            std::string::npos)
-      << Violation();
+  CleanAt(TimePoint(hours(3)), 0);
+  ExpectViolation("cleaned 0 archived orders, but 1 were archived at or before +1h0m0s");
 }
 
 TEST_F(InvariantsTest, CleanupIsJudgedOnTheNodesOwnClock) {
   using std::chrono::hours;
-  checker_.Enqueued(0, Order("s1", 10, sat_), true);
-  Decide("s1", 10, satellite::RejectReason::kNone);
-  checker_.Archived(0, TimePoint(hours(1)), {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
+  StoreAccepted({"s1"});
+  ArchiveAccepted("s1", TimePoint(hours(1)));
   sim_.SetClockSkew(kNodePeer, hours(1), 0);  // the node's clock reads 3h at virtual 2h
-  ASSERT_THAT(sim_.RunUntil(TimePoint(hours(2))), IsOk());
-  checker_.Cleaned(0, 0);  // a cleanup that used the true time would keep it
-  EXPECT_NE(Violation().find("cleaned 0 archived orders, but 1"), std::string::npos) << Violation();
+  CleanAt(TimePoint(hours(2)), 0);            // a cleanup that used the true time would keep it
+  ExpectViolation("cleaned 0 archived orders, but 1");
 }
 
 TEST_F(InvariantsTest, ASatelliteAcceptsOrdersOnlyFromTheNodeTheLimitNames) {
   Decide("s1", 10, satellite::RejectReason::kNone, 1'000'000, 0, Id(9));
-  EXPECT_NE(Violation().find("but its limit is for"), std::string::npos) << Violation();
+  ExpectViolation("but its limit is for");
 }
 
 TEST_F(InvariantsTest, AnOrderIsExpiredOnlyAfterItsExpirationInstant) {
@@ -184,16 +181,14 @@ TEST_F(InvariantsTest, AnOrderIsExpiredOnlyAfterItsExpirationInstant) {
 
 TEST_F(InvariantsTest, JudgingAnOrderExpiredAtItsExpirationInstantIsCaught) {
   Decide("s1", 10, satellite::RejectReason::kExpired, /*expiration=*/500, /*now=*/500);
-  EXPECT_NE(Violation().find("judged order 7331 from storagenode0 expired when its clock read 0s "
-                             "after the limit's expiration"),
-            std::string::npos)
-      << Violation();
+  ExpectViolation(
+      "judged order 7331 from storagenode0 expired when its clock read 0s "
+      "after the limit's expiration");
 }
 
 TEST_F(InvariantsTest, AcceptingAnOrderOneNanosecondPastItsExpirationIsCaught) {
   Decide("s1", 10, satellite::RejectReason::kNone, /*expiration=*/500, /*now=*/501);
-  EXPECT_NE(Violation().find("none when its clock read 1ns after"), std::string::npos)
-      << Violation();
+  ExpectViolation("none when its clock read 1ns after");
 }
 
 TEST_F(InvariantsTest, HarnessCodeReportsViolationsItFindsItself) {
