@@ -84,9 +84,8 @@ TEST_F(InvariantsTest, AnOrderThatVanishesIsLost) {
 }
 
 TEST_F(InvariantsTest, AnArchivedOrderListedAgainWouldBeResent) {
-  checker_.Enqueued(0, Order("s1", 10, sat_), true);
-  Decide("s1", 10, satellite::RejectReason::kNone);
-  checker_.Archived(0, TimePoint{}, {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
+  StoreAccepted({"s1"});
+  ArchiveAccepted("s1", TimePoint{});
   EXPECT_FALSE(checker_.violated());
   checker_.Listed(0, Listing({Order("s1", 10, sat_)}));
   ExpectViolation("would be sent again");
@@ -94,7 +93,7 @@ TEST_F(InvariantsTest, AnArchivedOrderListedAgainWouldBeResent) {
 
 TEST_F(InvariantsTest, ArchivingAsAcceptedWhatTheSatelliteNeverAcceptedIsCaught) {
   checker_.Enqueued(0, Order("s1", 10, sat_), true);
-  checker_.Archived(0, TimePoint{}, {{sat_, "s1", OrderStatus::kAccepted}}, Status::Ok());
+  ArchiveAccepted("s1", TimePoint{});
   ExpectViolation("never accepted it");
 }
 
@@ -109,8 +108,7 @@ TEST_F(InvariantsTest, AFailedArchiveMayLandAndAFailedEnqueueMayAppear) {
   checker_.Enqueued(0, Order("s1", 10, sat_), true);
   checker_.Enqueued(0, Order("s2", 20, sat_), false);  // failed, but landed after all
   Decide("s1", 10, satellite::RejectReason::kNone);
-  checker_.Archived(0, TimePoint{}, {{sat_, "s1", OrderStatus::kAccepted}},
-                    Status(StatusCode::kUnavailable, "sync failed"));
+  ArchiveAccepted("s1", TimePoint{}, Status(StatusCode::kUnavailable, "sync failed"));
   checker_.Listed(0, Listing({Order("s2", 20, sat_)}));  // s1's archive landed; s2 appeared
   EXPECT_FALSE(checker_.violated()) << Violation();
   EXPECT_EQ(checker_.unsent(), 1u);
