@@ -26,8 +26,9 @@ std::optional<NodeInfo> Parse(std::string_view value) {
 
 }  // namespace
 
-Overlay::Overlay(Simulator& sim, PeerId peer, Store& store, RandomStream selection)
-    : sim_(&sim), peer_(peer), store_(&store), selection_(selection) {}
+Overlay::Overlay(Simulator& sim, PeerId peer, Store& store, RandomStream selection,
+                 OverlayConfig config)
+    : sim_(&sim), peer_(peer), store_(&store), selection_(selection), config_(config) {}
 
 void Overlay::Register(rpc::Server& server) {
   server.Register("contact.CheckIn",
@@ -45,13 +46,17 @@ void Overlay::Register(rpc::Server& server) {
 
 Status Overlay::CheckIn(const PeerIdentity& node, const rpc::Address& address) {
   if (node.id.IsZero()) return Status(StatusCode::kUnauthenticated, "check-in without identity");
+  const TimePoint now = sim_->PeerNow(peer_);
+  ++check_ins_;
+  if (Redundant(node, address, now)) {
+    ++redundant_check_ins_;
+    return Status::Ok();
+  }
   pb::NodeRecord record;
   record.set_node_id(std::string(node.id.bytes()));
   record.set_public_key(node.public_key);
   record.set_address(address);
-  const TimePoint now = sim_->PeerNow(peer_);
   record.set_last_contact(ToUnixNanos(now));
-  ++check_ins_;
   Status s = store_->Put(NodeKey(node.id), DeterministicBytes(record));
   if (!s.ok()) {
     // The write may or may not have reached the store: read the store again when next needed.
@@ -77,6 +82,22 @@ Status Overlay::CheckIn(const PeerIdentity& node, const rpc::Address& address) {
   info.address = address;
   info.last_contact = now;
   return s;
+}
+
+// Storj's test for an unnecessary check-in: the record is younger than the wait period and
+// names the same key and address. It reads the copy in memory, loading it first if need be (a
+// satellite's first check-in, or the first after a failed write); when the copy cannot be read
+// the check-in is written, which is never wrong.
+bool Overlay::Redundant(const PeerIdentity& node, const rpc::Address& address, TimePoint now) {
+  if (config_.check_in_wait_period <= Duration::zero()) return false;
+  if (!mirror_loaded_ && !LoadMirror().ok()) return false;
+  const Entry* entry = FindEntry(node.id);
+  if (entry == nullptr || entry->info == nullptr) return false;
+  const NodeInfo& record = *entry->info;
+  // Storj writes when last contact + period is before now: a check-in exactly at the end of
+  // the period is still redundant.
+  return now <= record.last_contact + config_.check_in_wait_period &&
+         record.public_key == node.public_key && record.address == address;
 }
 
 StatusOr<std::optional<NodeInfo>> Overlay::Get(const NodeId& id) {

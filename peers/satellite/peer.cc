@@ -45,7 +45,8 @@ StatusOr<std::unique_ptr<Satellite>> Satellite::Create(Simulator& sim, PeerId pe
     return starts.status().WithContext("satellite " + satellite->config_.address);
   }
   satellite->overlay_ = std::make_unique<Overlay>(sim, peer, *satellite->store_,
-                                                  sim.random().Stream(name + "/selection"));
+                                                  sim.random().Stream(name + "/selection"),
+                                                  satellite->config_.overlay);
   satellite->overlay_->Register(satellite->server_);
   satellite->orders_ = std::make_unique<OrdersEndpoint>(
       sim, peer, satellite->identity_, *satellite->store_, *satellite->overlay_,

@@ -24,6 +24,7 @@ namespace testplanet::satellite {
 struct Config {
   rpc::Address address;
   OrdersConfig orders;
+  OverlayConfig overlay;
   StorageOptions storage;
   SettlementObserver settlement_observer;  // sees every settlement decision; may be null
   WrapOrderChecks wrap_order_checks;       // decorates the settlement checks; may be null

@@ -27,6 +27,8 @@ Config PlanetPlan::ToConfig(std::uint64_t seed) const {
     sat.orders.expiration = expiration;
     // Storj's production satellite picks upload nodes from a snapshot at most 3 minutes old.
     if (release) sat.orders.selection_staleness = std::chrono::minutes(3);
+    // ... and writes an hourly check-in that changes nothing every other hour.
+    if (release) sat.overlay.check_in_wait_period = std::chrono::minutes(70);
   };
   config.reconfigure_storage_node = [this](int index, storagenode::Config& node) {
     if (release_preset) {

@@ -184,5 +184,76 @@ TEST_F(OverlayTest, SnapshotsReadTheStoreOnce) {
   EXPECT_EQ(ProcessWork().db_scans, scans);
 }
 
+// Storj's satellite does not write a check-in that only repeats the node's record: with a wait
+// period of 70 minutes an hourly check-in is written every other hour, and what selection sees
+// is the record, not the check-in.
+TEST_F(OverlayTest, ACheckInThatRepeatsTheRecordWithinTheWaitPeriodIsNotWritten) {
+  Overlay overlay(sim_, kSimulatorPeer, *store_, RandomStream(7), {.check_in_wait_period = 70min});
+  const Identity node = Identity::FromStream(identities_);
+  ASSERT_THAT(overlay.CheckIn(node.peer(), "node"), IsOk());
+  const TimePoint written = sim_.Now();
+  const std::uint64_t writes = ProcessWork().db_writes;
+  for (const Duration after : {Duration(1h), Duration(70min)}) {
+    ASSERT_THAT(sim_.RunFor(written + after - sim_.Now()), IsOk());
+    ASSERT_THAT(overlay.CheckIn(node.peer(), "node"), IsOk());
+    EXPECT_EQ(ProcessWork().db_writes, writes) << "a redundant check-in " << after << " later";
+    EXPECT_EQ(overlay.Get(node.id())->value().last_contact, written);
+    auto picked = overlay.SelectNodes(10, 4h);
+    ASSERT_THAT(picked, IsOk());
+    ASSERT_EQ(picked->size(), 1u);
+    EXPECT_EQ((*picked)[0].last_contact, written) << "selection saw a check-in never written";
+  }
+  EXPECT_EQ(overlay.check_ins(), 3u);
+  EXPECT_EQ(overlay.redundant_check_ins(), 2u);
+  ASSERT_THAT(sim_.RunFor(1ns), IsOk());  // now past the period: written
+  ASSERT_THAT(overlay.CheckIn(node.peer(), "node"), IsOk());
+  EXPECT_GT(ProcessWork().db_writes, writes);
+  EXPECT_EQ(overlay.Get(node.id())->value().last_contact, sim_.Now());
+  EXPECT_EQ(overlay.redundant_check_ins(), 2u);
+}
+
+// A check-in that changes the record is written whatever its age; and without a wait period
+// (the default, Storj's testplanet's behaviour at 0) every check-in is.
+TEST_F(OverlayTest, ACheckInThatChangesTheRecordIsWrittenAtOnce) {
+  Overlay overlay(sim_, kSimulatorPeer, *store_, RandomStream(7), {.check_in_wait_period = 70min});
+  const Identity node = Identity::FromStream(identities_);
+  ASSERT_THAT(overlay.CheckIn(node.peer(), "old-address"), IsOk());
+  ASSERT_THAT(sim_.RunFor(1min), IsOk());
+  ASSERT_THAT(overlay.CheckIn(node.peer(), "new-address"), IsOk());
+  EXPECT_EQ(overlay.Get(node.id())->value().address, "new-address");
+  EXPECT_EQ(overlay.Get(node.id())->value().last_contact, sim_.Now());
+  PeerIdentity rekeyed = node.peer();
+  rekeyed.public_key = "another key";
+  ASSERT_THAT(sim_.RunFor(1min), IsOk());
+  ASSERT_THAT(overlay.CheckIn(rekeyed, "new-address"), IsOk());
+  EXPECT_EQ(overlay.Get(node.id())->value().public_key, "another key");
+  EXPECT_EQ(overlay.redundant_check_ins(), 0u);
+
+  const Identity other = Identity::FromStream(identities_);  // the fixture's: no wait period
+  ASSERT_THAT(overlay_->CheckIn(other.peer(), "node"), IsOk());
+  ASSERT_THAT(sim_.RunFor(1min), IsOk());
+  const std::uint64_t writes = ProcessWork().db_writes;
+  ASSERT_THAT(overlay_->CheckIn(other.peer(), "node"), IsOk());
+  EXPECT_GT(ProcessWork().db_writes, writes);
+  EXPECT_EQ(overlay_->Get(other.id())->value().last_contact, sim_.Now());
+  EXPECT_EQ(overlay_->redundant_check_ins(), 0u);
+}
+
+// A restarted satellite reads its records before judging a check-in: the first hourly check-in
+// after a restart is as redundant as it was before.
+TEST_F(OverlayTest, AFreshOverlayJudgesCheckInsByTheStoredRecords) {
+  const Identity node = Identity::FromStream(identities_);
+  {
+    Overlay before(sim_, kSimulatorPeer, *store_, RandomStream(7), {.check_in_wait_period = 70min});
+    ASSERT_THAT(before.CheckIn(node.peer(), "node"), IsOk());
+  }
+  const TimePoint written = sim_.Now();
+  ASSERT_THAT(sim_.RunFor(1h), IsOk());
+  Overlay after(sim_, kSimulatorPeer, *store_, RandomStream(7), {.check_in_wait_period = 70min});
+  ASSERT_THAT(after.CheckIn(node.peer(), "node"), IsOk());
+  EXPECT_EQ(after.redundant_check_ins(), 1u);
+  EXPECT_EQ(after.Get(node.id())->value().last_contact, written);
+}
+
 }  // namespace
 }  // namespace testplanet::satellite
