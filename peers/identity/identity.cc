@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "peers/identity/signature_memo.h"
 #include "peers/work.h"
 
 namespace testplanet {
@@ -81,13 +82,8 @@ std::string Identity::Sign(std::string_view message) const {
 
 bool Identity::Verify(std::string_view public_key, std::string_view message,
                       std::string_view signature) {
-  ++ProcessWork().verifications;
   EnsureSodium();
-  if (public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES) {
-    return false;
-  }
-  return crypto_sign_verify_detached(Bytes(signature), Bytes(message), message.size(),
-                                     Bytes(public_key)) == 0;
+  return SignatureMemo::Process().Verify(public_key, message, signature);
 }
 
 }  // namespace testplanet

@@ -68,7 +68,8 @@ class Identity {
   // Returns the 64-byte Ed25519 signature of `message`.
   std::string Sign(std::string_view message) const;
 
-  // Returns true iff `signature` is a valid signature of `message` by `public_key`.
+  // Returns true iff `signature` is a valid signature of `message` by `public_key`. A triple
+  // that verified before is recognised rather than verified again (signature_memo.h).
   static bool Verify(std::string_view public_key, std::string_view message,
                      std::string_view signature);
 

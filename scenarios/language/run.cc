@@ -7,6 +7,8 @@
 #include <sstream>
 #include <utility>
 
+#include "peers/identity/signature_memo.h"
+#include "peers/work.h"
 #include "scenarios/language/judgement.h"
 #include "scenarios/planet/owned_directory.h"
 #include "scenarios/planet/planted_bugs.h"
@@ -28,7 +30,8 @@ void Run::Go() {
   result_->trace_level = options_->trace_level;
   result_->stop_at = options_->stop_at;
   result_->budget = options_->budget;
-  ProcessWork() = Work{};  // this run's work from here (peers/work.h)
+  ProcessWork() = Work{};            // this run's work from here (peers/work.h)
+  SignatureMemo::Process().Clear();  // ... and its own real verifications
   if (!Setup()) return;
   Schedule();
   Simulator& sim = planet_->sim();

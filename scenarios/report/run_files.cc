@@ -117,6 +117,7 @@ json FloorJson(const scenario::RunResult& r, const UnitCosts& costs, double wall
   return {{"events", r.events},
           {"signatures", r.work.signatures},
           {"verifications", r.work.verifications},
+          {"verifications_remembered", r.work.verifications_remembered},
           {"db_reads", r.work.db_reads},
           {"db_writes", r.work.db_writes},
           {"db_scans", r.work.db_scans},

@@ -1,0 +1,45 @@
+// SignatureMemo: remembers the signature checks that passed, so that the same check made again
+// costs a hash instead of an Ed25519 verification. In a planet the same bytes are checked twice
+// as a rule: a storage node checks an order limit and an order when the piece arrives, and the
+// satellite checks the very same bytes when the order is settled (half of a network day's
+// verifications, each ~46 µs here).
+// Promises: Verify returns exactly what libsodium's verification of the triple (public key,
+// message, signature) returns. Only triples that verified are remembered, matched on a
+// BLAKE2b-256 of all their bytes; anything else is verified for real. Verification is a pure
+// function of the triple, so remembering changes what a run costs, never what it does.
+// Trap: one memo per process, like the work tally (peers/work.h). A run clears it when it starts,
+// so that its counts of real verifications do not depend on the runs before it.
+#ifndef TESTPLANET_PEERS_IDENTITY_SIGNATURE_MEMO_H_
+#define TESTPLANET_PEERS_IDENTITY_SIGNATURE_MEMO_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace testplanet {
+
+class SignatureMemo {
+ public:
+  // The process's memo.
+  static SignatureMemo& Process();
+
+  // Whether `signature` is a valid Ed25519 signature of `message` by `public_key` (32 and 64 raw
+  // bytes; other sizes are invalid).
+  bool Verify(std::string_view public_key, std::string_view message, std::string_view signature);
+
+  // Forgets every remembered check.
+  void Clear();
+
+ private:
+  using Digest = std::array<std::uint8_t, 32>;
+  // Sets of two slots, picked by the digest's first bytes; a new check replaces the older of its
+  // set. 128 Ki slots (4 MiB) hold the checks of a network's hour or two (~11 k triples an hour
+  // that a satellite checks again when they settle) with few losses.
+  static constexpr std::size_t kSlots = std::size_t{1} << 17;
+  std::unique_ptr<Digest[]> slots_;  // allocated at the first check; all zero is empty
+};
+
+}  // namespace testplanet
+
+#endif  // TESTPLANET_PEERS_IDENTITY_SIGNATURE_MEMO_H_
