@@ -169,6 +169,11 @@ Status LoadPlanet(FieldReader in, LoadContext& context, PlanetPlan& out) {
       "order_expiration", {.fallback = satellite::OrdersConfig{}.expiration, .positive = true});
   if (!expiration.ok()) return expiration.status();
   out.order_expiration = *expiration;
+  if (satellite.Has("check_in_wait_period")) {
+    auto wait = satellite.ReadDuration("check_in_wait_period", {.required = true});
+    if (!wait.ok()) return wait.status();
+    out.check_in_wait_period = *wait;
+  }
   if (Status s = LoadNodeSettings(in.Nested("storage_node"), out.every_node); !s.ok()) return s;
   const int overrides = static_cast<PlanetSpec&>(in.message()).node_size();
   for (int i = 0; i < overrides; ++i) {

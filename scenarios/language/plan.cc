@@ -22,13 +22,14 @@ Config PlanetPlan::ToConfig(std::uint64_t seed) const {
   config.storage = storage;
   config.network = network;
   config.flush_bytes = flush_bytes;
-  config.reconfigure_satellite = [expiration = order_expiration, release = release_preset](
-                                     int, satellite::Config& sat) {
+  config.reconfigure_satellite = [expiration = order_expiration, release = release_preset,
+                                  wait = check_in_wait_period](int, satellite::Config& sat) {
     sat.orders.expiration = expiration;
     // Storj's production satellite picks upload nodes from a snapshot at most 3 minutes old.
     if (release) sat.orders.selection_staleness = std::chrono::minutes(3);
     // ... and writes an hourly check-in that changes nothing every other hour.
     if (release) sat.overlay.check_in_wait_period = std::chrono::minutes(70);
+    if (wait) sat.overlay.check_in_wait_period = *wait;
   };
   config.reconfigure_storage_node = [this](int index, storagenode::Config& node) {
     if (release_preset) {

@@ -41,6 +41,7 @@ struct PlanetPlan {
   std::uint64_t flush_bytes = 0;
   fakes::NetworkOptions network;
   Duration order_expiration{};
+  std::optional<Duration> check_in_wait_period;  // unset: the preset's
   NodeSettings every_node;
   // Overrides for some nodes, in file order; later ones win.
   std::vector<std::pair<std::vector<PeerRef>, NodeSettings>> overrides;

@@ -33,6 +33,31 @@ TEST(ScenarioLoader, AcceptsAMinimalScenarioAndFillsDefaults) {
   EXPECT_EQ(loaded->spec.planet().flush_bytes(), 1u << 20);
 }
 
+// The satellite's check-in wait period: 0 by default, Storj's 70 minutes with the release
+// preset, and what the file says over either.
+TEST(ScenarioLoader, TheCheckInWaitPeriodComesFromThePresetOrTheFile) {
+  auto WaitOf = [](const std::string& planet) {
+    auto loaded =
+        LoadScenarioText("wait.textproto", "duration: \"1h\"\nplanet { " + planet + " }\n");
+    EXPECT_THAT(loaded, IsOk());
+    if (!loaded.ok()) return Duration(-1);
+    satellite::Config config;
+    loaded->planet.ToConfig(1).reconfigure_satellite(0, config);
+    return config.overlay.check_in_wait_period;
+  };
+  EXPECT_EQ(WaitOf(""), Duration::zero());
+  EXPECT_EQ(WaitOf("preset: \"release\""), 70min);
+  EXPECT_EQ(WaitOf("preset: \"release\" satellite { check_in_wait_period: \"0s\" }"),
+            Duration::zero());
+  EXPECT_EQ(WaitOf("satellite { check_in_wait_period: \"2h\" }"), 2h);
+  const std::string e =
+      ErrorOf("duration: \"1h\"\nplanet { satellite { check_in_wait_period: \"-1m\" } }\n");
+  EXPECT_EQ(e.rfind("bad.textproto:2:", 0), 0u) << e;
+  EXPECT_NE(e.find("planet.satellite.check_in_wait_period: must not be negative"),
+            std::string::npos)
+      << e;
+}
+
 TEST(ScenarioLoader, SyntaxErrorsNameLineAndColumn) {
   EXPECT_EQ(ErrorOf("duration: \"1h\"\nplanet {\n  satelites: 2\n}\n").rfind("bad.textproto:3:", 0),
             0u);
