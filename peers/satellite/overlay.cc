@@ -48,7 +48,15 @@ Status Overlay::CheckIn(const PeerIdentity& node, const rpc::Address& address) {
   if (node.id.IsZero()) return Status(StatusCode::kUnauthenticated, "check-in without identity");
   const TimePoint now = sim_->PeerNow(peer_);
   ++check_ins_;
-  if (Redundant(node, address, now)) {
+  // With a wait period the node's record decides whether to write, so the copy in memory is
+  // loaded first if need be (a satellite's first check-in, or the first after a failed write);
+  // when it cannot be, the check-in is written, which is never wrong.
+  if (config_.check_in_wait_period > Duration::zero() && !mirror_loaded_) {
+    LoadMirror().IgnoreError();
+  }
+  // Found once: the same entry judges the check-in and, once written, takes it.
+  Entry* entry = mirror_loaded_ ? FindEntry(node.id) : nullptr;
+  if (entry != nullptr && Redundant(*entry, node, address, now)) {
     ++redundant_check_ins_;
     return Status::Ok();
   }
@@ -64,7 +72,6 @@ Status Overlay::CheckIn(const PeerIdentity& node, const rpc::Address& address) {
     return s;
   }
   if (!mirror_loaded_) return s;
-  Entry* entry = FindEntry(node.id);
   if (entry == nullptr) {
     entry = &joined_[node.id];
     entry->id = node.id;
@@ -85,15 +92,11 @@ Status Overlay::CheckIn(const PeerIdentity& node, const rpc::Address& address) {
 }
 
 // Storj's test for an unnecessary check-in: the record is younger than the wait period and
-// names the same key and address. It reads the copy in memory, loading it first if need be (a
-// satellite's first check-in, or the first after a failed write); when the copy cannot be read
-// the check-in is written, which is never wrong.
-bool Overlay::Redundant(const PeerIdentity& node, const rpc::Address& address, TimePoint now) {
-  if (config_.check_in_wait_period <= Duration::zero()) return false;
-  if (!mirror_loaded_ && !LoadMirror().ok()) return false;
-  const Entry* entry = FindEntry(node.id);
-  if (entry == nullptr || entry->info == nullptr) return false;
-  const NodeInfo& record = *entry->info;
+// names the same key and address.
+bool Overlay::Redundant(const Entry& entry, const PeerIdentity& node, const rpc::Address& address,
+                        TimePoint now) const {
+  if (config_.check_in_wait_period <= Duration::zero() || entry.info == nullptr) return false;
+  const NodeInfo& record = *entry.info;
   // Storj writes when last contact + period is before now: a check-in exactly at the end of
   // the period is still redundant.
   return now <= record.last_contact + config_.check_in_wait_period &&

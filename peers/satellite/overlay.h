@@ -94,7 +94,8 @@ class Overlay {
     std::unique_ptr<NodeInfo> info;
   };
   Status LoadMirror();
-  bool Redundant(const PeerIdentity& node, const rpc::Address& address, TimePoint now);
+  bool Redundant(const Entry& entry, const PeerIdentity& node, const rpc::Address& address,
+                 TimePoint now) const;
   Entry* FindEntry(const NodeId& id);
   void MergeJoined();
   void ClearMirror();
