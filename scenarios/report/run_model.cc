@@ -1,6 +1,7 @@
 #include "scenarios/report/run_model.h"
 
 #include <algorithm>
+#include <optional>
 #include <string_view>
 #include <tuple>
 
@@ -21,11 +22,17 @@ class ModelBuilder {
 
   RunModel Build() {
     for (const TraceRecord& r : result_.records) Add(r);
-    for (const auto& [key, begin] : runs_) {
-      model_.spans.push_back(ChoreSpan(begin, model_.end_ns, false, ""));
+    // Unfinished runs by (peer, chore, run), as they always came out.
+    for (std::vector<OpenRun>& open : runs_) {
+      std::sort(open.begin(), open.end(), [](const OpenRun& x, const OpenRun& y) {
+        return std::tie(x.begin.a, x.begin.c) < std::tie(y.begin.a, y.begin.c);
+      });
+      for (const OpenRun& run : open) {
+        model_.spans.push_back(ChoreSpan(run.begin, model_.end_ns, std::nullopt));
+      }
     }
     for (const auto& [id, open] : streams_) {
-      model_.spans.push_back(RpcSpan(open, model_.end_ns, false, ""));
+      model_.spans.push_back(RpcSpan(open, model_.end_ns, std::nullopt));
     }
     SortByBegin(model_.spans);
     PackLanes();
@@ -40,20 +47,24 @@ class ModelBuilder {
 
   void Add(const TraceRecord& r) {
     if (r.kind == trace_kinds::kCycleRunBegin.id) {
-      runs_[{r.peer, r.a, r.c}] = r;
+      if (OpenRun* open = FindRun(r)) {
+        open->begin = r;
+      } else {
+        runs_[r.peer].push_back({r});
+      }
     } else if (r.kind == trace_kinds::kCycleRunEnd.id) {
-      auto it = runs_.find({r.peer, r.a, r.c});
-      if (it == runs_.end()) return;
-      model_.spans.push_back(
-          ChoreSpan(it->second, r.time_ns, true, StatusCodeName(static_cast<StatusCode>(r.b))));
-      runs_.erase(it);
+      OpenRun* open = FindRun(r);
+      if (open == nullptr) return;
+      model_.spans.push_back(ChoreSpan(open->begin, r.time_ns, r.b));
+      std::vector<OpenRun>& peer_runs = runs_[r.peer];
+      *open = peer_runs.back();
+      peer_runs.pop_back();
     } else if (r.kind == fakes::net_kinds::kStreamOpen.id) {
       streams_[r.c] = r;
     } else if (r.kind == fakes::net_kinds::kStreamEnd.id) {
       auto it = streams_.find(r.c);
       if (it == streams_.end()) return;
-      model_.spans.push_back(
-          RpcSpan(it->second, r.time_ns, true, StatusCodeName(static_cast<StatusCode>(r.b))));
+      model_.spans.push_back(RpcSpan(it->second, r.time_ns, r.b));
       streams_.erase(it);
     } else if (r.kind == scenario::scenario_kinds::kFault.id) {
       model_.faults.push_back({r.time_ns, r.peer, NameOf(r.a), true, false});
@@ -73,33 +84,68 @@ class ModelBuilder {
                                          : "check " + std::to_string(index);
   }
 
-  Span ChoreSpan(const TraceRecord& begin, std::int64_t end, bool finished,
-                 std::string_view status) {
+  // `status`: the code the span ended with; none if it was still open when the run ended.
+  Span ChoreSpan(const TraceRecord& begin, std::int64_t end, std::optional<std::uint64_t> status) {
     static constexpr const char* kReasons[] = {"", "first", "tick", "trigger"};
     Span span;
     span.kind = Span::Kind::kChore;
     span.peer = begin.peer;
-    span.name = Intern(NameOf(begin.a));
+    span.name = NameText(begin.a);
     span.begin_ns = begin.time_ns;
     span.end_ns = end;
-    span.finished = finished;
-    span.why = Intern(begin.b < 4 ? kReasons[begin.b] : "?");
-    span.status = Intern(status);
+    span.finished = status.has_value();
+    span.why =
+        Cached(reason_texts_, begin.b, [&] { return begin.b < 4 ? kReasons[begin.b] : "?"; });
+    span.status = status ? StatusText(*status) : Intern("");
     span.run = begin.c;
     return span;
   }
 
-  Span RpcSpan(const TraceRecord& open, std::int64_t end, bool finished, std::string_view status) {
+  Span RpcSpan(const TraceRecord& open, std::int64_t end, std::optional<std::uint64_t> status) {
     Span span;
     span.kind = Span::Kind::kRpc;
     span.peer = open.peer;
-    span.name = Intern(NameOf(open.b));
+    span.name = NameText(open.b);
     span.begin_ns = open.time_ns;
     span.end_ns = end;
-    span.finished = finished;
-    span.why = Intern(open.a < result_.peer_names.size() ? result_.peer_names[open.a] : "?");
-    span.status = Intern(status);
+    span.finished = status.has_value();
+    span.why = Cached(caller_texts_, open.a, [&] {
+      return open.a < result_.peer_names.size() ? std::string_view(result_.peer_names[open.a])
+                                                : std::string_view("?");
+    });
+    span.status = status ? StatusText(*status) : Intern("");
     return span;
+  }
+
+  // A chore run begun and not yet ended: its begin record. A peer has a few at most.
+  struct OpenRun {
+    TraceRecord begin;
+  };
+  OpenRun* FindRun(const TraceRecord& r) {
+    if (r.peer >= runs_.size()) runs_.resize(r.peer + std::size_t{1});
+    for (OpenRun& open : runs_[r.peer]) {
+      if (open.begin.a == r.a && open.begin.c == r.c) return &open;
+    }
+    return nullptr;
+  }
+
+  // Text ids by the trace's small numbers, each interned once: millions of spans share a few
+  // dozen texts, and a string map lookup per span was most of building the model.
+  template <typename TextOf>
+  std::uint32_t Cached(std::map<std::uint64_t, std::uint32_t>& cache, std::uint64_t key,
+                       TextOf text_of) {
+    auto it = cache.lower_bound(key);
+    if (it != cache.end() && it->first == key) return it->second;
+    const std::uint32_t id = Intern(text_of());
+    cache.emplace_hint(it, key, id);
+    return id;
+  }
+  std::uint32_t NameText(std::uint64_t name) {
+    return Cached(name_texts_, name, [&] { return NameOf(name); });
+  }
+  std::uint32_t StatusText(std::uint64_t code) {
+    return Cached(status_texts_, code,
+                  [&] { return StatusCodeName(static_cast<StatusCode>(code)); });
   }
 
   // By begin, then in the order they were added: stable, but without stable_sort's buffer of
@@ -178,10 +224,13 @@ class ModelBuilder {
 
   const scenario::RunResult& result_;
   RunModel model_;
-  // Open runs and streams, by value: the log decodes each record into one place as it goes.
-  std::map<std::tuple<PeerId, std::uint64_t, std::uint64_t>, TraceRecord> runs_;
+  // Open runs (by peer) and streams, by value: the log decodes each record into one place as it
+  // goes. Runs are looked up once per record of a run: a tree of every open run over thousands
+  // of peers was a cache miss per level.
+  std::vector<std::vector<OpenRun>> runs_;
   std::map<std::uint64_t, TraceRecord> streams_;
   std::map<std::string, std::uint32_t, std::less<>> text_ids_;
+  std::map<std::uint64_t, std::uint32_t> name_texts_, reason_texts_, caller_texts_, status_texts_;
 };
 
 }  // namespace

@@ -189,6 +189,60 @@ TEST(RunModel, SpansAreOrderedByBeginThenByTheTrace) {
   EXPECT_EQ(model.Text(0), "");
 }
 
+// Runs still open when the run ends are spans to its end, unfinished, each once, ordered among
+// equal begins by peer, chore and run; an end with no begin (its begin fell before the trace)
+// is no span; a run begun twice under one number keeps its later begin.
+TEST(RunModel, RunsOpenAtTheEndAreUnfinishedSpansToTheEnd) {
+  RunResult result;
+  result.peer_names = {"sim", "storagenode0", "storagenode1"};
+  const std::uint64_t sender = StableHash("orders.sender"), cleanup = StableHash("orders.cleanup");
+  result.names = {{sender, "orders.sender"}, {cleanup, "orders.cleanup"}};
+  result.end = TimePoint(std::chrono::nanoseconds(100));
+  auto add = [&result](std::int64_t t, PeerId peer, std::uint64_t kind, std::uint64_t chore,
+                       std::uint64_t run) {
+    result.records.Append(
+        {t, 0, peer, kind, chore, kind == trace_kinds::kCycleRunBegin.id ? 2u : 0u, run});
+  };
+  add(10, 2, trace_kinds::kCycleRunBegin.id, cleanup, 4);
+  add(10, 1, trace_kinds::kCycleRunBegin.id, sender, 3);
+  add(10, 1, trace_kinds::kCycleRunBegin.id, cleanup, 9);
+  add(10, 1, trace_kinds::kCycleRunBegin.id, sender, 2);
+  add(15, 1, trace_kinds::kCycleRunEnd.id, cleanup, 1);  // begun before the trace: no span
+  add(20, 2, trace_kinds::kCycleRunBegin.id, sender, 5);
+  add(30, 2, trace_kinds::kCycleRunEnd.id, sender, 5);
+  add(40, 2, trace_kinds::kCycleRunBegin.id, cleanup, 4);  // the same run begun again: kept once
+  const RunModel model = BuildRunModel(result);
+  ASSERT_EQ(model.spans.size(), 5u);
+  struct Seen {
+    std::int64_t begin;
+    PeerId peer;
+    std::string name;
+    std::uint64_t run;
+    bool finished;
+    bool operator==(const Seen&) const = default;
+  };
+  std::vector<Seen> seen;
+  for (const Span& span : model.spans) {
+    seen.push_back({span.begin_ns, span.peer, model.Text(span.name), span.run, span.finished});
+    EXPECT_EQ(span.end_ns, span.finished ? 30 : 100);
+    EXPECT_EQ(model.Text(span.status), span.finished ? "OK" : "");
+  }
+  // At 10: storagenode0's (peer 1) runs by chore id, then run; the finished run at 20 ends
+  // before the end's spans are added, so among all it goes by its begin.
+  std::vector<Seen> want;
+  const bool sender_first = sender < cleanup;
+  const Seen sender2{10, 1, "orders.sender", 2, false}, sender3{10, 1, "orders.sender", 3, false};
+  const Seen cleanup9{10, 1, "orders.cleanup", 9, false};
+  if (sender_first) {
+    want = {sender2, sender3, cleanup9};
+  } else {
+    want = {cleanup9, sender2, sender3};
+  }
+  want.push_back({20, 2, "orders.sender", 5, true});
+  want.push_back({40, 2, "orders.cleanup", 4, false});
+  EXPECT_EQ(seen, want);
+}
+
 TEST(RunModel, BacklogEndsAtWhatTheOrdersDatabaseHolds) {
   const RunResult result = BusyRun();
   const RunModel model = BuildRunModel(result);
