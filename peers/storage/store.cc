@@ -12,6 +12,7 @@
 
 #include "peers/storage/rocks_status.h"
 #include "peers/work.h"
+#include "sim/hash.h"
 
 namespace testplanet {
 namespace {
@@ -49,6 +50,30 @@ class WithoutOptionsFile final : public rocksdb::FileSystemWrapper {
   }
 };
 
+// The environment, less real entropy in a database's identity. RocksDB names a new database
+// with a UUID from the kernel's random source (the IDENTITY file, and the id in its tables'
+// properties): other bytes on the simulated disk on every run, and a read of /proc for each of
+// a planet's thousands of opens. The identity is the directory's instead — unique among a
+// planet's stores, the same on every run.
+class DirectoryIdentityEnv final : public rocksdb::EnvWrapper {
+ public:
+  DirectoryIdentityEnv(std::unique_ptr<rocksdb::Env> target, std::string_view directory)
+      : rocksdb::EnvWrapper(std::move(target)), id_(IdOf(directory)) {}
+  static const char* kClassName() { return "TestplanetDirectoryIdentityEnv"; }
+  const char* Name() const override { return kClassName(); }
+  std::string GenerateUniqueId() override { return id_; }
+
+ private:
+  static std::string IdOf(std::string_view directory) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    const std::uint64_t hash = StableHash(directory);
+    std::string id = "testplanet-";
+    for (int shift = 60; shift >= 0; shift -= 4) id += kHex[(hash >> shift) & 0xf];
+    return id;
+  }
+  const std::string id_;
+};
+
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
 
@@ -84,8 +109,9 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const StorageOptions& options) {
   rocksdb::Env* base = options.env != nullptr ? options.env
                        : store->mem_env_      ? store->mem_env_.get()
                                               : rocksdb::Env::Default();
-  store->env_ =
-      rocksdb::NewCompositeEnv(std::make_shared<WithoutOptionsFile>(base->GetFileSystem()));
+  store->env_ = std::make_unique<DirectoryIdentityEnv>(
+      rocksdb::NewCompositeEnv(std::make_shared<WithoutOptionsFile>(base->GetFileSystem())),
+      options.directory);
   if (Status s = store->OpenDb(); !s.ok()) return s;
   return store;
 }

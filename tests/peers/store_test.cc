@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 
 #include <filesystem>
 #include <string>
@@ -68,6 +69,28 @@ TEST(Store, AnOnDiskStoreReopensWithItsData) {
         << entry.path() << " was written";
   }
   EXPECT_TRUE(std::filesystem::exists(dir + "/CURRENT"));
+}
+
+// A database's identity comes from its directory, not from the kernel's random source: the
+// same bytes on the simulated disk on every run, and distinct stores told apart.
+TEST(Store, ADatabaseIdentityIsItsDirectorysOnEveryRun) {
+  auto identity_of = [](const std::string& directory) {
+    StorageOptions options;
+    options.in_memory = true;  // each open its own fresh file system
+    options.directory = directory;
+    auto store = Store::Open(options);
+    EXPECT_THAT(store, IsOk());
+    std::string identity;
+    if (!store.ok()) return identity;
+    EXPECT_TRUE(
+        rocksdb::ReadFileToString(&(*store)->file_system(), directory + "/IDENTITY", &identity)
+            .ok());
+    return identity;
+  };
+  const std::string first = identity_of("/node-a");
+  EXPECT_TRUE(first.starts_with("testplanet-")) << first;
+  EXPECT_EQ(identity_of("/node-a"), first);
+  EXPECT_NE(identity_of("/node-b"), first);
 }
 
 }  // namespace
