@@ -132,6 +132,7 @@ Status Overlay::LoadMirror() {
   });
   if (!s.ok()) {
     mirror_.clear();
+    IndexMirror();
     return s;
   }
   // Keys hold the node's id, so the scan comes in id order; a record naming another node than
@@ -144,14 +145,36 @@ Status Overlay::LoadMirror() {
   mirror_.erase(std::unique(mirror_.begin(), mirror_.end(),
                             [](const Entry& a, const Entry& b) { return a.id == b.id; }),
                 mirror_.end());
+  IndexMirror();
   mirror_loaded_ = true;
   return Status::Ok();
 }
 
+namespace {
+// An id's first 8 bytes, big-endian: ids in order have their prefixes in order.
+std::uint64_t PrefixOf(const NodeId& id) {
+  std::uint64_t prefix = 0;
+  for (const char byte : id.bytes().substr(0, 8)) {
+    prefix = (prefix << 8) | static_cast<std::uint8_t>(byte);
+  }
+  return prefix;
+}
+}  // namespace
+
+void Overlay::IndexMirror() {
+  mirror_prefixes_.clear();
+  mirror_prefixes_.reserve(mirror_.size());
+  for (const Entry& entry : mirror_) mirror_prefixes_.push_back(PrefixOf(entry.id));
+}
+
 Overlay::Entry* Overlay::FindEntry(const NodeId& id) {
-  auto it = std::lower_bound(mirror_.begin(), mirror_.end(), id,
-                             [](const Entry& entry, const NodeId& key) { return entry.id < key; });
-  if (it != mirror_.end() && it->id == id) return &*it;
+  const std::uint64_t prefix = PrefixOf(id);
+  auto it = std::lower_bound(mirror_prefixes_.begin(), mirror_prefixes_.end(), prefix);
+  // Ids that share a prefix sit together, in id order.
+  for (auto i = static_cast<std::size_t>(it - mirror_prefixes_.begin());
+       i < mirror_prefixes_.size() && mirror_prefixes_[i] == prefix; ++i) {
+    if (mirror_[i].id == id) return &mirror_[i];
+  }
   auto joined = joined_.find(id);
   return joined == joined_.end() ? nullptr : &joined->second;
 }
@@ -170,6 +193,7 @@ void Overlay::MergeJoined() {
   for (; next != joined_.end(); ++next) merged.push_back(std::move(next->second));
   mirror_ = std::move(merged);
   joined_.clear();
+  IndexMirror();
 }
 
 void Overlay::ClearMirror() {
@@ -179,6 +203,7 @@ void Overlay::ClearMirror() {
   }
   mirror_.clear();
   joined_.clear();
+  IndexMirror();
   mirror_loaded_ = false;
 }
 

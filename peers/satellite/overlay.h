@@ -99,7 +99,13 @@ class Overlay {
   Entry* FindEntry(const NodeId& id);
   void MergeJoined();
   void ClearMirror();
+  // Rebuilds mirror_prefixes_: called wherever mirror_ changes.
+  void IndexMirror();
   std::vector<Entry> mirror_;
+  // The first 8 bytes of each mirror_ entry's id, at the same index: a lookup's binary search
+  // runs over 200 KB that stay in the cache rather than over 25,000 scattered 56-byte entries,
+  // and reads one entry.
+  std::vector<std::uint64_t> mirror_prefixes_;
   std::map<NodeId, Entry> joined_;
   bool mirror_loaded_ = false;
   // The online nodes as of `taken`, in ID order, and a permutation of their indexes that every

@@ -241,6 +241,38 @@ TEST_F(OverlayTest, ACheckInThatChangesTheRecordIsWrittenAtOnce) {
 
 // A restarted satellite reads its records before judging a check-in: the first hourly check-in
 // after a restart is as redundant as it was before.
+// The copy in memory finds a node by the first 8 bytes of its id, then by the whole id: nodes
+// whose ids share those bytes (on either side of a third) are each judged by their own record.
+TEST_F(OverlayTest, NodesWhoseIdsShareTheirFirstBytesAreToldApart) {
+  Overlay overlay(sim_, kSimulatorPeer, *store_, RandomStream(7), {.check_in_wait_period = 70min});
+  auto peer_with = [](std::uint8_t last, std::uint8_t first) {
+    std::array<std::uint8_t, kNodeIdSize> bytes{};
+    bytes.fill(0x5a);
+    bytes[0] = first;
+    bytes[kNodeIdSize - 1] = last;
+    return PeerIdentity{NodeId(bytes), std::string(32, static_cast<char>(last))};
+  };
+  const std::vector<PeerIdentity> nodes = {peer_with(3, 0x5a), peer_with(1, 0x5a),
+                                           peer_with(2, 0x5a), peer_with(1, 0x5b),
+                                           peer_with(1, 0x59)};
+  for (const PeerIdentity& node : nodes) ASSERT_THAT(overlay.CheckIn(node, "a"), IsOk());
+  ASSERT_THAT(overlay.SelectNodes(10, 4h), IsOk());  // merges them into the sorted copy
+  ASSERT_THAT(sim_.RunFor(1h), IsOk());
+  // Each node again, one of them at a new address: only that one is written.
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    ASSERT_THAT(overlay.CheckIn(nodes[i], i == 2 ? "b" : "a"), IsOk());
+  }
+  EXPECT_EQ(overlay.redundant_check_ins(), nodes.size() - 1);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    auto got = overlay.Get(nodes[i].id);
+    ASSERT_TRUE(got.ok() && got->has_value()) << i;
+    EXPECT_EQ(got->value().address, i == 2 ? "b" : "a") << i;
+  }
+  // A stranger with the shared first bytes is not any of them.
+  ASSERT_THAT(overlay.CheckIn(peer_with(9, 0x5a), "a"), IsOk());
+  EXPECT_EQ(overlay.redundant_check_ins(), nodes.size() - 1);
+}
+
 TEST_F(OverlayTest, AFreshOverlayJudgesCheckInsByTheStoredRecords) {
   const Identity node = Identity::FromStream(identities_);
   {
