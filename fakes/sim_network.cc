@@ -326,7 +326,7 @@ class SimNetwork::SimDialer : public rpc::Dialer {
                                                              const rpc::Address& address) override {
     SimNetwork& net = *network_;
     Simulator& sim = *net.sim_;
-    Endpoint* target = net.Find(address);
+    Endpoint* target = Find(address);
     const Endpoint& self = *net.by_index_[self_];
     const Duration latency =
         target ? net.LinkLatency(self_, target->index) + self.extra_latency + target->extra_latency
@@ -344,7 +344,7 @@ class SimNetwork::SimDialer : public rpc::Dialer {
       if (!co_await Sleep(ctx, std::chrono::seconds(1))) co_return Finish(ctx.Err(), target);
     }
     if (!co_await Sleep(ctx, 2 * latency)) co_return Finish(ctx.Err(), target);
-    target = net.Find(address);
+    target = Find(address);
     if (target == nullptr || !target->up || !target->listening || !self.up) {
       co_return Finish(UnavailableError("connection refused: " + address), target);
     }
@@ -380,8 +380,23 @@ class SimNetwork::SimDialer : public rpc::Dialer {
     return status;
   }
 
+  // The network's endpoint at `address`. A peer dials the same few addresses over and over (a
+  // node its satellites, each hour): those are kept here, so that most dials do not walk the
+  // network's map of every address, a cache miss per level in a planet of thousands.
+  // Endpoints are never removed, so a kept pointer stays the network's.
+  Endpoint* Find(const rpc::Address& address) {
+    for (const auto& [known, endpoint] : known_) {
+      if (known == address) return endpoint;
+    }
+    Endpoint* endpoint = network_->Find(address);
+    if (endpoint != nullptr && known_.size() < kKnown) known_.emplace_back(address, endpoint);
+    return endpoint;
+  }
+
+  static constexpr std::size_t kKnown = 4;
   SimNetwork* network_;
   std::uint32_t self_;
+  std::vector<std::pair<rpc::Address, Endpoint*>> known_;
 };
 
 // --- The network -------------------------------------------------------------------------------
