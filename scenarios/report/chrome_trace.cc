@@ -48,17 +48,23 @@ class EventWriter {
   explicit EventWriter(FileWriter& file) : file_(file), out_(file.buffer()) {}
 
   void Begin(std::string_view ph, std::string_view name) {
-    out_ += first_ ? "\n{" : ",\n{";
-    first_ = false;
-    out_ += "\"ph\":";
-    AppendJsonString(out_, ph);
-    out_ += ",\"name\":";
+    BeginEvent(ph);
     AppendJsonString(out_, name);
+    out_ += ",\"pid\":1";
+  }
+  // As Begin, with the name already a JSON string (QuotedTexts).
+  void BeginQuoted(std::string_view ph, std::string_view quoted_name) {
+    BeginEvent(ph);
+    out_ += quoted_name;
     out_ += ",\"pid\":1";
   }
   void String(std::string_view key, std::string_view value) {
     Key(key);
     AppendJsonString(out_, value);
+  }
+  void Quoted(std::string_view key, std::string_view quoted_value) {
+    Key(key);
+    out_ += quoted_value;
   }
   void Integer(std::string_view key, std::int64_t value) {
     Key(key);
@@ -93,11 +99,19 @@ class EventWriter {
   }
 
  private:
+  // `ph` and keys are literals of ours, plain ASCII: written as they are, not escaped.
+  void BeginEvent(std::string_view ph) {
+    out_ += first_ ? "\n{\"ph\":\"" : ",\n{\"ph\":\"";
+    first_ = false;
+    out_ += ph;
+    out_ += "\",\"name\":";
+  }
   void Key(std::string_view key) {
     if (!args_first_) out_ += ',';
     args_first_ = false;
-    AppendJsonString(out_, key);
-    out_ += ':';
+    out_ += '"';
+    out_ += key;
+    out_ += "\":";
   }
   template <typename Integer>
   void Number(Integer value) {
@@ -141,23 +155,42 @@ void Metadata(const std::string& process, const RunModel& model, const Tracks& t
   events.End();
 }
 
-void Slice(const RunModel& model, const Span& span, const Tracks& tracks, EventWriter& events) {
+// The model's texts as JSON strings, each escaped once: millions of slices share a few dozen.
+class QuotedTexts {
+ public:
+  explicit QuotedTexts(const RunModel& model) {
+    for (const std::string& text : model.texts) AppendJsonString(quoted_.emplace_back(), text);
+  }
+  const std::string& Of(std::uint32_t id) const { return quoted_.at(id); }
+
+ private:
+  std::vector<std::string> quoted_;
+};
+
+void Slice(const RunModel& model, const QuotedTexts& texts, const Span& span, const Tracks& tracks,
+           EventWriter& events) {
   const bool chore = span.kind == Span::Kind::kChore;
-  const std::string& name = model.Text(span.name);
-  events.Begin("X", span.finished ? name : name + " (unfinished)");
-  events.String("cat", chore ? "chore" : "rpc");
+  if (span.finished) {
+    events.BeginQuoted("X", texts.Of(span.name));
+  } else {
+    events.Begin("X", model.Text(span.name) + " (unfinished)");
+  }
+  events.Quoted("cat", chore ? "\"chore\"" : "\"rpc\"");
   events.Integer("tid", tracks.Of(span.peer, span.lane));
   events.Micros("ts", span.begin_ns);
   events.Micros("dur", span.end_ns - span.begin_ns);
   events.BeginArgs();
   if (chore) {
     events.Integer("run", static_cast<std::int64_t>(span.run));
-    events.String("why", model.Text(span.why));
+    events.Quoted("why", texts.Of(span.why));
   } else {
-    events.String("caller", model.Text(span.why));
+    events.Quoted("caller", texts.Of(span.why));
   }
-  events.String("status", span.finished ? std::string_view(model.Text(span.status))
-                                        : std::string_view("unfinished at the end of the run"));
+  if (span.finished) {
+    events.Quoted("status", texts.Of(span.status));
+  } else {
+    events.String("status", "unfinished at the end of the run");
+  }
   events.EndArgs();
   events.End();
 }
@@ -283,6 +316,7 @@ void Check(const Mark& check, EventWriter& events) {
 Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result,
                         const RunModel& model, std::size_t part_bytes) {
   PartedTrace trace(path, result, model, part_bytes);
+  const QuotedTexts texts(model);
   // Spans by begin, faults and checks by time (the model keeps each list in that order), merged
   // so that each part covers one window of the run.
   std::size_t fault = 0, check = 0;
@@ -303,7 +337,7 @@ Status WriteChromeTrace(const std::string& path, const scenario::RunResult& resu
   };
   for (const Span& span : model.spans) {
     marks_until(span.begin_ns);
-    Slice(model, span, trace.tracks(), trace.At(span.begin_ns));
+    Slice(model, texts, span, trace.tracks(), trace.At(span.begin_ns));
   }
   marks_until(std::numeric_limits<std::int64_t>::max());
   return trace.Close();

@@ -97,6 +97,43 @@ TEST(ChromeTrace, CompleteSlicesOnOneTrackNeverPartlyOverlap) {
   EXPECT_GE(named, by_track.size());
 }
 
+// Each slice's texts as the model has them, escaped where JSON needs it: a finished chore run,
+// one still open at the end, and a served RPC named by its caller.
+TEST(ChromeTrace, SlicesCarryTheirTextsEscapedAndUnfinishedRunsSaySo) {
+  RunResult result;
+  result.peer_names = {"sim", "storagenode0", "uplink \"0\""};
+  const std::uint64_t sender = StableHash("orders.sender"), method = StableHash("piece\\put");
+  result.names = {{sender, "orders.sender"}, {method, "piece\\put"}};
+  result.end = TimePoint(std::chrono::microseconds(100));
+  result.records.Append({1000, 0, 1, trace_kinds::kCycleRunBegin.id, sender, 2, 1});
+  result.records.Append({2000, 0, 1, trace_kinds::kCycleRunEnd.id, sender, 4, 1});
+  result.records.Append({3000, 0, 1, trace_kinds::kCycleRunBegin.id, sender, 3, 2});
+  result.records.Append({4000, 0, 1, fakes::net_kinds::kStreamOpen.id, 2, method, 77});
+  result.records.Append({5500, 0, 1, fakes::net_kinds::kStreamEnd.id, 2, 0, 77});
+  const std::string dir = TempDir("trace-texts");
+  ASSERT_TRUE(WriteChromeTrace(dir + "/trace.json", result).ok());
+  const auto trace = nlohmann::json::parse(ReadAll(dir + "/trace.json"));
+  std::vector<nlohmann::json> slices;
+  for (const auto& event : trace["traceEvents"]) {
+    if (event["ph"] == "X") slices.push_back(event);
+  }
+  ASSERT_EQ(slices.size(), 3u);
+  EXPECT_EQ(slices[0]["name"], "orders.sender");
+  EXPECT_EQ(slices[0]["cat"], "chore");
+  EXPECT_EQ(slices[0]["args"]["why"], "tick");
+  EXPECT_EQ(slices[0]["args"]["status"], "DEADLINE_EXCEEDED");
+  EXPECT_EQ(slices[0]["dur"], 1.0);
+  EXPECT_EQ(slices[1]["name"], "orders.sender (unfinished)");
+  EXPECT_EQ(slices[1]["args"]["why"], "trigger");
+  EXPECT_EQ(slices[1]["args"]["status"], "unfinished at the end of the run");
+  EXPECT_EQ(slices[1]["dur"], 97.0);
+  EXPECT_EQ(slices[2]["name"], "piece\\put");
+  EXPECT_EQ(slices[2]["cat"], "rpc");
+  EXPECT_EQ(slices[2]["args"]["caller"], "uplink \"0\"");
+  EXPECT_EQ(slices[2]["args"]["status"], "OK");
+  EXPECT_EQ(slices[2]["dur"], 1.5);
+}
+
 // A trace past its part size goes on in trace.2.json, ...: each part a whole trace (it parses,
 // names its tracks), the parts in time order, every slice and fault in exactly one of them.
 TEST(ChromeTrace, ALongTraceIsCutIntoWholeTracesOfConsecutiveWindows) {
