@@ -145,7 +145,11 @@ void Simulator::FireTop() {
     const std::vector<HeapEntry>& near = heap_.NearEntries();
     const bool large = heap_.size() > kLargeQueue;
     const std::size_t ahead = std::min<std::size_t>(near.size(), large ? 5 : 1);
-    for (std::size_t i = 0; i < ahead; ++i) __builtin_prefetch(&SlotAt(SlotOf(near[i])));
+    for (std::size_t i = 0; i < ahead; ++i) {
+      const char* next = reinterpret_cast<const char*>(&SlotAt(SlotOf(near[i])));
+      __builtin_prefetch(next);
+      __builtin_prefetch(next + 64);
+    }
     // The next event's slot was prefetched by the events before this one: what its callback
     // reads first can start loading now, while this callback runs.
     if (large) {
