@@ -88,6 +88,11 @@ Status Overlay::CheckIn(const PeerIdentity& node, const rpc::Address& address) {
   info.public_key = node.public_key;
   info.address = address;
   info.last_contact = now;
+  // Nodes that joined wait in a map for the next snapshot to merge them; a satellite that takes
+  // no snapshot (it serves no uploads) would look all of its nodes up in that map for ever.
+  // Once they are a quarter of the copy, they merge now: the copy grows geometrically, so the
+  // merges cost a constant per node.
+  if (joined_.size() > kJoinedToMerge && joined_.size() * 4 > mirror_.size()) MergeJoined();
   return s;
 }
 

@@ -107,6 +107,7 @@ class Overlay {
   // and reads one entry.
   std::vector<std::uint64_t> mirror_prefixes_;
   std::map<NodeId, Entry> joined_;
+  static constexpr std::size_t kJoinedToMerge = 64;
   bool mirror_loaded_ = false;
   // The online nodes as of `taken`, in ID order, and a permutation of their indexes that every
   // selection shuffles further (a partial Fisher-Yates from any permutation is uniform).

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -271,6 +272,44 @@ TEST_F(OverlayTest, NodesWhoseIdsShareTheirFirstBytesAreToldApart) {
   // A stranger with the shared first bytes is not any of them.
   ASSERT_THAT(overlay.CheckIn(peer_with(9, 0x5a), "a"), IsOk());
   EXPECT_EQ(overlay.redundant_check_ins(), nodes.size() - 1);
+}
+
+// Nodes keep joining while a snapshot is current and none is taken after it (the copy in
+// memory takes them in batches as they come): each is still found by its own record, the
+// snapshot still shows what it saw, and the next one shows every node at its address, as a
+// fresh overlay reading the store does.
+TEST_F(OverlayTest, ManyNodesJoiningBetweenSnapshotsAreEachFoundAndSelected) {
+  Overlay overlay(sim_, kSimulatorPeer, *store_, RandomStream(7), {.check_in_wait_period = 70min});
+  std::vector<Identity> nodes;
+  for (int i = 0; i < 400; ++i) {
+    nodes.push_back(Identity::FromStream(identities_));
+    ASSERT_THAT(overlay.CheckIn(nodes.back().peer(), "a"), IsOk());
+    if (i == 9) {
+      ASSERT_THAT(overlay.SelectNodes(0, 4h, 3h), IsOk());  // a snapshot of 10
+    }
+  }
+  auto seen = overlay.SelectNodes(1000, 4h, 3h);
+  ASSERT_THAT(seen, IsOk());
+  EXPECT_EQ(seen->size(), 10u) << "the snapshot shows the nodes it saw";
+  ASSERT_THAT(sim_.RunFor(1h), IsOk());
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    ASSERT_THAT(overlay.CheckIn(nodes[i].peer(), i % 50 == 0 ? "b" : "a"), IsOk());
+  }
+  EXPECT_EQ(overlay.redundant_check_ins(), nodes.size() - nodes.size() / 50);
+  ASSERT_THAT(sim_.RunFor(3h), IsOk());
+  auto all = overlay.SelectNodes(1000, 5h, 3h);
+  ASSERT_THAT(all, IsOk());
+  ASSERT_EQ(all->size(), nodes.size());
+  Overlay fresh(sim_, kSimulatorPeer, *store_, RandomStream(7));
+  auto again = fresh.SelectNodes(1000, 5h, 3h);
+  ASSERT_THAT(again, IsOk());
+  std::vector<std::pair<NodeId, std::string>> picked, picked_again;
+  for (const NodeInfo& node : *all) picked.emplace_back(node.id, node.address);
+  for (const NodeInfo& node : *again) picked_again.emplace_back(node.id, node.address);
+  // The same nodes at the same addresses (each overlay shuffles with its own draws).
+  std::sort(picked.begin(), picked.end());
+  std::sort(picked_again.begin(), picked_again.end());
+  EXPECT_EQ(picked, picked_again);
 }
 
 TEST_F(OverlayTest, AFreshOverlayJudgesCheckInsByTheStoredRecords) {
