@@ -48,22 +48,21 @@ Status OrdersService::Close() {
   return Status::Ok();
 }
 
-Duration OrdersService::JitterPause() {
-  return Duration(static_cast<Duration::rep>(
+Awaitable<void> OrdersService::Jitter(Context ctx) {
+  if (config_.max_sleep <= Duration::zero()) co_return;
+  const Duration pause(static_cast<Duration::rep>(
       jitter_.Below(static_cast<std::uint64_t>(config_.max_sleep.count()))));
+  co_await Sleep(std::move(ctx), pause);
 }
 
-// The jitter's sleep is awaited in each run's own frame, not in a coroutine of its own: a
-// planet's nodes run their cleanup 7 M times a simulated day, and a frame less is an
-// allocation and a cold resume less each time.
 Awaitable<Status> OrdersService::SenderRun(CycleRun run) {
-  if (config_.max_sleep > Duration::zero()) co_await Sleep(run.ctx, JitterPause());
+  co_await Jitter(run.ctx);
   co_await SendOrders(run.ctx);
   co_return Status::Ok();  // errors are logged; the chore goes on
 }
 
 Awaitable<Status> OrdersService::CleanupRun(CycleRun run) {
-  if (config_.max_sleep > Duration::zero()) co_await Sleep(run.ctx, JitterPause());
+  co_await Jitter(run.ctx);
   CleanArchive().IgnoreError();  // logged inside
   co_return Status::Ok();
 }

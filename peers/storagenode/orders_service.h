@@ -73,8 +73,7 @@ class OrdersService {
   Awaitable<Status> SenderRun(CycleRun run);
   Awaitable<Status> CleanupRun(CycleRun run);
   Awaitable<Status> SettleAndArchive(Context ctx, NodeId satellite, std::vector<OrderInfo> orders);
-  // Storj's jitter before each run: uniform in [0, max_sleep), for max_sleep > 0.
-  Duration JitterPause();
+  Awaitable<void> Jitter(Context ctx);
   void Say(LogLevel level, std::string message) {
     sim_->WriteLog(peer_, level, std::move(message));
   }
