@@ -148,7 +148,7 @@ void Simulator::FireTop() {
     for (std::size_t i = 0; i < ahead; ++i) {
       const char* next = reinterpret_cast<const char*>(&SlotAt(SlotOf(near[i])));
       __builtin_prefetch(next);
-      __builtin_prefetch(next + 64);
+      if (large) __builtin_prefetch(next + 64);
     }
     // The next event's slot was prefetched by the events before this one: what its callback
     // reads first can start loading now, while this callback runs.

@@ -157,13 +157,7 @@ Status Overlay::LoadMirror() {
 
 namespace {
 // An id's first 8 bytes, big-endian: ids in order have their prefixes in order.
-std::uint64_t PrefixOf(const NodeId& id) {
-  std::uint64_t prefix = 0;
-  for (const char byte : id.bytes().substr(0, 8)) {
-    prefix = (prefix << 8) | static_cast<std::uint8_t>(byte);
-  }
-  return prefix;
-}
+std::uint64_t PrefixOf(const NodeId& id) { return ReadBigEndian64(id.bytes()); }
 }  // namespace
 
 void Overlay::IndexMirror() {
