@@ -1,7 +1,6 @@
 #include "fakes/sim_network.h"
 
 #include <algorithm>
-#include <deque>
 #include <exception>
 #include <optional>
 
@@ -53,7 +52,7 @@ struct SimNetwork::Endpoint {
     std::uint32_t from = 0, to = 0;
     UniqueFunction<void()> deliver;
   };
-  std::deque<Held> held_messages;
+  std::vector<Held> held_messages;  // in order; a vector, as a deque allocates when made
 };
 
 struct SimNetwork::ConnState {
@@ -67,9 +66,35 @@ struct SimNetwork::ConnState {
 
 namespace {
 
+// Messages arrived and not yet read, oldest first. Most streams carry a message or two each
+// way, and a std::deque allocates its map and a 512-byte block as soon as it is made: four
+// allocations and a kilobyte for every stream, most of a check-in's. This allocates on the
+// first message only, and reads from `head_`; read slots are dropped once the queue empties,
+// or once they are more than half of it (a reader that lags by one on a long stream).
+class Inbox {
+ public:
+  bool empty() const { return head_ == messages_.size(); }
+  void push_back(std::string message) { messages_.push_back(std::move(message)); }
+  std::string pop_front() {
+    std::string message = std::move(messages_[head_++]);
+    if (head_ == messages_.size()) {
+      messages_.clear();
+      head_ = 0;
+    } else if (head_ >= 16 && head_ * 2 > messages_.size()) {
+      messages_.erase(messages_.begin(), messages_.begin() + static_cast<std::ptrdiff_t>(head_));
+      head_ = 0;
+    }
+    return message;
+  }
+
+ private:
+  std::vector<std::string> messages_;
+  std::size_t head_ = 0;
+};
+
 // One direction of a stream: what has arrived and who waits for it.
 struct HalfPipe {
-  std::deque<std::string> inbox;
+  Inbox inbox;
   std::optional<Status> end;   // the writer's end, once delivered (OK: a clean end)
   TimePoint last_arrival{};    // keeps deliveries in order
   TimePoint latest_arrival{};  // the latest of any message so far: the end comes after it
@@ -104,11 +129,7 @@ namespace {
 
 // What a reader of `half` gets right now, if anything.
 std::optional<StatusOr<std::string>> Ready(HalfPipe& half, const SimNetwork::ConnState& conn) {
-  if (!half.inbox.empty()) {
-    std::string message = std::move(half.inbox.front());
-    half.inbox.pop_front();
-    return StatusOr<std::string>(std::move(message));
-  }
+  if (!half.inbox.empty()) return StatusOr<std::string>(half.inbox.pop_front());
   if (conn.broken) return StatusOr<std::string>(conn.broken_status);
   if (half.end) return StatusOr<std::string>(half.end->ok() ? EndOfStream() : *half.end);
   return std::nullopt;
@@ -668,7 +689,7 @@ void SimNetwork::Release(const rpc::Address& address) {
   Endpoint* endpoint = Find(address);
   if (endpoint == nullptr || !endpoint->held) return;
   endpoint->held = false;
-  std::deque<Endpoint::Held> held = std::move(endpoint->held_messages);
+  std::vector<Endpoint::Held> held = std::move(endpoint->held_messages);
   endpoint->held_messages.clear();
   for (Endpoint::Held& message : held) {
     Endpoint& other = *by_index_[message.from == endpoint->index ? message.to : message.from];

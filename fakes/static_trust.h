@@ -24,6 +24,7 @@ class StaticTrust : public storagenode::TrustSource {
   }
   std::vector<storagenode::TrustedSatellite> List() override {
     std::vector<storagenode::TrustedSatellite> out;
+    out.reserve(satellites_.size());
     for (const auto& [id, satellite] : satellites_) out.push_back(satellite);
     return out;
   }

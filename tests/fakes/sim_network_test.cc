@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/await.h"
+#include "sim/sleep.h"
 #include "tests/status_matchers.h"
 
 namespace testplanet::fakes {
@@ -293,6 +294,39 @@ TEST_F(SimNetworkTest, HeldMessagesWaitForTheirRelease) {
   ASSERT_THAT(sim_.RunFor(1s), IsOk());
   ASSERT_TRUE(exchange.has_value());
   EXPECT_EQ(exchange->replies, (std::vector<std::string>{"A", "B"})) << "released in order";
+}
+
+// A reader that falls behind finds every message, in order: replies pile up while it sleeps,
+// it reads part of them, more arrive behind the rest, and it reads to the end.
+TEST_F(SimNetworkTest, AReaderThatFallsBehindGetsEveryMessageInOrder) {
+  auto talk = [&]() -> Awaitable<std::vector<std::string>> {
+    std::vector<std::string> replies;
+    auto connection = co_await dialer_->Dial(root_, "server:1");
+    if (!connection.ok()) co_return replies;
+    auto stream = co_await (*connection)->OpenStream(root_, "echo");
+    if (!stream.ok()) co_return replies;
+    auto send = [&](int from, int to) -> Awaitable<void> {
+      for (int i = from; i < to; ++i)
+        (void)co_await (*stream)->Send(root_, "m" + std::to_string(i));
+    };
+    co_await send(0, 40);
+    co_await Sleep(root_, 1s);  // all 40 replies wait
+    for (int i = 0; i < 25; ++i) replies.push_back(*co_await (*stream)->Recv(root_));
+    co_await send(40, 80);
+    co_await Sleep(root_, 1s);  // 15 unread, 40 more behind them
+    (*stream)->CloseSend();
+    for (;;) {
+      auto reply = co_await (*stream)->Recv(root_);
+      if (!reply.ok()) break;
+      replies.push_back(*reply);
+    }
+    co_return replies;
+  };
+  auto replies = Await(sim_, talk());
+  ASSERT_TRUE(replies.has_value());
+  std::vector<std::string> expected;
+  for (int i = 0; i < 80; ++i) expected.push_back("M" + std::to_string(i));
+  EXPECT_EQ(*replies, expected);
 }
 
 TEST_F(SimNetworkTest, InjectedDialFailuresAreRefusals) {
