@@ -92,8 +92,6 @@ class Inbox {
   std::size_t head_ = 0;
 };
 
-using RecvContinuation = UniqueFunction<void(StatusOr<std::string>)>;
-
 // One direction of a stream: what has arrived and who waits for it.
 struct HalfPipe {
   Inbox inbox;
@@ -104,31 +102,10 @@ struct HalfPipe {
   // The reader's parked continuation (see Simulator::Park): a reader's coroutine owns the
   // stream it waits on, so the simulator, not the stream, must own the continuation.
   std::optional<Simulator::ParkId> waiter;
-  // The reader's context while it waits: ending it hands the reader the context's error.
-  // Embedded rather than registered with OnDone, so that a wait allocates nothing of its own.
-  struct ReaderContext final : Context::Waiter {
-    void OnContextDone() override;
-    HalfPipe* half = nullptr;
-    Simulator* sim = nullptr;
-    std::optional<Context> ctx;
-  } reader;
-
-  // Stops watching the reader's context (it has its message, or is gone).
-  void StopWatching() {
-    reader.Unlink();
-    reader.ctx.reset();
-  }
+  Context::Registration waiter_registration;
 };
 
-void HalfPipe::ReaderContext::OnContextDone() {
-  const Status err = ctx->Err();
-  ctx.reset();
-  if (!half->waiter) return;
-  RecvContinuation resume = sim->Unpark<void(StatusOr<std::string>)>(*half->waiter);
-  half->waiter.reset();
-  if (!resume) return;
-  sim->Post([resume = std::move(resume), err]() mutable { resume(err); });
-}
+using RecvContinuation = UniqueFunction<void(StatusOr<std::string>)>;
 
 }  // namespace
 
@@ -142,7 +119,7 @@ struct SimNetwork::StreamState {
 
   ~StreamState() {
     for (HalfPipe* half : {&to_server, &to_client}) {
-      half->StopWatching();
+      half->waiter_registration.Reset();
       if (half->waiter) network->sim_->Discard(*half->waiter);
     }
   }
@@ -165,7 +142,7 @@ void Wake(Simulator& sim, HalfPipe& half, const SimNetwork::ConnState& conn) {
   if (!result) return;
   RecvContinuation waiter = sim.Unpark<void(StatusOr<std::string>)>(*half.waiter);
   half.waiter.reset();
-  half.StopWatching();
+  half.waiter_registration.Reset();
   if (waiter) waiter(std::move(*result));
 }
 
@@ -180,7 +157,7 @@ class SimNetwork::SimStream : public rpc::Stream {
   ~SimStream() override {
     // Dropping a stream abandons its reader and, for a client, ends its direction.
     HalfPipe& in = Inbound();
-    in.StopWatching();
+    in.waiter_registration.Reset();
     if (in.waiter) {
       const Simulator::ParkId parked = *in.waiter;
       in.waiter.reset();
@@ -202,10 +179,18 @@ class SimNetwork::SimStream : public rpc::Stream {
           HalfPipe& in = Inbound();
           Simulator& sim = *state_->network->sim_;
           in.waiter = sim.Park(RecvContinuation(std::move(handler)));
-          in.reader.half = &in;
-          in.reader.sim = &sim;
-          in.reader.ctx = wait_ctx;
-          wait_ctx.Link(in.reader);
+          std::weak_ptr<StreamState> weak = state_;
+          const bool client = client_;
+          in.waiter_registration = wait_ctx.OnDone([weak, client, &sim, wait_ctx] {
+            auto state = weak.lock();
+            if (!state) return;
+            HalfPipe& half = client ? state->to_client : state->to_server;
+            if (!half.waiter) return;
+            RecvContinuation waiter = sim.Unpark<void(StatusOr<std::string>)>(*half.waiter);
+            half.waiter.reset();
+            if (!waiter) return;
+            sim.Post([waiter = std::move(waiter), err = wait_ctx.Err()]() mutable { waiter(err); });
+          });
         },
         kUseAwaitable, std::move(ctx));
   }
@@ -320,11 +305,10 @@ void SimNetwork::OpenAtServer(std::shared_ptr<StreamState> stream, std::string m
 
 class SimNetwork::SimConnection : public rpc::Connection {
  public:
-  // `remote` is the endpoint's: endpoints are never removed, and an address keeps its identity.
-  SimConnection(SimNetwork* network, std::shared_ptr<ConnState> conn, const PeerIdentity& remote)
-      : network_(network), conn_(std::move(conn)), remote_(&remote) {}
+  SimConnection(SimNetwork* network, std::shared_ptr<ConnState> conn, PeerIdentity remote)
+      : network_(network), conn_(std::move(conn)), remote_(std::move(remote)) {}
 
-  const PeerIdentity& remote() const override { return *remote_; }
+  const PeerIdentity& remote() const override { return remote_; }
 
   Awaitable<StatusOr<std::unique_ptr<rpc::Stream>>> OpenStream(Context ctx,
                                                                std::string method) override {
@@ -352,7 +336,7 @@ class SimNetwork::SimConnection : public rpc::Connection {
  private:
   SimNetwork* network_;
   std::shared_ptr<ConnState> conn_;
-  const PeerIdentity* remote_;
+  PeerIdentity remote_;
 };
 
 class SimNetwork::SimDialer : public rpc::Dialer {

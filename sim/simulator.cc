@@ -50,7 +50,9 @@ Simulator::~Simulator() {
   tearing_down_ = true;
   // Parked continuations first: destroying them ends suspended coroutines, whose destructors
   // may cancel timers and discard other parked continuations (both no-ops by now).
-  parked_.Clear();
+  std::map<ParkId, std::unique_ptr<ParkedBase>> parked = std::move(parked_);
+  parked_.clear();
+  parked.clear();
   std::vector<std::unique_ptr<Slot[]>> chunks = std::move(slot_chunks_);
   chunks.clear();
   heap_.Clear();

@@ -20,6 +20,7 @@
 #define TESTPLANET_SIM_SIMULATOR_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -27,7 +28,6 @@
 #include "sim/clock.h"
 #include "sim/event_heap.h"
 #include "sim/log.h"
-#include "sim/parking_lot.h"
 #include "sim/random.h"
 #include "sim/status.h"
 #include "sim/trace.h"
@@ -179,16 +179,24 @@ class Simulator {
   // coroutine — even one that owns the very object it waits on, which would otherwise keep
   // itself alive. Park returns an id; Unpark takes the continuation back (empty if it is gone);
   // Discard destroys it unrun (the coroutine is abandoned).
-  using ParkId = ParkingLot::Id;
+  using ParkId = std::uint64_t;
   template <typename Signature>
   ParkId Park(UniqueFunction<Signature> continuation) {
-    return parked_.Park(std::move(continuation));
+    auto parked = std::make_unique<Parked<Signature>>();
+    parked->fn = std::move(continuation);
+    const ParkId id = next_park_id_++;
+    parked_.emplace(id, std::move(parked));
+    return id;
   }
   template <typename Signature>
   UniqueFunction<Signature> Unpark(ParkId id) {
-    return parked_.template Unpark<Signature>(id);
+    auto node = parked_.extract(id);
+    if (node.empty()) return {};
+    return std::move(static_cast<Parked<Signature>&>(*node.mapped()).fn);
   }
-  void Discard(ParkId id) { parked_.Discard(id); }
+  void Discard(ParkId id) {
+    auto node = parked_.extract(id);  // out of the lot first: destroying it may call Discard
+  }
   std::size_t parked() const { return parked_.size(); }
 
   // Records a semantic trace record at the current instant, attributed to the current event.
@@ -232,6 +240,14 @@ class Simulator {
   void PollExecutor();
   Status CheckCanRun() const;
 
+  struct ParkedBase {
+    virtual ~ParkedBase() = default;
+  };
+  template <typename Signature>
+  struct Parked : ParkedBase {
+    UniqueFunction<Signature> fn;
+  };
+
   SimulatorOptions options_;
   TimePoint now_{};
   std::uint64_t next_seq_ = 1;
@@ -261,12 +277,13 @@ class Simulator {
   Trace trace_;
   Log log_;
   std::unique_ptr<boost::asio::io_context> io_;
-  ParkingLot parked_;
+  std::map<ParkId, std::unique_ptr<ParkedBase>> parked_;  // ordered: teardown order is fixed
   struct ClockSkew {
     Duration offset{};
     std::int64_t drift_ppm = 0;
   };
   std::vector<ClockSkew> clock_skews_;  // by peer
+  ParkId next_park_id_ = 1;
   // io_'s queue of handlers ready to run (see PollExecutor); read to skip empty polls.
   const void* io_ready_ = nullptr;
 };

@@ -329,31 +329,6 @@ TEST_F(SimNetworkTest, AReaderThatFallsBehindGetsEveryMessageInOrder) {
   EXPECT_EQ(*replies, expected);
 }
 
-// A read whose context ends gets the context's error, and the stream reads on under another.
-TEST_F(SimNetworkTest, AReadCutShortByItsContextLeavesTheStreamReadable) {
-  auto talk = [&]() -> Awaitable<std::vector<StatusOr<std::string>>> {
-    std::vector<StatusOr<std::string>> reads;
-    auto connection = co_await dialer_->Dial(root_, "server:1");
-    if (!connection.ok()) co_return reads;
-    auto stream = co_await (*connection)->OpenStream(root_, "echo");
-    if (!stream.ok()) co_return reads;
-    reads.push_back(co_await (*stream)->Recv(root_.WithTimeout(5ms)));
-    Context cancelled = root_.WithCancel();
-    sim_.Post([cancelled] { cancelled.Cancel(); });
-    reads.push_back(co_await (*stream)->Recv(cancelled));
-    (void)co_await (*stream)->Send(root_, "x");
-    reads.push_back(co_await (*stream)->Recv(root_));
-    co_return reads;
-  };
-  auto reads = Await(sim_, talk());
-  ASSERT_TRUE(reads.has_value());
-  ASSERT_EQ(reads->size(), 3u);
-  EXPECT_THAT((*reads)[0].status(), StatusIs(StatusCode::kDeadlineExceeded));
-  EXPECT_THAT((*reads)[1].status(), StatusIs(StatusCode::kCancelled));
-  ASSERT_TRUE((*reads)[2].ok()) << (*reads)[2].status().ToString();
-  EXPECT_EQ(*(*reads)[2], "X");
-}
-
 TEST_F(SimNetworkTest, InjectedDialFailuresAreRefusals) {
   network_.SetDialFailure("server:1", 1.0);
   auto exchange = Await(sim_, Talk({"a"}));
