@@ -9,10 +9,13 @@ std::string DeterministicBytes(const google::protobuf::MessageLite& message) {
   // Sized first, then written in place: a string grown by a stream reallocates two or three
   // times for a message of a few hundred bytes, and every order and RPC goes through here.
   std::string out(message.ByteSizeLong(), '\0');
-  google::protobuf::io::ArrayOutputStream array(out.data(), static_cast<int>(out.size()));
-  google::protobuf::io::CodedOutputStream coded(&array);
-  coded.SetSerializationDeterministic(true);
-  message.SerializeWithCachedSizes(&coded);
+  {
+    // The coded stream writes its last bytes when it is destroyed: before `out` is returned.
+    google::protobuf::io::ArrayOutputStream array(out.data(), static_cast<int>(out.size()));
+    google::protobuf::io::CodedOutputStream coded(&array);
+    coded.SetSerializationDeterministic(true);
+    message.SerializeWithCachedSizes(&coded);
+  }
   return out;
 }
 

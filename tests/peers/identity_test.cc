@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include "peers/protocol/signing.h"
 #include "tests/status_matchers.h"
 
@@ -80,6 +83,35 @@ TEST(Signing, OrderLimitsVerifyUntilAnyFieldChanges) {
   pb::OrderLimit received;
   ASSERT_TRUE(received.ParseFromString(DeterministicBytes(limit)));
   EXPECT_TRUE(VerifyOrderLimitSignature(satellite.public_key(), received));
+}
+
+// The bytes signed are the message's deterministic encoding, whole, at every size: empty, a
+// few bytes (kept inside the string itself), and past the coded stream's buffers.
+TEST(Signing, DeterministicBytesAreTheWholeDeterministicEncoding) {
+  auto reference = [](const google::protobuf::MessageLite& message) {
+    std::string out;
+    google::protobuf::io::StringOutputStream stream(&out);
+    {
+      google::protobuf::io::CodedOutputStream coded(&stream);
+      coded.SetSerializationDeterministic(true);
+      message.SerializeToCodedStream(&coded);
+    }
+    return out;
+  };
+  const Identity satellite = Make("satellite"), uplink = Make("uplink");
+  pb::Order small;
+  small.set_amount(7);
+  pb::OrderLimit large = SampleLimit(satellite, uplink);
+  large.set_bucket_id(std::string(100'000, 'b'));
+  for (const google::protobuf::MessageLite* message :
+       {static_cast<const google::protobuf::MessageLite*>(&small),
+        static_cast<const google::protobuf::MessageLite*>(&large)}) {
+    EXPECT_EQ(DeterministicBytes(*message), reference(*message));
+  }
+  EXPECT_EQ(DeterministicBytes(pb::Order()), "");
+  pb::OrderLimit received;
+  ASSERT_TRUE(received.ParseFromString(DeterministicBytes(large)));
+  EXPECT_EQ(received.bucket_id().size(), 100'000u);
 }
 
 TEST(Signing, OrdersVerifyUntilTheAmountChanges) {
