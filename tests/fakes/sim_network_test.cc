@@ -21,6 +21,15 @@ Identity Make(const char* name) {
   return Identity::FromStream(stream);
 }
 
+// Reads `stream` to its end into `into`; returns the status that ended it.
+Awaitable<Status> ReadToEnd(rpc::Stream& stream, Context ctx, std::vector<std::string>& into) {
+  for (;;) {
+    StatusOr<std::string> message = co_await stream.Recv(ctx);
+    if (!message.ok()) co_return message.status();
+    into.push_back(*std::move(message));
+  }
+}
+
 // Two peers: "server:1" echoes every message back upper-cased until the client closes, then
 // ends with the status in `end_with`; "client:1" dials it.
 class SimNetworkTest : public ::testing::Test {
@@ -65,14 +74,7 @@ class SimNetworkTest : public ::testing::Test {
     auto stream = co_await (*connection)->OpenStream(root_, method);
     for (auto& m : messages) (void)co_await (*stream)->Send(root_, m);
     (*stream)->CloseSend();
-    for (;;) {
-      auto reply = co_await (*stream)->Recv(root_);
-      if (!reply.ok()) {
-        exchange.end = reply.status();
-        break;
-      }
-      exchange.replies.push_back(*reply);
-    }
+    exchange.end = co_await ReadToEnd(**stream, root_, exchange.replies);
     exchange.finished = sim_.Now();
     co_return exchange;
   }
@@ -315,16 +317,13 @@ TEST_F(SimNetworkTest, AReaderThatFallsBehindGetsEveryMessageInOrder) {
     co_await send(40, 80);
     co_await Sleep(root_, 1s);  // 15 unread, 40 more behind them
     (*stream)->CloseSend();
-    for (;;) {
-      auto reply = co_await (*stream)->Recv(root_);
-      if (!reply.ok()) break;
-      replies.push_back(*reply);
-    }
+    (void)co_await ReadToEnd(**stream, root_, replies);
     co_return replies;
   };
   auto replies = Await(sim_, talk());
   ASSERT_TRUE(replies.has_value());
   std::vector<std::string> expected;
+  expected.reserve(80);
   for (int i = 0; i < 80; ++i) expected.push_back("M" + std::to_string(i));
   EXPECT_EQ(*replies, expected);
 }
@@ -364,11 +363,7 @@ TEST(SimNetworkJitter, JitteredMessagesStillArriveInOrder) {
     auto stream = co_await (*connection)->OpenStream(root, "echo");
     for (int i = 0; i < 10; ++i) (void)co_await (*stream)->Send(root, std::to_string(i));
     (*stream)->CloseSend();
-    for (;;) {
-      auto reply = co_await (*stream)->Recv(root);
-      if (!reply.ok()) break;
-      got.push_back(*reply);
-    }
+    (void)co_await ReadToEnd(**stream, root, got);
     co_return got;
   }());
   ASSERT_TRUE(replies.has_value());
