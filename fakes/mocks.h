@@ -40,7 +40,8 @@ class MockDialer : public rpc::Dialer {
 class MockTrust : public storagenode::TrustSource {
  public:
   MOCK_METHOD(StatusOr<storagenode::TrustedSatellite>, Lookup, (const NodeId& id), (override));
-  MOCK_METHOD(std::vector<storagenode::TrustedSatellite>, List, (), (override));
+  using SatelliteList = std::shared_ptr<const std::vector<storagenode::TrustedSatellite>>;
+  MOCK_METHOD(SatelliteList, List, (), (override));
 };
 
 class MockOrdersDb : public storagenode::OrdersDb {

@@ -3,9 +3,13 @@
 // The seed's sender found a satellite through kademlia; Storj later used a trust list. Either
 // way the node asks one question — "where is satellite X, and what is its key?" — and a
 // satellite it cannot find is not one it settles with.
+// List returns a shared, immutable snapshot: a chore that awaits between satellites keeps a
+// whole list even if trust changes meanwhile (the change shows in the next snapshot), and every
+// node of a planet can read one list without copying its keys and addresses.
 #ifndef TESTPLANET_PEERS_STORAGENODE_TRUST_H_
 #define TESTPLANET_PEERS_STORAGENODE_TRUST_H_
 
+#include <memory>
 #include <vector>
 
 #include "peers/identity/identity.h"
@@ -24,8 +28,8 @@ class TrustSource {
   virtual ~TrustSource() = default;
   // Returns the satellite with ID `id`, or NOT_FOUND when it is not trusted.
   virtual StatusOr<TrustedSatellite> Lookup(const NodeId& id) = 0;
-  // Every trusted satellite, in ID order.
-  virtual std::vector<TrustedSatellite> List() = 0;
+  // Every trusted satellite, in ID order; never null.
+  virtual std::shared_ptr<const std::vector<TrustedSatellite>> List() = 0;
 };
 
 }  // namespace testplanet::storagenode
