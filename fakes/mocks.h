@@ -40,8 +40,7 @@ class MockDialer : public rpc::Dialer {
 class MockTrust : public storagenode::TrustSource {
  public:
   MOCK_METHOD(StatusOr<storagenode::TrustedSatellite>, Lookup, (const NodeId& id), (override));
-  using SatelliteList = std::shared_ptr<const std::vector<storagenode::TrustedSatellite>>;
-  MOCK_METHOD(SatelliteList, List, (), (override));
+  MOCK_METHOD(storagenode::SatelliteList, List, (), (override));
 };
 
 class MockOrdersDb : public storagenode::OrdersDb {

@@ -1,10 +1,11 @@
 // StaticTrust: a TrustSource from a fixed list of satellites, fed by the planet (or a test).
-// The list is built once per change: a planet's nodes share one StaticTrust and list it on
-// every contact run, a copy of four keys and addresses each time otherwise.
+// The list is its only state, kept sorted by ID and replaced whole by Add and Remove: a planet's
+// nodes share one StaticTrust and list it on every contact run without a copy, and a list
+// already handed out never changes under its reader.
 #ifndef TESTPLANET_FAKES_STATIC_TRUST_H_
 #define TESTPLANET_FAKES_STATIC_TRUST_H_
 
-#include <map>
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -13,36 +14,47 @@
 namespace testplanet::fakes {
 
 class StaticTrust : public storagenode::TrustSource {
+  // The first satellite whose ID is not below `id` (defined first: the members below deduce
+  // its return type).
+  template <typename List>
+  static auto FindIn(List& list, const NodeId& id) {
+    return std::lower_bound(list.begin(), list.end(), id,
+                            [](const storagenode::TrustedSatellite& satellite, const NodeId& key) {
+                              return satellite.identity.id < key;
+                            });
+  }
+
  public:
+  // Trusts `satellite`, replacing the one with its ID if there is one.
   void Add(storagenode::TrustedSatellite satellite) {
-    satellites_[satellite.identity.id] = std::move(satellite);
-    list_.reset();
+    std::vector<storagenode::TrustedSatellite> next = *list_;
+    auto it = FindIn(next, satellite.identity.id);
+    if (it != next.end() && it->identity.id == satellite.identity.id) {
+      *it = std::move(satellite);
+    } else {
+      next.insert(it, std::move(satellite));
+    }
+    list_ = std::make_shared<const std::vector<storagenode::TrustedSatellite>>(std::move(next));
   }
   void Remove(const NodeId& id) {
-    satellites_.erase(id);
-    list_.reset();
+    std::vector<storagenode::TrustedSatellite> next = *list_;
+    auto it = FindIn(next, id);
+    if (it == next.end() || it->identity.id != id) return;
+    next.erase(it);
+    list_ = std::make_shared<const std::vector<storagenode::TrustedSatellite>>(std::move(next));
   }
 
   StatusOr<storagenode::TrustedSatellite> Lookup(const NodeId& id) override {
-    auto it = satellites_.find(id);
-    if (it == satellites_.end())
+    auto it = FindIn(*list_, id);
+    if (it == list_->end() || it->identity.id != id)
       return NotFoundError("satellite " + id.Short() + " is not trusted");
-    return it->second;
+    return *it;
   }
-  std::shared_ptr<const std::vector<storagenode::TrustedSatellite>> List() override {
-    if (list_ == nullptr) {
-      auto list = std::make_shared<std::vector<storagenode::TrustedSatellite>>();
-      list->reserve(satellites_.size());
-      for (const auto& [id, satellite] : satellites_) list->push_back(satellite);
-      list_ = std::move(list);
-    }
-    return list_;
-  }
+  storagenode::SatelliteList List() override { return list_; }
 
  private:
-  std::map<NodeId, storagenode::TrustedSatellite> satellites_;  // ordered by ID
-  // What List returns until the next Add or Remove; null when it must be built again.
-  std::shared_ptr<const std::vector<storagenode::TrustedSatellite>> list_;
+  storagenode::SatelliteList list_ =
+      std::make_shared<const std::vector<storagenode::TrustedSatellite>>();  // sorted by ID
 };
 
 }  // namespace testplanet::fakes

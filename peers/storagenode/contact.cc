@@ -25,7 +25,7 @@ Awaitable<Status> ContactChore::Run(Context ctx) {
 
 Awaitable<void> ContactChore::CheckInAll(Context ctx) {
   // The snapshot stays whole across the awaits below, whatever trust does meanwhile.
-  const std::shared_ptr<const std::vector<TrustedSatellite>> satellites = trust_->List();
+  const SatelliteList satellites = trust_->List();
   for (const TrustedSatellite& satellite : *satellites) {
     if (Status s = co_await CheckIn(ctx, satellite); !s.ok()) {
       if (ctx.Done()) co_return;  // shutting down: not a failure worth a line

@@ -23,13 +23,16 @@ struct TrustedSatellite {
   rpc::Address address;
 };
 
+// What List returns: shared and never changed once handed out.
+using SatelliteList = std::shared_ptr<const std::vector<TrustedSatellite>>;
+
 class TrustSource {
  public:
   virtual ~TrustSource() = default;
   // Returns the satellite with ID `id`, or NOT_FOUND when it is not trusted.
   virtual StatusOr<TrustedSatellite> Lookup(const NodeId& id) = 0;
   // Every trusted satellite, in ID order; never null.
-  virtual std::shared_ptr<const std::vector<TrustedSatellite>> List() = 0;
+  virtual SatelliteList List() = 0;
 };
 
 }  // namespace testplanet::storagenode
