@@ -19,16 +19,17 @@ std::optional<std::uint64_t> ParseUnsigned(const std::string& text) {
   return std::stoull(text);
 }
 
-std::optional<std::uint64_t> ParseSeedFlag(const std::string& flag, const std::string& text) {
-  if (auto seed = ParseUnsigned(text)) return seed;
+std::optional<std::uint64_t> ParseCountFlag(const std::string& flag, const std::string& text,
+                                            const std::string& noun) {
+  if (auto count = ParseUnsigned(text)) return count;
   const std::string max = std::to_string(std::numeric_limits<std::uint64_t>::max());
   const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
   if (digits) {
-    std::fprintf(stderr, "testplanet: %s: %s is more than the largest seed, %s\n", flag.c_str(),
-                 text.c_str(), max.c_str());
+    std::fprintf(stderr, "testplanet: %s: %s is more than the largest %s, %s\n", flag.c_str(),
+                 text.c_str(), noun.c_str(), max.c_str());
   } else {
-    std::fprintf(stderr, "testplanet: %s: expected a seed, 0 to %s, got \"%s\"\n", flag.c_str(),
-                 max.c_str(), text.c_str());
+    std::fprintf(stderr, "testplanet: %s: expected a %s, 0 to %s, got \"%s\"\n", flag.c_str(),
+                 noun.c_str(), max.c_str(), text.c_str());
   }
   return std::nullopt;
 }
@@ -36,7 +37,7 @@ std::optional<std::uint64_t> ParseSeedFlag(const std::string& flag, const std::s
 std::optional<scenario::Budget> ResolveBudget(const BudgetFlags& flags) {
   scenario::Budget budget;
   if (!flags.max_events.empty()) {
-    auto events = ParseSeedFlag("--max-events", flags.max_events);
+    auto events = ParseCountFlag("--max-events", flags.max_events, "number of events");
     if (!events) return std::nullopt;
     if (*events == 0) {
       std::fprintf(stderr, "testplanet: --max-events: must be at least 1\n");
@@ -49,6 +50,10 @@ std::optional<scenario::Budget> ResolveBudget(const BudgetFlags& flags) {
     if (!bytes.ok()) {
       std::fprintf(stderr, "testplanet: --max-memory: %s\n",
                    std::string(bytes.status().message()).c_str());
+      return std::nullopt;
+    }
+    if (*bytes == 0) {  // no run fits in nothing: say so here, not as a scenario too big
+      std::fprintf(stderr, "testplanet: --max-memory: must be at least 1 byte\n");
       return std::nullopt;
     }
     budget.memory_bytes = *bytes;

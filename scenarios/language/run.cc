@@ -225,6 +225,12 @@ std::string Run::Inspect() {
   Simulator& sim = planet_->sim();
   Simulator::Observation observing(sim);
   out << "state at " << FormatTime(sim.Now()) << " (seed " << options_->seed << ")\n";
+  // The planet starts as Storj's testplanet does, every node checked in before the scenario's
+  // first step; a stop inside that start can only show the state once it is over.
+  if (options_->stop_at && TimePoint(*options_->stop_at) < sim.Now()) {
+    out << "(the planet's start, every node's first check-in, ran to " << FormatTime(sim.Now())
+        << ", past the stop asked for at " << FormatTime(TimePoint(*options_->stop_at)) << ")\n";
+  }
   for (std::size_t i = 0; i < planet_->storage_nodes().size(); ++i) {
     auto* node = planet_->storage_nodes()[i].get();
     const std::string name = PeerRef::StorageNode(static_cast<int>(i)).Name();

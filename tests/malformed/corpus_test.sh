@@ -90,6 +90,11 @@ case_ "a mistyped flag" 'unknown flag --sed; did you mean --seed' "$tp" run --se
 case_ "a mistyped flag after the file" 'unknown flag --quite; did you mean --quiet' \
   "$tp" run "$valid" --quite
 case_ "--max-events 0" '--max-events: must be at least 1' "$tp" run "$valid" --max-events 0
+case_ "--max-events -1" '--max-events: expected a number of events, 0 to' \
+  "$tp" run "$valid" --max-events -1
+case_ "--max-events 2^64" '--max-events: 18446744073709551616 is more than the largest number of events' \
+  "$tp" run "$valid" --max-events 18446744073709551616
+case_ "--max-memory 0" '--max-memory: must be at least 1 byte' "$tp" run "$valid" --max-memory 0
 case_ "--max-memory in furlongs" '--max-memory: expected a byte count' \
   "$tp" run "$valid" --max-memory 5furlongs
 case_ "--max-memory past 2^64" '--max-memory: .* more bytes than 2\^64' \

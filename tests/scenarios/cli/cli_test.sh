@@ -78,6 +78,10 @@ if grep -q '"stop_at": "1h0m0s"' "$work/stopped/manifest.json" &&
 # rest in inspect.txt), and not at all with --quiet.
 check "a stopped run of a few nodes passes" 0 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --stop-at 1h --out "$work/stopped-again"
 expect_output "it prints the state" "^storagenode0  orders: unsent"
+# A stop inside the planet's start (every node checks in first) shows the state when the start
+# ends, and says so rather than print a time the user did not ask for without a word.
+check "a stop at 0s passes" 0 "$tp" run "$examples/archive_cleanup_at_ttl.textproto" --stop-at 0s --out "$work/stopped-at-0"
+expect_output "it says the start ran past the stop" "the planet's start, every node's first check-in, ran to \+[0-9.]+ms, past the stop asked for at \+0s"
 printf 'name: "wide"\nduration: "1h"\nplanet { storage_nodes: 40 }\n' > "$work/wide.textproto"
 check "a stopped run of 40 nodes passes" 0 "$tp" run "$work/wide.textproto" --stop-at 1m --out "$work/wide"
 expect_output "its state is cut short, pointing at inspect.txt" "more lines in .*/wide/inspect.txt"
