@@ -77,6 +77,55 @@ class DirectoryIdentityEnv final : public rocksdb::EnvWrapper {
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
 
+// The options every Store opens with, less its Env: built once. A planet opens tens of thousands
+// of databases, and each default-constructed rocksdb::Options builds a block-based table factory
+// with its own 8 MiB block cache (sixteen cache-line-aligned shards), only to be replaced by the
+// factory below; that factory keeps no per-database state, so one serves every Store.
+const rocksdb::Options& TemplateOptions() {
+  static const rocksdb::Options* const options = [] {
+    auto* db_options = new rocksdb::Options();
+    db_options->create_if_missing = true;
+    // No background work at all: RocksDB never flushes or compacts on its own thread at moments of
+    // its choosing. The memtable is sized past anything a Store lets it reach, and Write flushes
+    // (and compacts) synchronously once flush_bytes have been written. So the files on disk, and
+    // which reads touch them, follow from the simulation alone (DESIGN rule 6), and a fault policy
+    // may fail reads deterministically. File deletions are switched off once the database is open
+    // (DeleteObsoleteFiles does them), and tables are opened on this thread at Open, not on a pool.
+    db_options->write_buffer_size = 2 * Store::kMaxFlushBytes;
+    // Memtables grow in RocksDB's smallest steps: thousands live here, most holding a few orders.
+    // With 64 KiB steps, each node's first few orders took a block of its own: 25,000 nodes grew
+    // by ~40 MiB a virtual hour of traffic, page faults included.
+    db_options->arena_block_size = 4 << 10;
+    db_options->max_write_buffer_number = 2;
+    db_options->disable_auto_compactions = true;
+    db_options->max_open_files = 64;
+    db_options->keep_log_file_num = 2;
+    db_options->max_background_jobs = 1;
+    // Tables are opened at Open on this thread: with RocksDB's default pool of 16, which thread
+    // opened (and so read) which table varied from run to run, and read faults did not replay.
+    db_options->max_file_opening_threads = 1;
+    // One shard for the (table-file handle) cache instead of 64: a planet opens thousands of
+    // databases, and each shard is allocated and zeroed at open.
+    db_options->table_cache_numshardbits = 0;
+    // Table properties name the host by default: the same run would write other bytes elsewhere.
+    db_options->db_host_id = "";
+    db_options->info_log = std::make_shared<DiscardingLogger>();
+    db_options->stats_dump_period_sec = 0;
+    db_options->stats_persist_period_sec = 0;
+    // Closing must not wait for a memtable flush: the log already holds every write, and a
+    // planet closes thousands of these.
+    db_options->avoid_flush_during_shutdown = true;
+    rocksdb::BlockBasedTableOptions table;
+    // Every table read reaches the file system: whether a read hits a shared cache would depend on
+    // every other peer (and on RocksDB's per-open session ids, which pick cache shards).
+    table.no_block_cache = true;
+    db_options->table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    db_options->fail_if_options_file_error = false;  // there is none: see WithoutOptionsFile
+    return db_options;
+  }();
+  return *options;
+}
+
 }  // namespace
 
 Batch::Batch() : batch_(std::make_unique<rocksdb::WriteBatch>()) {}
@@ -117,45 +166,7 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const StorageOptions& options) {
 }
 
 Status Store::OpenDb() {
-  rocksdb::Options db_options;
-  db_options.create_if_missing = true;
-  // No background work at all: RocksDB never flushes or compacts on its own thread at moments of
-  // its choosing. The memtable is sized past anything a Store lets it reach, and Write flushes
-  // (and compacts) synchronously once flush_bytes have been written. So the files on disk, and
-  // which reads touch them, follow from the simulation alone (DESIGN rule 6), and a fault policy
-  // may fail reads deterministically. File deletions are switched off once the database is open
-  // (DeleteObsoleteFiles does them), and tables are opened on this thread at Open, not on a pool.
-  db_options.write_buffer_size = 2 * kMaxFlushBytes;
-  // Memtables grow in RocksDB's smallest steps: thousands live here, most holding a few orders.
-  // With 64 KiB steps, each node's first few orders took a block of its own: 25,000 nodes grew
-  // by ~40 MiB a virtual hour of traffic, page faults included.
-  db_options.arena_block_size = 4 << 10;
-  db_options.max_write_buffer_number = 2;
-  db_options.disable_auto_compactions = true;
-  db_options.max_open_files = 64;
-  db_options.keep_log_file_num = 2;
-  db_options.max_background_jobs = 1;
-  // Tables are opened at Open on this thread: with RocksDB's default pool of 16, which thread
-  // opened (and so read) which table varied from run to run, and read faults did not replay.
-  db_options.max_file_opening_threads = 1;
-  // One shard for the (table-file handle) cache instead of 64: a planet opens thousands of
-  // databases, and each shard is allocated and zeroed at open.
-  db_options.table_cache_numshardbits = 0;
-  // Table properties name the host by default: the same run would write other bytes elsewhere.
-  db_options.db_host_id = "";
-  static const std::shared_ptr<rocksdb::Logger> discarding = std::make_shared<DiscardingLogger>();
-  db_options.info_log = discarding;
-  db_options.stats_dump_period_sec = 0;
-  db_options.stats_persist_period_sec = 0;
-  // Closing must not wait for a memtable flush: the log already holds every write, and a
-  // planet closes thousands of these.
-  db_options.avoid_flush_during_shutdown = true;
-  rocksdb::BlockBasedTableOptions table;
-  // Every table read reaches the file system: whether a read hits a shared cache would depend on
-  // every other peer (and on RocksDB's per-open session ids, which pick cache shards).
-  table.no_block_cache = true;
-  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  db_options.fail_if_options_file_error = false;  // there is none: see WithoutOptionsFile
+  rocksdb::Options db_options = TemplateOptions();
   db_options.env = env_.get();
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, options_.directory, &db);
