@@ -234,6 +234,7 @@ bool Simulator::Drive(TimePoint deadline, UniqueFunction<bool()>* predicate) {
     if (progress_every_ != 0 && --progress_countdown_ == 0) {
       progress_countdown_ = progress_every_;
       progress_hook_();
+      if (stop_after_ < deadline) deadline = stop_after_;
     }
   }
 }
@@ -241,8 +242,9 @@ bool Simulator::Drive(TimePoint deadline, UniqueFunction<bool()>* predicate) {
 Status Simulator::RunUntil(TimePoint until) {
   if (Status s = CheckCanRun(); !s.ok()) return s;
   Drive(until, nullptr);
+  const TimePoint reached = std::min(until, std::exchange(stop_after_, kTimeInfinity));
   if (!status_.ok()) return status_;
-  if (until > now_) now_ = until;
+  if (reached > now_) now_ = reached;
   return Status::Ok();
 }
 
@@ -252,15 +254,18 @@ bool Simulator::RunUntil(UniqueFunction<bool()> predicate, Duration limit) {
   if (!CheckCanRun().ok()) return false;
   const bool infinite = limit >= kTimeInfinity - now_;
   const TimePoint deadline = infinite ? kTimeInfinity : now_ + limit;
-  if (Drive(deadline, &predicate)) return true;
+  const bool held = Drive(deadline, &predicate);
+  const TimePoint reached = std::min(deadline, std::exchange(stop_after_, kTimeInfinity));
+  if (held) return true;
   if (!status_.ok()) return false;
-  if (!infinite && deadline > now_) now_ = deadline;
+  if (reached != kTimeInfinity && reached > now_) now_ = reached;
   return false;
 }
 
 Status Simulator::RunUntilIdle() {
   if (Status s = CheckCanRun(); !s.ok()) return s;
   Drive(kTimeInfinity, nullptr);
+  stop_after_ = kTimeInfinity;
   return status_;
 }
 

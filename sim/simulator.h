@@ -19,6 +19,7 @@
 #ifndef TESTPLANET_SIM_SIMULATOR_H_
 #define TESTPLANET_SIM_SIMULATOR_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -163,13 +164,19 @@ class Simulator {
 
   // Calls `hook` between events, once every `every_events` fired events, while Run* drives: for
   // a long run's progress (virtual time, events/s) shown on a real clock by the command line.
-  // The hook only reads — it must not schedule, record or touch a peer — so a run with a hook
-  // is the same run. One hook at a time; an empty one (or every_events 0) removes it.
+  // The hook only reads — it must not schedule, record or touch a peer (it may call StopAfter)
+  // — so a run with a hook is the same run. One hook at a time; an empty one (or every_events 0)
+  // removes it.
   void SetProgressHook(std::uint64_t every_events, UniqueFunction<void()> hook) {
     progress_every_ = hook ? every_events : 0;
     progress_hook_ = std::move(hook);
     progress_countdown_ = progress_every_;
   }
+  // Called from the progress hook: the Run* in progress returns once every event due at or
+  // before `t` has fired, exactly as if it had been asked to run until `t` (so a run stopped so
+  // is the same run as one stopped there by its caller). A stop for Ctrl-C. Forgotten when that
+  // Run* returns.
+  void StopAfter(TimePoint t) { stop_after_ = std::min(stop_after_, t); }
   std::size_t pending_events() const { return heap_.size() - stale_in_heap_; }
   // Returns the time of the next pending event, or kTimeInfinity when there is none.
   TimePoint NextEventTime();
@@ -256,6 +263,7 @@ class Simulator {
   std::uint64_t progress_every_ = 0;      // 0: no progress hook
   std::uint64_t progress_countdown_ = 0;  // events until the hook runs next
   UniqueFunction<void()> progress_hook_;
+  TimePoint stop_after_ = kTimeInfinity;  // StopAfter's, for the Run* in progress
   std::size_t stale_in_heap_ = 0;
   int depth_ = 0;
   int observing_ = 0;

@@ -1,5 +1,6 @@
 // The `testplanet` subcommands. Each returns the process exit code: 0 success, 1 a check or a
-// comparison failed, 2 bad input (a message naming the file, line and field is printed).
+// comparison failed, 2 bad input (a message naming the file, line and field is printed), 130 a
+// run interrupted (Ctrl-C) and its run directory written.
 #ifndef TESTPLANET_SCENARIOS_CLI_COMMANDS_H_
 #define TESTPLANET_SCENARIOS_CLI_COMMANDS_H_
 
@@ -16,6 +17,7 @@ namespace testplanet::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report Ctrl-C
 
 // The budget flags a command shares (cost.h), as typed: validated by ResolveBudget.
 struct BudgetFlags {

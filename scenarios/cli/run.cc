@@ -9,6 +9,7 @@
 
 #include "scenarios/cli/allocator.h"
 #include "scenarios/cli/commands.h"
+#include "scenarios/cli/interrupt.h"
 #include "scenarios/cli/outputs.h"
 #include "scenarios/cli/progress.h"
 #include "scenarios/cli/unit_costs.h"
@@ -71,6 +72,11 @@ void PrintOutcome(const RunCommand& command, const scenario::RunResult& result,
         floor, files.wall_seconds > 0 ? 100 * floor / files.wall_seconds : 0.0);
   }
   if (!result.status.ok()) std::printf("  run error: %s\n", result.status.ToString().c_str());
+  if (result.stopped_at) {
+    std::printf("  interrupted at %s: the run to there, the same run as --stop-at %s:\n    %s\n",
+                FormatTime(TimePoint(*result.stopped_at)).c_str(),
+                FormatDuration(*result.stopped_at).c_str(), files.reproduce.c_str());
+  }
   for (const auto& check : result.checks) {
     if (check.passed && command.quiet) continue;
     std::printf("  %s %s at %s (%s): expected %s, found %s\n", check.passed ? "ok  " : "FAIL",
@@ -102,6 +108,10 @@ Status DistinctNames(const std::vector<scenario::Plan>& plans) {
 bool SameAgain(const scenario::Plan& plan, const scenario::RunOptions& options,
                const scenario::RunResult& first) {
   const scenario::RunResult second = scenario::RunScenario(plan, options);
+  if (InterruptWatch::Requested()) {
+    std::printf("  the second run was interrupted: nothing compared\n");
+    return false;
+  }
   if (second.digest == first.digest && second.record_count == first.record_count) return true;
   std::printf("  NONDETERMINISTIC: run again in this process, digest %s instead of %s\n",
               Trace::FormatDigest(second.digest).c_str(),
@@ -216,20 +226,25 @@ int Run(const RunCommand& command) {
     }
   }
   if (!Report(ClaimDirectory(out))) return kExitFailed;
+  InterruptWatch interrupts;  // Ctrl-C stops the run in progress; its directory is still written
   std::vector<scenario::RunResult> results(plans->size());
-  std::vector<report::RunFiles> files(plans->size());
+  std::vector<report::RunFiles> files;
+  files.reserve(plans->size());
   std::optional<report::UnitCosts> unit_costs;  // measured once, for each run's floor
   bool all_passed = true;
-  for (std::size_t i = 0; i < plans->size(); ++i) {
+  for (std::size_t i = 0; i < plans->size() && !InterruptWatch::Requested(); ++i) {
     const scenario::Plan& plan = (*plans)[i];
+    options[i].stop_requested = &InterruptWatch::Requested;
     const auto started =
         std::chrono::steady_clock::now();  // determinism-ok: wall_seconds in reports only
     results[i] = RunShowingProgress(command, plan, options[i]);
+    // Interrupted: what ran is the run stopped there, and that is what reproduces it.
+    if (results[i].stopped_at) options[i].stop_at = results[i].stopped_at;
     ReturnFreedMemory();  // the planet is gone: its pages go back before the reports are built
     const std::chrono::duration<double> wall =
         std::chrono::steady_clock::now() - started;  // determinism-ok: wall_seconds in reports only
-    files[i] = report::RunFiles{&plan, &results[i], Reproduce(command, options[i], plan.path),
-                                wall.count(), command.lean};
+    files.push_back(report::RunFiles{&plan, &results[i], Reproduce(command, options[i], plan.path),
+                                     wall.count(), command.lean});
     if (!command.lean) {
       if (!unit_costs) unit_costs = MeasureUnitCosts();  // after the run: its work is counted
       files[i].unit_costs = unit_costs;
@@ -239,6 +254,7 @@ int Run(const RunCommand& command) {
       return kExitFailed;
     }
     PrintOutcome(command, results[i], files[i], options[i].run_directory);
+    if (InterruptWatch::Requested()) break;  // no second run to compare, no next scenario
     const bool same = !command.determinism || SameAgain(plan, options[i], results[i]);
     all_passed = all_passed && results[i].passed() && same;
   }
@@ -247,6 +263,13 @@ int Run(const RunCommand& command) {
       std::fprintf(stderr, "testplanet: %s\n", s.ToString().c_str());
       return kExitFailed;
     }
+  }
+  if (InterruptWatch::Requested()) {
+    if (files.size() < plans->size()) {
+      std::fprintf(stderr, "testplanet: interrupted: %zu of %zu scenarios not run\n",
+                   plans->size() - files.size(), plans->size());
+    }
+    return kExitInterrupted;
   }
   return all_passed ? kExitOk : kExitFailed;
 }

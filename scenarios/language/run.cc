@@ -36,22 +36,28 @@ void Run::Go() {
   Schedule();
   Simulator& sim = planet_->sim();
   TimePoint end(plan_->duration);
-  const bool stopped_early = options_->stop_at && TimePoint(*options_->stop_at) < end;
+  bool stopped_early = options_->stop_at && TimePoint(*options_->stop_at) < end;
   if (stopped_early) end = TimePoint(*options_->stop_at);
-  if (options_->progress) {
+  if (options_->progress || options_->stop_requested) {
     sim.SetProgressHook(kProgressEveryEvents, [this, &sim, end] {
-      options_->progress(RunProgress{sim.Now(), end, sim.events_fired()});
+      if (options_->progress) options_->progress(RunProgress{sim.Now(), end, sim.events_fired()});
+      // Asked to stop: the rest of this instant fires, and the run is the one --stop-at here is.
+      if (options_->stop_requested && options_->stop_requested()) sim.StopAfter(sim.Now());
     });
   }
   result_->status = sim.RunUntil(end);
   sim.SetProgressHook(0, {});
+  if (sim.Now() < end && result_->status.ok()) {
+    stopped_early = true;
+    result_->stop_at = result_->stopped_at = sim.Now().time_since_epoch();
+  }
   if (sim.events_fired() >= options_->budget.events && !result_->status.ok()) {
     result_->status = ResourceExhaustedError(
         "the event budget of " + std::to_string(options_->budget.events) +
         " events was reached at " + FormatTime(sim.Now()) + "; raise it with --max-events");
   }
   if (result_->status.ok()) result_->status = planet_->CheckInvariants();
-  if (options_->stop_at) result_->inspect = Inspect();
+  if (result_->stop_at) result_->inspect = Inspect();
   for (const auto& [kind, count] : planet_->network().faults_fired()) {
     result_->faults[kind] += count;
   }

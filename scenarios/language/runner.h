@@ -50,6 +50,11 @@ struct RunOptions {
   // Called between events every few thousand events while the scenario runs (not while the
   // planet starts or the reports are written). It must only read: the run is the same without.
   std::function<void(const RunProgress&)> progress = {};
+  // Asked at the same moments: true ends the run at the virtual instant it has reached (Ctrl-C
+  // on the command line), once that instant's events have fired. The run is then the one
+  // stop_at at that instant gives — the same digest, the state described, no end-of-run checks —
+  // and RunResult::stopped_at names the instant.
+  std::function<bool()> stop_requested = {};
 };
 
 struct CheckOutcome {
@@ -84,7 +89,8 @@ struct RunResult {
   std::string planted_bug;                    // as run, for the manifest
   bool invariants = true;                     // as run
   TraceLevel trace_level = TraceLevel::kAll;  // as run: which records `records` holds
-  std::optional<Duration> stop_at;            // as run
+  std::optional<Duration> stop_at;            // as run: asked for, or where a stop request ended it
+  std::optional<Duration> stopped_at;         // where RunOptions::stop_requested ended the run
   Budget budget;                              // as run
   Status status;  // why the run itself failed (a runaway guard, a violated invariant)
   std::uint64_t digest = 0;

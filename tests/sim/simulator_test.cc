@@ -354,5 +354,49 @@ TEST(Simulator, TheProgressHookRunsEveryNEventsAndChangesNothing) {
   EXPECT_EQ(seen.size(), 10u) << "a removed hook still ran";
 }
 
+TEST(Simulator, StopAfterFromTheHookFinishesTheInstantAndIsForgotten) {
+  Simulator sim;
+  std::vector<std::pair<Duration, int>> fired;
+  // Three events at each of 1ms, 2ms, 3ms: the hook (every 2 events) asks to stop during 1ms.
+  for (int ms = 1; ms <= 3; ++ms) {
+    for (int k = 0; k < 3; ++k) {
+      sim.ScheduleAt(TimePoint(std::chrono::milliseconds(ms)),
+                     [&, ms, k] { fired.emplace_back(std::chrono::milliseconds(ms), k); });
+    }
+  }
+  sim.SetProgressHook(2, [&] { sim.StopAfter(sim.Now()); });
+  ASSERT_THAT(sim.RunUntil(TimePoint(10ms)), IsOk());
+  // The whole of 1ms fired, nothing later, and the clock stayed where the stop was.
+  EXPECT_EQ(fired.size(), 3u);
+  EXPECT_EQ(sim.Now(), TimePoint(1ms));
+  // The same run as one asked to stop at 1ms.
+  Simulator asked;
+  int asked_fired = 0;
+  for (int ms = 1; ms <= 3; ++ms) {
+    for (int k = 0; k < 3; ++k) {
+      asked.ScheduleAt(TimePoint(std::chrono::milliseconds(ms)), [&] { ++asked_fired; });
+    }
+  }
+  ASSERT_THAT(asked.RunUntil(TimePoint(1ms)), IsOk());
+  EXPECT_EQ(asked_fired, 3);
+  // The stop is forgotten: without the hook, the next run goes on to its own end.
+  sim.SetProgressHook(0, {});
+  ASSERT_THAT(sim.RunUntil(TimePoint(10ms)), IsOk());
+  EXPECT_EQ(fired.size(), 9u);
+  EXPECT_EQ(sim.Now(), TimePoint(10ms));
+}
+
+TEST(Simulator, StopAfterEndsARunUntilAPredicateWithoutMovingTheClockOn) {
+  Simulator sim;
+  int fired = 0;
+  for (int ms = 1; ms <= 5; ++ms) {
+    sim.ScheduleAt(TimePoint(std::chrono::milliseconds(ms)), [&] { ++fired; });
+  }
+  sim.SetProgressHook(2, [&] { sim.StopAfter(sim.Now()); });
+  EXPECT_FALSE(sim.RunUntil([] { return false; }, 1s));
+  EXPECT_EQ(fired, 2);
+  EXPECT_EQ(sim.Now(), TimePoint(2ms));
+}
+
 }  // namespace
 }  // namespace testplanet

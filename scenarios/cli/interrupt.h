@@ -1,0 +1,36 @@
+// Ctrl-C during `testplanet run`: the first SIGINT (or SIGTERM) asks the run to stop where it
+// is, so that a long run still leaves its run directory — the reports and trace so far and the
+// planet's state at that moment — instead of nothing; the second ends the process at once, as
+// the signal would have without this.
+//
+// An InterruptWatch installs the handlers for its lifetime and puts the earlier ones back when it
+// goes. The run polls Requested() between events, every few thousand of them (the progress
+// hook), so a stop lands within a fraction of a second of simulation; while the planet starts or
+// the reports are written it lands at the next poll, and a second signal quits at once.
+// Trap: a stop is a moment on the real clock, so an interrupted run is not one to compare: its
+// status says so and names the virtual time to pass to --stop-at for that state again.
+#ifndef TESTPLANET_SCENARIOS_CLI_INTERRUPT_H_
+#define TESTPLANET_SCENARIOS_CLI_INTERRUPT_H_
+
+#include <csignal>
+
+namespace testplanet::cli {
+
+class InterruptWatch {
+ public:
+  InterruptWatch();
+  ~InterruptWatch();
+  InterruptWatch(const InterruptWatch&) = delete;
+  InterruptWatch& operator=(const InterruptWatch&) = delete;
+
+  // True once a watched signal arrived while a watch was alive.
+  static bool Requested();
+
+ private:
+  struct sigaction previous_int_ {};
+  struct sigaction previous_term_ {};
+};
+
+}  // namespace testplanet::cli
+
+#endif  // TESTPLANET_SCENARIOS_CLI_INTERRUPT_H_
