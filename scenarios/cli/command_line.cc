@@ -42,7 +42,8 @@ constexpr const char* kExamples =
     "windows go on in trace.2.json, trace.3.json, ...), timeline.svg, log.txt, trace.bin.\n"
     "A sweep keeps only its failing seeds' directories (--keep-passing keeps all).\n"
     "Ctrl-C (or SIGTERM) stops a run at the instant it reached and still writes its run\n"
-    "directory, the same run as --stop-at that instant; a second Ctrl-C quits at once.\n"
+    "directory, the same run as --stop-at that instant (a sweep: no more seeds, its reports\n"
+    "written); a second Ctrl-C quits at once.\n"
     "Exit codes: 0 every check held, 1 a check or comparison failed, 2 bad input, 130 a run\n"
     "interrupted (its directory written).\n";
 

@@ -22,7 +22,7 @@ void OnSignal(int signal) {
     return;
   }
   static constexpr char kMessage[] =
-      "\ntestplanet: interrupted: stopping the run where it is and writing its run directory "
+      "\ntestplanet: interrupted: stopping where it is and writing what ran "
       "(interrupt again to quit at once)\n";
   [[maybe_unused]] const ssize_t written = write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
 }

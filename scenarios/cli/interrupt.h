@@ -1,7 +1,8 @@
-// Ctrl-C during `testplanet run`: the first SIGINT (or SIGTERM) asks the run to stop where it
-// is, so that a long run still leaves its run directory — the reports and trace so far and the
-// planet's state at that moment — instead of nothing; the second ends the process at once, as
-// the signal would have without this.
+// Ctrl-C during `testplanet run` or `sweep`: the first SIGINT (or SIGTERM) asks the run to stop
+// where it is, so that a long run still leaves its run directory — the reports and trace so far
+// and the planet's state at that moment — instead of nothing (a sweep starts no more seeds,
+// stops the running ones and writes its reports); the second ends the process at once, as the
+// signal would have without this.
 //
 // An InterruptWatch installs the handlers for its lifetime and puts the earlier ones back when it
 // goes. The run polls Requested() between events, every few thousand of them (the progress

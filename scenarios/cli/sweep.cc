@@ -7,7 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "scenarios/cli/commands.h"
+#include "scenarios/cli/interrupt.h"
 #include "scenarios/cli/outputs.h"
 #include "scenarios/cli/progress.h"
 #include "scenarios/language/loader.h"
@@ -122,6 +125,8 @@ class SeedRange {
 
 class Sweeper {
  public:
+  static constexpr const char* kInterrupted = "interrupted";
+
   Sweeper(const SweepCommand& command, scenario::Budget budget, scenario::Plan plan,
           std::string out, std::ofstream report, std::optional<double> time_budget)
       : c_(command),
@@ -141,6 +146,12 @@ class Sweeper {
       }
       if (stopped_.empty() && time_budget_ && SecondsSince(started_) >= *time_budget_) {
         stopped_ = "time budget of " + c_.time_budget + " spent";
+      }
+      if (InterruptWatch::Requested() && stopped_ != kInterrupted) {
+        // Each seed runs in a process group of its own, so a Ctrl-C reaches only this process:
+        // the children hear it here, once, and stop as an interrupted run does.
+        stopped_ = kInterrupted;
+        for (const auto& [pid, child] : running_) kill(pid, SIGTERM);
       }
       if (!stopped_.empty() && running_.empty()) break;
       while (stopped_.empty() && running_.size() < static_cast<std::size_t>(c_.jobs) &&
@@ -180,7 +191,11 @@ class Sweeper {
                 c_.report.empty() ? (out_ + "/sweep.jsonl").c_str() : c_.report.c_str(),
                 out_.c_str(), out_.c_str(),
                 c_.keep_passing ? "" : " (run directories of failing seeds only)");
-    return written.ok() ? worst : std::max(worst, kExitFailed);
+    if (interrupted_ > 0) {
+      std::printf("%zu seed(s) cut short by the interrupt were not counted\n", interrupted_);
+    }
+    if (!written.ok()) return std::max(worst, kExitFailed);
+    return stopped_ == kInterrupted ? kExitInterrupted : worst;
   }
 
  private:
@@ -259,8 +274,13 @@ class Sweeper {
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);  // a group of its own: see RunAll
     pid_t pid = 0;
-    const int rc = posix_spawn(&pid, c_.self.c_str(), &actions, nullptr, argv.data(), environ);
+    const int rc = posix_spawn(&pid, c_.self.c_str(), &actions, &attributes, argv.data(), environ);
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
       std::fprintf(stderr, "testplanet: cannot start %s\n", c_.self.c_str());
@@ -275,12 +295,17 @@ class Sweeper {
   bool Reap() {
     int status = 0;
     const pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) return false;
+    if (pid < 0) return errno == EINTR;  // a signal: RunAll looks at it, then waits again
     auto it = running_.find(pid);
     if (it == running_.end()) return true;
     const auto [seed, directory] = it->second;
     running_.erase(it);
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (code == kExitInterrupted && stopped_ == kInterrupted) {
+      // Cut short, it is neither a pass nor a failure: it goes as a seed never started would.
+      Forget(seed, directory);
+      return true;
+    }
     ++done_;
     if (code != 0) ++failing_;
     rows_[seed] = Row(seed, directory, code, status);
@@ -332,6 +357,15 @@ class Sweeper {
     return row;
   }
 
+  void Forget(std::uint64_t seed, const std::string& directory) {
+    std::erase(pending_, seed);
+    std::error_code ignored;
+    if (IsOwned(directory)) std::filesystem::remove_all(directory, ignored);
+    std::filesystem::remove(directory + ".log", ignored);
+    if (c_.swarm) std::filesystem::remove(files_[seed], ignored);
+    ++interrupted_;
+  }
+
   // ": the last line a crashed child printed", or "".
   static std::string LastLine(const std::string& log) {
     std::ifstream in(log);
@@ -375,7 +409,7 @@ class Sweeper {
   std::map<pid_t, Child> running_;  // keyed by pid only for lookup; results are keyed by seed
   std::map<std::uint64_t, report::SweepRow> rows_;
   std::deque<std::uint64_t> pending_;  // started seeds whose rows are not yet in the report
-  std::size_t done_ = 0, failing_ = 0;
+  std::size_t done_ = 0, failing_ = 0, interrupted_ = 0;
 };
 
 }  // namespace
@@ -431,6 +465,7 @@ int Sweep(const SweepCommand& c) {
   }
   const SeedRange seeds(first, last, shard);
   const std::uint64_t total = seeds.Count(first);
+  InterruptWatch interrupts;  // Ctrl-C: no more seeds start, the running ones stop, reports written
   Sweeper sweeper(c, *budget, std::move(*plan), out, std::move(report), time_budget);
   if (!sweeper.RunAll(seeds, total)) return kExitFailed;
   const std::string range =

@@ -217,5 +217,24 @@ if [ -f "$work/interrupted/summary.json" ] && [ -f "$work/interrupted/report.htm
 check "replay of the interrupted run matches" 0 "$tp" replay "$work/interrupted"
 expect_output "replay says so" "replay matches: long seed 1"
 
+# The same for a sweep: no more seeds start, the running ones stop (and are not counted), its
+# reports are written and it exits 130.
+"$tp" sweep "$work/long.textproto" --seeds 1..6 --jobs 2 --max-events 1000000000 \
+  --out "$work/interrupted-sweep" >"$work/out" 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -e "$work/interrupted-sweep/seed-2" ] && break; sleep 0.1; done
+sleep 1
+kill -TERM "$pid"
+wait "$pid"
+got=$?
+if [ "$got" -eq 130 ]; then echo "ok:   an interrupted sweep exits 130"; else
+  echo "FAIL: an interrupted sweep exited $got, want 130"; sed 's/^/    /' "$work/out"; failures=$((failures + 1)); fi
+expect_output "it says it was interrupted" "swept 0 seeds .*interrupted.*: 0 passed, 0 failed"
+expect_output "and that the seeds cut short were not counted" "2 seed\(s\) cut short by the interrupt were not counted"
+if [ -f "$work/interrupted-sweep/index.html" ] && [ ! -e "$work/interrupted-sweep/seed-1" ] &&
+  [ -z "$(pgrep -f "interrupted-sweep/seed" || true)" ]; then
+  echo "ok:   its reports are written, no seed directory or process left behind"; else
+  echo "FAIL: the interrupted sweep left no index, or a seed behind"; failures=$((failures + 1)); fi
+
 if [ "$failures" -ne 0 ]; then echo "$failures failed"; exit 1; fi
 echo "cli_test: all passed"
