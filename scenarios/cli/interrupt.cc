@@ -12,7 +12,9 @@ static_assert(std::atomic<bool>::is_always_lock_free, "read and written from a s
 
 // Only async-signal-safe calls: an atomic store, write(2), sigaction(2).
 void OnSignal(int signal) {
-  if (requested.exchange(true)) {
+  const bool again = requested.exchange(true);
+  if (again && signal == SIGUSR1) return;  // already stopping
+  if (again) {
     // The second signal: the default action (the process ends, reported as killed by it).
     struct sigaction fallback {};
     fallback.sa_handler = SIG_DFL;
@@ -36,6 +38,7 @@ InterruptWatch::InterruptWatch() {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, &previous_int_);
   sigaction(SIGTERM, &action, &previous_term_);
+  sigaction(SIGUSR1, &action, &previous_usr1_);
   // A signal the process was started ignoring (nohup, a background job) stays ignored.
   if (previous_int_.sa_handler == SIG_IGN) sigaction(SIGINT, &previous_int_, nullptr);
   if (previous_term_.sa_handler == SIG_IGN) sigaction(SIGTERM, &previous_term_, nullptr);
@@ -44,6 +47,7 @@ InterruptWatch::InterruptWatch() {
 InterruptWatch::~InterruptWatch() {
   sigaction(SIGINT, &previous_int_, nullptr);
   sigaction(SIGTERM, &previous_term_, nullptr);
+  sigaction(SIGUSR1, &previous_usr1_, nullptr);
 }
 
 bool InterruptWatch::Requested() { return requested.load(std::memory_order_relaxed); }

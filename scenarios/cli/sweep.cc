@@ -148,10 +148,11 @@ class Sweeper {
         stopped_ = "time budget of " + c_.time_budget + " spent";
       }
       if (InterruptWatch::Requested() && stopped_ != kInterrupted) {
-        // Each seed runs in a process group of its own, so a Ctrl-C reaches only this process:
-        // the children hear it here, once, and stop as an interrupted run does.
+        // A Ctrl-C at the terminal reached the seeds too; a SIGTERM to this process alone did
+        // not. SIGUSR1 asks a run to stop without ever counting as the second signal that
+        // ends it at once, so the seeds stop as an interrupted run does either way.
         stopped_ = kInterrupted;
-        for (const auto& [pid, child] : running_) kill(pid, SIGTERM);
+        for (const auto& [pid, child] : running_) kill(pid, SIGUSR1);
       }
       if (!stopped_.empty() && running_.empty()) break;
       while (stopped_.empty() && running_.size() < static_cast<std::size_t>(c_.jobs) &&
@@ -274,13 +275,8 @@ class Sweeper {
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attributes, 0);  // a group of its own: see RunAll
     pid_t pid = 0;
-    const int rc = posix_spawn(&pid, c_.self.c_str(), &actions, &attributes, argv.data(), environ);
-    posix_spawnattr_destroy(&attributes);
+    const int rc = posix_spawn(&pid, c_.self.c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
       std::fprintf(stderr, "testplanet: cannot start %s\n", c_.self.c_str());
@@ -301,7 +297,9 @@ class Sweeper {
     const auto [seed, directory] = it->second;
     running_.erase(it);
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (code == kExitInterrupted && stopped_ == kInterrupted) {
+    const bool stopped_by_us =
+        code == kExitInterrupted || (WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR1);
+    if (stopped_by_us && stopped_ == kInterrupted) {
       // Cut short, it is neither a pass nor a failure: it goes as a seed never started would.
       Forget(seed, directory);
       return true;

@@ -232,9 +232,28 @@ if [ "$got" -eq 130 ]; then echo "ok:   an interrupted sweep exits 130"; else
 expect_output "it says it was interrupted" "swept 0 seeds .*interrupted.*: 0 passed, 0 failed"
 expect_output "and that the seeds cut short were not counted" "2 seed\(s\) cut short by the interrupt were not counted"
 if [ -f "$work/interrupted-sweep/index.html" ] && [ ! -e "$work/interrupted-sweep/seed-1" ] &&
+  [ ! -e "$work/interrupted-sweep/seed-2" ] &&
   [ -z "$(pgrep -f "interrupted-sweep/seed" || true)" ]; then
   echo "ok:   its reports are written, no seed directory or process left behind"; else
   echo "FAIL: the interrupted sweep left no index, or a seed behind"; failures=$((failures + 1)); fi
+
+# A signal to the whole process group (as a terminal's Ctrl-C is): the seeds hear it too, and
+# the sweep's own request to them must not count as their second signal.
+if command -v setsid >/dev/null; then
+  setsid "$tp" sweep "$work/long.textproto" --seeds 1..6 --jobs 2 --max-events 1000000000 \
+    --out "$work/group-sweep" >"$work/out" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do [ -e "$work/group-sweep/seed-2" ] && break; sleep 0.1; done
+  sleep 1
+  kill -TERM -- "-$(ps -o pgid= -p "$pid" | tr -d ' ')"
+  wait "$pid"
+  got=$?
+  if [ "$got" -eq 130 ] && grep -q "2 seed(s) cut short" "$work/out" &&
+    [ ! -e "$work/group-sweep/seed-1" ] && [ -f "$work/group-sweep/index.html" ]; then
+    echo "ok:   a sweep whose whole group is signalled stops the same way"; else
+    echo "FAIL: a group-signalled sweep exited $got:"; sed 's/^/    /' "$work/out"
+    failures=$((failures + 1)); fi
+fi
 
 if [ "$failures" -ne 0 ]; then echo "$failures failed"; exit 1; fi
 echo "cli_test: all passed"
