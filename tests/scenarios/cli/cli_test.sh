@@ -198,14 +198,23 @@ if [ -d "$work/foreign/db/photos" ]; then echo "ok:   and nothing was deleted"; 
 # manifest names the stop). A year of four nodes is far longer than the second it is given.
 # SIGTERM here: a script's background job starts with SIGINT ignored, and testplanet keeps a
 # signal it was started ignoring ignored.
+# signal_when FILE WHO COMMAND...: runs COMMAND in the background, waits until FILE exists and a
+# second more, sends SIGTERM to it (WHO=self) or to it and its children at once (WHO=family, as
+# a terminal's Ctrl-C reaches a whole process group), and waits; its exit code is then in $got.
+signal_when() {
+  local file=$1 who=$2
+  shift 2
+  "$@" >"$work/out" 2>&1 &
+  local pid=$!
+  for _ in $(seq 100); do [ -e "$file" ] && break; sleep 0.1; done
+  sleep 1
+  if [ "$who" = family ]; then kill -TERM "$pid" $(pgrep -P "$pid"); else kill -TERM "$pid"; fi
+  wait "$pid"
+  got=$?
+}
 printf 'name: "long"\nduration: "8760h"\nplanet { storage_nodes: 4 }\n' > "$work/long.textproto"
-"$tp" run "$work/long.textproto" --max-events 1000000000 --out "$work/interrupted" >"$work/out" 2>&1 &
-pid=$!
-for _ in $(seq 100); do [ -e "$work/interrupted/.testplanet" ] && break; sleep 0.1; done
-sleep 1
-kill -TERM "$pid"
-wait "$pid"
-got=$?
+signal_when "$work/interrupted/.testplanet" self \
+  "$tp" run "$work/long.textproto" --max-events 1000000000 --out "$work/interrupted"
 if [ "$got" -eq 130 ]; then echo "ok:   an interrupted run exits 130"; else
   echo "FAIL: an interrupted run exited $got, want 130"; sed 's/^/    /' "$work/out"; failures=$((failures + 1)); fi
 expect_output "it says where it stopped and how to run to there again" "interrupted at \+[0-9hms.]+: the run to there, the same run as --stop-at"
@@ -217,43 +226,21 @@ if [ -f "$work/interrupted/summary.json" ] && [ -f "$work/interrupted/report.htm
 check "replay of the interrupted run matches" 0 "$tp" replay "$work/interrupted"
 expect_output "replay says so" "replay matches: long seed 1"
 
-# The same for a sweep: no more seeds start, the running ones stop (and are not counted), its
-# reports are written and it exits 130.
-"$tp" sweep "$work/long.textproto" --seeds 1..6 --jobs 2 --max-events 1000000000 \
-  --out "$work/interrupted-sweep" >"$work/out" 2>&1 &
-pid=$!
-for _ in $(seq 100); do [ -e "$work/interrupted-sweep/seed-2" ] && break; sleep 0.1; done
-sleep 1
-kill -TERM "$pid"
-wait "$pid"
-got=$?
-if [ "$got" -eq 130 ]; then echo "ok:   an interrupted sweep exits 130"; else
-  echo "FAIL: an interrupted sweep exited $got, want 130"; sed 's/^/    /' "$work/out"; failures=$((failures + 1)); fi
-expect_output "it says it was interrupted" "swept 0 seeds .*interrupted.*: 0 passed, 0 failed"
-expect_output "and that the seeds cut short were not counted" "2 seed\(s\) cut short by the interrupt were not counted"
-if [ -f "$work/interrupted-sweep/index.html" ] && [ ! -e "$work/interrupted-sweep/seed-1" ] &&
-  [ ! -e "$work/interrupted-sweep/seed-2" ] &&
-  [ -z "$(pgrep -f "interrupted-sweep/seed" || true)" ]; then
-  echo "ok:   its reports are written, no seed directory or process left behind"; else
-  echo "FAIL: the interrupted sweep left no index, or a seed behind"; failures=$((failures + 1)); fi
-
-# A signal to the whole process group (as a terminal's Ctrl-C is): the seeds hear it too, and
-# the sweep's own request to them must not count as their second signal.
-if command -v setsid >/dev/null; then
-  setsid "$tp" sweep "$work/long.textproto" --seeds 1..6 --jobs 2 --max-events 1000000000 \
-    --out "$work/group-sweep" >"$work/out" 2>&1 &
-  pid=$!
-  for _ in $(seq 100); do [ -e "$work/group-sweep/seed-2" ] && break; sleep 0.1; done
-  sleep 1
-  kill -TERM -- "-$(ps -o pgid= -p "$pid" | tr -d ' ')"
-  wait "$pid"
-  got=$?
-  if [ "$got" -eq 130 ] && grep -q "2 seed(s) cut short" "$work/out" &&
-    [ ! -e "$work/group-sweep/seed-1" ] && [ -f "$work/group-sweep/index.html" ]; then
-    echo "ok:   a sweep whose whole group is signalled stops the same way"; else
-    echo "FAIL: a group-signalled sweep exited $got:"; sed 's/^/    /' "$work/out"
-    failures=$((failures + 1)); fi
-fi
+# The same for a sweep, signalled alone or with its seeds (whose second signal the sweep's own
+# request must not be): no more seeds start, the running ones stop and are not counted, its
+# reports are written, nothing is left behind, and it exits 130.
+for who in self family; do
+  signal_when "$work/sweep-$who/seed-2" "$who" "$tp" sweep "$work/long.textproto" --seeds 1..6 \
+    --jobs 2 --max-events 1000000000 --out "$work/sweep-$who"
+  if [ "$got" -eq 130 ]; then echo "ok:   an interrupted sweep ($who) exits 130"; else
+    echo "FAIL: an interrupted sweep ($who) exited $got, want 130"; sed 's/^/    /' "$work/out"; failures=$((failures + 1)); fi
+  expect_output "it says it was interrupted" "swept 0 seeds .*interrupted.*: 0 passed, 0 failed"
+  expect_output "and that the seeds cut short were not counted" "2 seed\(s\) cut short by the interrupt were not counted"
+  if [ -f "$work/sweep-$who/index.html" ] && [ ! -e "$work/sweep-$who/seed-1" ] &&
+    [ ! -e "$work/sweep-$who/seed-2" ] && [ -z "$(pgrep -f "sweep-$who/seed" || true)" ]; then
+    echo "ok:   its reports are written, no seed directory or process left behind"; else
+    echo "FAIL: the interrupted sweep left no index, or a seed behind"; failures=$((failures + 1)); fi
+done
 
 if [ "$failures" -ne 0 ]; then echo "$failures failed"; exit 1; fi
 echo "cli_test: all passed"
