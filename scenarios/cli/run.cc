@@ -104,13 +104,14 @@ Status DistinctNames(const std::vector<scenario::Plan>& plans) {
   return Status::Ok();
 }
 
-// The run again in this process; false (and says where) when it does not match `first`.
-bool SameAgain(const scenario::Plan& plan, const scenario::RunOptions& options,
-               const scenario::RunResult& first) {
+// The run again in this process; false (and says where) when it does not match `first`,
+// nullopt when an interrupt cut the second run short.
+std::optional<bool> SameAgain(const scenario::Plan& plan, const scenario::RunOptions& options,
+                              const scenario::RunResult& first) {
   const scenario::RunResult second = scenario::RunScenario(plan, options);
-  if (InterruptWatch::Requested()) {
+  if (second.stopped_at) {
     std::printf("  the second run was interrupted: nothing compared\n");
-    return false;
+    return std::nullopt;
   }
   if (second.digest == first.digest && second.record_count == first.record_count) return true;
   std::printf("  NONDETERMINISTIC: run again in this process, digest %s instead of %s\n",
@@ -232,6 +233,7 @@ int Run(const RunCommand& command) {
   files.reserve(plans->size());
   std::optional<report::UnitCosts> unit_costs;  // measured once, for each run's floor
   bool all_passed = true;
+  bool comparison_cut = false;
   for (std::size_t i = 0; i < plans->size() && !InterruptWatch::Requested(); ++i) {
     const scenario::Plan& plan = (*plans)[i];
     options[i].stop_requested = &InterruptWatch::Requested;
@@ -255,8 +257,10 @@ int Run(const RunCommand& command) {
     }
     PrintOutcome(command, results[i], files[i], options[i].run_directory);
     if (InterruptWatch::Requested()) break;  // no second run to compare, no next scenario
-    const bool same = !command.determinism || SameAgain(plan, options[i], results[i]);
-    all_passed = all_passed && results[i].passed() && same;
+    const std::optional<bool> same =
+        command.determinism ? SameAgain(plan, options[i], results[i]) : true;
+    comparison_cut = comparison_cut || !same.has_value();
+    all_passed = all_passed && results[i].passed() && same.value_or(true);
   }
   if (plans->size() > 1) {
     if (Status s = report::WriteJunit(out + "/junit.xml", files); !s.ok()) {
@@ -267,7 +271,7 @@ int Run(const RunCommand& command) {
   // An interrupt that cut nothing short (it came while the last reports were written) changes
   // nothing: every run went to its end.
   const bool cut_short =
-      files.size() < plans->size() ||
+      comparison_cut || files.size() < plans->size() ||
       std::any_of(results.begin(), results.end(),
                   [](const scenario::RunResult& r) { return r.stopped_at.has_value(); });
   if (files.size() < plans->size()) {
