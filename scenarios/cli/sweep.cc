@@ -196,7 +196,9 @@ class Sweeper {
       std::printf("%zu seed(s) cut short by the interrupt were not counted\n", interrupted_);
     }
     if (!written.ok()) return std::max(worst, kExitFailed);
-    return stopped_ == kInterrupted ? kExitInterrupted : worst;
+    // As for run: an interrupt that came as the last seeds finished cut nothing short.
+    const bool cut_short = stopped_ == kInterrupted && (interrupted_ > 0 || done_ < total);
+    return cut_short ? kExitInterrupted : worst;
   }
 
  private:
