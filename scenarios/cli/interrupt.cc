@@ -7,15 +7,16 @@
 namespace testplanet::cli {
 namespace {
 
-std::atomic<bool> requested{false};
+std::atomic<bool> requested{false};  // a stop was asked for, by any watched signal
+std::atomic<bool> signalled{false};  // a SIGINT or SIGTERM came: the next one quits at once
 static_assert(std::atomic<bool>::is_always_lock_free, "read and written from a signal handler");
 
-// Only async-signal-safe calls: an atomic store, write(2), sigaction(2).
+// Only async-signal-safe calls: atomic exchanges, write(2), sigaction(2), raise(3).
 void OnSignal(int signal) {
-  const bool again = requested.exchange(true);
-  if (again && signal == SIGUSR1) return;  // already stopping
-  if (again) {
-    // The second signal: the default action (the process ends, reported as killed by it).
+  // SIGUSR1 (a sweep's request to its seeds) never arms the second-signal exit: it may come
+  // before the Ctrl-C that reached the seed too, which must not then end it at once.
+  if (signal != SIGUSR1 && signalled.exchange(true)) {
+    // The second SIGINT or SIGTERM: the default action (the process ends, killed by it).
     struct sigaction fallback {};
     fallback.sa_handler = SIG_DFL;
     sigemptyset(&fallback.sa_mask);
@@ -23,6 +24,7 @@ void OnSignal(int signal) {
     raise(signal);
     return;
   }
+  if (requested.exchange(true)) return;  // already stopping: said once
   static constexpr char kMessage[] =
       "\ntestplanet: interrupted: stopping where it is and writing what ran "
       "(interrupt again to quit at once)\n";
@@ -33,6 +35,7 @@ void OnSignal(int signal) {
 
 InterruptWatch::InterruptWatch() {
   requested.store(false);
+  signalled.store(false);
   struct sigaction action {};
   action.sa_handler = OnSignal;
   sigemptyset(&action.sa_mask);

@@ -2,8 +2,9 @@
 // where it is, so that a long run still leaves its run directory — the reports and trace so far
 // and the planet's state at that moment — instead of nothing (a sweep starts no more seeds,
 // stops the running ones and writes its reports); the second ends the process at once, as the
-// signal would have without this. SIGUSR1 asks the same and never counts as a second signal:
-// it is what a sweep sends its seeds, which may have had the terminal's Ctrl-C already.
+// signal would have without this. SIGUSR1 asks the same and neither counts as a second signal
+// nor makes the next SIGINT one: it is what a sweep sends its seeds, which may get the terminal's
+// Ctrl-C just before it or just after.
 //
 // An InterruptWatch installs the handlers for its lifetime and puts the earlier ones back when it
 // goes. The run polls Requested() between events, every few thousand of them (the progress
