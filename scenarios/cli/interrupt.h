@@ -10,8 +10,9 @@
 // goes. The run polls Requested() between events, every few thousand of them (the progress
 // hook), so a stop lands within a fraction of a second of simulation; while the planet starts or
 // the reports are written it lands at the next poll, and a second signal quits at once.
-// Trap: a stop is a moment on the real clock, so an interrupted run is not one to compare: its
-// status says so and names the virtual time to pass to --stop-at for that state again.
+// Trap: a stop lands at a moment of the real clock, so where an interrupted run ends differs from
+// try to try; what ran is then exactly the --stop-at run at the instant it reached (RunResult's
+// `interrupted` and `stop_at`), and that command, not the interrupt, reproduces it.
 #ifndef TESTPLANET_SCENARIOS_CLI_INTERRUPT_H_
 #define TESTPLANET_SCENARIOS_CLI_INTERRUPT_H_
 

@@ -72,10 +72,10 @@ void PrintOutcome(const RunCommand& command, const scenario::RunResult& result,
         floor, files.wall_seconds > 0 ? 100 * floor / files.wall_seconds : 0.0);
   }
   if (!result.status.ok()) std::printf("  run error: %s\n", result.status.ToString().c_str());
-  if (result.stopped_at) {
+  if (result.interrupted) {
     std::printf("  interrupted at %s: the run to there, the same run as --stop-at %s:\n    %s\n",
-                FormatTime(TimePoint(*result.stopped_at)).c_str(),
-                FormatDuration(*result.stopped_at).c_str(), files.reproduce.c_str());
+                FormatTime(TimePoint(*result.stop_at)).c_str(),
+                FormatDuration(*result.stop_at).c_str(), files.reproduce.c_str());
   }
   for (const auto& check : result.checks) {
     if (check.passed && command.quiet) continue;
@@ -109,7 +109,7 @@ Status DistinctNames(const std::vector<scenario::Plan>& plans) {
 std::optional<bool> SameAgain(const scenario::Plan& plan, const scenario::RunOptions& options,
                               const scenario::RunResult& first) {
   const scenario::RunResult second = scenario::RunScenario(plan, options);
-  if (second.stopped_at) {
+  if (second.interrupted) {
     std::printf("  the second run was interrupted: nothing compared\n");
     return std::nullopt;
   }
@@ -241,7 +241,7 @@ int Run(const RunCommand& command) {
         std::chrono::steady_clock::now();  // determinism-ok: wall_seconds in reports only
     results[i] = RunShowingProgress(command, plan, options[i]);
     // Interrupted: what ran is the run stopped there, and that is what reproduces it.
-    if (results[i].stopped_at) options[i].stop_at = results[i].stopped_at;
+    if (results[i].interrupted) options[i].stop_at = results[i].stop_at;
     ReturnFreedMemory();  // the planet is gone: its pages go back before the reports are built
     const std::chrono::duration<double> wall =
         std::chrono::steady_clock::now() - started;  // determinism-ok: wall_seconds in reports only
@@ -270,10 +270,9 @@ int Run(const RunCommand& command) {
   }
   // An interrupt that cut nothing short (it came while the last reports were written) changes
   // nothing: every run went to its end.
-  const bool cut_short =
-      comparison_cut || files.size() < plans->size() ||
-      std::any_of(results.begin(), results.end(),
-                  [](const scenario::RunResult& r) { return r.stopped_at.has_value(); });
+  const bool cut_short = comparison_cut || files.size() < plans->size() ||
+                         std::any_of(results.begin(), results.end(),
+                                     [](const scenario::RunResult& r) { return r.interrupted; });
   if (files.size() < plans->size()) {
     std::fprintf(stderr, "testplanet: interrupted: %zu of %zu scenarios not run\n",
                  plans->size() - files.size(), plans->size());

@@ -342,12 +342,9 @@ class Sweeper {
     }
     if (row.passed && !c_.keep_passing) {
       // A passing seed is its reproduce command; only failures keep their files.
-      std::error_code ignored;
-      if (IsOwned(directory)) std::filesystem::remove_all(directory, ignored);
-      std::filesystem::remove(directory + ".log", ignored);
+      RemoveFiles(seed, directory);
       if (c_.swarm) {
-        // Its drawn scenario file goes too; the sweep draws it again for this one seed.
-        std::filesystem::remove(files_[seed], ignored);
+        // Its drawn scenario file went too; the sweep draws it again for this one seed.
         row.reproduce = "testplanet sweep " + c_.file + " --swarm --seeds " + std::to_string(seed) +
                         ".." + std::to_string(seed) + " --keep-passing" + SeedFlags();
       }
@@ -357,12 +354,17 @@ class Sweeper {
     return row;
   }
 
-  void Forget(std::uint64_t seed, const std::string& directory) {
-    std::erase(pending_, seed);
+  // A seed's run directory, its log and (swarm) its drawn scenario file.
+  void RemoveFiles(std::uint64_t seed, const std::string& directory) {
     std::error_code ignored;
     if (IsOwned(directory)) std::filesystem::remove_all(directory, ignored);
     std::filesystem::remove(directory + ".log", ignored);
     if (c_.swarm) std::filesystem::remove(files_[seed], ignored);
+  }
+
+  void Forget(std::uint64_t seed, const std::string& directory) {
+    std::erase(pending_, seed);
+    RemoveFiles(seed, directory);
     ++interrupted_;
   }
 

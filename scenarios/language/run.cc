@@ -49,7 +49,8 @@ void Run::Go() {
   sim.SetProgressHook(0, {});
   if (sim.Now() < end && result_->status.ok()) {
     stopped_early = true;
-    result_->stop_at = result_->stopped_at = sim.Now().time_since_epoch();
+    result_->interrupted = true;
+    result_->stop_at = sim.Now().time_since_epoch();
   }
   if (sim.events_fired() >= options_->budget.events && !result_->status.ok()) {
     result_->status = ResourceExhaustedError(

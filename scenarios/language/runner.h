@@ -53,7 +53,7 @@ struct RunOptions {
   // Asked at the same moments: true ends the run at the virtual instant it has reached (Ctrl-C
   // on the command line), once that instant's events have fired. The run is then the one
   // stop_at at that instant gives — the same digest, the state described, no end-of-run checks —
-  // and RunResult::stopped_at names the instant.
+  // and RunResult says so (`interrupted`, with `stop_at` the instant).
   std::function<bool()> stop_requested = {};
 };
 
@@ -90,7 +90,7 @@ struct RunResult {
   bool invariants = true;                     // as run
   TraceLevel trace_level = TraceLevel::kAll;  // as run: which records `records` holds
   std::optional<Duration> stop_at;            // as run: asked for, or where a stop request ended it
-  std::optional<Duration> stopped_at;         // where RunOptions::stop_requested ended the run
+  bool interrupted = false;                   // RunOptions::stop_requested ended it, at stop_at
   Budget budget;                              // as run
   Status status;  // why the run itself failed (a runaway guard, a violated invariant)
   std::uint64_t digest = 0;
