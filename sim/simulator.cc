@@ -154,8 +154,9 @@ void Simulator::FireTop() {
     // reads first can start loading now, while this callback runs.
     if (large) {
       const EventWarmth& warmth = SlotAt(SlotOf(near[0])).warmth;
-      if (warmth.first != nullptr) __builtin_prefetch(warmth.first);
-      if (warmth.second != nullptr) __builtin_prefetch(warmth.second);
+      for (const void* address : warmth.addresses) {
+        if (address != nullptr) __builtin_prefetch(address);
+      }
     }
   }
   const std::uint32_t slot_index = SlotOf(entry);
