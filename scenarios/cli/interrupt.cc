@@ -2,12 +2,18 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
+#include <string>
 
 namespace testplanet::cli {
 namespace {
 
 std::atomic<bool> requested{false};  // a stop was asked for, by any watched signal
+// What the first signal prints, written by the watch before it installs the handler.
+char message[256];
+std::size_t message_size = 0;
 std::atomic<bool> signalled{false};  // a SIGINT or SIGTERM came: the next one quits at once
 static_assert(std::atomic<bool>::is_always_lock_free, "read and written from a signal handler");
 
@@ -25,15 +31,16 @@ void OnSignal(int signal) {
     return;
   }
   if (requested.exchange(true)) return;  // already stopping: said once
-  static constexpr char kMessage[] =
-      "\ntestplanet: interrupted: stopping where it is and writing what ran "
-      "(interrupt again to quit at once)\n";
-  [[maybe_unused]] const ssize_t written = write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
+  [[maybe_unused]] const ssize_t written = write(STDERR_FILENO, message, message_size);
 }
 
 }  // namespace
 
-InterruptWatch::InterruptWatch() {
+InterruptWatch::InterruptWatch(std::string_view doing) {
+  const std::string text =
+      "\ntestplanet: interrupted: " + std::string(doing) + " (interrupt again to quit at once)\n";
+  message_size = std::min(text.size(), sizeof(message));
+  std::memcpy(message, text.data(), message_size);
   requested.store(false);
   signalled.store(false);
   struct sigaction action {};

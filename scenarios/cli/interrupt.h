@@ -1,10 +1,11 @@
-// Ctrl-C during `testplanet run` or `sweep`: the first SIGINT (or SIGTERM) asks the run to stop
+// Ctrl-C during a command that runs scenarios: the first SIGINT (or SIGTERM) asks the run to stop
 // where it is, so that a long run still leaves its run directory — the reports and trace so far
 // and the planet's state at that moment — instead of nothing (a sweep starts no more seeds,
-// stops the running ones and writes its reports); the second ends the process at once, as the
-// signal would have without this. SIGUSR1 asks the same and neither counts as a second signal
-// nor makes the next SIGINT one: it is what a sweep sends its seeds, which may get the terminal's
-// Ctrl-C just before it or just after.
+// stops the running ones and writes its reports; a shrink writes the smallest failing scenario
+// found so far; replay and check-determinism report what they compared); the second ends the
+// process at once, as the signal would have without this. SIGUSR1 asks the same and neither counts
+// as a second signal nor makes the next SIGINT one: it is what a sweep sends its seeds, which may
+// get the terminal's Ctrl-C just before it or just after.
 //
 // An InterruptWatch installs the handlers for its lifetime and puts the earlier ones back when it
 // goes. The run polls Requested() between events, every few thousand of them (the progress
@@ -17,12 +18,15 @@
 #define TESTPLANET_SCENARIOS_CLI_INTERRUPT_H_
 
 #include <csignal>
+#include <string_view>
 
 namespace testplanet::cli {
 
 class InterruptWatch {
  public:
-  InterruptWatch();
+  // `doing` says what the command does when asked to stop ("stopping where it is and writing
+  // what ran"); the first signal prints it.
+  explicit InterruptWatch(std::string_view doing);
   ~InterruptWatch();
   InterruptWatch(const InterruptWatch&) = delete;
   InterruptWatch& operator=(const InterruptWatch&) = delete;

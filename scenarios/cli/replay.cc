@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "scenarios/cli/commands.h"
+#include "scenarios/cli/interrupt.h"
 #include "scenarios/cli/outputs.h"
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
@@ -75,7 +76,15 @@ int Replay(const std::string& directory) {
   scenario::RunOptions options = ReplayOptions(manifest);
   options.run_directory = directory + "/replay";
   if (!Report(scenario::CheckRunDirectory(*loaded, options))) return kExitBadInput;
+  // Ctrl-C stops the replay: a part of a run is not compared.
+  InterruptWatch interrupts("stopping the replay; nothing is compared");
+  options.stop_requested = &InterruptWatch::Requested;
   scenario::RunResult run = scenario::RunScenario(*loaded, options);
+  if (run.interrupted) {
+    std::printf("replay interrupted at %s: nothing compared\n",
+                FormatTime(TimePoint(*run.stop_at)).c_str());
+    return kExitInterrupted;
+  }
   const std::string digest = Trace::FormatDigest(run.digest);
   if (digest == expected_digest) {
     std::printf("replay matches: %s seed %llu digest %s (%llu records)\n", run.scenario.c_str(),
@@ -123,15 +132,23 @@ int CheckDeterminism(const CheckDeterminismCommand& command) {
       return kExitBadInput;
     }
   }
+  InterruptWatch interrupts("stopping; the seeds compared so far are reported");
   int mismatches = 0;
-  for (std::uint64_t i = 0; i < command.seeds; ++i) {
-    const std::uint64_t seed = *first_seed + i;  // checked above: no wrap
+  std::uint64_t compared = 0;
+  for (; compared < command.seeds; ++compared) {
+    const std::uint64_t seed = *first_seed + compared;  // checked above: no wrap
     scenario::RunOptions options;
     options.seed = seed;
     options.budget = *budget;
     options.run_directory = kCheckDeterminismDirectory;
+    options.stop_requested = &InterruptWatch::Requested;
     const scenario::RunResult first = scenario::RunScenario(*loaded, options);
-    const scenario::RunResult second = scenario::RunScenario(*loaded, options);
+    const scenario::RunResult second =
+        first.interrupted ? scenario::RunResult{} : scenario::RunScenario(*loaded, options);
+    if (first.interrupted || second.interrupted) {
+      std::printf("interrupted: seed %llu not compared\n", static_cast<unsigned long long>(seed));
+      break;
+    }
     const bool same = first.digest == second.digest && first.record_count == second.record_count;
     std::printf("%s %s seed %llu: %s %s (%llu records)\n", same ? "same" : "DIFFERENT",
                 first.scenario.c_str(), static_cast<unsigned long long>(seed),
@@ -146,6 +163,12 @@ int CheckDeterminism(const CheckDeterminismCommand& command) {
         PrintDivergence(*index, first.records, second.records, second);
       }
     }
+  }
+  if (compared < command.seeds) {
+    std::printf("%d of %llu seeds diverged; %llu not compared\n", mismatches,
+                static_cast<unsigned long long>(compared),
+                static_cast<unsigned long long>(command.seeds - compared));
+    return kExitInterrupted;
   }
   std::printf("%d of %llu seeds diverged\n", mismatches,
               static_cast<unsigned long long>(command.seeds));

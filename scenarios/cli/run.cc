@@ -227,7 +227,8 @@ int Run(const RunCommand& command) {
     }
   }
   if (!Report(ClaimDirectory(out))) return kExitFailed;
-  InterruptWatch interrupts;  // Ctrl-C stops the run in progress; its directory is still written
+  // Ctrl-C stops the run in progress; its directory is still written.
+  InterruptWatch interrupts("stopping where it is and writing what ran");
   std::vector<scenario::RunResult> results(plans->size());
   std::vector<report::RunFiles> files;
   files.reserve(plans->size());

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "scenarios/cli/commands.h"
+#include "scenarios/cli/interrupt.h"
 #include "scenarios/cli/outputs.h"
 #include "scenarios/language/loader.h"
 #include "scenarios/language/shrink.h"
@@ -30,6 +31,8 @@ int Shrink(const ShrinkCommand& command) {
   options.budget = run.budget;
   options.max_runs = command.max_runs;
   options.scratch_directory = dir + "/shrink";
+  InterruptWatch interrupts("stopping; the smallest failing scenario found so far is written");
+  options.stop_requested = &InterruptWatch::Requested;
 
   std::printf("shrinking %s (seed %llu)...\n", dir.c_str(),
               static_cast<unsigned long long>(options.seed));
@@ -37,7 +40,14 @@ int Shrink(const ShrinkCommand& command) {
   if (!shrunk.ok()) {
     std::fprintf(stderr, "testplanet: %s: %s\n", dir.c_str(),
                  std::string(shrunk.status().message()).c_str());
-    return shrunk.status().code() == StatusCode::kFailedPrecondition ? kExitFailed : kExitBadInput;
+    switch (shrunk.status().code()) {
+      case StatusCode::kFailedPrecondition:
+        return kExitFailed;
+      case StatusCode::kCancelled:
+        return kExitInterrupted;
+      default:
+        return kExitBadInput;
+    }
   }
   const std::string reproduce = "testplanet run " + out + RunFlagsText(run);
   char counts[256];
@@ -46,7 +56,12 @@ int Shrink(const ShrinkCommand& command) {
                 shrunk->steps_before, shrunk->steps_after, shrunk->checks_before,
                 shrunk->checks_after, shrunk->nodes_before, shrunk->nodes_after,
                 shrunk->duration_before.c_str(), shrunk->duration_after.c_str(), shrunk->runs);
+  // An interrupted shrink still found a scenario that fails the same way, only perhaps not
+  // the smallest: worth keeping, and shrinking its own run goes on from there.
+  const std::string stopped =
+      shrunk->interrupted ? "interrupted before the end; shrinking its own run goes on" : "";
   const std::string header = "Shrunk by `testplanet shrink " + dir + "` (" + counts +
+                             (stopped.empty() ? "" : "; " + stopped) +
                              ").\nFails with: " + shrunk->failure + "\nReproduce: " + reproduce;
   std::ofstream file(out, std::ios::trunc);
   file << scenario::ScenarioFileText(shrunk->spec, header);
@@ -56,6 +71,11 @@ int Shrink(const ShrinkCommand& command) {
   }
   std::printf("shrunk: %s\n  fails with: %s\n  wrote %s\n  reproduce: %s\n", counts,
               shrunk->failure.c_str(), out.c_str(), reproduce.c_str());
+  if (shrunk->interrupted) {
+    std::printf("  interrupted before the end: to go on, run %s and shrink its run directory\n",
+                out.c_str());
+    return kExitInterrupted;
+  }
   return kExitOk;
 }
 

@@ -467,7 +467,8 @@ int Sweep(const SweepCommand& c) {
   }
   const SeedRange seeds(first, last, shard);
   const std::uint64_t total = seeds.Count(first);
-  InterruptWatch interrupts;  // Ctrl-C: no more seeds start, the running ones stop, reports written
+  InterruptWatch interrupts(
+      "starting no more seeds, stopping the running ones and writing the reports");
   Sweeper sweeper(c, *budget, std::move(*plan), out, std::move(report), time_budget);
   if (!sweeper.RunAll(seeds, total)) return kExitFailed;
   const std::string range =

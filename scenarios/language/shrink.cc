@@ -49,6 +49,8 @@ class Shrinker {
     result.nodes_before = best_.planet().storage_nodes();
     result.duration_before = best_.duration();
     std::optional<RunResult> first = Trial(best_);
+    if (interrupted_)
+      return CancelledError("interrupted before the failing run ended: nothing shrunk");
     if (!first) return InternalError("the failing scenario no longer loads");
     signature_ = FailureSignature(*first);
     if (signature_.empty()) {
@@ -60,7 +62,7 @@ class Shrinker {
     liveness_ = signature_.rfind("check: liveness", 0) == 0;
     if (best_.has_quiesce()) settle_ = At(best_.duration()) - At(best_.quiesce().at());
 
-    for (bool progress = true; progress && runs_ < options_.max_runs;) {
+    for (bool progress = true; progress && !Spent();) {
       progress = false;
       progress |= ShortenToFailure();
       progress |= DropChecks();
@@ -80,6 +82,7 @@ class Shrinker {
     result.signature = signature_;
     result.failure = failure_;
     result.runs = runs_;
+    result.interrupted = interrupted_;
     result.steps_after = best_.step_size();
     result.checks_after = best_.check_size();
     result.nodes_after = best_.planet().storage_nodes();
@@ -97,8 +100,14 @@ class Shrinker {
     return "";
   }
 
-  // Runs `spec` with the original seed; nullopt if it does not load (an invalid candidate).
+  // No more trials: the run budget is spent, or a stop was asked for.
+  bool Spent() const { return interrupted_ || runs_ >= options_.max_runs; }
+
+  // Runs `spec` with the original seed; nullopt if it does not load (an invalid candidate) or
+  // was interrupted (a run cut short proves nothing, so it is never kept).
   std::optional<RunResult> Trial(const Scenario& spec) {
+    if (options_.stop_requested && options_.stop_requested()) interrupted_ = true;
+    if (interrupted_) return std::nullopt;
     auto loaded = LoadScenario(path_, spec);
     if (!loaded.ok()) return std::nullopt;
     ++runs_;
@@ -110,12 +119,18 @@ class Shrinker {
     run.stop_at = options_.stop_at;
     run.budget = options_.budget;
     run.run_directory = options_.scratch_directory;
-    return RunScenario(*loaded, run);
+    run.stop_requested = options_.stop_requested;
+    RunResult result = RunScenario(*loaded, run);
+    if (result.interrupted) {
+      interrupted_ = true;
+      return std::nullopt;
+    }
+    return result;
   }
 
   // Keeps `candidate` iff it still fails the same way.
   bool Try(const Scenario& candidate) {
-    if (runs_ >= options_.max_runs) return false;
+    if (Spent()) return false;
     std::optional<RunResult> result = Trial(candidate);
     if (!result || FailureSignature(*result) != signature_) return false;
     best_ = candidate;
@@ -183,7 +198,7 @@ class Shrinker {
   // Moves each step halfway towards the step before it (or the start), while that still fails.
   bool PullStepsEarlier() {
     bool progress = false;
-    for (int i = 0; i < best_.step_size() && runs_ < options_.max_runs; ++i) {
+    for (int i = 0; i < best_.step_size() && !Spent(); ++i) {
       for (int attempt = 0; attempt < 4; ++attempt) {
         if (best_.step(i).has_on()) break;  // it happens on its event, not at a time
         Duration before = Duration::zero();
@@ -251,7 +266,7 @@ class Shrinker {
   // One storage node fewer at a time; transfers that asked for more nodes ask for all there are.
   bool DropNodes() {
     bool progress = false;
-    while (best_.planet().storage_nodes() > 1 && runs_ < options_.max_runs) {
+    while (best_.planet().storage_nodes() > 1 && !Spent()) {
       Scenario candidate = best_;
       const int nodes = best_.planet().storage_nodes() - 1;
       candidate.mutable_planet()->set_storage_nodes(nodes);
@@ -276,6 +291,7 @@ class Shrinker {
   bool liveness_ = false;  // the failure is orders left unsent after the quiesce
   Duration settle_{};      // the original time between the quiesce and the end
   int runs_ = 0;
+  bool interrupted_ = false;  // a stop was asked for: no more trials
 };
 
 }  // namespace

@@ -226,6 +226,26 @@ if [ -f "$work/interrupted/summary.json" ] && [ -f "$work/interrupted/report.htm
 check "replay of the interrupted run matches" 0 "$tp" replay "$work/interrupted"
 expect_output "replay says so" "replay matches: long seed 1"
 
+# Replay, check-determinism and shrink stop too, say what they did not compare or shrink, and
+# exit 130. The failing run takes seconds, so each is signalled in its first run.
+printf 'name: "fails"\nduration: "1000h"\nplanet { storage_nodes: 4 }\ncheck { name: "impossible" orders { peer: "storagenode*" unsent { eq: 12345 } } }\n' \
+  > "$work/fails.textproto"
+"$tp" run "$work/fails.textproto" --max-events 1000000000 --out "$work/fails" --quiet >/dev/null 2>&1
+signal_when "$work/fails" self "$tp" replay "$work/fails"
+if [ "$got" -eq 130 ]; then echo "ok:   an interrupted replay exits 130"; else
+  echo "FAIL: an interrupted replay exited $got, want 130"; sed 's/^/    /' "$work/out"; failures=$((failures + 1)); fi
+expect_output "it says nothing was compared" "replay interrupted at \+[0-9hms.]+: nothing compared"
+signal_when "$work/fails" self "$tp" check-determinism "$work/long.textproto" --seeds 3 \
+  --max-events 1000000000
+if [ "$got" -eq 130 ]; then echo "ok:   an interrupted check-determinism exits 130"; else
+  echo "FAIL: an interrupted check-determinism exited $got, want 130"; sed 's/^/    /' "$work/out"; failures=$((failures + 1)); fi
+expect_output "it names the seeds not compared" "0 of 0 seeds diverged; 3 not compared"
+signal_when "$work/fails" self "$tp" shrink "$work/fails"
+if [ "$got" -eq 130 ] && [ ! -e "$work/fails/shrunk.textproto" ]; then
+  echo "ok:   a shrink interrupted in its first run exits 130 and writes nothing"; else
+  echo "FAIL: an interrupted shrink exited $got (want 130) or wrote a file"; sed 's/^/    /' "$work/out"; failures=$((failures + 1)); fi
+expect_output "it says nothing was shrunk" "interrupted before the failing run ended: nothing shrunk"
+
 # The same for a sweep, signalled alone or with its seeds (whose second signal the sweep's own
 # request must not be): no more seeds start, the running ones stop and are not counted, its
 # reports are written, nothing is left behind, and it exits 130.

@@ -149,6 +149,44 @@ quiesce { at: "3h30m" }
       << "the settling time after the quiesce is kept";
 }
 
+constexpr const char* kNoisyFailure = R"(
+step { at: "10m" latency { peer: "storagenode1" extra: "50ms" } }
+step { at: "20m" partition { a: "storagenode2" b: "satellite0" } }
+step { at: "30m" heal { a: "storagenode2" b: "satellite0" } }
+step { at: "40m" chore { peer: "storagenode3" chore: "orders.sender" op: TRIGGER } }
+check { name: "an impossible number of orders" orders { peer: "storagenode*" unsent { eq: 12345 } } }
+)";
+
+TEST(Shrink, AStopKeepsTheSmallestFailingScenarioFoundSoFar) {
+  const Plan failing = Load(std::string(kBase) + kNoisyFailure);
+  auto whole = ShrinkScenario(failing, ShrinkOptions{});
+  ASSERT_THAT(whole, IsOk());
+  ASSERT_FALSE(whole->interrupted);
+  ASSERT_GT(whole->runs, 4);
+
+  int asked = 0;
+  ShrinkOptions options;
+  options.stop_requested = [&asked] { return ++asked > 3; };  // a few trials in
+  auto stopped = ShrinkScenario(failing, options);
+  ASSERT_THAT(stopped, IsOk());
+  EXPECT_TRUE(stopped->interrupted);
+  EXPECT_GE(stopped->runs, 1);
+  EXPECT_LT(stopped->runs, whole->runs);
+  EXPECT_EQ(stopped->signature, whole->signature);
+  EXPECT_GE(stopped->steps_after, whole->steps_after);
+  // What it kept is a scenario that still fails the same way.
+  auto rerun = LoadScenario("stopped.textproto", stopped->spec);
+  ASSERT_THAT(rerun, IsOk());
+  EXPECT_EQ(FailureSignature(RunScenario(*rerun, RunOptions{})), whole->signature);
+}
+
+TEST(Shrink, AStopBeforeTheFailingRunEndsShrinksNothing) {
+  ShrinkOptions options;
+  options.stop_requested = [] { return true; };
+  auto shrunk = ShrinkScenario(Load(std::string(kBase) + kNoisyFailure), options);
+  EXPECT_THAT(shrunk, StatusIs(StatusCode::kCancelled));
+}
+
 TEST(Shrink, APassingRunHasNothingToShrink) {
   auto shrunk = ShrinkScenario(Load(kBase), ShrinkOptions{});
   EXPECT_THAT(shrunk, StatusIs(StatusCode::kFailedPrecondition));
