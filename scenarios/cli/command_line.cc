@@ -43,9 +43,10 @@ constexpr const char* kExamples =
     "A sweep keeps only its failing seeds' directories (--keep-passing keeps all).\n"
     "Ctrl-C (or SIGTERM) stops a run at the instant it reached and still writes its run\n"
     "directory, the same run as --stop-at that instant (a sweep: no more seeds, its reports\n"
-    "written); a second Ctrl-C quits at once.\n"
-    "Exit codes: 0 every check held, 1 a check or comparison failed, 2 bad input, 130 a run\n"
-    "interrupted (its directory written).\n";
+    "written; a shrink: the smallest failing scenario found so far written; replay and\n"
+    "check-determinism: what they compared); a second Ctrl-C quits at once.\n"
+    "Exit codes: 0 every check held, 1 a check or comparison failed, 2 bad input, 130\n"
+    "interrupted (what ran is written).\n";
 
 const std::string kPlantedBugHelp = [] {
   std::string help = "Plant a bug on purpose, to see a sweep find it:";
