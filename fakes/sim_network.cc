@@ -648,7 +648,7 @@ void SimNetwork::Dispatch(std::uint32_t from, std::uint32_t to, TimePoint arriva
     return;
   }
   sim_->ScheduleAt(arrival, std::move(deliver), EventTag{},
-                   EventWarmth{{stream, stream->connection.get()}});
+                   EventWarmth{stream, stream->connection.get()});
 }
 
 void SimNetwork::Fired(const char* fault, std::uint32_t from, std::uint32_t to) {

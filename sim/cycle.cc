@@ -107,7 +107,7 @@ void Cycle::ScheduleTick() {
         tick_timer_ = {};
         OnTick();
       },
-      EventTag{peer_, name_id_}, EventWarmth{{this, ctx_ ? ctx_->state_address() : nullptr}});
+      EventTag{peer_, name_id_}, EventWarmth{this, ctx_ ? ctx_->state_address() : nullptr});
 }
 
 void Cycle::DisarmTicker() {

@@ -154,9 +154,8 @@ void Simulator::FireTop() {
     // reads first can start loading now, while this callback runs.
     if (large) {
       const EventWarmth& warmth = SlotAt(SlotOf(near[0])).warmth;
-      for (const void* address : warmth.addresses) {
-        if (address != nullptr) __builtin_prefetch(address);
-      }
+      if (warmth.first != nullptr) __builtin_prefetch(warmth.first);
+      if (warmth.second != nullptr) __builtin_prefetch(warmth.second);
     }
   }
   const std::uint32_t slot_index = SlotOf(entry);

@@ -20,7 +20,6 @@
 #define TESTPLANET_SIM_SIMULATOR_H_
 
 #include <algorithm>
-#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -68,15 +67,13 @@ struct EventTag {
 };
 
 // Memory an event's callback reads first — its own objects, beyond the slot that holds it. The
-// scheduler starts loading all of them one event before this one fires, so that in a planet of
+// scheduler starts loading both one event before this one fires, so that in a planet of
 // thousands of peers, whose objects are cold whenever one of them wakes, the cache misses
-// overlap the event before instead of stalling this one. Name objects the callback reaches
-// through pointers too: loaded together, they cost one miss instead of a chain of them. Only a
-// hint: never dereferenced, so a pointer freed in the meantime does no harm, and it changes
-// nothing that runs. Null entries are skipped.
+// overlap the event before instead of stalling this one. Only a hint: never dereferenced, so a
+// pointer freed in the meantime does no harm, and it changes nothing that runs.
 struct EventWarmth {
-  static constexpr int kAddresses = 4;  // fills the slot's first cache line (see Slot)
-  const void* addresses[kAddresses] = {};
+  const void* first = nullptr;
+  const void* second = nullptr;
 };
 
 class Simulator {
@@ -226,10 +223,10 @@ class Simulator {
   }
   static constexpr int kSlotBits = 24;
   static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
-  // Two whole cache lines, what is read before the callback (seq, tag, warmth) in the first,
-  // the callback in the second: the scheduler prefetches both lines of the next slots, and reads
-  // the next slot's warmth while this event runs. At 112 bytes packed anywhere, the warmth sat in
-  // a line no prefetch had asked for, and loading it stalled every event of a large planet.
+  // Two whole cache lines, what is read before the callback (seq, tag, warmth) in the first:
+  // the scheduler prefetches both lines of the next slots, and reads the next slot's warmth
+  // while this event runs. At 112 bytes packed anywhere, the warmth sat in a line no prefetch
+  // had asked for, and loading it stalled every event of a large planet.
   struct alignas(64) Slot {
     std::uint64_t seq = 0;  // the live event's sequence, 0 when free
     EventTag tag;
@@ -237,7 +234,6 @@ class Simulator {
     UniqueFunction<void()> fn;
   };
   static_assert(sizeof(Slot) == 128, "a slot is two cache lines");
-  static_assert(offsetof(Slot, fn) == 64, "what is read before the callback fills the first");
 
   // The one driver loop behind every Run*. Returns true iff the predicate (if any) held.
   bool Drive(TimePoint deadline, UniqueFunction<bool()>* predicate);

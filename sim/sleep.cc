@@ -23,8 +23,7 @@ struct SleepOp final : Context::Waiter {
   UniqueFunction<void(bool)> done;
 };
 
-void StartSleep(const Context& ctx, TimePoint until, WakeReads reads,
-                UniqueFunction<void(bool)> done) {
+void StartSleep(const Context& ctx, TimePoint until, UniqueFunction<void(bool)> done) {
   Simulator& sim = ctx.sim();
   if (ctx.Done()) {
     sim.Post([done = std::move(done)]() mutable { done(false); });
@@ -39,23 +38,23 @@ void StartSleep(const Context& ctx, TimePoint until, WakeReads reads,
         UniqueFunction<void(bool)> resume = std::move(op->done);
         resume(true);
       },
-      EventTag{}, EventWarmth{{raw, ctx.state_address(), reads.first, reads.second}});
+      EventTag{}, EventWarmth{raw, ctx.state_address()});
   ctx.Link(*raw);
 }
 
 }  // namespace
 
-Awaitable<bool> SleepUntil(Context ctx, TimePoint until, WakeReads reads) {
+Awaitable<bool> SleepUntil(Context ctx, TimePoint until) {
   return boost::asio::async_initiate<const UseAwaitable&, void(bool)>(
-      [](auto handler, const Context& sleep_ctx, TimePoint sleep_until, WakeReads sleep_reads) {
-        StartSleep(sleep_ctx, sleep_until, sleep_reads, std::move(handler));
+      [](auto handler, const Context& sleep_ctx, TimePoint sleep_until) {
+        StartSleep(sleep_ctx, sleep_until, std::move(handler));
       },
-      kUseAwaitable, std::move(ctx), until, reads);
+      kUseAwaitable, std::move(ctx), until);
 }
 
-Awaitable<bool> Sleep(Context ctx, Duration d, WakeReads reads) {
+Awaitable<bool> Sleep(Context ctx, Duration d) {
   const TimePoint now = ctx.sim().Now();
-  return SleepUntil(std::move(ctx), d >= kTimeInfinity - now ? kTimeInfinity : now + d, reads);
+  return SleepUntil(std::move(ctx), d >= kTimeInfinity - now ? kTimeInfinity : now + d);
 }
 
 Awaitable<bool> Fence::Wait(Context ctx) {

@@ -17,20 +17,12 @@
 
 namespace testplanet {
 
-// What a sleeper reads first when it wakes, beyond the sleep itself (its own object, the object
-// that one points to): the wake-up starts loading them an event early (see EventWarmth). A
-// planet's chores sleep while every other peer runs, so they always wake cold. Only a hint.
-struct WakeReads {
-  const void* first = nullptr;
-  const void* second = nullptr;
-};
-
 // Sleeps until virtual instant `until`. Returns true iff it was reached, false if `ctx` ended
 // first (like Go's sync2.Sleep).
-Awaitable<bool> SleepUntil(Context ctx, TimePoint until, WakeReads reads = {});
+Awaitable<bool> SleepUntil(Context ctx, TimePoint until);
 
 // Sleeps `d` of virtual time. Returns true iff the whole duration passed.
-Awaitable<bool> Sleep(Context ctx, Duration d, WakeReads reads = {});
+Awaitable<bool> Sleep(Context ctx, Duration d);
 
 // A one-shot latch (Go's sync2.Fence): Release opens it for good; Wait returns once it is open.
 // Waiters are parked in the simulator (see Simulator::Park), so a coroutine may own the fence it

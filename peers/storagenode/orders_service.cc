@@ -52,8 +52,7 @@ Awaitable<void> OrdersService::Jitter(Context ctx) {
   if (config_.max_sleep <= Duration::zero()) co_return;
   const Duration pause(static_cast<Duration::rep>(
       jitter_.Below(static_cast<std::uint64_t>(config_.max_sleep.count()))));
-  // Both runs read the service and its db first when they wake.
-  co_await Sleep(std::move(ctx), pause, {this, db_});
+  co_await Sleep(std::move(ctx), pause);
 }
 
 Awaitable<Status> OrdersService::SenderRun(CycleRun run) {

@@ -257,7 +257,7 @@ TEST(Simulator, EventWarmthIsNeverReadAndChangesNothing) {
       EventWarmth warmth;
       if (warm) {
         auto gone = std::make_unique<std::array<char, 64>>();
-        warmth = EventWarmth{{gone.get(), gone.get() + 1, gone.get() + 2, gone.get() + 3}};
+        warmth = EventWarmth{gone.get(), gone.get() + 1};
       }
       sim.ScheduleAt(
           TimePoint(Duration((i * 7919) % 1000)), [&order, i] { order.push_back(i); }, EventTag{},
