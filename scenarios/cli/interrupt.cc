@@ -11,11 +11,11 @@ namespace testplanet::cli {
 namespace {
 
 std::atomic<bool> requested{false};  // a stop was asked for, by any watched signal
+std::atomic<bool> signalled{false};  // a SIGINT or SIGTERM came: the next one quits at once
+static_assert(std::atomic<bool>::is_always_lock_free, "read and written from a signal handler");
 // What the first signal prints, written by the watch before it installs the handler.
 char message[256];
 std::size_t message_size = 0;
-std::atomic<bool> signalled{false};  // a SIGINT or SIGTERM came: the next one quits at once
-static_assert(std::atomic<bool>::is_always_lock_free, "read and written from a signal handler");
 
 // Only async-signal-safe calls: atomic exchanges, write(2), sigaction(2), raise(3).
 void OnSignal(int signal) {

@@ -72,8 +72,7 @@ int Shrink(const ShrinkCommand& command) {
   std::printf("shrunk: %s\n  fails with: %s\n  wrote %s\n  reproduce: %s\n", counts,
               shrunk->failure.c_str(), out.c_str(), reproduce.c_str());
   if (shrunk->interrupted) {
-    std::printf("  interrupted before the end: to go on, run %s and shrink its run directory\n",
-                out.c_str());
+    std::printf("  %s: run %s, then shrink its run directory\n", stopped.c_str(), out.c_str());
     return kExitInterrupted;
   }
   return kExitOk;
