@@ -1,6 +1,7 @@
 #include "fakes/sim_network.h"
 
 #include <algorithm>
+#include <array>
 #include <exception>
 #include <optional>
 
@@ -92,6 +93,42 @@ class Inbox {
   std::size_t head_ = 0;
 };
 
+}  // namespace
+
+// What one side of a stream sends: the opening (client to server only), a message, or its end.
+struct SimNetwork::Frame {
+  enum class Kind : std::uint8_t { kOpen, kMessage, kEnd };
+  Kind kind = Kind::kMessage;
+  std::string message;  // kMessage
+  Status end;           // kEnd: the writer's status (OK: a clean end)
+};
+
+// Frames of one direction of a stream that arrive at the same instant, delivered by one event in
+// the order they were sent. DRPC, Storj's transport, writes a unary call's invoke, message and
+// close as one batch, and a server's reply with its close; so a check-in crosses as two packets,
+// not five messages, and costs two events.
+struct SimNetwork::Packet {
+  TimePoint arrival{};
+  std::uint64_t hold_epoch = 0;  // see SimNetwork::hold_epoch_
+  // The frames in order: a unary call's three fit in place, a longer stream's go on in `more`.
+  static constexpr std::size_t kInPlace = 3;
+  std::array<Frame, kInPlace> first;
+  std::size_t count = 0;
+  std::vector<Frame> more;
+
+  void Add(Frame frame) {
+    if (count < kInPlace) {
+      first[count] = std::move(frame);
+    } else {
+      more.push_back(std::move(frame));
+    }
+    ++count;
+  }
+  Frame& At(std::size_t i) { return i < kInPlace ? first[i] : more[i - kInPlace]; }
+};
+
+namespace {
+
 // One direction of a stream: what has arrived and who waits for it.
 struct HalfPipe {
   Inbox inbox;
@@ -103,6 +140,9 @@ struct HalfPipe {
   // stream it waits on, so the simulator, not the stream, must own the continuation.
   std::optional<Simulator::ParkId> waiter;
   Context::Registration waiter_registration;
+  // The packet last sent this way while it is in flight: frames sent for the same instant join
+  // it. Owned by its event (PacketEvent), which clears this when it fires or is destroyed.
+  SimNetwork::Packet* in_flight = nullptr;
 };
 
 using RecvContinuation = UniqueFunction<void(StatusOr<std::string>)>;
@@ -206,14 +246,8 @@ class SimNetwork::SimStream : public rpc::Stream {
     const SimNetwork::Transit transit = network.Route(
         From(), To(), *state_->connection, out.last_arrival, out.latest_arrival, /*data=*/false);
     if (transit.lost) return;
-    network.Dispatch(
-        From(), To(), transit.arrival,
-        [state = state_, to_server = client_, status] {
-          HalfPipe& half = to_server ? state->to_server : state->to_client;
-          half.end = status;
-          Wake(*state->network->sim_, half, *state->connection);
-        },
-        state_.get());
+    network.Dispatch(From(), To(), transit.arrival, state_, client_,
+                     Frame{Frame::Kind::kEnd, {}, status});
   }
 
  private:
@@ -238,21 +272,11 @@ class SimNetwork::SimStream : public rpc::Stream {
         network.Route(From(), To(), conn, out.last_arrival, out.latest_arrival, /*data=*/true);
     if (transit.lost) return Status::Ok();  // the sender cannot tell
     if (transit.duplicate) {
-      network.Dispatch(
-          From(), To(), transit.arrival,
-          [state = state_, to_server = client_, message]() mutable {
-            SimNetwork* net = state->network;
-            net->Deliver(std::move(state), to_server, std::move(message));
-          },
-          state_.get());
+      network.Dispatch(From(), To(), transit.arrival, state_, client_,
+                       Frame{Frame::Kind::kMessage, message, {}});
     }
-    network.Dispatch(
-        From(), To(), transit.arrival,
-        [state = state_, to_server = client_, message = std::move(message)]() mutable {
-          SimNetwork* net = state->network;
-          net->Deliver(std::move(state), to_server, std::move(message));
-        },
-        state_.get());
+    network.Dispatch(From(), To(), transit.arrival, state_, client_,
+                     Frame{Frame::Kind::kMessage, std::move(message), {}});
     return Status::Ok();
   }
 
@@ -260,20 +284,21 @@ class SimNetwork::SimStream : public rpc::Stream {
   bool client_;
 };
 
-void SimNetwork::Deliver(std::shared_ptr<StreamState> stream, bool to_server, std::string message) {
-  const ConnState& conn = *stream->connection;
+void SimNetwork::Deliver(StreamState& stream, bool to_server, std::string message) {
+  const ConnState& conn = *stream.connection;
   if (conn.broken) return;  // lost with the connection
   const Endpoint& from = *by_index_[to_server ? conn.client : conn.server];
   const Endpoint& to = *by_index_[to_server ? conn.server : conn.client];
   ++messages_delivered_;
   bytes_delivered_ += message.size();
   sim_->Record(to.peer, net_kinds::kMessage, from.peer, to.peer, message.size());
-  HalfPipe& half = to_server ? stream->to_server : stream->to_client;
+  HalfPipe& half = to_server ? stream.to_server : stream.to_client;
   half.inbox.push_back(std::move(message));
   Wake(*sim_, half, conn);
 }
 
-void SimNetwork::OpenAtServer(std::shared_ptr<StreamState> stream, std::string method) {
+void SimNetwork::OpenAtServer(const std::shared_ptr<StreamState>& stream) {
+  const std::string& method = stream->method;
   ConnState& conn = *stream->connection;
   if (conn.broken) return;
   Endpoint& server = *by_index_[conn.server];
@@ -317,18 +342,14 @@ class SimNetwork::SimConnection : public rpc::Connection {
     auto state = std::make_shared<StreamState>();
     state->network = network_;
     state->connection = conn_;
-    state->method = method;
+    state->method = std::move(method);
     Track(conn_->streams, state);
     const Transit transit =
         network_->Route(conn_->client, conn_->server, *conn_, state->to_server.last_arrival,
                         state->to_server.latest_arrival, /*data=*/false);
     if (!transit.lost) {
-      network_->Dispatch(
-          conn_->client, conn_->server, transit.arrival,
-          [network = network_, state, method = std::move(method)]() mutable {
-            network->OpenAtServer(std::move(state), std::move(method));
-          },
-          state.get());
+      network_->Dispatch(conn_->client, conn_->server, transit.arrival, state, /*to_server=*/true,
+                         Frame{Frame::Kind::kOpen, {}, {}});
     }
     co_return std::unique_ptr<rpc::Stream>(std::make_unique<SimStream>(state, /*client=*/true));
   }
@@ -638,17 +659,80 @@ SimNetwork::Transit SimNetwork::Route(std::uint32_t from, std::uint32_t to, cons
   return transit;
 }
 
+// The event that delivers a packet. It owns the packet; the stream's pointer to it (HalfPipe::
+// in_flight) is cleared when it fires, or if it is destroyed unfired (a simulator torn down).
+class SimNetwork::PacketEvent {
+ public:
+  PacketEvent(std::shared_ptr<SimNetwork::StreamState> stream,
+              std::unique_ptr<SimNetwork::Packet> packet, bool to_server)
+      : stream_(std::move(stream)), packet_(std::move(packet)), to_server_(to_server) {}
+  PacketEvent(PacketEvent&&) noexcept = default;
+  PacketEvent& operator=(PacketEvent&&) = delete;
+  ~PacketEvent() { Land(); }
+
+  void operator()() {
+    Land();  // frames sent from here on, at this instant, go in a packet of their own
+    SimNetwork& network = *stream_->network;
+    for (std::size_t i = 0; i < packet_->count; ++i) {
+      network.Arrive(stream_, to_server_, std::move(packet_->At(i)));
+    }
+  }
+
+ private:
+  void Land() {
+    if (packet_ == nullptr) return;
+    HalfPipe& half = to_server_ ? stream_->to_server : stream_->to_client;
+    if (half.in_flight == packet_.get()) half.in_flight = nullptr;
+  }
+
+  std::shared_ptr<SimNetwork::StreamState> stream_;
+  std::unique_ptr<SimNetwork::Packet> packet_;
+  bool to_server_;
+};
+
 void SimNetwork::Dispatch(std::uint32_t from, std::uint32_t to, TimePoint arrival,
-                          UniqueFunction<void()> deliver, const StreamState* stream) {
+                          const std::shared_ptr<StreamState>& stream, bool to_server, Frame frame) {
   Endpoint& a = *by_index_[from];
   Endpoint& b = *by_index_[to];
   if (a.held || b.held) {
     Fired("hold", from, to);
-    (a.held ? a : b).held_messages.push_back({from, to, std::move(deliver)});
+    (a.held ? a : b)
+        .held_messages.push_back(
+            {from, to, [this, stream, to_server, frame = std::move(frame)]() mutable {
+               Arrive(stream, to_server, std::move(frame));
+             }});
     return;
   }
-  sim_->ScheduleAt(arrival, std::move(deliver), EventTag{},
-                   EventWarmth{stream, stream->connection.get()});
+  HalfPipe& half = to_server ? stream->to_server : stream->to_client;
+  if (Packet* packet = half.in_flight;
+      packet != nullptr && packet->arrival == arrival && packet->hold_epoch == hold_epoch_) {
+    packet->Add(std::move(frame));
+    return;
+  }
+  auto packet = std::make_unique<Packet>();
+  packet->arrival = arrival;
+  packet->hold_epoch = hold_epoch_;
+  packet->Add(std::move(frame));
+  half.in_flight = packet.get();
+  sim_->ScheduleAt(arrival, PacketEvent(stream, std::move(packet), to_server), EventTag{},
+                   EventWarmth{stream.get(), stream->connection.get()});
+}
+
+void SimNetwork::Arrive(const std::shared_ptr<StreamState>& stream, bool to_server, Frame frame) {
+  switch (frame.kind) {
+    case Frame::Kind::kOpen:
+      OpenAtServer(stream);
+      return;
+    case Frame::Kind::kMessage:
+      Deliver(*stream, to_server, std::move(frame.message));
+      return;
+    case Frame::Kind::kEnd: {
+      HalfPipe& half = to_server ? stream->to_server : stream->to_client;
+      half.end = std::move(frame.end);
+      Wake(*sim_, half, *stream->connection);
+      return;
+    }
+  }
 }
 
 void SimNetwork::Fired(const char* fault, std::uint32_t from, std::uint32_t to) {
@@ -682,7 +766,12 @@ void SimNetwork::Clog(const rpc::Address& a, const rpc::Address& b, TimePoint un
 }
 
 void SimNetwork::Hold(const rpc::Address& address) {
-  if (Endpoint* endpoint = Find(address)) endpoint->held = true;
+  Endpoint* endpoint = Find(address);
+  if (endpoint == nullptr) return;
+  endpoint->held = true;
+  // Frames held now are released later, behind the packets in flight: no later frame may
+  // join one of those and overtake them.
+  ++hold_epoch_;
 }
 
 void SimNetwork::Release(const rpc::Address& address) {

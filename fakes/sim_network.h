@@ -3,8 +3,10 @@
 // Peers listen at string addresses ("satellite0:7777"). A dial takes one round trip and fails
 // with UNAVAILABLE ("connection refused") when nothing is up at the address; across a partition
 // it never completes, so the caller's context deadline decides (like a dropped SYN). Streams
-// deliver messages in order, each after the link's latency: every message is one scheduler
-// event, so delivery costs O(log n) in the number of pending events, never a scan over links.
+// deliver messages in order, each after the link's latency. What one side of a stream sends for
+// the same arrival instant (a unary call's opening, request and end; a reply and its end) crosses
+// as one packet, one scheduler event, as DRPC batches them; so delivery costs O(log n) in the
+// number of pending events a packet, never a scan over links.
 // Each link's latency is drawn once, from the seeded stream "net/link/<a>/<b>", uniformly in
 // [min_latency, max_latency].
 //
@@ -149,6 +151,9 @@ class SimNetwork {
   struct Endpoint;
   struct ConnState;
   struct StreamState;
+  struct Frame;
+  struct Packet;
+  class PacketEvent;
   class SimStream;
   class SimConnection;
   class SimDialer;
@@ -157,6 +162,7 @@ class SimNetwork {
   friend class SimDialer;
   friend class SimConnection;
   friend class SimStream;
+  friend class PacketEvent;
 
   Endpoint* Find(const rpc::Address& address) const;
   Duration LinkLatency(std::uint32_t a, std::uint32_t b);
@@ -174,13 +180,16 @@ class SimNetwork {
   };
   Transit Route(std::uint32_t from, std::uint32_t to, const ConnState& conn, TimePoint& last,
                 TimePoint& latest, bool data);
-  // Delivers with `deliver` at `arrival`, or keeps it while either end is held.
-  // `stream` is what the delivery reads first (see EventWarmth).
+  // Sends `frame` on `stream` (toward its server iff `to_server`) to arrive at `arrival`: in
+  // the packet in flight that way if it arrives then too, else in a packet (an event) of its
+  // own; or keeps it while either end is held.
   void Dispatch(std::uint32_t from, std::uint32_t to, TimePoint arrival,
-                UniqueFunction<void()> deliver, const StreamState* stream);
+                const std::shared_ptr<StreamState>& stream, bool to_server, Frame frame);
   void Fired(const char* fault, std::uint32_t from, std::uint32_t to);
-  void OpenAtServer(std::shared_ptr<StreamState> stream, std::string method);
-  void Deliver(std::shared_ptr<StreamState> stream, bool to_server, std::string message);
+  void OpenAtServer(const std::shared_ptr<StreamState>& stream);
+  void Deliver(StreamState& stream, bool to_server, std::string message);
+  // A frame has arrived: opens the stream at its server, queues a message or ends a direction.
+  void Arrive(const std::shared_ptr<StreamState>& stream, bool to_server, Frame frame);
 
   Simulator* sim_;
   NetworkOptions options_;
@@ -193,6 +202,8 @@ class SimNetwork {
   std::uint64_t messages_delivered_ = 0;
   std::uint64_t next_stream_id_ = 1;
   std::uint64_t bytes_delivered_ = 0;
+  // Counts Hold calls: a packet takes more frames only in the epoch it was sent in.
+  std::uint64_t hold_epoch_ = 0;
 };
 
 }  // namespace testplanet::fakes
