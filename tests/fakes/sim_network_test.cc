@@ -79,6 +79,15 @@ class SimNetworkTest : public ::testing::Test {
     co_return exchange;
   }
 
+  // Dials the server and opens an echo stream; null if either fails.
+  Awaitable<std::unique_ptr<rpc::Stream>> OpenEcho() {
+    auto connection = co_await dialer_->Dial(root_, "server:1");
+    if (!connection.ok()) co_return nullptr;
+    auto stream = co_await (*connection)->OpenStream(root_, "echo");
+    if (!stream.ok()) co_return nullptr;
+    co_return std::move(*stream);
+  }
+
   Awaitable<void> TalkInto(std::optional<Exchange>& out, std::vector<std::string> messages) {
     Exchange exchange = co_await Talk(std::move(messages));
     out = std::move(exchange);
@@ -330,17 +339,15 @@ TEST_F(SimNetworkTest, AUnaryCallCrossesAsTwoPackets) {
 TEST_F(SimNetworkTest, AMessageSentAfterAHoldNeverOvertakesTheHeldOnes) {
   auto talk = [&]() -> Awaitable<std::vector<std::string>> {
     std::vector<std::string> replies;
-    auto connection = co_await dialer_->Dial(root_, "server:1");
-    if (!connection.ok()) co_return replies;
-    auto stream = co_await (*connection)->OpenStream(root_, "echo");
-    if (!stream.ok()) co_return replies;
-    (void)co_await (*stream)->Send(root_, "a");  // in flight, with the stream's opening
+    std::unique_ptr<rpc::Stream> stream = co_await OpenEcho();
+    if (stream == nullptr) co_return replies;
+    (void)co_await stream->Send(root_, "a");  // in flight, with the stream's opening
     network_.Hold("server:1");
-    (void)co_await (*stream)->Send(root_, "b");  // held
-    network_.Release("server:1");                // b leaves now, arriving with a
-    (void)co_await (*stream)->Send(root_, "c");  // arrives then too, after b
-    (*stream)->CloseSend();
-    (void)co_await ReadToEnd(**stream, root_, replies);
+    (void)co_await stream->Send(root_, "b");  // held
+    network_.Release("server:1");             // b leaves now, arriving with a
+    (void)co_await stream->Send(root_, "c");  // arrives then too, after b
+    stream->CloseSend();
+    (void)co_await ReadToEnd(*stream, root_, replies);
     co_return replies;
   };
   auto replies = Await(sim_, talk());
@@ -353,21 +360,18 @@ TEST_F(SimNetworkTest, AMessageSentAfterAHoldNeverOvertakesTheHeldOnes) {
 TEST_F(SimNetworkTest, AReaderThatFallsBehindGetsEveryMessageInOrder) {
   auto talk = [&]() -> Awaitable<std::vector<std::string>> {
     std::vector<std::string> replies;
-    auto connection = co_await dialer_->Dial(root_, "server:1");
-    if (!connection.ok()) co_return replies;
-    auto stream = co_await (*connection)->OpenStream(root_, "echo");
-    if (!stream.ok()) co_return replies;
+    std::unique_ptr<rpc::Stream> stream = co_await OpenEcho();
+    if (stream == nullptr) co_return replies;
     auto send = [&](int from, int to) -> Awaitable<void> {
-      for (int i = from; i < to; ++i)
-        (void)co_await (*stream)->Send(root_, "m" + std::to_string(i));
+      for (int i = from; i < to; ++i) (void)co_await stream->Send(root_, "m" + std::to_string(i));
     };
     co_await send(0, 40);
     co_await Sleep(root_, 1s);  // all 40 replies wait
-    for (int i = 0; i < 25; ++i) replies.push_back(*co_await (*stream)->Recv(root_));
+    for (int i = 0; i < 25; ++i) replies.push_back(*co_await stream->Recv(root_));
     co_await send(40, 80);
     co_await Sleep(root_, 1s);  // 15 unread, 40 more behind them
-    (*stream)->CloseSend();
-    (void)co_await ReadToEnd(**stream, root_, replies);
+    stream->CloseSend();
+    (void)co_await ReadToEnd(*stream, root_, replies);
     co_return replies;
   };
   auto replies = Await(sim_, talk());
