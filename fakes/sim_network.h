@@ -5,8 +5,9 @@
 // it never completes, so the caller's context deadline decides (like a dropped SYN). Streams
 // deliver messages in order, each after the link's latency. What one side of a stream sends for
 // the same arrival instant (a unary call's opening, request and end; a reply and its end) crosses
-// as one packet, one scheduler event, as DRPC batches them; so delivery costs O(log n) in the
-// number of pending events a packet, never a scan over links.
+// as one packet, as DRPC batches them: one scheduler event, O(log n) in the number of pending
+// events, never a scan over links. So a packet's frames arrive together: no other event runs
+// between them, though one due at the same instant may run before or after the packet.
 // Each link's latency is drawn once, from the seeded stream "net/link/<a>/<b>", uniformly in
 // [min_latency, max_latency].
 //
