@@ -157,6 +157,9 @@ struct SimNetwork::StreamState {
   HalfPipe to_client;
   std::optional<Context> server_ctx;  // cancelled when the connection breaks
 
+  // The direction toward the server iff `server`.
+  HalfPipe& Toward(bool server) { return server ? to_server : to_client; }
+
   ~StreamState() {
     for (HalfPipe* half : {&to_server, &to_client}) {
       half->waiter_registration.Reset();
@@ -224,7 +227,7 @@ class SimNetwork::SimStream : public rpc::Stream {
           in.waiter_registration = wait_ctx.OnDone([weak, client, &sim, wait_ctx] {
             auto state = weak.lock();
             if (!state) return;
-            HalfPipe& half = client ? state->to_client : state->to_server;
+            HalfPipe& half = state->Toward(!client);
             if (!half.waiter) return;
             RecvContinuation waiter = sim.Unpark<void(StatusOr<std::string>)>(*half.waiter);
             half.waiter.reset();
@@ -251,8 +254,8 @@ class SimNetwork::SimStream : public rpc::Stream {
   }
 
  private:
-  HalfPipe& Inbound() { return client_ ? state_->to_client : state_->to_server; }
-  HalfPipe& Outbound() { return client_ ? state_->to_server : state_->to_client; }
+  HalfPipe& Inbound() { return state_->Toward(!client_); }
+  HalfPipe& Outbound() { return state_->Toward(client_); }
 
   std::uint32_t From() const {
     return client_ ? state_->connection->client : state_->connection->server;
@@ -292,7 +295,7 @@ void SimNetwork::Deliver(StreamState& stream, bool to_server, std::string messag
   ++messages_delivered_;
   bytes_delivered_ += message.size();
   sim_->Record(to.peer, net_kinds::kMessage, from.peer, to.peer, message.size());
-  HalfPipe& half = to_server ? stream.to_server : stream.to_client;
+  HalfPipe& half = stream.Toward(to_server);
   half.inbox.push_back(std::move(message));
   Wake(*sim_, half, conn);
 }
@@ -681,7 +684,7 @@ class SimNetwork::PacketEvent {
  private:
   void Land() {
     if (packet_ == nullptr) return;
-    HalfPipe& half = to_server_ ? stream_->to_server : stream_->to_client;
+    HalfPipe& half = stream_->Toward(to_server_);
     if (half.in_flight == packet_.get()) half.in_flight = nullptr;
   }
 
@@ -703,7 +706,7 @@ void SimNetwork::Dispatch(std::uint32_t from, std::uint32_t to, TimePoint arriva
              }});
     return;
   }
-  HalfPipe& half = to_server ? stream->to_server : stream->to_client;
+  HalfPipe& half = stream->Toward(to_server);
   if (Packet* packet = half.in_flight;
       packet != nullptr && packet->arrival == arrival && packet->hold_epoch == hold_epoch_) {
     packet->Add(std::move(frame));
@@ -727,7 +730,7 @@ void SimNetwork::Arrive(const std::shared_ptr<StreamState>& stream, bool to_serv
       Deliver(*stream, to_server, std::move(frame.message));
       return;
     case Frame::Kind::kEnd: {
-      HalfPipe& half = to_server ? stream->to_server : stream->to_client;
+      HalfPipe& half = stream->Toward(to_server);
       half.end = std::move(frame.end);
       Wake(*sim_, half, *stream->connection);
       return;
