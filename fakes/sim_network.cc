@@ -388,7 +388,10 @@ class SimNetwork::SimDialer : public rpc::Dialer {
       }
       if (!co_await Sleep(ctx, std::chrono::seconds(1))) co_return Finish(ctx.Err(), target);
     }
-    if (!co_await Sleep(ctx, 2 * latency)) co_return Finish(ctx.Err(), target);
+    // Waking, the dial reads this dialer and its known addresses first.
+    if (!co_await Sleep(ctx, 2 * latency, WakeHint{this, known_.data()})) {
+      co_return Finish(ctx.Err(), target);
+    }
     target = Find(address);
     if (target == nullptr || !target->up || !target->listening || !self.up) {
       co_return Finish(UnavailableError("connection refused: " + address), target);

@@ -107,7 +107,9 @@ void Cycle::ScheduleTick() {
         tick_timer_ = {};
         OnTick();
       },
-      EventTag{peer_, name_id_}, EventWarmth{this, ctx_ ? ctx_->state_address() : nullptr});
+      EventTag{peer_, name_id_},
+      EventWarmth{this, ctx_ ? ctx_->state_address() : nullptr, wake_hint_.first,
+                  wake_hint_.second});
 }
 
 void Cycle::DisarmTicker() {

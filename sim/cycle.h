@@ -79,6 +79,9 @@ class Cycle final : public ChoreControl {
   Status SetInterval(Duration interval);
   // Waits one interval before the first run instead of running at once.
   void SetDelayStart() { delay_start_ = true; }
+  // What fn reads first when a run starts — its owner's objects — for the scheduler to warm
+  // with each tick (see WakeHint). Changes nothing that runs.
+  void SetWakeHint(WakeHint hint) { wake_hint_ = hint; }
 
   // Runs the cycle until Stop, the context ending, or fn failing; returns nil (OK) after Stop,
   // ctx.Err() on cancellation, or fn's error. A disabled cycle does not run fn by itself but
@@ -158,6 +161,7 @@ class Cycle final : public ChoreControl {
   Duration interval_;
   TimePoint next_tick_{};
   TimerId tick_timer_;
+  WakeHint wake_hint_;
   PeerId peer_;
   bool delay_start_ = false;
   bool started_ = false;

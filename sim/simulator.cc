@@ -156,6 +156,8 @@ void Simulator::FireTop() {
       const EventWarmth& warmth = SlotAt(SlotOf(near[0])).warmth;
       if (warmth.first != nullptr) __builtin_prefetch(warmth.first);
       if (warmth.second != nullptr) __builtin_prefetch(warmth.second);
+      if (warmth.third != nullptr) __builtin_prefetch(warmth.third);
+      if (warmth.fourth != nullptr) __builtin_prefetch(warmth.fourth);
     }
   }
   const std::uint32_t slot_index = SlotOf(entry);

@@ -33,6 +33,7 @@
 #include "sim/status.h"
 #include "sim/trace.h"
 #include "sim/unique_function.h"
+#include "sim/warmth.h"
 
 namespace boost::asio {
 class io_context;
@@ -64,16 +65,6 @@ struct TimerId {
 struct EventTag {
   PeerId peer = kSimulatorPeer;
   std::uint64_t label = 0;
-};
-
-// Memory an event's callback reads first — its own objects, beyond the slot that holds it. The
-// scheduler starts loading both one event before this one fires, so that in a planet of
-// thousands of peers, whose objects are cold whenever one of them wakes, the cache misses
-// overlap the event before instead of stalling this one. Only a hint: never dereferenced, so a
-// pointer freed in the meantime does no harm, and it changes nothing that runs.
-struct EventWarmth {
-  const void* first = nullptr;
-  const void* second = nullptr;
 };
 
 class Simulator {
@@ -223,7 +214,8 @@ class Simulator {
   }
   static constexpr int kSlotBits = 24;
   static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
-  // Two whole cache lines, what is read before the callback (seq, tag, warmth) in the first:
+  // Two whole cache lines: what is read before the callback (seq, tag, warmth) fills the first,
+  // the callback the second:
   // the scheduler prefetches both lines of the next slots, and reads the next slot's warmth
   // while this event runs. At 112 bytes packed anywhere, the warmth sat in a line no prefetch
   // had asked for, and loading it stalled every event of a large planet.

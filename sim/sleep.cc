@@ -23,7 +23,8 @@ struct SleepOp final : Context::Waiter {
   UniqueFunction<void(bool)> done;
 };
 
-void StartSleep(const Context& ctx, TimePoint until, UniqueFunction<void(bool)> done) {
+void StartSleep(const Context& ctx, TimePoint until, WakeHint wake,
+                UniqueFunction<void(bool)> done) {
   Simulator& sim = ctx.sim();
   if (ctx.Done()) {
     sim.Post([done = std::move(done)]() mutable { done(false); });
@@ -38,23 +39,23 @@ void StartSleep(const Context& ctx, TimePoint until, UniqueFunction<void(bool)> 
         UniqueFunction<void(bool)> resume = std::move(op->done);
         resume(true);
       },
-      EventTag{}, EventWarmth{raw, ctx.state_address()});
+      EventTag{}, EventWarmth{raw, ctx.state_address(), wake.first, wake.second});
   ctx.Link(*raw);
 }
 
 }  // namespace
 
-Awaitable<bool> SleepUntil(Context ctx, TimePoint until) {
+Awaitable<bool> SleepUntil(Context ctx, TimePoint until, WakeHint wake) {
   return boost::asio::async_initiate<const UseAwaitable&, void(bool)>(
-      [](auto handler, const Context& sleep_ctx, TimePoint sleep_until) {
-        StartSleep(sleep_ctx, sleep_until, std::move(handler));
+      [wake](auto handler, const Context& sleep_ctx, TimePoint sleep_until) {
+        StartSleep(sleep_ctx, sleep_until, wake, std::move(handler));
       },
       kUseAwaitable, std::move(ctx), until);
 }
 
-Awaitable<bool> Sleep(Context ctx, Duration d) {
+Awaitable<bool> Sleep(Context ctx, Duration d, WakeHint wake) {
   const TimePoint now = ctx.sim().Now();
-  return SleepUntil(std::move(ctx), d >= kTimeInfinity - now ? kTimeInfinity : now + d);
+  return SleepUntil(std::move(ctx), d >= kTimeInfinity - now ? kTimeInfinity : now + d, wake);
 }
 
 Awaitable<bool> Fence::Wait(Context ctx) {

@@ -14,15 +14,17 @@
 #include "sim/clock.h"
 #include "sim/context.h"
 #include "sim/unique_function.h"
+#include "sim/warmth.h"
 
 namespace testplanet {
 
 // Sleeps until virtual instant `until`. Returns true iff it was reached, false if `ctx` ended
-// first (like Go's sync2.Sleep).
-Awaitable<bool> SleepUntil(Context ctx, TimePoint until);
+// first (like Go's sync2.Sleep). `wake` names what the sleeper reads first once it wakes (see
+// WakeHint); it changes nothing that runs.
+Awaitable<bool> SleepUntil(Context ctx, TimePoint until, WakeHint wake = {});
 
 // Sleeps `d` of virtual time. Returns true iff the whole duration passed.
-Awaitable<bool> Sleep(Context ctx, Duration d);
+Awaitable<bool> Sleep(Context ctx, Duration d, WakeHint wake = {});
 
 // A one-shot latch (Go's sync2.Fence): Release opens it for good; Wait returns once it is open.
 // Waiters are parked in the simulator (see Simulator::Park), so a coroutine may own the fence it

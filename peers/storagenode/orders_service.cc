@@ -20,7 +20,11 @@ OrdersService::OrdersService(Simulator& sim, PeerId peer, const OrdersConfig& co
       trust_(&trust),
       jitter_(jitter),
       sender_(sim, std::string(kSenderChore), peer, config.sender_interval),
-      cleanup_(sim, std::string(kCleanupChore), peer, config.cleanup_interval) {}
+      cleanup_(sim, std::string(kCleanupChore), peer, config.cleanup_interval) {
+  // A run begins with its jitter (config_, jitter_) and wakes from it into the database.
+  sender_.SetWakeHint(WakeHint{this, &jitter_});
+  cleanup_.SetWakeHint(WakeHint{this, &jitter_});
+}
 
 Awaitable<Status> OrdersService::Run(Context ctx) {
   struct RunState {
@@ -52,7 +56,7 @@ Awaitable<void> OrdersService::Jitter(Context ctx) {
   if (config_.max_sleep <= Duration::zero()) co_return;
   const Duration pause(static_cast<Duration::rep>(
       jitter_.Below(static_cast<std::uint64_t>(config_.max_sleep.count()))));
-  co_await Sleep(std::move(ctx), pause);
+  co_await Sleep(std::move(ctx), pause, WakeHint{this, db_});
 }
 
 Awaitable<Status> OrdersService::SenderRun(CycleRun run) {

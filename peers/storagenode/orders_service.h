@@ -85,9 +85,9 @@ class OrdersService {
   rpc::Dialer* dialer_;
   TrustSource* trust_;
   RandomStream jitter_;
+  SenderStats stats_;  // before the chores (hundreds of bytes each): a run reads it with the above
   Cycle sender_;
   Cycle cleanup_;
-  SenderStats stats_;
 };
 
 }  // namespace testplanet::storagenode

@@ -14,9 +14,11 @@
 // storage node's order chores do. Its baseline, BM_BareHeapChores, is the same two timers per
 // run on the bare heap: the ratio is what a Cycle, a coroutine, a Context and a Sleep add to a
 // run. Each peer's chore sits beside `pad` bytes of its own (a node's stores, in a planet), so
-// that a large N pays the cache misses a planet of N nodes pays.
+// that a large N pays the cache misses a planet of N nodes pays. Waking, a run reads its peer's
+// own bytes; BM_ChoreRunsUnhinted is the same without naming them to its sleep (a WakeHint).
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <queue>
@@ -202,9 +204,12 @@ struct ChorePeer {
   testplanet::Cycle cycle;
   RandomStream jitter;
   std::vector<char> padding;
+  std::uint64_t runs = 0;
 };
 
-void BM_ChoreRuns(benchmark::State& state) {
+// `hinted`: each run's jitter sleep names what the run reads on waking (its peer's own bytes), as
+// the order chores' sleeps do.
+void ChoreRuns(benchmark::State& state, bool hinted) {
   const auto chores = static_cast<std::size_t>(state.range(0));
   Simulator sim;
   std::vector<std::unique_ptr<ChorePeer>> peers;
@@ -218,9 +223,16 @@ void BM_ChoreRuns(benchmark::State& state) {
         Duration(static_cast<std::int64_t>(phase.Below(kChoreInterval.count()))), [&] {
           peer.cycle.Start(
               peer.ctx, [&](testplanet::CycleRun run) -> testplanet::Awaitable<testplanet::Status> {
+                const testplanet::WakeHint wake =
+                    hinted ? testplanet::WakeHint{&peer.runs, peer.padding.data()}
+                           : testplanet::WakeHint{};
                 co_await testplanet::Sleep(
                     run.ctx,
-                    Duration(static_cast<std::int64_t>(peer.jitter.Below(kChoreMaxJitterNs))));
+                    Duration(static_cast<std::int64_t>(peer.jitter.Below(kChoreMaxJitterNs))),
+                    wake);
+                // Waking, a run works on its own state, as a cleanup run reads its database.
+                ++peer.runs;
+                if (!peer.padding.empty()) ++peer.padding.front();
                 ++runs;
                 co_return testplanet::Status::Ok();
               });
@@ -239,6 +251,9 @@ void BM_ChoreRuns(benchmark::State& state) {
   if (!sim.RunUntilIdle().ok()) state.SkipWithError("failed to stop");
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
 }
+
+void BM_ChoreRuns(benchmark::State& state) { ChoreRuns(state, true); }
+void BM_ChoreRunsUnhinted(benchmark::State& state) { ChoreRuns(state, false); }
 
 // Five interleaved repetitions each; the ratios use the medians, which a noisy neighbour on a
 // shared machine moves far less than a single run.
@@ -259,6 +274,11 @@ BENCHMARK(BM_ChoreRuns)
     ->Args({25000, 65536})
     ->Repetitions(3)
     ->ReportAggregatesOnly();
+BENCHMARK(BM_ChoreRunsUnhinted)
+    ->Args({1024, 0})
+    ->Args({25000, 65536})
+    ->Repetitions(3)
+    ->ReportAggregatesOnly();
 
 }  // namespace
 
@@ -268,6 +288,7 @@ int main(int argc, char** argv) {
       {{"BM_SchedulerEvents", "BM_BareHeapEvents"},
        {"BM_SchedulerHold", "BM_BareHeapHold"},
        {"BM_SchedulerEvents", "BM_BareHeapDigestEvents"},
-       {"BM_ChoreRuns", "BM_BareHeapChores"}});
+       {"BM_ChoreRuns", "BM_BareHeapChores"},
+       {"BM_ChoreRuns", "BM_ChoreRunsUnhinted"}});
   return testplanet::bench::RunWithRatios(argc, argv, reporter);
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -186,6 +188,39 @@ TEST(Sleep, ReturnsFalseAtTheInstantItsContextEnds) {
   EXPECT_EQ(completed, false);
   EXPECT_EQ(woke, At(3s));
   EXPECT_EQ(sim.pending_events(), 0u) << "the cancelled sleep left its timer behind";
+}
+
+// A wake hint is only a hint: thousands of sleepers whose hints name memory freed before they
+// wake (a queue large enough for the scheduler to use them) wake in the same order, with the
+// same digest, as without hints.
+TEST(Sleep, AWakeHintIsNeverReadAndChangesNothing) {
+  auto run = [](bool hinted) {
+    Simulator sim;
+    Context ctx = Context::Background(sim);
+    std::vector<int> woke;
+    std::vector<std::unique_ptr<std::array<char, 128>>> gone;  // freed before anyone wakes
+    for (int i = 0; i < 6000; ++i) {
+      WakeHint hint;
+      if (hinted) {
+        gone.push_back(std::make_unique<std::array<char, 128>>());
+        hint = WakeHint{gone.back().get(), gone.back()->data() + 64};
+      }
+      boost::asio::co_spawn(
+          sim.io(),
+          [&, i, hint]() -> Awaitable<void> {
+            if (co_await Sleep(ctx, Duration((i * 7919) % 1000), hint)) woke.push_back(i);
+          },
+          boost::asio::detached);
+    }
+    gone.clear();
+    EXPECT_THAT(sim.RunFor(1h), IsOk());
+    return std::make_pair(woke, sim.trace().digest());
+  };
+  const auto plain = run(false);
+  const auto hinted = run(true);
+  ASSERT_EQ(plain.first.size(), 6000u);
+  EXPECT_EQ(hinted.first, plain.first);
+  EXPECT_EQ(hinted.second, plain.second);
 }
 
 TEST(Sleep, OnAnEndedContextReturnsFalseAtOnce) {

@@ -256,8 +256,8 @@ TEST(Simulator, EventWarmthIsNeverReadAndChangesNothing) {
     for (int i = 0; i < 6000; ++i) {
       EventWarmth warmth;
       if (warm) {
-        auto gone = std::make_unique<std::array<char, 64>>();
-        warmth = EventWarmth{gone.get(), gone.get() + 1};
+        auto gone = std::make_unique<std::array<char, 256>>();
+        warmth = EventWarmth{gone.get(), gone.get() + 64, gone.get() + 128, gone.get() + 192};
       }
       sim.ScheduleAt(
           TimePoint(Duration((i * 7919) % 1000)), [&order, i] { order.push_back(i); }, EventTag{},
