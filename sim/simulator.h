@@ -215,10 +215,9 @@ class Simulator {
   static constexpr int kSlotBits = 24;
   static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
   // Two whole cache lines: what is read before the callback (seq, tag, warmth) fills the first,
-  // the callback the second:
-  // the scheduler prefetches both lines of the next slots, and reads the next slot's warmth
-  // while this event runs. At 112 bytes packed anywhere, the warmth sat in a line no prefetch
-  // had asked for, and loading it stalled every event of a large planet.
+  // the callback the second. The scheduler prefetches both lines of the next slots, and reads
+  // the next slot's warmth while this event runs. At 112 bytes packed anywhere, the warmth sat in a
+  // line no prefetch had asked for, and loading it stalled every event of a large planet.
   struct alignas(64) Slot {
     std::uint64_t seq = 0;  // the live event's sequence, 0 when free
     EventTag tag;
