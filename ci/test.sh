@@ -67,12 +67,15 @@ for preset in "${presets[@]}"; do
   fi
 done
 
-# One digest from the release build and the other build tested (asan's, or dev's when asked).
+# One digest from the release build and the other build tested (asan's, or dev's when asked);
+# both must have been built by this run, not left over from an earlier one.
 other=""
+with_release=""
 for preset in "${presets[@]}"; do
+  if [ "$preset" = release ]; then with_release=yes; fi
   if [ "$preset" != release ] && [ -z "$other" ]; then other=$preset; fi
 done
-if [ -n "$other" ] && [ -x "build/$other/bin/testplanet" ] && [ -x build/release/bin/testplanet ]; then
+if [ -n "$with_release" ] && [ -n "$other" ]; then
   stage "determinism across builds"
   bash ci/cross_build_digests.sh "build/$other/bin/testplanet" build/release/bin/testplanet
 fi
