@@ -46,7 +46,14 @@ plain_release() {
   rm -f "$build_log"
 }
 
-tidied=""
+# The first preset other than release gives clang-tidy its compile commands (asan's under clang,
+# or dev's when asked) and is the build whose digests must match release's.
+other=""
+with_release=""
+for preset in "${presets[@]}"; do
+  if [ "$preset" = release ]; then with_release=yes; elif [ -z "$other" ]; then other=$preset; fi
+done
+
 for preset in "${presets[@]}"; do
   stage "$preset: configure and build"
   if [ "$preset" = release ]; then
@@ -59,22 +66,13 @@ for preset in "${presets[@]}"; do
   labels=(-LE slow)
   if [ "$preset" = release ]; then labels=(); fi
   ctest --preset "$preset" -j "$jobs" "${labels[@]}" | tee -a "$log"
-  # clang-tidy reads the first debug build's compile commands (asan's under clang, or dev's).
-  if [ -z "$tidied" ] && [ "$preset" != release ]; then
+  if [ "$preset" = "$other" ]; then
     stage "tidy"
     bash ci/tidy.sh "build/$preset"
-    tidied=$preset
   fi
 done
 
-# One digest from the release build and the other build tested (asan's, or dev's when asked);
-# both must have been built by this run, not left over from an earlier one.
-other=""
-with_release=""
-for preset in "${presets[@]}"; do
-  if [ "$preset" = release ]; then with_release=yes; fi
-  if [ "$preset" != release ] && [ -z "$other" ]; then other=$preset; fi
-done
+# Both builds compared were made by this run, not left over from an earlier one.
 if [ -n "$with_release" ] && [ -n "$other" ]; then
   stage "determinism across builds"
   bash ci/cross_build_digests.sh "build/$other/bin/testplanet" build/release/bin/testplanet

@@ -14,8 +14,13 @@ if [ "${1:-}" = "--with-tests" ]; then
   patterns+=('tests/*.cc')
   shift
 fi
-build=${1:-build/dev}
-if [ $# -eq 0 ] && [ ! -f build/dev/compile_commands.json ]; then build=build/asan; fi
+if [ $# -gt 0 ]; then
+  build=$1
+elif [ -f build/dev/compile_commands.json ]; then
+  build=build/dev
+else
+  build=build/asan
+fi
 if ! command -v clang-tidy >/dev/null 2>&1; then
   echo "tidy: clang-tidy is not installed (ci/deps.sh installs it)" >&2
   exit 2
