@@ -77,6 +77,12 @@ std::string Identity::Sign(std::string_view message) const {
   std::string signature(crypto_sign_BYTES, '\0');
   crypto_sign_detached(reinterpret_cast<unsigned char*>(signature.data()), nullptr, Bytes(message),
                        message.size(), secret_key_.data());
+  // libsodium's secret key ends with the public key it signs as: the pair's own, whatever
+  // public_identity_ says.
+  const std::string_view signer(
+      reinterpret_cast<const char*>(secret_key_.data()) + crypto_sign_SEEDBYTES,
+      crypto_sign_PUBLICKEYBYTES);
+  SignatureMemo::Process().RememberSigned(signer, message, signature);
   return signature;
 }
 

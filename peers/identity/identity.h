@@ -69,7 +69,8 @@ class Identity {
   std::string Sign(std::string_view message) const;
 
   // Returns true iff `signature` is a valid signature of `message` by `public_key`. A triple
-  // that verified before is recognised rather than verified again (signature_memo.h).
+  // that verified before, or that an Identity here signed, is recognised rather than verified
+  // again (signature_memo.h).
   static bool Verify(std::string_view public_key, std::string_view message,
                      std::string_view signature);
 

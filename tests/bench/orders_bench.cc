@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "peers/identity/signature_memo.h"
 #include "peers/protocol/signing.h"
 #include "scenarios/planet/planet.h"
 #include "tests/bench/ratio_reporter.h"
@@ -58,6 +59,9 @@ std::vector<storagenode::OrderInfo> MakeOrders(Planet& planet, int n) {
     SignOrder(uplink.identity(), info.order);
     orders.push_back(std::move(info));
   }
+  // Signing here remembered each limit and order as valid (signature_memo.h); forgotten, so that
+  // the settlement checks both signatures for real, as it does for orders no node checked.
+  SignatureMemo::Process().Clear();
   return orders;
 }
 
