@@ -226,7 +226,8 @@ int Run(const RunCommand& command) {
       return kExitBadInput;
     }
   }
-  if (!Report(ClaimDirectory(out))) return kExitFailed;
+  // An --out that cannot be made is the flag's fault, as a bad value is: exit 2.
+  if (!Report(ClaimDirectory(out).WithContext("--out"))) return kExitBadInput;
   // Ctrl-C stops the run in progress; its directory is still written.
   InterruptWatch interrupts("stopping where it is and writing what ran");
   std::vector<scenario::RunResult> results(plans->size());

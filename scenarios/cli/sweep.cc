@@ -459,7 +459,10 @@ int Sweep(const SweepCommand& c) {
     time_budget = std::chrono::duration<double>(*parsed).count();
   }
   // What the last sweep wrote here goes: its seeds' directories would mix with this one's.
-  if (!Report(ClaimDirectory(out)) || !Report(ClearDirectory(out))) return kExitFailed;
+  // An --out that cannot be made is the flag's fault, as a bad value is: exit 2. Failing to
+  // clear a directory testplanet owns is not.
+  if (!Report(ClaimDirectory(out).WithContext("--out"))) return kExitBadInput;
+  if (!Report(ClearDirectory(out))) return kExitFailed;
   std::ofstream report(report_path, std::ios::trunc);
   if (!report) {
     std::fprintf(stderr, "testplanet: --report %s: cannot write it\n", report_path.c_str());

@@ -137,6 +137,11 @@ case_ "--out a directory of someone's files" '--out: .*home: holds files testpla
   "$tp" run "$valid" --out "$work/home"
 echo "a file" >"$work/afile"
 case_ "--out a file" '--out: .*afile: is not a directory' "$tp" run "$valid" --out "$work/afile"
+case_ "--out under a file" '--out: cannot create .*afile/sub' "$tp" run "$valid" --out "$work/afile/sub"
+case_ "sweep --out under a file" '--out: cannot create .*afile/sub' \
+  "$tp" sweep "$valid" --seeds 1..1 --out "$work/afile/sub"
+case_ "merge --out under a file" '--out: cannot create .*afile/sub' \
+  "$tp" merge "$work/one.jsonl" --out "$work/afile/sub"
 case_ "sweep --out a directory of someone's files" '--out: .*home: holds files' \
   "$tp" sweep "$valid" --seeds 1..1 --out "$work/home"
 case_ "merge --out a directory of someone's files" '--out: .*home: holds files' \
