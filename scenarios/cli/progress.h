@@ -43,6 +43,9 @@ class ProgressLine {
 
 // "n10000: 3h12m0s of 24h0m0s virtual (13%), 1.2M events, 480k events/s, about 1m40s left":
 // the pace is measured from `first` (the first progress of the run) to `now`, `seconds` apart.
+// The time left is forecast only once that window spans kMinPacedFraction of the virtual time
+// from `first` to the end: a shorter one may sit inside a burst of simultaneous chores.
+inline constexpr double kMinPacedFraction = 0.02;
 std::string DescribeProgress(const std::string& name, const scenario::RunProgress& first,
                              const scenario::RunProgress& now, double seconds);
 

@@ -27,5 +27,16 @@ TEST(DescribeProgress, WithoutPaceSaysOnlyWhereTheRunIs) {
             "n: 1h0m0s of 24h0m0s virtual (4%), 510 events, 250 events/s");
 }
 
+TEST(DescribeProgress, ForecastsNothingFromAWindowInsideABurst) {
+  // 25,000 nodes checking in at the top of the hour: a quarter of a virtual second in 5 s would
+  // forecast 4 days for the 23 hours left.
+  EXPECT_EQ(DescribeProgress("n", At(1h, 600'000), At(1h + 250ms, 632'800), 5),
+            "n: 1h0m0s of 24h0m0s virtual (4%), 632.8k events, 6.6k events/s");
+  // Once the window spans 2% of the rest of the run (28 of 1,380 virtual minutes), it does.
+  EXPECT_EQ(DescribeProgress("n", At(1h, 600'000), At(1h + 28min, 900'000), 7),
+            "n: 1h28m0s of 24h0m0s virtual (6%), 900.0k events, 42.9k events/s, about 5m38s "
+            "left");
+}
+
 }  // namespace
 }  // namespace testplanet::cli
