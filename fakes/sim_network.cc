@@ -333,10 +333,13 @@ void SimNetwork::OpenAtServer(const std::shared_ptr<StreamState>& stream) {
 
 class SimNetwork::SimConnection : public rpc::Connection {
  public:
-  SimConnection(SimNetwork* network, std::shared_ptr<ConnState> conn, PeerIdentity remote)
-      : network_(network), conn_(std::move(conn)), remote_(std::move(remote)) {}
+  // `remote` is the dialed endpoint's: endpoints live as long as the network, and an address
+  // is only ever listened on again under the same identity, so no copy (and no allocation for
+  // its key) is needed per connection.
+  SimConnection(SimNetwork* network, std::shared_ptr<ConnState> conn, const PeerIdentity& remote)
+      : network_(network), conn_(std::move(conn)), remote_(&remote) {}
 
-  const PeerIdentity& remote() const override { return remote_; }
+  const PeerIdentity& remote() const override { return *remote_; }
 
   Awaitable<StatusOr<std::unique_ptr<rpc::Stream>>> OpenStream(Context ctx,
                                                                std::string method) override {
@@ -360,7 +363,7 @@ class SimNetwork::SimConnection : public rpc::Connection {
  private:
   SimNetwork* network_;
   std::shared_ptr<ConnState> conn_;
-  PeerIdentity remote_;
+  const PeerIdentity* remote_;
 };
 
 class SimNetwork::SimDialer : public rpc::Dialer {
@@ -453,8 +456,8 @@ SimNetwork::SimNetwork(Simulator& sim, NetworkOptions options) : sim_(&sim), opt
 SimNetwork::~SimNetwork() = default;
 
 SimNetwork::Endpoint* SimNetwork::Find(const rpc::Address& address) const {
-  auto it = endpoints_.find(address);
-  return it == endpoints_.end() ? nullptr : it->second.get();
+  auto it = by_address_.find(address);
+  return it == by_address_.end() ? nullptr : it->second;
 }
 
 Status SimNetwork::Listen(const rpc::Address& address, PeerId peer, const PeerIdentity& identity,
@@ -469,6 +472,7 @@ Status SimNetwork::Listen(const rpc::Address& address, PeerId peer, const PeerId
     created->index = static_cast<std::uint32_t>(by_index_.size());
     endpoint = created.get();
     by_index_.push_back(endpoint);
+    by_address_.emplace(endpoint->address, endpoint);
     endpoints_.emplace(address, std::move(created));
   }
   endpoint->peer = peer;

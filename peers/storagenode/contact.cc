@@ -10,11 +10,14 @@ ContactChore::ContactChore(Simulator& sim, PeerId peer, Duration interval,
                            Duration dial_timeout)
     : sim_(&sim),
       peer_(peer),
-      self_address_(std::move(self_address)),
       dialer_(&dialer),
       trust_(&trust),
       dial_timeout_(dial_timeout),
-      cycle_(sim, std::string(kContactChore), peer, interval) {}
+      cycle_(sim, std::string(kContactChore), peer, interval) {
+  pb::CheckInRequest request;
+  request.set_address(std::move(self_address));
+  check_in_request_ = DeterministicBytes(request);
+}
 
 Awaitable<Status> ContactChore::Run(Context ctx) {
   co_return co_await cycle_.Run(std::move(ctx), [this](CycleRun run) -> Awaitable<Status> {
@@ -42,10 +45,8 @@ Awaitable<Status> ContactChore::CheckIn(Context ctx, const TrustedSatellite& sat
   if ((*connection)->remote().id != satellite.identity.id) {
     co_return Status(StatusCode::kUnauthenticated, satellite.address + " is someone else");
   }
-  pb::CheckInRequest request;
-  request.set_address(self_address_);
   auto response = co_await rpc::CallUnary(ctx.WithTimeout(dial_timeout_), **connection,
-                                          "contact.CheckIn", DeterministicBytes(request));
+                                          "contact.CheckIn", check_in_request_);
   if (!response.ok()) co_return response.status();
   ++check_ins_;
   co_return Status::Ok();

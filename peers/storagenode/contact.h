@@ -4,6 +4,7 @@
 #define TESTPLANET_PEERS_STORAGENODE_CONTACT_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "peers/rpc/transport.h"
@@ -39,7 +40,9 @@ class ContactChore {
  private:
   Simulator* sim_;
   PeerId peer_;
-  rpc::Address self_address_;
+  // The CheckInRequest's bytes: the address never changes, and the chore sends them to every
+  // satellite every interval.
+  std::string check_in_request_;
   rpc::Dialer* dialer_;
   TrustSource* trust_;
   Duration dial_timeout_;
