@@ -160,7 +160,11 @@ const char* DiskOpName(DiskOp op) {
 }
 
 FaultyFileSystem::FaultyFileSystem(std::shared_ptr<rocksdb::FileSystem> base, const Simulator* sim)
-    : FileSystemWrapper(base), owner_(std::this_thread::get_id()), sim_(sim) {}
+    : FileSystemWrapper(base),
+      owner_(std::this_thread::get_id()),
+      sim_(sim),
+      // The class name of what rocksdb::NewMemEnv's file system is (rocksdb's MockFileSystem).
+      rename_by_copy_(base != nullptr && base->IsInstanceOf("MemoryFileSystem")) {}
 
 FaultyFileSystem::~FaultyFileSystem() = default;
 
@@ -320,7 +324,8 @@ IOStatus FaultyFileSystem::DeleteFile(const std::string& path, const IOOptions& 
 IOStatus FaultyFileSystem::RenameFile(const std::string& from, const std::string& to,
                                       const IOOptions& options, IODebugContext* dbg) {
   if (crashed()) return Dead();
-  IOStatus s = target()->RenameFile(from, to, options, dbg);
+  IOStatus s = rename_by_copy_ ? CopyThenDelete(from, to, options, dbg)
+                               : target()->RenameFile(from, to, options, dbg);
   if (s.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = files_.find(from);
@@ -332,6 +337,23 @@ IOStatus FaultyFileSystem::RenameFile(const std::string& from, const std::string
     }
   }
   return s;
+}
+
+IOStatus FaultyFileSystem::CopyThenDelete(const std::string& from, const std::string& to,
+                                          const IOOptions& options, IODebugContext* dbg) {
+  if (from == to) return target()->FileExists(from, options, dbg);  // rename(2): nothing to do
+  std::string bytes;
+  IOStatus s = rocksdb::ReadFileToString(target(), from, &bytes);
+  if (!s.ok()) return s;
+  std::unique_ptr<rocksdb::FSWritableFile> file;
+  s = target()->NewWritableFile(to, rocksdb::FileOptions(), &file, dbg);
+  if (!s.ok()) return s;
+  s = file->Append(rocksdb::Slice(bytes), options, dbg);
+  if (s.ok()) s = file->Sync(options, dbg);
+  const IOStatus closed = file->Close(options, dbg);
+  if (s.ok()) s = closed;
+  if (!s.ok()) return s;
+  return target()->DeleteFile(from, options, dbg);
 }
 
 IOStatus FaultyFileSystem::CreateDir(const std::string& path, const IOOptions& options,

@@ -23,6 +23,11 @@
 //     rule 6). Nor are calls made while the simulation observes (Simulator::Observation): a
 //     check reading the disk must not change what the peers' reads meet. A failed sync leaves
 //     its bytes unsynced: they may survive or vanish, as after a real fsync error.
+// Renames on RocksDB's in-memory file system (NewMemEnv) copy the file's bytes to the new name
+// and delete the old one: that file system renames in time linear in every file it holds (it
+// looks for children to move along, as if the file were a directory), and a storage node
+// renames each piece it stores, so a node's pieces cost it quadratic time. Trap: a directory is
+// never renamed through here.
 // Thread safety: RocksDB's threads call in concurrently; the bookkeeping is under a mutex.
 #ifndef TESTPLANET_FAKES_FAULTY_FS_H_
 #define TESTPLANET_FAKES_FAULTY_FS_H_
@@ -67,6 +72,8 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
   bool crashed() const;
 
   void SetErrorPolicy(ErrorPolicy policy);
+  // True when renames copy and delete (the base is RocksDB's in-memory file system).
+  bool renames_by_copy() const { return rename_by_copy_; }
 
   // Wrapped calls (the rest forward unchanged).
   rocksdb::IOStatus NewWritableFile(const std::string& path, const rocksdb::FileOptions& options,
@@ -109,10 +116,14 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
   };
   bool OnSimulationThread() const { return std::this_thread::get_id() == owner_; }
   rocksdb::IOStatus Dead() const;
+  // The rename of a file on the in-memory file system: a copy, then a delete (see above).
+  rocksdb::IOStatus CopyThenDelete(const std::string& from, const std::string& to,
+                                   const rocksdb::IOOptions& options, rocksdb::IODebugContext* dbg);
 
   mutable std::mutex mu_;        // determinism-ok: guards state shared with RocksDB's threads
   const std::thread::id owner_;  // determinism-ok: the simulation thread, for the error policy
   const Simulator* sim_;
+  const bool rename_by_copy_;  // the base is RocksDB's in-memory file system
   bool crashed_ = false;
   std::map<std::string, FileState> files_;
   ErrorPolicy policy_;

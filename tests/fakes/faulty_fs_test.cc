@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 
 #include <memory>
 #include <string>
@@ -124,6 +125,65 @@ TEST(FaultyFs, ReadsWhileTheSimulationObservesAreNotOffered) {
   EXPECT_EQ(offered, 0);
   EXPECT_THAT((*store)->Get(Key(3)), ::testing::Not(IsOk())) << "the peers' own reads still fail";
   EXPECT_GT(offered, 0);
+}
+
+// Writes `bytes` to `path` through `fs`, synced when `sync`, and closes it.
+void WriteFile(rocksdb::FileSystem& fs, const std::string& path, const std::string& bytes,
+               bool sync) {
+  std::unique_ptr<rocksdb::FSWritableFile> file;
+  const rocksdb::IOOptions io;
+  ASSERT_TRUE(fs.NewWritableFile(path, rocksdb::FileOptions(), &file, nullptr).ok());
+  ASSERT_TRUE(file->Append(rocksdb::Slice(bytes), io, nullptr).ok());
+  if (sync) {
+    ASSERT_TRUE(file->Sync(io, nullptr).ok());
+  }
+  ASSERT_TRUE(file->Close(io, nullptr).ok());
+}
+
+std::string ReadFile(rocksdb::FileSystem& fs, const std::string& path) {
+  std::string bytes;
+  EXPECT_TRUE(rocksdb::ReadFileToString(&fs, path, &bytes).ok()) << path;
+  return bytes;
+}
+
+TEST(FaultyFs, RenamesInMemoryByCopyingAndOnARealDiskByRenaming) {
+  Disk disk;
+  EXPECT_TRUE(disk.fs->renames_by_copy());
+  FaultyFileSystem on_disk(rocksdb::Env::Default()->GetFileSystem());
+  EXPECT_FALSE(on_disk.renames_by_copy());
+}
+
+TEST(FaultyFs, ARenameInMemoryMovesTheBytesReplacesTheTargetAndLeavesTheRestAlone) {
+  Disk disk;
+  const rocksdb::IOOptions io;
+  ASSERT_TRUE(disk.fs->CreateDirIfMissing("/d", io, nullptr).ok());
+  WriteFile(*disk.fs, "/d/piece.partial", "the piece", /*sync=*/true);
+  WriteFile(*disk.fs, "/d/piece", "an older piece", /*sync=*/true);
+  WriteFile(*disk.fs, "/d/other", "another piece", /*sync=*/true);
+  ASSERT_TRUE(disk.fs->RenameFile("/d/piece.partial", "/d/piece", io, nullptr).ok());
+  EXPECT_EQ(ReadFile(*disk.fs, "/d/piece"), "the piece");
+  EXPECT_TRUE(disk.fs->FileExists("/d/piece.partial", io, nullptr).IsNotFound());
+  EXPECT_EQ(ReadFile(*disk.fs, "/d/other"), "another piece");
+  // A rename onto itself keeps the file; one from nowhere fails and makes nothing.
+  ASSERT_TRUE(disk.fs->RenameFile("/d/piece", "/d/piece", io, nullptr).ok());
+  EXPECT_EQ(ReadFile(*disk.fs, "/d/piece"), "the piece");
+  EXPECT_FALSE(disk.fs->RenameFile("/d/nothing", "/d/something", io, nullptr).ok());
+  EXPECT_TRUE(disk.fs->FileExists("/d/something", io, nullptr).IsNotFound());
+}
+
+TEST(FaultyFs, ARenamedFileKeepsWhatWasSyncedAcrossACrash) {
+  Disk disk;
+  const rocksdb::IOOptions io;
+  WriteFile(*disk.fs, "/synced.tmp", "kept", /*sync=*/true);
+  WriteFile(*disk.fs, "/unsynced.tmp", "lost", /*sync=*/false);
+  ASSERT_TRUE(disk.fs->RenameFile("/synced.tmp", "/synced", io, nullptr).ok());
+  ASSERT_TRUE(disk.fs->RenameFile("/unsynced.tmp", "/unsynced", io, nullptr).ok());
+  disk.fs->Crash();
+  auto lost = disk.fs->Recover();
+  ASSERT_THAT(lost, IsOk());
+  EXPECT_EQ(*lost, 4u);
+  EXPECT_EQ(ReadFile(*disk.fs, "/synced"), "kept");
+  EXPECT_EQ(ReadFile(*disk.fs, "/unsynced"), "");
 }
 
 TEST(Store, ObsoleteFilesAreGoneWhenAWriteReturns) {
