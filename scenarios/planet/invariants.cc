@@ -87,7 +87,7 @@ InvariantChecker::SatelliteLedger* InvariantChecker::SatelliteById(const NodeId&
 std::uint64_t InvariantChecker::unsent() const {
   std::uint64_t n = 0;
   for (const NodeLedger& node : nodes_) {
-    for (const auto& [serial, order] : node.orders) n += order.archived ? 0 : 1;
+    n += node.unarchived.size();
   }
   return n;
 }
@@ -120,6 +120,7 @@ void InvariantChecker::Enqueued(int node, const OrderInfo& info, bool ok) {
   auto satellite = NodeId::FromBytes(info.limit.satellite_id());
   it->second.satellite = satellite.ok() ? *satellite : NodeId();
   it->second.amount = info.order.amount();
+  ledger.unarchived.insert(serial);
   ledger.maybe.erase(serial);
 }
 
@@ -137,6 +138,7 @@ void InvariantChecker::Listed(int node, const std::map<NodeId, std::vector<Order
           Order& order = ledger.orders[serial];
           order.satellite = satellite;
           order.amount = info.order.amount();
+          ledger.unarchived.insert(serial);
           continue;
         }
         Violate(node, false,
@@ -157,20 +159,22 @@ void InvariantChecker::Listed(int node, const std::map<NodeId, std::vector<Order
       }
     }
   }
-  for (auto& [serial, order] : ledger.orders) {
-    if (order.archive_in_doubt && !seen.count(serial)) {  // the failed Archive landed after all
+  for (auto it = ledger.unarchived.begin(); it != ledger.unarchived.end();) {
+    const std::string serial = *it;
+    ++it;  // MarkArchived below takes `serial` out of the set
+    if (seen.count(serial)) continue;
+    Order& order = ledger.orders.find(serial)->second;
+    if (order.archive_in_doubt) {  // the failed Archive landed after all
       order.archive_in_doubt = false;
-      MarkArchived(ledger, order);
+      MarkArchived(ledger, serial, order);
       ResolveArchived(node, serial, order);
       if (violated_) return;
       continue;
     }
-    if (!order.archived && !seen.count(serial)) {
-      Violate(node, false,
-              ledger.name + " lost order " + HexOf(serial) +
-                  ": its enqueue succeeded, and it is neither unsent nor archived");
-      return;
-    }
+    Violate(node, false,
+            ledger.name + " lost order " + HexOf(serial) +
+                ": its enqueue succeeded, and it is neither unsent nor archived");
+    return;
   }
 }
 
@@ -206,7 +210,7 @@ void InvariantChecker::Archived(int node, TimePoint at, const std::vector<Archiv
     order.archive_in_doubt = false;
     order.status = request.status;
     order.archived_at = at;
-    MarkArchived(ledger, order);
+    MarkArchived(ledger, request.serial, order);
     ResolveArchived(node, request.serial, order);
     if (violated_) return;
   }
@@ -244,8 +248,9 @@ std::uint64_t InvariantChecker::Expire(NodeLedger& ledger, TimePoint cutoff) {
   return expired;
 }
 
-void InvariantChecker::MarkArchived(NodeLedger& ledger, Order& order) {
+void InvariantChecker::MarkArchived(NodeLedger& ledger, const std::string& serial, Order& order) {
   order.archived = true;
+  ledger.unarchived.erase(serial);
   ledger.oldest_archived = std::min(ledger.oldest_archived, order.archived_at);
 }
 
@@ -365,8 +370,7 @@ void InvariantChecker::CheckNode(int index, OrdersDb& db) {
   auto counts = db.Count();
   if (!counts.ok()) return;
   NodeLedger& ledger = Node(index);
-  std::uint64_t archived = 0;
-  for (const auto& [serial, order] : ledger.orders) archived += order.archived ? 1 : 0;
+  const std::uint64_t archived = ledger.orders.size() - ledger.unarchived.size();
   const std::uint64_t held = counts->accepted + counts->rejected;
   if (held < archived || held > archived + ledger.maybe_cleaned) {
     Violate(index, false,

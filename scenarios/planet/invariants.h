@@ -96,8 +96,11 @@ class InvariantChecker {
     PeerId peer = kSimulatorPeer;
     Duration archive_ttl{};
     std::map<std::string, Order> orders;  // by serial
-    std::set<std::string> maybe;          // Enqueue failed: may have landed
-    std::uint64_t maybe_cleaned = 0;      // a failed CleanArchive may have deleted these
+    // The serials in `orders` not archived (those in doubt included): what a listing must show.
+    // A listing walks these, not the week of archived orders `orders` also holds.
+    std::set<std::string> unarchived;
+    std::set<std::string> maybe;      // Enqueue failed: may have landed
+    std::uint64_t maybe_cleaned = 0;  // a failed CleanArchive may have deleted these
     // No archived order in `orders` was archived before this: a cleanup whose cutoff is earlier
     // expires nothing and walks nothing (every node cleans every 5 minutes; a week's orders
     // stay archived for days).
@@ -123,8 +126,8 @@ class InvariantChecker {
   TimePoint Cutoff(const NodeLedger& ledger) const;
   // Drops archived orders archived at or before `cutoff` from the ledger; returns how many.
   static std::uint64_t Expire(NodeLedger& ledger, TimePoint cutoff);
-  // `order` is archived now (at its archived_at).
-  static void MarkArchived(NodeLedger& ledger, Order& order);
+  // `order` (at `serial`) is archived now, at its archived_at.
+  static void MarkArchived(NodeLedger& ledger, const std::string& serial, Order& order);
   void Violate(int index, bool satellite, const std::string& what);
   NodeLedger& Node(int index);
   std::string NodeName(const NodeId& id) const;
