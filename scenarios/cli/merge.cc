@@ -49,8 +49,8 @@ int Merge(const MergeCommand& c) {
     }
   }
   const std::string out = c.out.empty() ? "testplanet-out/merged" : c.out;
-  if (!Report(CheckClaimable(out).WithContext("--out"))) return kExitBadInput;
-  // An --out that cannot be made is the flag's fault, as a bad value is: exit 2.
+  // ClaimDirectory checks the directory is claimable first; one that cannot be made is the
+  // flag's fault, as a bad value is: exit 2.
   if (!Report(ClaimDirectory(out).WithContext("--out"))) return kExitBadInput;
   std::ofstream merged(out + "/sweep.jsonl", std::ios::trunc);
   std::size_t failed = 0;
