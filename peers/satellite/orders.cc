@@ -197,7 +197,7 @@ RejectReason OrdersEndpoint::SettleOne(const NodeId& caller, const pb::Settlemen
   if (reason == RejectReason::kNone) {
     const pb::OrderLimit& limit = request.limit();
     const std::int64_t amount = request.order().amount();
-    const std::int64_t hour = now - now % kHourNanos;
+    const std::int64_t hour = RollupWindow(now);
     Batch batch;
     batch.Put(UsedKey(limit.serial_number()), "");
     for (const std::string& key :
@@ -263,27 +263,30 @@ Awaitable<Status> OrdersEndpoint::Settlement(Context ctx, const PeerIdentity& ca
   }
 }
 
+std::int64_t OrdersEndpoint::RollupWindow(std::int64_t now) { return now - now % kHourNanos; }
+
 StatusOr<std::int64_t> OrdersEndpoint::NodeSettled(const NodeId& node) {
-  std::int64_t total = 0;
-  bool overflow = false;
-  Status s = store_->ScanPrefix(NodeRollupPrefix(node.bytes()),
-                                [&](std::string_view, std::string_view value) {
-                                  overflow = !CheckedAdd(total, DecodeAmount(value), total);
-                                  return !overflow;
-                                });
-  if (!s.ok()) return s;
-  if (overflow) return Status(StatusCode::kOutOfRange, "the rollups add up past 2^63-1 bytes");
-  return total;
+  return SumRollups(NodeRollupPrefix(node.bytes()));
+}
+
+StatusOr<std::int64_t> OrdersEndpoint::NodeSettledInWindow(const NodeId& node,
+                                                           std::int64_t window) {
+  std::string prefix = NodeRollupPrefix(node.bytes());
+  AppendBigEndian64(prefix, static_cast<std::uint64_t>(window));
+  return SumRollups(prefix);
 }
 
 StatusOr<std::int64_t> OrdersEndpoint::BucketSettled(std::string_view bucket_id) {
+  return SumRollups(BucketRollupPrefix(bucket_id));
+}
+
+StatusOr<std::int64_t> OrdersEndpoint::SumRollups(std::string_view prefix) {
   std::int64_t total = 0;
   bool overflow = false;
-  Status s = store_->ScanPrefix(BucketRollupPrefix(bucket_id),
-                                [&](std::string_view, std::string_view value) {
-                                  overflow = !CheckedAdd(total, DecodeAmount(value), total);
-                                  return !overflow;
-                                });
+  Status s = store_->ScanPrefix(prefix, [&](std::string_view, std::string_view value) {
+    overflow = !CheckedAdd(total, DecodeAmount(value), total);
+    return !overflow;
+  });
   if (!s.ok()) return s;
   if (overflow) return Status(StatusCode::kOutOfRange, "the rollups add up past 2^63-1 bytes");
   return total;

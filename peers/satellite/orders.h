@@ -140,6 +140,11 @@ class OrdersEndpoint {
   // Sum of settled bytes for a node (every hour and action) and for a bucket.
   StatusOr<std::int64_t> NodeSettled(const NodeId& node);
   StatusOr<std::int64_t> BucketSettled(std::string_view bucket_id);
+  // The rollup window (its start, Unix ns) an order accepted when the clock reads `now` counts
+  // in, and a node's settled bytes in the window starting at `window` (every action): what one
+  // decision can change, read without walking the node's other windows.
+  static std::int64_t RollupWindow(std::int64_t now);
+  StatusOr<std::int64_t> NodeSettledInWindow(const NodeId& node, std::int64_t window);
 
   const SettlementStats& stats() const { return stats_; }
   // Called after every decision, once it is on disk.
@@ -147,6 +152,7 @@ class OrdersEndpoint {
 
  private:
   Awaitable<Status> Settlement(Context ctx, const PeerIdentity& caller, rpc::Stream& stream);
+  StatusOr<std::int64_t> SumRollups(std::string_view prefix);
 
   Simulator* sim_;
   PeerId peer_;

@@ -290,10 +290,12 @@ void InvariantChecker::Settled(int index, const satellite::SettlementEvent& even
         return;
       }
       ledger.counted.emplace(serial, event.amount);
-      ledger.expected[event.node] += event.amount;
+      Expect(ledger.rollups[event.node], event, true);
       break;
     case satellite::RejectReason::kStorageError:
-      if (ledger.ambiguous.insert(serial).second) ledger.slack[event.node] += event.amount;
+      if (ledger.ambiguous.insert(serial).second) {
+        Expect(ledger.rollups[event.node], event, false);
+      }
       break;
     case satellite::RejectReason::kDoubleSpend:
       if (!ledger.counted.count(serial) && !ledger.ambiguous.count(serial)) {
@@ -339,20 +341,63 @@ void InvariantChecker::CheckDecision(SatelliteLedger& ledger, int index,
   }
 }
 
+void InvariantChecker::Expect(Rollup& rollup, const satellite::SettlementEvent& event,
+                              bool counted) {
+  (counted ? rollup.expected : rollup.slack) += event.amount;
+  const std::int64_t window = satellite::OrdersEndpoint::RollupWindow(event.now);
+  if (window > rollup.window) {
+    rollup.window = window;
+    rollup.window_expected = 0;
+    rollup.window_slack = 0;
+  }
+  // A window before the one kept (the satellite's clock went back) is not tracked: its decision
+  // is checked against the whole rollup instead.
+  if (window == rollup.window) {
+    (counted ? rollup.window_expected : rollup.window_slack) += event.amount;
+  }
+}
+
 void InvariantChecker::CheckRollup(SatelliteLedger& ledger, int index,
                                    const satellite::SettlementEvent& event) {
+  const Rollup& rollup = ledger.rollups[event.node];
+  const std::int64_t window = satellite::OrdersEndpoint::RollupWindow(event.now);
+  if (window == rollup.window) {
+    CheckRollupSum(ledger, index, event.node, &window, rollup.window_expected, rollup.window_slack);
+  } else if (window > rollup.window) {  // nothing counted in this hour yet: it must be empty
+    CheckRollupSum(ledger, index, event.node, &window, 0, 0);
+  } else {
+    CheckRollupSum(ledger, index, event.node, nullptr, rollup.expected, rollup.slack);
+  }
+}
+
+void InvariantChecker::CheckRollups() {
+  for (auto& [index, ledger] : satellites_) {
+    for (const auto& [node, rollup] : ledger.rollups) {
+      if (violated_) return;
+      CheckRollupSum(ledger, index, node, nullptr, rollup.expected, rollup.slack);
+    }
+  }
+}
+
+void InvariantChecker::CheckRollupSum(SatelliteLedger& ledger, int index, const NodeId& node,
+                                      const std::int64_t* window, std::int64_t low,
+                                      std::int64_t slack) {
   satellite::OrdersEndpoint* endpoint = ledger.endpoint ? ledger.endpoint() : nullptr;
   if (endpoint == nullptr) return;
   Simulator::Observation observing(*sim_);
-  StatusOr<std::int64_t> rollup = endpoint->NodeSettled(event.node);
+  StatusOr<std::int64_t> rollup =
+      window ? endpoint->NodeSettledInWindow(node, *window) : endpoint->NodeSettled(node);
   if (!rollup.ok()) return;  // a disk error; the next decision checks again
-  const std::int64_t low = ledger.expected[event.node];
-  const std::int64_t high = low + ledger.slack[event.node];
+  const std::int64_t high = low + slack;
   if (*rollup < low || *rollup > high) {
+    const std::string where =
+        window ? " in the hour from " +
+                     FormatTime(TimePoint(Duration(*window - ToUnixNanos(TimePoint()))))
+               : "";
     Violate(index, true,
-            ledger.name + "'s rollup for " + NodeName(event.node) + " is " +
+            ledger.name + "'s rollup for " + NodeName(node) + where + " is " +
                 std::to_string(*rollup) + " bytes, but it accepted " + std::to_string(low) +
-                " bytes of orders from it" +
+                " bytes of orders from it" + (window ? " then" : "") +
                 (high > low ? " (" + std::to_string(high - low) + " more in doubt)" : ""));
   }
 }

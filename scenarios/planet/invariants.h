@@ -9,7 +9,8 @@
 //     archived twice;
 //   * an order a node archives as ACCEPTED was accepted by its satellite;
 //   * no order is counted twice: a satellite accepts each serial at most once, and its rollup for
-//     a node equals the amounts it accepted from that node (a REJECTED order never reaches it);
+//     a node equals the amounts it accepted from that node (a REJECTED order never reaches it) —
+//     the hour a decision counts in at each decision, every hour at the end (CheckRollups);
 //   * CleanArchive deletes exactly the archived orders archived at or before now - TTL, judged on
 //     the node's own clock and its configured TTL (not on what the caller passed);
 //   * a satellite accepts an order only from the node its limit names, and its expiry decisions
@@ -30,6 +31,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -63,6 +65,9 @@ class InvariantChecker {
 
   // Compares node `index`'s whole orders DB with the ledger (after a restart, at the end).
   void CheckNode(int index, storagenode::OrdersDb& db);
+  // Compares every running satellite's whole rollup for every node with the ledger (at the end:
+  // each decision reads only its own window).
+  void CheckRollups();
 
   // A violation that harness code found: fails the simulation like the checker's own.
   void Report(const std::string& what) { Violate(0, false, what); }
@@ -108,20 +113,36 @@ class InvariantChecker {
   };
   // An order's Archive is known to have landed: checks it against its satellite.
   void ResolveArchived(int node, const std::string& serial, Order& order);
+  // What a satellite's rollup for one node must hold, in all and in the window of the node's
+  // latest decision. A decision changes only its own window, so each decision reads that window
+  // (a node's rollup holds a row per hour it was paid for: reading them all at every order made
+  // a long run's checks grow with its length); every window is read at the end of the run.
+  struct Rollup {
+    std::int64_t expected = 0;  // sum of the amounts counted
+    std::int64_t slack = 0;     // sum of the amounts in doubt (storage errors)
+    std::int64_t window = std::numeric_limits<std::int64_t>::min();
+    std::int64_t window_expected = 0;
+    std::int64_t window_slack = 0;
+  };
   struct SatelliteLedger {
     std::string name;
     NodeId id;
     std::function<satellite::OrdersEndpoint*()> endpoint;
     std::map<std::string, std::int64_t> counted;  // serial -> amount, accepted
     std::set<std::string> ambiguous;              // storage errors: counted or not
-    std::map<NodeId, std::int64_t> expected;      // per node, sum of `counted`
-    std::map<NodeId, std::int64_t> slack;         // per node, sum of ambiguous amounts
+    std::map<NodeId, Rollup> rollups;             // per node
   };
 
   void Settled(int satellite, const satellite::SettlementEvent& event);
   // The decision's node and time agree with the limit (see the contract above).
   void CheckDecision(SatelliteLedger& ledger, int index, const satellite::SettlementEvent& event);
+  // Adds a decision's amount to its node's rollup ledger: `counted`, or else in doubt.
+  static void Expect(Rollup& rollup, const satellite::SettlementEvent& event, bool counted);
   void CheckRollup(SatelliteLedger& ledger, int index, const satellite::SettlementEvent& event);
+  // Reads `node`'s rollup (one window, or all when `window` is null) and fails unless it holds
+  // between `low` and `low + slack` bytes.
+  void CheckRollupSum(SatelliteLedger& ledger, int index, const NodeId& node,
+                      const std::int64_t* window, std::int64_t low, std::int64_t slack);
   // The instant at or before which node `ledger`'s archived orders are expired now.
   TimePoint Cutoff(const NodeLedger& ledger) const;
   // Drops archived orders archived at or before `cutoff` from the ledger; returns how many.

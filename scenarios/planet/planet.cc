@@ -200,6 +200,7 @@ Status Planet::CheckInvariants() {
       invariants_->CheckNode(static_cast<int>(i), nodes_[i]->orders_db());
     }
   }
+  invariants_->CheckRollups();
   return sim_->status();
 }
 

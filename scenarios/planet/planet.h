@@ -191,8 +191,8 @@ class Planet {
 
   // The invariant checker, or null when Config::check_invariants is off.
   InvariantChecker* invariants() { return invariants_.get(); }
-  // Compares every running node's orders with the checker's ledger now; returns the
-  // simulation's status (a violation fails it).
+  // Compares every running node's orders and every satellite's rollups with the checker's
+  // ledger now; returns the simulation's status (a violation fails it).
   Status CheckInvariants();
 
   // Blocking helpers for tests: run the simulation until the transfer is done.

@@ -2,9 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "peers/storage/store.h"
 #include "scenarios/gtest/testplanet_run.h"
 #include "tests/status_matchers.h"
 
@@ -203,6 +205,69 @@ TEST(Planet, AUsersOrdersDbWrapperSitsInsideTheInvariantChecker) {
   EXPECT_NE((*planet)->sim().status().message().find("invariant violated: storagenode"),
             std::string_view::npos)
       << (*planet)->sim().status().ToString();
+}
+
+// A planet whose senders settle on demand, with one uploaded object's orders on every node.
+std::unique_ptr<Planet> PlanetWithOrders() {
+  auto planet = Planet::Create(Config{});
+  EXPECT_THAT(planet, IsOk());
+  if (!planet.ok()) return nullptr;
+  EXPECT_THAT((*planet)->Start(), IsOk());
+  for (auto& node : (*planet)->storage_nodes()) node->orders().sender().Pause();
+  EXPECT_THAT((*planet)->Upload(0, 0, "b", "o", "data"), IsOk());
+  return std::move(*planet);
+}
+
+// Adds `extra` bytes to the first (oldest) row of node 0's rollup on satellite 0, as a bug in
+// the satellite's bookkeeping would.
+void InflateFirstRollupRow(Planet& planet, std::int64_t extra) {
+  Store& store = planet.satellites()[0]->store();
+  const std::string prefix = "rollups/node/" + std::string(planet.storage_nodes()[0]->id().bytes());
+  std::string key, value;
+  ASSERT_THAT(store.ScanPrefix(prefix,
+                               [&](std::string_view k, std::string_view v) {
+                                 key = k;
+                                 value = v;
+                                 return false;
+                               }),
+              IsOk());
+  ASSERT_EQ(value.size(), 8u) << "a rollup row is an 8-byte amount";
+  std::string inflated;
+  AppendBigEndian64(inflated, ReadBigEndian64(value) + static_cast<std::uint64_t>(extra));
+  ASSERT_THAT(store.Put(key, inflated), IsOk());
+}
+
+std::string Violation(Planet& planet) { return std::string(planet.sim().status().message()); }
+
+TEST(Planet, ARollupThatDisagreesWithTheDecisionsIsCaughtAtTheNextDecision) {
+  std::unique_ptr<Planet> planet = PlanetWithOrders();
+  ASSERT_NE(planet, nullptr);
+  storagenode::StorageNode& node = *planet->storage_nodes()[0];
+  ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
+  ASSERT_TRUE(planet->sim().status().ok()) << planet->sim().status().ToString();
+  InflateFirstRollupRow(*planet, 5);  // this hour's row: the next decision reads it
+  ASSERT_THAT(planet->Upload(0, 0, "b", "o2", "more"), IsOk());
+  node.orders().sender().TriggerWait().IgnoreError();
+  EXPECT_NE(Violation(*planet).find("invariant violated: satellite0's rollup for storagenode0 "
+                                    "in the hour from +0s is"),
+            std::string::npos)
+      << Violation(*planet);
+}
+
+TEST(Planet, ARollupRowOfAnEarlierHourThatChangesIsCaughtAtTheEnd) {
+  std::unique_ptr<Planet> planet = PlanetWithOrders();
+  ASSERT_NE(planet, nullptr);
+  storagenode::StorageNode& node = *planet->storage_nodes()[0];
+  ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
+  ASSERT_THAT(planet->RunFor(1h), IsOk());
+  InflateFirstRollupRow(*planet, 5);  // the first hour's row; decisions now read the second's
+  ASSERT_THAT(planet->Upload(0, 0, "b", "o2", "more"), IsOk());
+  ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
+  ASSERT_TRUE(planet->sim().status().ok()) << planet->sim().status().ToString();
+  EXPECT_FALSE(planet->CheckInvariants().ok());
+  EXPECT_NE(Violation(*planet).find("invariant violated: satellite0's rollup for storagenode0 is"),
+            std::string::npos)
+      << Violation(*planet);
 }
 
 }  // namespace
