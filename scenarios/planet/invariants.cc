@@ -292,11 +292,14 @@ void InvariantChecker::Settled(int index, const satellite::SettlementEvent& even
       ledger.counted.emplace(serial, event.amount);
       Expect(ledger.rollups[event.node], event, true);
       break;
-    case satellite::RejectReason::kStorageError:
-      if (ledger.ambiguous.insert(serial).second) {
-        Expect(ledger.rollups[event.node], event, false);
-      }
+    case satellite::RejectReason::kStorageError: {
+      // The order's amount may have landed once in all, but in the hour of any of its failed
+      // writes: each failure allows it in its own hour, the total only once.
+      Rollup& rollup = ledger.rollups[event.node];
+      if (ledger.ambiguous.insert(serial).second) rollup.slack += event.amount;
+      Expect(rollup, event, false);
       break;
+    }
     case satellite::RejectReason::kDoubleSpend:
       if (!ledger.counted.count(serial) && !ledger.ambiguous.count(serial)) {
         Violate(index, true,
@@ -343,7 +346,7 @@ void InvariantChecker::CheckDecision(SatelliteLedger& ledger, int index,
 
 void InvariantChecker::Expect(Rollup& rollup, const satellite::SettlementEvent& event,
                               bool counted) {
-  (counted ? rollup.expected : rollup.slack) += event.amount;
+  if (counted) rollup.expected += event.amount;
   const std::int64_t window = satellite::OrdersEndpoint::RollupWindow(event.now);
   if (window > rollup.window) {
     rollup.window = window;

@@ -136,7 +136,8 @@ class InvariantChecker {
   void Settled(int satellite, const satellite::SettlementEvent& event);
   // The decision's node and time agree with the limit (see the contract above).
   void CheckDecision(SatelliteLedger& ledger, int index, const satellite::SettlementEvent& event);
-  // Adds a decision's amount to its node's rollup ledger: `counted`, or else in doubt.
+  // Adds a decision's amount to what its hour may hold: counted (and then to the total too), or
+  // else in doubt (the caller adds a doubtful order to the total's slack once).
   static void Expect(Rollup& rollup, const satellite::SettlementEvent& event, bool counted);
   void CheckRollup(SatelliteLedger& ledger, int index, const satellite::SettlementEvent& event);
   // Reads `node`'s rollup (one window, or all when `window` is null) and fails unless it holds

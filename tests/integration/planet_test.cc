@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "fakes/faulty_fs.h"
 #include "peers/storage/store.h"
 #include "scenarios/gtest/testplanet_run.h"
 #include "tests/status_matchers.h"
@@ -268,6 +269,36 @@ TEST(Planet, ARollupRowOfAnEarlierHourThatChangesIsCaughtAtTheEnd) {
   EXPECT_NE(Violation(*planet).find("invariant violated: satellite0's rollup for storagenode0 is"),
             std::string::npos)
       << Violation(*planet);
+}
+
+TEST(Planet, AnOrderWhoseSettlementFailedInTwoHoursMayLandInTheSecond) {
+  // The first failed write never reaches the satellite's log; the second, an hour later, reaches
+  // it but not the disk's sync, so it lands (the store reopens on the error and replays the log).
+  // The order was in doubt since the first hour; the checker must allow it in the second.
+  std::unique_ptr<Planet> planet = PlanetWithOrders();
+  ASSERT_NE(planet, nullptr);
+  storagenode::StorageNode& node = *planet->storage_nodes()[0];
+  fakes::FaultyFileSystem& disk = planet->satellite_disk(0);
+  auto fail = [&](fakes::DiskOp failing) {
+    disk.SetErrorPolicy([failing](fakes::DiskOp op, const std::string& path) {
+      return op == failing && path.ends_with(".log");
+    });
+  };
+  const satellite::SettlementStats& stats = planet->satellites()[0]->orders().stats();
+  fail(fakes::DiskOp::kWrite);
+  ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());  // a failed send is not the run's
+  disk.SetErrorPolicy(nullptr);
+  EXPECT_EQ(stats.Rejected(satellite::RejectReason::kStorageError), 1u);
+  ASSERT_THAT(planet->RunFor(1h), IsOk());
+  fail(fakes::DiskOp::kSync);
+  ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
+  disk.SetErrorPolicy(nullptr);
+  EXPECT_EQ(stats.Rejected(satellite::RejectReason::kStorageError), 2u);
+  ASSERT_TRUE(planet->sim().status().ok()) << Violation(*planet);
+  ASSERT_THAT(node.orders().sender().TriggerWait(), IsOk());
+  EXPECT_EQ(stats.Rejected(satellite::RejectReason::kDoubleSpend), 1u) << "the second write landed";
+  EXPECT_EQ(stats.accepted, 0u);
+  EXPECT_THAT(planet->CheckInvariants(), IsOk());
 }
 
 }  // namespace
