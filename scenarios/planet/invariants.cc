@@ -281,25 +281,25 @@ void InvariantChecker::Settled(int index, const satellite::SettlementEvent& even
   const std::string serial(event.serial);
   CheckDecision(ledger, index, event);
   if (violated_) return;
+  Rollup& rollup = ledger.rollups[event.node];
+  const std::int64_t window = satellite::OrdersEndpoint::RollupWindow(event.now);
   switch (event.reason) {
     case satellite::RejectReason::kNone:
-      if (ledger.counted.count(serial)) {
+      if (!ledger.counted.insert(serial).second) {
         Violate(index, true,
                 ledger.name + " accepted order " + HexOf(serial) + " from " + NodeName(event.node) +
                     " a second time: counted twice");
         return;
       }
-      ledger.counted.emplace(serial, event.amount);
-      Expect(ledger.rollups[event.node], event, true);
+      rollup.expected += event.amount;
+      Expect(rollup, window, event.amount, true);
       break;
-    case satellite::RejectReason::kStorageError: {
+    case satellite::RejectReason::kStorageError:
       // The order's amount may have landed once in all, but in the hour of any of its failed
       // writes: each failure allows it in its own hour, the total only once.
-      Rollup& rollup = ledger.rollups[event.node];
       if (ledger.ambiguous.insert(serial).second) rollup.slack += event.amount;
-      Expect(rollup, event, false);
+      Expect(rollup, window, event.amount, false);
       break;
-    }
     case satellite::RejectReason::kDoubleSpend:
       if (!ledger.counted.count(serial) && !ledger.ambiguous.count(serial)) {
         Violate(index, true,
@@ -311,7 +311,7 @@ void InvariantChecker::Settled(int index, const satellite::SettlementEvent& even
     default:
       break;
   }
-  CheckRollup(ledger, index, event);
+  CheckRollup(ledger, index, event.node, rollup, window);
 }
 
 void InvariantChecker::CheckDecision(SatelliteLedger& ledger, int index,
@@ -344,10 +344,8 @@ void InvariantChecker::CheckDecision(SatelliteLedger& ledger, int index,
   }
 }
 
-void InvariantChecker::Expect(Rollup& rollup, const satellite::SettlementEvent& event,
+void InvariantChecker::Expect(Rollup& rollup, std::int64_t window, std::int64_t amount,
                               bool counted) {
-  if (counted) rollup.expected += event.amount;
-  const std::int64_t window = satellite::OrdersEndpoint::RollupWindow(event.now);
   if (window > rollup.window) {
     rollup.window = window;
     rollup.window_expected = 0;
@@ -355,21 +353,17 @@ void InvariantChecker::Expect(Rollup& rollup, const satellite::SettlementEvent& 
   }
   // A window before the one kept (the satellite's clock went back) is not tracked: its decision
   // is checked against the whole rollup instead.
-  if (window == rollup.window) {
-    (counted ? rollup.window_expected : rollup.window_slack) += event.amount;
-  }
+  if (window == rollup.window) (counted ? rollup.window_expected : rollup.window_slack) += amount;
 }
 
-void InvariantChecker::CheckRollup(SatelliteLedger& ledger, int index,
-                                   const satellite::SettlementEvent& event) {
-  const Rollup& rollup = ledger.rollups[event.node];
-  const std::int64_t window = satellite::OrdersEndpoint::RollupWindow(event.now);
+void InvariantChecker::CheckRollup(SatelliteLedger& ledger, int index, const NodeId& node,
+                                   const Rollup& rollup, std::int64_t window) {
   if (window == rollup.window) {
-    CheckRollupSum(ledger, index, event.node, &window, rollup.window_expected, rollup.window_slack);
+    CheckRollupSum(ledger, index, node, &window, rollup.window_expected, rollup.window_slack);
   } else if (window > rollup.window) {  // nothing counted in this hour yet: it must be empty
-    CheckRollupSum(ledger, index, event.node, &window, 0, 0);
+    CheckRollupSum(ledger, index, node, &window, 0, 0);
   } else {
-    CheckRollupSum(ledger, index, event.node, nullptr, rollup.expected, rollup.slack);
+    CheckRollupSum(ledger, index, node, nullptr, rollup.expected, rollup.slack);
   }
 }
 

@@ -128,18 +128,20 @@ class InvariantChecker {
     std::string name;
     NodeId id;
     std::function<satellite::OrdersEndpoint*()> endpoint;
-    std::map<std::string, std::int64_t> counted;  // serial -> amount, accepted
-    std::set<std::string> ambiguous;              // storage errors: counted or not
-    std::map<NodeId, Rollup> rollups;             // per node
+    std::set<std::string> counted;     // serials accepted
+    std::set<std::string> ambiguous;   // storage errors: counted or not
+    std::map<NodeId, Rollup> rollups;  // per node
   };
 
   void Settled(int satellite, const satellite::SettlementEvent& event);
   // The decision's node and time agree with the limit (see the contract above).
   void CheckDecision(SatelliteLedger& ledger, int index, const satellite::SettlementEvent& event);
-  // Adds a decision's amount to what its hour may hold: counted (and then to the total too), or
-  // else in doubt (the caller adds a doubtful order to the total's slack once).
-  static void Expect(Rollup& rollup, const satellite::SettlementEvent& event, bool counted);
-  void CheckRollup(SatelliteLedger& ledger, int index, const satellite::SettlementEvent& event);
+  // Adds a decision's `amount` to what its hour (`window`) may hold: counted, or else in doubt.
+  // The totals are the caller's (a doubtful order adds to the slack once).
+  static void Expect(Rollup& rollup, std::int64_t window, std::int64_t amount, bool counted);
+  // Reads the hour of a decision in `window` (or the whole rollup, for an hour no longer kept).
+  void CheckRollup(SatelliteLedger& ledger, int index, const NodeId& node, const Rollup& rollup,
+                   std::int64_t window);
   // Reads `node`'s rollup (one window, or all when `window` is null) and fails unless it holds
   // between `low` and `low + slack` bytes.
   void CheckRollupSum(SatelliteLedger& ledger, int index, const NodeId& node,
