@@ -55,18 +55,30 @@ Status RocksdbOrdersDb::Enqueue(const OrderInfo& info) {
   pb::OrderRecord record;
   *record.mutable_limit() = info.limit;
   *record.mutable_order() = info.order;
-  may_hold_unsent_ = true;  // before the write: a failed one may still have landed
-  return store_->Put(UnsentKey(info.limit.satellite_id(), info.limit.serial_number()),
-                     DeterministicBytes(record));
+  std::string key = UnsentKey(info.limit.satellite_id(), info.limit.serial_number());
+  Status s = store_->Put(key, DeterministicBytes(record));
+  // Kept even when the write failed: it may still have landed.
+  if (unsent_keys_known_) unsent_keys_.insert(std::move(key));
+  return s;
 }
 
 StatusOr<std::vector<OrderInfo>> RocksdbOrdersDb::ListUnsent(std::size_t limit) {
   std::vector<OrderInfo> out;
-  if (!may_hold_unsent_) return out;
-  bool any = false;  // a record, even one that does not parse
-  Status s = store_->ScanPrefix(kUnsentPrefix, [&](std::string_view, std::string_view value) {
-    any = true;
-    if (out.size() >= limit) return false;
+  if (unsent_keys_known_ && unsent_keys_.empty()) return out;
+  std::string begin(kUnsentPrefix);
+  std::string end = PrefixEnd(kUnsentPrefix);
+  if (unsent_keys_known_) {
+    begin = *unsent_keys_.begin();
+    end = *unsent_keys_.rbegin() + '\0';  // the smallest key after the last
+  }
+  std::set<std::string> seen;  // every key in range, records that do not parse included
+  bool whole = true;           // false when the limit cut the listing short
+  Status s = store_->Scan(begin, end, [&](std::string_view key, std::string_view value) {
+    if (out.size() >= limit) {
+      whole = false;
+      return false;
+    }
+    seen.emplace(key);
     pb::OrderRecord record;
     if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
       ++corrupt_records_;
@@ -77,7 +89,10 @@ StatusOr<std::vector<OrderInfo>> RocksdbOrdersDb::ListUnsent(std::size_t limit) 
     return true;
   });
   if (!s.ok()) return s;
-  if (!any) may_hold_unsent_ = false;
+  if (whole) {
+    unsent_keys_ = std::move(seen);
+    unsent_keys_known_ = true;
+  }
   return out;
 }
 
@@ -97,8 +112,11 @@ Status RocksdbOrdersDb::Archive(TimePoint archived_at,
                                 const std::vector<ArchiveRequest>& requests) {
   Batch batch;
   std::size_t missing = 0;
+  std::vector<std::string> gone;  // unsent keys that are not in the store once the batch is in
+  gone.reserve(requests.size());
   for (const ArchiveRequest& request : requests) {
-    const std::string unsent_key = UnsentKey(request.satellite.bytes(), request.serial);
+    std::string& unsent_key =
+        gone.emplace_back(UnsentKey(request.satellite.bytes(), request.serial));
     StatusOr<std::optional<std::string>> value = store_->Get(unsent_key);
     if (!value.ok()) return value.status();
     if (!value->has_value()) {
@@ -116,8 +134,9 @@ Status RocksdbOrdersDb::Archive(TimePoint archived_at,
   if (batch.count() > 0) {
     // Lowered before the write: a failed write may still have reached the store.
     archive_floor_ = std::min(archive_floor_, static_cast<std::uint64_t>(ToUnixNanos(archived_at)));
-    if (Status s = store_->Write(batch); !s.ok()) return s;
+    if (Status s = store_->Write(batch); !s.ok()) return s;  // the keys may still be there
   }
+  for (const std::string& key : gone) unsent_keys_.erase(key);
   if (missing > 0) {
     return NotFoundError("archive: " + std::to_string(missing) + " of " +
                          std::to_string(requests.size()) + " orders were not unsent");

@@ -10,13 +10,20 @@
 // bound on the archive times it holds (learnt by the last clean, lowered by every Archive), so
 // the cleanup chore, which runs every 5 minutes on every node, costs no read while the oldest
 // order is younger than the TTL (Storj's SQL delete finds that in its index the same way).
-// Listing unsent orders reads the store only when it may hold one: the db knows it holds none
-// once a listing found none and nothing was enqueued since, so the hourly sender of a node with
-// nothing to send costs no iterator (Storj's sender finds its unsent-orders spool empty as
-// cheaply).
-// Trap: the bound and the hint assume this object is the only writer of order keys in its store.
+// Listing unsent orders reads only where an unsent order may be: once a listing has seen every
+// unsent key, the db keeps a superset of them (a key joins before its write, and leaves once a
+// write deleted it or a read found it gone), and the next listing reads from its first key to its
+// last. So the hourly sender of a node with nothing to send costs no iterator (Storj's sender
+// finds its unsent-orders spool empty as cheaply), and one with a few orders does not walk the
+// deletions that archiving left behind: a node's store flushes rarely, and its memtable keeps a
+// week of them among the unsent keys, which a whole-prefix scan stepped over one by one.
+// Trap: the bound and the superset assume this object is the only writer of order keys in its
+// store.
 #ifndef TESTPLANET_PEERS_STORAGENODE_ROCKSDB_ORDERS_DB_H_
 #define TESTPLANET_PEERS_STORAGENODE_ROCKSDB_ORDERS_DB_H_
+
+#include <set>
+#include <string>
 
 #include "peers/storage/store.h"
 #include "peers/storagenode/orders_db.h"
@@ -47,8 +54,10 @@ class RocksdbOrdersDb : public OrdersDb {
   Store* store_;
   std::uint64_t corrupt_records_ = 0;
   std::uint64_t archive_floor_ = kArchiveFloorUnknown;
-  // False only when the store holds no unsent order (see the top of this file).
-  bool may_hold_unsent_ = true;
+  // Every unsent key in the store, and perhaps keys already gone (see the top of this file);
+  // meaningful once a listing has seen the whole range.
+  std::set<std::string> unsent_keys_;
+  bool unsent_keys_known_ = false;
 };
 
 }  // namespace testplanet::storagenode

@@ -1,11 +1,14 @@
 // The OrdersDb contract (peers/storagenode/orders_db.h), run against every implementation:
 // the RocksDB store in memory and on disk.
 #include <gtest/gtest.h>
+#include <rocksdb/perf_context.h>
+#include <rocksdb/perf_level.h>
 
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "peers/storage/store.h"
 #include "peers/storagenode/rocksdb_orders_db.h"
@@ -234,6 +237,45 @@ TEST_P(OrdersDbContract, ListingReadsNothingWhileNothingIsUnsent) {
   ASSERT_THAT(db_->Enqueue(Order('a', 2)), IsOk());
   EXPECT_TRUE(db_->ListUnsent(0)->empty());
   EXPECT_EQ(db_->ListUnsent(10)->size(), 1u);
+}
+
+// A node's store flushes rarely, so the deletions archiving leaves behind stay in its memtable
+// among the unsent keys, a week of them. A listing reads from the first unsent key it knows of to
+// the last, not the whole range: it steps over no deletion outside them.
+TEST_P(OrdersDbContract, ListingStepsOverNoArchivedOrderOutsideTheUnsentOnes) {
+  std::vector<ArchiveRequest> settled;
+  for (int serial = 1; serial <= 40; ++serial) {
+    ASSERT_THAT(db_->Enqueue(Order('a', serial)), IsOk());
+    if (serial != 20) settled.push_back({Sat('a'), Serial(serial), OrderStatus::kAccepted});
+  }
+  ASSERT_EQ(db_->ListUnsent(100)->size(), 40u);  // a whole listing: the db learns the range
+  ASSERT_THAT(db_->Archive(TimePoint(1h), settled), IsOk());
+
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
+  rocksdb::get_perf_context()->Reset();
+  auto listed = db_->ListUnsent(100);
+  const std::uint64_t skipped = rocksdb::get_perf_context()->internal_delete_skipped_count;
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  ASSERT_THAT(listed, IsOk());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().limit.serial_number(), Serial(20));
+  EXPECT_EQ(skipped, 0u) << "deletions stepped over";
+
+  // Orders enqueued later widen the range, and ones archived or found gone narrow it again.
+  ASSERT_THAT(db_->Enqueue(Order('a', 41)), IsOk());
+  ASSERT_THAT(db_->Enqueue(Order('b', 1)), IsOk());
+  auto by_satellite = db_->ListUnsentBySatellite();
+  ASSERT_THAT(by_satellite, IsOk());
+  EXPECT_EQ(by_satellite->at(Sat('a')).size(), 2u);
+  EXPECT_EQ(by_satellite->at(Sat('b')).size(), 1u);
+  ASSERT_THAT(db_->Archive(TimePoint(2h), {{Sat('a'), Serial(20), OrderStatus::kAccepted},
+                                           {Sat('a'), Serial(41), OrderStatus::kRejected},
+                                           {Sat('b'), Serial(1), OrderStatus::kAccepted}}),
+              IsOk());
+  EXPECT_TRUE(db_->ListUnsent(100)->empty());
+  const std::uint64_t scans = ProcessWork().db_scans;
+  EXPECT_TRUE(db_->ListUnsentBySatellite()->empty());
+  EXPECT_EQ(ProcessWork().db_scans, scans) << "nothing unsent: nothing to read";
 }
 
 // Only the on-disk store can be reopened: an in-memory one ends with its Env.
