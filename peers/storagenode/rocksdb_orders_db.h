@@ -11,11 +11,11 @@
 // the cleanup chore, which runs every 5 minutes on every node, costs no read while the oldest
 // order is younger than the TTL (Storj's SQL delete finds that in its index the same way).
 // Listing unsent orders reads only where an unsent order may be: once a listing has seen every
-// unsent key, the db keeps a superset of them (a key joins before its write, and leaves once a
-// write deleted it or a read found it gone), and the next listing reads from its first key to its
-// last. So the hourly sender of a node with nothing to send costs no iterator (Storj's sender
-// finds its unsent-orders spool empty as cheaply), and one with a few orders does not walk the
-// deletions that archiving left behind: a node's store flushes rarely, and its memtable keeps a
+// unsent key, the db keeps a superset of them (a key joins at its write, failed or not, and leaves
+// once a write deleted it or a read found it gone), and the next listing reads from its first key
+// to its last. So the hourly sender of a node with nothing to send costs no iterator (Storj's
+// sender finds its unsent-orders spool empty as cheaply), and one with a few orders does not walk
+// the deletions that archiving left behind: a node's store flushes rarely, and its memtable keeps a
 // week of them among the unsent keys, which a whole-prefix scan stepped over one by one.
 // Trap: the bound and the superset assume this object is the only writer of order keys in its
 // store.
