@@ -71,14 +71,22 @@ StatusOr<std::vector<OrderInfo>> RocksdbOrdersDb::ListUnsent(std::size_t limit) 
     begin = *unsent_keys_.begin();
     end = *unsent_keys_.rbegin() + '\0';  // the smallest key after the last
   }
-  std::set<std::string> seen;  // every key in range, records that do not parse included
-  bool whole = true;           // false when the limit cut the listing short
+  // The scan and the set are both in key order: walked in step, keys the scan passed without
+  // seeing are gone and leave the set, and keys it sees (records that do not parse included) stay
+  // or join, so a listing allocates nothing for a set that was already exact.
+  auto next = unsent_keys_.begin();
+  bool whole = true;  // false when the limit cut the listing short
   Status s = store_->Scan(begin, end, [&](std::string_view key, std::string_view value) {
     if (out.size() >= limit) {
       whole = false;
       return false;
     }
-    seen.emplace(key);
+    while (next != unsent_keys_.end() && *next < key) next = unsent_keys_.erase(next);
+    if (next != unsent_keys_.end() && *next == key) {
+      ++next;
+    } else {
+      unsent_keys_.emplace_hint(next, key);
+    }
     pb::OrderRecord record;
     if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
       ++corrupt_records_;
@@ -90,7 +98,7 @@ StatusOr<std::vector<OrderInfo>> RocksdbOrdersDb::ListUnsent(std::size_t limit) 
   });
   if (!s.ok()) return s;
   if (whole) {
-    unsent_keys_ = std::move(seen);
+    unsent_keys_.erase(next, unsent_keys_.end());
     unsent_keys_known_ = true;
   }
   return out;
