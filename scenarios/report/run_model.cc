@@ -5,6 +5,8 @@
 #include <string_view>
 #include <tuple>
 
+#include <boost/container/small_vector.hpp>
+
 #include "fakes/sim_network.h"
 #include "peers/storagenode/orders_service.h"
 #include "peers/storagenode/piecestore.h"
@@ -21,14 +23,18 @@ class ModelBuilder {
   }
 
   RunModel Build() {
+    ReserveSpans();
+    runs_.resize(model_.peer_names.size());
     for (const TraceRecord& r : result_.records) Add(r);
     // Unfinished runs by (peer, chore, run), as they always came out.
-    for (std::vector<OpenRun>& open : runs_) {
+    for (std::size_t peer = 0; peer < runs_.size(); ++peer) {
+      PeerRuns& open = runs_[peer];
       std::sort(open.begin(), open.end(), [](const OpenRun& x, const OpenRun& y) {
-        return std::tie(x.begin.a, x.begin.c) < std::tie(y.begin.a, y.begin.c);
+        return std::tie(x.chore, x.run) < std::tie(y.chore, y.run);
       });
       for (const OpenRun& run : open) {
-        model_.spans.push_back(ChoreSpan(run.begin, model_.end_ns, std::nullopt));
+        model_.spans.push_back(
+            ChoreSpan(static_cast<PeerId>(peer), run, model_.end_ns, std::nullopt));
       }
     }
     for (const auto& [id, open] : streams_) {
@@ -47,16 +53,17 @@ class ModelBuilder {
 
   void Add(const TraceRecord& r) {
     if (r.kind == trace_kinds::kCycleRunBegin.id) {
+      const OpenRun begun{r.time_ns, r.a, r.b, r.c};
       if (OpenRun* open = FindRun(r)) {
-        open->begin = r;
+        *open = begun;
       } else {
-        runs_[r.peer].push_back({r});
+        runs_[r.peer].push_back(begun);
       }
     } else if (r.kind == trace_kinds::kCycleRunEnd.id) {
       OpenRun* open = FindRun(r);
       if (open == nullptr) return;
-      model_.spans.push_back(ChoreSpan(open->begin, r.time_ns, r.b));
-      std::vector<OpenRun>& peer_runs = runs_[r.peer];
+      model_.spans.push_back(ChoreSpan(r.peer, *open, r.time_ns, r.b));
+      PeerRuns& peer_runs = runs_[r.peer];
       *open = peer_runs.back();
       peer_runs.pop_back();
     } else if (r.kind == fakes::net_kinds::kStreamOpen.id) {
@@ -85,19 +92,27 @@ class ModelBuilder {
   }
 
   // `status`: the code the span ended with; none if it was still open when the run ended.
-  Span ChoreSpan(const TraceRecord& begin, std::int64_t end, std::optional<std::uint64_t> status) {
+  // A chore run begun and not yet ended: what its span needs of its begin record (a = chore,
+  // b = reason, c = run number).
+  struct OpenRun {
+    std::int64_t time_ns;
+    std::uint64_t chore, reason, run;
+  };
+
+  Span ChoreSpan(PeerId peer, const OpenRun& begin, std::int64_t end,
+                 std::optional<std::uint64_t> status) {
     static constexpr const char* kReasons[] = {"", "first", "tick", "trigger"};
     Span span;
     span.kind = Span::Kind::kChore;
-    span.peer = begin.peer;
-    span.name = NameText(begin.a);
+    span.peer = peer;
+    span.name = NameText(begin.chore);
     span.begin_ns = begin.time_ns;
     span.end_ns = end;
     span.finished = status.has_value();
-    span.why =
-        Cached(reason_texts_, begin.b, [&] { return begin.b < 4 ? kReasons[begin.b] : "?"; });
+    span.why = Cached(reason_texts_, begin.reason,
+                      [&] { return begin.reason < 4 ? kReasons[begin.reason] : "?"; });
     span.status = status ? StatusText(*status) : Intern("");
-    span.run = begin.c;
+    span.run = begin.run;
     return span;
   }
 
@@ -117,16 +132,22 @@ class ModelBuilder {
     return span;
   }
 
-  // A chore run begun and not yet ended: its begin record. A peer has a few at most.
-  struct OpenRun {
-    TraceRecord begin;
-  };
   OpenRun* FindRun(const TraceRecord& r) {
     if (r.peer >= runs_.size()) runs_.resize(r.peer + std::size_t{1});
     for (OpenRun& open : runs_[r.peer]) {
-      if (open.begin.a == r.a && open.begin.c == r.c) return &open;
+      if (open.chore == r.a && open.run == r.c) return &open;
     }
     return nullptr;
+  }
+
+  // Every chore run the ledger counted is a span (finished or not), and the trace keeps them at
+  // every level: the vector is sized once instead of doubling through millions of spans (each
+  // doubling copied them all and touched fresh pages). RPC spans, kept at the `all` level only,
+  // grow it past that as before.
+  void ReserveSpans() {
+    std::uint64_t runs = 0;
+    for (const scenario::ChoreRuns& chore : result_.chores) runs += chore.runs;
+    model_.spans.reserve(static_cast<std::size_t>(std::min(runs, result_.records.size())));
   }
 
   // Text ids by the trace's small numbers, each interned once: millions of spans share a few
@@ -226,8 +247,10 @@ class ModelBuilder {
   RunModel model_;
   // Open runs (by peer) and streams, by value: the log decodes each record into one place as it
   // goes. Runs are looked up once per record of a run: a tree of every open run over thousands
-  // of peers was a cache miss per level.
-  std::vector<std::vector<OpenRun>> runs_;
+  // of peers was a cache miss per level, and a vector per peer a second miss after the first.
+  // A peer has a few open at most (a storage node's three chores), so they sit in its entry.
+  using PeerRuns = boost::container::small_vector<OpenRun, 3>;
+  std::vector<PeerRuns> runs_;
   std::map<std::uint64_t, TraceRecord> streams_;
   std::map<std::string, std::uint32_t, std::less<>> text_ids_;
   std::map<std::uint64_t, std::uint32_t> name_texts_, reason_texts_, caller_texts_, status_texts_;
