@@ -91,7 +91,6 @@ class ModelBuilder {
                                          : "check " + std::to_string(index);
   }
 
-  // `status`: the code the span ended with; none if it was still open when the run ended.
   // A chore run begun and not yet ended: what its span needs of its begin record (a = chore,
   // b = reason, c = run number).
   struct OpenRun {
@@ -99,6 +98,7 @@ class ModelBuilder {
     std::uint64_t chore, reason, run;
   };
 
+  // `status`: the code the span ended with; none if it was still open when the run ended.
   Span ChoreSpan(PeerId peer, const OpenRun& begin, std::int64_t end,
                  std::optional<std::uint64_t> status) {
     static constexpr const char* kReasons[] = {"", "first", "tick", "trigger"};
