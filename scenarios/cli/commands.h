@@ -64,11 +64,11 @@ struct RunCommand {
 
 // A count as typed: decimal digits only, 0 to 2^64-1; nullopt for anything else (no message).
 std::optional<std::uint64_t> ParseUnsigned(const std::string& text);
-// A number as typed for `flag`: decimal digits only, 0 to 2^64-1 ("-1", "" and "1e3" are
+// A number as typed for `flag`: decimal digits only, `min` to 2^64-1 ("-1", "" and "1e3" are
 // refused). Prints what is wrong, naming the flag and what it counts (`noun`: "seed", "event
-// count"), and returns nullopt.
+// count") and the range it takes, and returns nullopt.
 std::optional<std::uint64_t> ParseCountFlag(const std::string& flag, const std::string& text,
-                                            const std::string& noun);
+                                            const std::string& noun, std::uint64_t min = 0);
 inline std::optional<std::uint64_t> ParseSeedFlag(const std::string& flag,
                                                   const std::string& text) {
   return ParseCountFlag(flag, text, "seed");

@@ -20,16 +20,21 @@ std::optional<std::uint64_t> ParseUnsigned(const std::string& text) {
 }
 
 std::optional<std::uint64_t> ParseCountFlag(const std::string& flag, const std::string& text,
-                                            const std::string& noun) {
-  if (auto count = ParseUnsigned(text)) return count;
+                                            const std::string& noun, std::uint64_t min) {
+  if (auto count = ParseUnsigned(text)) {
+    if (*count >= min) return count;
+    std::fprintf(stderr, "testplanet: %s: must be at least %llu\n", flag.c_str(),
+                 static_cast<unsigned long long>(min));
+    return std::nullopt;
+  }
   const std::string max = std::to_string(std::numeric_limits<std::uint64_t>::max());
   const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
   if (digits) {
     std::fprintf(stderr, "testplanet: %s: %s is more than the largest %s, %s\n", flag.c_str(),
                  text.c_str(), noun.c_str(), max.c_str());
   } else {
-    std::fprintf(stderr, "testplanet: %s: expected a %s, 0 to %s, got \"%s\"\n", flag.c_str(),
-                 noun.c_str(), max.c_str(), text.c_str());
+    std::fprintf(stderr, "testplanet: %s: expected a %s, %llu to %s, got \"%s\"\n", flag.c_str(),
+                 noun.c_str(), static_cast<unsigned long long>(min), max.c_str(), text.c_str());
   }
   return std::nullopt;
 }
@@ -37,12 +42,8 @@ std::optional<std::uint64_t> ParseCountFlag(const std::string& flag, const std::
 std::optional<scenario::Budget> ResolveBudget(const BudgetFlags& flags) {
   scenario::Budget budget;
   if (!flags.max_events.empty()) {
-    auto events = ParseCountFlag("--max-events", flags.max_events, "number of events");
+    auto events = ParseCountFlag("--max-events", flags.max_events, "number of events", 1);
     if (!events) return std::nullopt;
-    if (*events == 0) {
-      std::fprintf(stderr, "testplanet: --max-events: must be at least 1\n");
-      return std::nullopt;
-    }
     budget.events = *events;
   }
   if (!flags.max_memory.empty()) {

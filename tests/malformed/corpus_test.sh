@@ -90,7 +90,7 @@ case_ "a mistyped flag" 'unknown flag --sed; did you mean --seed' "$tp" run --se
 case_ "a mistyped flag after the file" 'unknown flag --quite; did you mean --quiet' \
   "$tp" run "$valid" --quite
 case_ "--max-events 0" '--max-events: must be at least 1' "$tp" run "$valid" --max-events 0
-case_ "--max-events -1" '--max-events: expected a number of events, 0 to' \
+case_ "--max-events -1" '--max-events: expected a number of events, 1 to' \
   "$tp" run "$valid" --max-events -1
 case_ "--max-events 2^64" '--max-events: 18446744073709551616 is more than the largest number of events' \
   "$tp" run "$valid" --max-events 18446744073709551616
