@@ -158,12 +158,10 @@ void RecordLog::Append(const TraceRecord& record) {
     blocks_.push_back(Block{std::make_unique<char[]>(capacity), 0, capacity});
     held_bytes_ += capacity;
   }
-  if (record.kind != last_kind_ || last_kind_index_ == ~std::uint64_t{0}) {
-    auto [it, added] = kind_index_.try_emplace(record.kind, kinds_.size());
-    if (added) kinds_.push_back(record.kind);
-    last_kind_ = record.kind;
-    last_kind_index_ = it->second;
-  }
+  const std::uint64_t kind_index = kind_index_.Get(record.kind, [&] {
+    kinds_.push_back(record.kind);
+    return std::uint64_t{kinds_.size() - 1};
+  });
   Block& block = blocks_.back();
   char* out = block.data.get() + block.size;
   // Deltas wrap modulo 2^64 (a time can go from the most negative to the most positive).
@@ -171,7 +169,7 @@ void RecordLog::Append(const TraceRecord& record) {
                                                         static_cast<std::uint64_t>(last_time_))));
   out = PutVarint(out, ZigZag(static_cast<std::int64_t>(record.seq - last_seq_)));
   out = PutVarint(out, record.peer);
-  out = PutVarint(out, last_kind_index_);
+  out = PutVarint(out, kind_index);
   out = PutVarint(out, record.a);
   out = PutVarint(out, record.b);
   out = PutVarint(out, record.c);

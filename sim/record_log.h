@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/kind_cache.h"
 #include "sim/trace_record.h"
 #include "sim/unique_function.h"
 
@@ -144,9 +145,7 @@ class RecordLog {
   std::unique_ptr<ZSTD_CCtx_s, CCtxDeleter> compressor_;  // made at the first seal, then reused
   std::unique_ptr<SpillFile, SpillFileDeleter> spill_;
   std::vector<std::uint64_t> kinds_;
-  std::map<std::uint64_t, std::uint64_t> kind_index_;  // ordered: lookups only
-  std::uint64_t last_kind_ = 0;                        // a one-entry cache in front of the map
-  std::uint64_t last_kind_index_ = ~std::uint64_t{0};
+  KindCache<std::uint64_t> kind_index_;  // each kind's index in kinds_
   std::uint64_t count_ = 0;
   std::uint64_t held_bytes_ = 0;
   std::uint64_t coded_bytes_ = 0;

@@ -34,14 +34,7 @@ void Trace::Keep(const TraceRecord& record, std::uint64_t fingerprint) {
 }
 
 bool Trace::Keeps(std::uint64_t kind) {
-  if (!last_valid_ || kind != last_kind_) {
-    auto it = kept_kinds_.find(kind);
-    if (it == kept_kinds_.end()) it = kept_kinds_.emplace(kind, keep_(kind)).first;
-    last_kind_ = kind;
-    last_kept_ = it->second;
-    last_valid_ = true;
-  }
-  return last_kept_;
+  return kept_kinds_.Get(kind, [&] { return keep_(kind); });
 }
 
 std::uint64_t Trace::InternName(std::string_view name) {

@@ -29,6 +29,7 @@
 
 #include "sim/clock.h"
 #include "sim/hash.h"
+#include "sim/kind_cache.h"
 #include "sim/record_log.h"
 #include "sim/trace_record.h"
 #include "sim/unique_function.h"
@@ -106,8 +107,7 @@ class Trace {
   // every record still reaches the digest and the listeners. `keep` is asked once per kind.
   void KeepOnlyKinds(UniqueFunction<bool(std::uint64_t kind)> keep) {
     keep_ = std::move(keep);
-    kept_kinds_.clear();
-    last_valid_ = false;
+    kept_kinds_.Clear();
   }
 
   // Calls `listener` for every record from now on (an invariant checker, an exporter, a test
@@ -142,11 +142,8 @@ class Trace {
   RecordLog records_;
   std::vector<std::uint64_t> fingerprints_;
   std::vector<UniqueFunction<void(const TraceRecord&)>> listeners_;
-  UniqueFunction<bool(std::uint64_t)> keep_;  // empty: keep every kind
-  std::map<std::uint64_t, bool> kept_kinds_;  // keep_'s answer by kind (lookups only)
-  std::uint64_t last_kind_ = 0;               // a one-entry cache in front of the map
-  bool last_kept_ = false;
-  bool last_valid_ = false;
+  UniqueFunction<bool(std::uint64_t)> keep_;    // empty: keep every kind
+  KindCache<bool> kept_kinds_;                  // keep_'s answer by kind
   std::map<std::uint64_t, std::string> names_;  // ordered: lookups only, never iterated for logic
   std::vector<std::string> peer_names_{"sim"};
 };
