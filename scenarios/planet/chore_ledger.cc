@@ -31,31 +31,57 @@ void ChoreLedger::Started(PeerId peer,
                           TimePoint now) {
   for (const auto& [chore, interval] : chores) {
     State& state = Slot(peer, chore);
-    const Runs runs = state.runs;  // counts go on across restarts; the rest starts afresh
-    state = State{};
-    state.runs = runs;
-    state.interval = interval;
-    state.armed_at = now;
+    // Counts go on across restarts; the rest starts afresh.
+    State fresh;
+    fresh.started = state.started;
+    fresh.ticked = state.ticked;
+    fresh.triggered = state.triggered;
+    fresh.ticks_dropped = state.ticks_dropped;
+    fresh.last_started = state.last_started;
+    fresh.ran = state.ran;
+    fresh.interval = interval;
+    fresh.armed_at = now;
+    state = fresh;
   }
 }
 
 ChoreLedger::Runs ChoreLedger::RunsOf(PeerId peer, std::uint64_t chore) const {
   const State* state = Find(peer, chore);
-  return state == nullptr ? Runs{} : state->runs;
+  Runs runs;
+  if (state == nullptr) return runs;
+  runs.started = state->started;
+  runs.by_reason[static_cast<std::size_t>(CycleRunReason::kFirst)] =
+      state->started - state->ticked - state->triggered;
+  runs.by_reason[static_cast<std::size_t>(CycleRunReason::kTick)] = state->ticked;
+  runs.by_reason[static_cast<std::size_t>(CycleRunReason::kTrigger)] = state->triggered;
+  runs.ticks_dropped = state->ticks_dropped;
+  if (state->ran) runs.last_started = state->last_started;
+  return runs;
 }
 
 ChoreLedger::State& ChoreLedger::Slot(PeerId peer, std::uint64_t chore) {
   if (peer >= chores_.size()) chores_.resize(static_cast<std::size_t>(peer) + 1);
-  auto& of_peer = chores_[peer];
-  for (auto& [name, state] : of_peer) {
+  PeerChores& of_peer = chores_[peer];
+  for (std::uint32_t i = 0; i < of_peer.count; ++i) {
+    if (of_peer.names[i] == chore) return of_peer.states[i];
+  }
+  for (auto& [name, state] : of_peer.more) {
     if (name == chore) return state;
   }
-  return of_peer.emplace_back(chore, State{}).second;
+  if (of_peer.count < kInlineChores) {
+    of_peer.names[of_peer.count] = chore;
+    return of_peer.states[of_peer.count++];
+  }
+  return of_peer.more.emplace_back(chore, State{}).second;
 }
 
 const ChoreLedger::State* ChoreLedger::Find(PeerId peer, std::uint64_t chore) const {
   if (peer >= chores_.size()) return nullptr;
-  for (const auto& [name, state] : chores_[peer]) {
+  const PeerChores& of_peer = chores_[peer];
+  for (std::uint32_t i = 0; i < of_peer.count; ++i) {
+    if (of_peer.names[i] == chore) return &of_peer.states[i];
+  }
+  for (const auto& [name, state] : of_peer.more) {
     if (name == chore) return &state;
   }
   return nullptr;
@@ -76,7 +102,7 @@ void ChoreLedger::OnRecord(const TraceRecord& record) {
   } else if (kind == trace_kinds::kCycleRunEnd.id) {
     state.running = false;
   } else if (kind == trace_kinds::kCycleTickDropped.id) {
-    ++state.runs.ticks_dropped;
+    ++state.ticks_dropped;
   } else {
     state.stopped = true;  // Run returned: no run can begin any more
   }
@@ -127,10 +153,11 @@ void ChoreLedger::RunBegan(State& state, const TraceRecord& record) {
     state.ticked_since_arm = true;
   }
   state.running = true;
-  ++state.runs.started;
-  const auto index = static_cast<std::size_t>(reason);
-  if (index < state.runs.by_reason.size()) ++state.runs.by_reason[index];
-  state.runs.last_started = now;
+  ++state.started;
+  if (reason == CycleRunReason::kTick) ++state.ticked;
+  if (reason == CycleRunReason::kTrigger) ++state.triggered;
+  state.last_started = now;
+  state.ran = true;
 }
 
 void ChoreLedger::Violate(const TraceRecord& record, const std::string& what) {

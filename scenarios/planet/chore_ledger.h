@@ -24,8 +24,6 @@
 #include <utility>
 #include <vector>
 
-#include <boost/container/small_vector.hpp>
-
 #include "sim/clock.h"
 #include "sim/trace.h"
 
@@ -72,14 +70,31 @@ class ChoreLedger {
   Runs RunsOf(PeerId peer, std::uint64_t chore) const;
 
  private:
-  struct State {
-    Runs runs;
+  // One chore's ledger in one cache line: a run's begin and its end each read the peer's chore
+  // names and this line (Runs, with its optional and a count per reason, took two).
+  struct alignas(64) State {
+    std::uint64_t started = 0;  // runs begun; those not by tick or trigger were first runs
+    std::uint64_t ticked = 0;
+    std::uint64_t triggered = 0;
+    std::uint64_t ticks_dropped = 0;
+    TimePoint last_started{};  // meaningful once ran
     Duration interval{};
+    TimePoint armed_at{};  // start, or the last Restart/ChangeInterval
+    bool ran = false;
     bool running = false;
     bool paused = false;
     bool stopped = false;
-    TimePoint armed_at{};  // start, or the last Restart/ChangeInterval
     bool ticked_since_arm = false;
+  };
+  static_assert(sizeof(State) == 64);
+  // A peer's chores: their name ids together (the scan for a record's chore reads one line),
+  // then their states, a line each; a fourth chore and beyond in `more`.
+  static constexpr std::size_t kInlineChores = 3;  // a storage node's
+  struct alignas(64) PeerChores {
+    std::array<std::uint64_t, kInlineChores> names{};
+    std::uint32_t count = 0;  // of names and states in use
+    std::vector<std::pair<std::uint64_t, State>> more;
+    std::array<State, kInlineChores> states{};
   };
   // The state of `chore` on `peer`, made if there is none; Find: nullptr if there is none.
   State& Slot(PeerId peer, std::uint64_t chore);
@@ -92,11 +107,9 @@ class ChoreLedger {
   std::function<std::string(PeerId, std::uint64_t)> describe_;
   // Indexed by peer (ids are dense, from the trace's registry), then a few chores each, found
   // by a short scan: the ledger sees every cycle record, and a map of 75,000 (peer, chore) keys
-  // was a cache miss per level. A peer's first chores sit inside its entry, so that a record
-  // costs one cold read, not two (a vector per peer was a second allocation to reach).
-  static constexpr std::size_t kInlineChores = 3;  // a storage node's
-  std::vector<boost::container::small_vector<std::pair<std::uint64_t, State>, kInlineChores>>
-      chores_;
+  // was a cache miss per level. A peer's chores sit inside its entry, so that a record costs two
+  // cold lines (the names, the state), not a second allocation to reach.
+  std::vector<PeerChores> chores_;
 };
 
 }  // namespace testplanet
