@@ -31,17 +31,11 @@ void ChoreLedger::Started(PeerId peer,
                           TimePoint now) {
   for (const auto& [chore, interval] : chores) {
     State& state = Slot(peer, chore);
-    // Counts go on across restarts; the rest starts afresh.
-    State fresh;
-    fresh.started = state.started;
-    fresh.ticked = state.ticked;
-    fresh.triggered = state.triggered;
-    fresh.ticks_dropped = state.ticks_dropped;
-    fresh.last_started = state.last_started;
-    fresh.ran = state.ran;
-    fresh.interval = interval;
-    fresh.armed_at = now;
-    state = fresh;
+    const State::Counts counts = state.counts;  // they go on across restarts
+    state = State{};
+    state.counts = counts;
+    state.interval = interval;
+    state.armed_at = now;
   }
 }
 
@@ -49,13 +43,14 @@ ChoreLedger::Runs ChoreLedger::RunsOf(PeerId peer, std::uint64_t chore) const {
   const State* state = Find(peer, chore);
   Runs runs;
   if (state == nullptr) return runs;
-  runs.started = state->started;
+  const State::Counts& counts = state->counts;
+  runs.started = counts.started;
   runs.by_reason[static_cast<std::size_t>(CycleRunReason::kFirst)] =
-      state->started - state->ticked - state->triggered;
-  runs.by_reason[static_cast<std::size_t>(CycleRunReason::kTick)] = state->ticked;
-  runs.by_reason[static_cast<std::size_t>(CycleRunReason::kTrigger)] = state->triggered;
-  runs.ticks_dropped = state->ticks_dropped;
-  if (state->ran) runs.last_started = state->last_started;
+      counts.started - counts.ticked - counts.triggered;
+  runs.by_reason[static_cast<std::size_t>(CycleRunReason::kTick)] = counts.ticked;
+  runs.by_reason[static_cast<std::size_t>(CycleRunReason::kTrigger)] = counts.triggered;
+  runs.ticks_dropped = counts.ticks_dropped;
+  if (counts.started > 0) runs.last_started = counts.last_started;
   return runs;
 }
 
@@ -102,7 +97,7 @@ void ChoreLedger::OnRecord(const TraceRecord& record) {
   } else if (kind == trace_kinds::kCycleRunEnd.id) {
     state.running = false;
   } else if (kind == trace_kinds::kCycleTickDropped.id) {
-    ++state.ticks_dropped;
+    ++state.counts.ticks_dropped;
   } else {
     state.stopped = true;  // Run returned: no run can begin any more
   }
@@ -153,11 +148,10 @@ void ChoreLedger::RunBegan(State& state, const TraceRecord& record) {
     state.ticked_since_arm = true;
   }
   state.running = true;
-  ++state.started;
-  if (reason == CycleRunReason::kTick) ++state.ticked;
-  if (reason == CycleRunReason::kTrigger) ++state.triggered;
-  state.last_started = now;
-  state.ran = true;
+  ++state.counts.started;
+  if (reason == CycleRunReason::kTick) ++state.counts.ticked;
+  if (reason == CycleRunReason::kTrigger) ++state.counts.triggered;
+  state.counts.last_started = now;
 }
 
 void ChoreLedger::Violate(const TraceRecord& record, const std::string& what) {

@@ -73,14 +73,16 @@ class ChoreLedger {
   // One chore's ledger in one cache line: a run's begin and its end each read the peer's chore
   // names and this line (Runs, with its optional and a count per reason, took two).
   struct alignas(64) State {
-    std::uint64_t started = 0;  // runs begun; those not by tick or trigger were first runs
-    std::uint64_t ticked = 0;
-    std::uint64_t triggered = 0;
-    std::uint64_t ticks_dropped = 0;
-    TimePoint last_started{};  // meaningful once ran
+    // What goes on across the peer's restarts (Started resets the rest).
+    struct Counts {
+      std::uint64_t started = 0;  // runs begun; those not by tick or trigger were first runs
+      std::uint64_t ticked = 0;
+      std::uint64_t triggered = 0;
+      std::uint64_t ticks_dropped = 0;
+      TimePoint last_started{};  // meaningful once started > 0
+    } counts;
     Duration interval{};
     TimePoint armed_at{};  // start, or the last Restart/ChangeInterval
-    bool ran = false;
     bool running = false;
     bool paused = false;
     bool stopped = false;
