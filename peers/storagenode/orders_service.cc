@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "peers/protocol/signing.h"
@@ -52,21 +53,28 @@ Status OrdersService::Close() {
   return Status::Ok();
 }
 
-Awaitable<void> OrdersService::Jitter(Context ctx) {
-  if (config_.max_sleep <= Duration::zero()) co_return;
-  const Duration pause(static_cast<Duration::rep>(
+std::optional<Duration> OrdersService::NextJitter() {
+  if (config_.max_sleep <= Duration::zero()) return std::nullopt;
+  return Duration(static_cast<Duration::rep>(
       jitter_.Below(static_cast<std::uint64_t>(config_.max_sleep.count()))));
-  co_await Sleep(std::move(ctx), pause, WakeHint{this, db_});
 }
 
+// Each run sleeps its jitter in its own frame rather than in a coroutine of its own: a cleanup
+// runs every 5 minutes on every node, and the nested coroutine cost each run a frame (its
+// allocation, and the cache misses of writing fresh memory) for nothing but one sleep.
+// A sleep cut short (the chore stopping) ends the pause: the run goes on, as Storj's does.
 Awaitable<Status> OrdersService::SenderRun(CycleRun run) {
-  co_await Jitter(run.ctx);
+  if (const std::optional<Duration> pause = NextJitter()) {
+    co_await Sleep(run.ctx, *pause, WakeHint{this, db_});
+  }
   co_await SendOrders(run.ctx);
   co_return Status::Ok();  // errors are logged; the chore goes on
 }
 
 Awaitable<Status> OrdersService::CleanupRun(CycleRun run) {
-  co_await Jitter(run.ctx);
+  if (const std::optional<Duration> pause = NextJitter()) {
+    co_await Sleep(run.ctx, *pause, WakeHint{this, db_});
+  }
   CleanArchive().IgnoreError();  // logged inside
   co_return Status::Ok();
 }

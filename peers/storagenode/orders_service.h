@@ -12,6 +12,7 @@
 #define TESTPLANET_PEERS_STORAGENODE_ORDERS_SERVICE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -73,7 +74,9 @@ class OrdersService {
   Awaitable<Status> SenderRun(CycleRun run);
   Awaitable<Status> CleanupRun(CycleRun run);
   Awaitable<Status> SettleAndArchive(Context ctx, NodeId satellite, std::vector<OrderInfo> orders);
-  Awaitable<void> Jitter(Context ctx);
+  // The pause a run begins with (Storj's jitter: uniform under MaxSleep), drawn from the
+  // service's stream; none without a MaxSleep (no draw either).
+  std::optional<Duration> NextJitter();
   void Say(LogLevel level, std::string message) {
     sim_->WriteLog(peer_, level, std::move(message));
   }
