@@ -8,7 +8,9 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "peers/rpc/transport.h"
@@ -22,6 +24,10 @@ class MockStream : public rpc::Stream {
   MOCK_METHOD(Awaitable<Status>, Send, (Context ctx, std::string message), (override));
   MOCK_METHOD(Awaitable<StatusOr<std::string>>, Recv, (Context ctx), (override));
   MOCK_METHOD(void, CloseSend, (), (override));
+  // The fast paths: a NiceMock's default (std::nullopt) sends callers to Send and Recv.
+  MOCK_METHOD(std::optional<Status>, TrySend, (const Context& ctx, std::string& message),
+              (override));
+  MOCK_METHOD(std::optional<StatusOr<std::string>>, TryRecv, (), (override));
 };
 
 class MockConnection : public rpc::Connection {
@@ -29,6 +35,9 @@ class MockConnection : public rpc::Connection {
   MOCK_METHOD(const PeerIdentity&, remote, (), (const, override));
   MOCK_METHOD(Awaitable<StatusOr<std::unique_ptr<rpc::Stream>>>, OpenStream,
               (Context ctx, std::string method), (override));
+  // The fast path: a NiceMock's default (std::nullopt) sends callers to OpenStream.
+  MOCK_METHOD(std::optional<StatusOr<std::unique_ptr<rpc::Stream>>>, TryOpenStream,
+              (const Context& ctx, std::string_view method), (override));
 };
 
 class MockDialer : public rpc::Dialer {

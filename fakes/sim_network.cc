@@ -212,9 +212,17 @@ class SimNetwork::SimStream : public rpc::Stream {
   Awaitable<Status> Send(Context ctx, std::string message) override {
     co_return SendNow(ctx, std::move(message));
   }
+  // A simulated send never waits: the message is queued (or lost) at once.
+  std::optional<Status> TrySend(const Context& ctx, std::string& message) override {
+    return SendNow(ctx, std::move(message));
+  }
+
+  std::optional<StatusOr<std::string>> TryRecv() override {
+    return Ready(Inbound(), *state_->connection);
+  }
 
   Awaitable<StatusOr<std::string>> Recv(Context ctx) override {
-    if (auto ready = Ready(Inbound(), *state_->connection)) co_return std::move(*ready);
+    if (auto ready = TryRecv()) co_return std::move(*ready);
     if (ctx.Done()) co_return ctx.Err();
     co_return co_await boost::asio::async_initiate<const UseAwaitable&,
                                                    void(StatusOr<std::string>)>(
@@ -343,12 +351,18 @@ class SimNetwork::SimConnection : public rpc::Connection {
 
   Awaitable<StatusOr<std::unique_ptr<rpc::Stream>>> OpenStream(Context ctx,
                                                                std::string method) override {
-    if (conn_->broken) co_return conn_->broken_status;
-    if (ctx.Done()) co_return ctx.Err();
+    co_return *TryOpenStream(ctx, method);
+  }
+
+  // Opening never waits here: the opening frame is sent (or lost) at once.
+  std::optional<StatusOr<std::unique_ptr<rpc::Stream>>> TryOpenStream(
+      const Context& ctx, std::string_view method) override {
+    if (conn_->broken) return conn_->broken_status;
+    if (ctx.Done()) return ctx.Err();
     auto state = std::make_shared<StreamState>();
     state->network = network_;
     state->connection = conn_;
-    state->method = std::move(method);
+    state->method = std::string(method);
     Track(conn_->streams, state);
     const Transit transit =
         network_->Route(conn_->client, conn_->server, *conn_, state->to_server.last_arrival,
@@ -357,7 +371,7 @@ class SimNetwork::SimConnection : public rpc::Connection {
       network_->Dispatch(conn_->client, conn_->server, transit.arrival, state, /*to_server=*/true,
                          Frame{Frame::Kind::kOpen, {}, {}});
     }
-    co_return std::unique_ptr<rpc::Stream>(std::make_unique<SimStream>(state, /*client=*/true));
+    return std::unique_ptr<rpc::Stream>(std::make_unique<SimStream>(state, /*client=*/true));
   }
 
  private:
