@@ -209,12 +209,12 @@ class SimNetwork::SimStream : public rpc::Stream {
     if (client_) CloseSend();
   }
 
-  Awaitable<Status> Send(Context ctx, std::string message) override {
-    co_return SendNow(ctx, std::move(message));
-  }
   // A simulated send never waits: the message is queued (or lost) at once.
   std::optional<Status> TrySend(const Context& ctx, std::string& message) override {
     return SendNow(ctx, std::move(message));
+  }
+  Awaitable<Status> Send(Context ctx, std::string message) override {
+    co_return *TrySend(ctx, message);
   }
 
   std::optional<StatusOr<std::string>> TryRecv() override {
