@@ -96,20 +96,22 @@ class InvariantChecker {
     // Its Archive failed: it is unsent, or archived with `status` at `archived_at`.
     bool archive_in_doubt = false;
   };
-  struct NodeLedger {
-    std::string name;
+  // What a cleanup reads (every node cleans every 5 minutes) comes first, in one cache line of
+  // its own: it was spread over two or three lines of a 208-byte row, each a miss at 25,000
+  // nodes.
+  struct alignas(64) NodeLedger {
     PeerId peer = kSimulatorPeer;
     Duration archive_ttl{};
+    // No archived order in `orders` was archived before this: a cleanup whose cutoff is earlier
+    // expires nothing and walks nothing (a week's orders stay archived for days).
+    TimePoint oldest_archived = TimePoint::max();
+    std::uint64_t maybe_cleaned = 0;  // a failed CleanArchive may have deleted these
+    std::string name;
     std::map<std::string, Order> orders;  // by serial
     // The serials in `orders` not archived (those in doubt included): what a listing must show.
     // A listing walks these, not the week of archived orders `orders` also holds.
     std::set<std::string> unarchived;
-    std::set<std::string> maybe;      // Enqueue failed: may have landed
-    std::uint64_t maybe_cleaned = 0;  // a failed CleanArchive may have deleted these
-    // No archived order in `orders` was archived before this: a cleanup whose cutoff is earlier
-    // expires nothing and walks nothing (every node cleans every 5 minutes; a week's orders
-    // stay archived for days).
-    TimePoint oldest_archived = TimePoint::max();
+    std::set<std::string> maybe;  // Enqueue failed: may have landed
   };
   // An order's Archive is known to have landed: checks it against its satellite.
   void ResolveArchived(int node, const std::string& serial, Order& order);
