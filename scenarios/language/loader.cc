@@ -163,6 +163,9 @@ Status LoadPlanet(FieldReader in, LoadContext& context, PlanetPlan& out) {
                                           .fallback = StorageOptions{}.flush_bytes});
   if (!flush.ok()) return flush.status();
   out.flush_bytes = static_cast<std::uint64_t>(*flush);
+  auto spread = in.ReadDuration("start_spread", {.within_run = true});
+  if (!spread.ok()) return spread.status();
+  out.start_spread = *spread;
   if (Status s = LoadNetwork(in.Nested("network"), out); !s.ok()) return s;
   FieldReader satellite = in.Nested("satellite");
   auto expiration = satellite.ReadDuration(

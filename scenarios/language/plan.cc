@@ -22,6 +22,7 @@ Config PlanetPlan::ToConfig(std::uint64_t seed) const {
   config.storage = storage;
   config.network = network;
   config.flush_bytes = flush_bytes;
+  config.start_spread = start_spread;
   config.reconfigure_satellite = [expiration = order_expiration, release = release_preset,
                                   wait = check_in_wait_period](int, satellite::Config& sat) {
     sat.orders.expiration = expiration;

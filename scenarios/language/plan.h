@@ -39,6 +39,7 @@ struct PlanetPlan {
   bool release_preset = false;  // Storj's release defaults instead of testplanet's
   StorageMode storage = StorageMode::kInMemory;
   std::uint64_t flush_bytes = 0;
+  Duration start_spread{};
   fakes::NetworkOptions network;
   Duration order_expiration{};
   std::optional<Duration> check_in_wait_period;  // unset: the preset's

@@ -6,8 +6,19 @@
 #include <utility>
 
 #include "sim/await.h"
+#include "sim/sleep.h"
 
 namespace testplanet {
+namespace {
+
+// Node `index` of `count`'s share of `spread`: evenly in node order, without overflow.
+Duration StartOffset(Duration spread, std::size_t index, std::size_t count) {
+  const auto n = static_cast<Duration::rep>(count);
+  const auto i = static_cast<Duration::rep>(index);
+  return Duration(spread.count() / n * i + spread.count() % n * i / n);
+}
+
+}  // namespace
 
 Planet::Planet(Config config)
     : config_(std::move(config)),
@@ -28,6 +39,9 @@ Planet::~Planet() {
 StatusOr<std::unique_ptr<Planet>> Planet::Create(Config config) {
   if (config.satellites < 0 || config.storage_nodes < 0 || config.uplinks < 0) {
     return InvalidArgumentError("peer counts must not be negative");
+  }
+  if (config.start_spread < Duration::zero()) {
+    return InvalidArgumentError("start_spread must not be negative");
   }
   if (config.storage == StorageMode::kOnDisk) {
     if (config.run_directory.empty()) {
@@ -214,8 +228,10 @@ Status Planet::Start() {
   }
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     NoteStarted(PeerRef::StorageNode(static_cast<int>(i)));
-    RunPeer(nodes_[i]->Run(*node_ctx_[i]), nodes_[i]->address(), &node_running_,
-            static_cast<int>(i), &node_disks_[i].after_exit);
+    const Duration offset = StartOffset(config_.start_spread, i, nodes_.size());
+    const int index = static_cast<int>(i);
+    RunPeer(offset > Duration::zero() ? RunNodeAfter(index, offset) : nodes_[i]->Run(*node_ctx_[i]),
+            nodes_[i]->address(), &node_running_, index, &node_disks_[i].after_exit);
   }
   // Like Storj's testplanet: every node checks in before the test body, so satellites know them.
   // All at once, as peers that start together do: one after another, 25,000 nodes took over two
@@ -227,6 +243,12 @@ Status Planet::Start() {
     return sim_->status().ok() ? InternalError("check-in did not finish") : sim_->status();
   }
   return sim_->status();
+}
+
+Awaitable<Status> Planet::RunNodeAfter(int index, Duration delay) {
+  const Context ctx = *node_ctx_[static_cast<std::size_t>(index)];
+  if (!co_await Sleep(ctx, delay)) co_return ctx.Err();
+  co_return co_await nodes_[static_cast<std::size_t>(index)]->Run(ctx);
 }
 
 void Planet::NoteStarted(PeerRef peer) {

@@ -79,6 +79,11 @@ struct Config {
   fakes::NetworkOptions network;
   // Every peer's store flushes its memtable to a table file after this many bytes written.
   std::uint64_t flush_bytes = StorageOptions{}.flush_bytes;
+  // Storage node i of N starts its services (its chores) at i * start_spread / N after Start,
+  // as a real network's nodes started at different times; until then it is up: serving, and
+  // checked in by Start. Zero: all at once, as Storj's testplanet starts peers. Spread, a large
+  // planet's chores stop ticking all at one instant (every 5 minutes, 25,000 cleanups).
+  Duration start_spread{};
   // Check the order path's invariants at every step (see invariants.h); a violation fails the
   // simulation at the event that broke it.
   bool check_invariants = true;
@@ -244,6 +249,9 @@ class Planet {
   // runs (from an event of its own).
   void RunPeer(Awaitable<Status> run, std::string name, std::vector<bool>* running, int index,
                std::function<void()>* on_exit = nullptr);
+  // Storage node `index`'s services, begun `delay` after its start (Config::start_spread); a
+  // stop before then ends it as a stop during its run would.
+  Awaitable<Status> RunNodeAfter(int index, Duration delay);
   // Tells the trace and the chore ledger that `peer` (a satellite or node) has just started.
   void NoteStarted(PeerRef peer);
   // Routes every trace record to the ledgers.

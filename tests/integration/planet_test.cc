@@ -48,6 +48,44 @@ TEST(Planet, NodesCheckInAtOnceSoStartTakesNoLongerForMoreNodes) {
   EXPECT_LT(start_time(40), 5 * one);
 }
 
+// A spread start: node i of N begins its chores at i * spread / N, so their ticks fall on the
+// node's own phase, as in a network whose nodes started at different times; every node is up
+// and checked in from the start.
+TEST(Planet, NodesBeginTheirChoresSpreadOverTheStartSpread) {
+  Config config;
+  config.start_spread = 40s;  // four nodes: at 0, 10, 20 and 30 s; their chores tick every 15 s
+  testplanet::Run(config, [](Planet& planet) {
+    auto cleanup = [&](int i) { return planet.Chore(PeerRef::StorageNode(i), "orders.cleanup"); };
+    EXPECT_EQ(cleanup(0)->runs_started(), 1u) << "node 0 begins with the planet";
+    for (int i = 1; i < 4; ++i) {
+      EXPECT_EQ(cleanup(i)->runs_started(), 0u) << i;
+      EXPECT_TRUE(planet.StorageNodeRunning(i)) << i;
+      EXPECT_GE(planet.satellites()[0]->overlay().check_ins(), 4u) << "all checked in at once";
+    }
+    ASSERT_THAT(planet.Upload(0, 0, "b", "o", "data"), IsOk()) << "every node serves already";
+    ASSERT_THAT(planet.RunFor(1min), IsOk());
+    for (int i = 0; i < 4; ++i) {
+      const Duration phase = (cleanup(i)->NextTick().time_since_epoch() - i * 10s) % 15s;
+      EXPECT_EQ(phase, Duration::zero()) << "node " << i << " ticks on its own start";
+      EXPECT_GE(cleanup(i)->runs_started(), 2u) << i;
+    }
+  });
+  // The same planet started at once: every node's ticks fall on the same instants.
+  testplanet::Run(Config{}, [](Planet& planet) {
+    ASSERT_THAT(planet.RunFor(1min), IsOk());
+    const TimePoint first = planet.Chore(PeerRef::StorageNode(0), "orders.cleanup")->NextTick();
+    for (int i = 1; i < 4; ++i) {
+      EXPECT_EQ(planet.Chore(PeerRef::StorageNode(i), "orders.cleanup")->NextTick(), first) << i;
+    }
+  });
+}
+
+TEST(Planet, ANegativeStartSpreadIsRefused) {
+  Config config;
+  config.start_spread = -1s;
+  EXPECT_THAT(Planet::Create(config), StatusIs(StatusCode::kInvalidArgument));
+}
+
 TEST(Planet, AStoppedNodeKeepsItsOrdersAndSettlesThemAfterStarting) {
   testplanet::Run(Config{}, [](Planet& planet) {
     for (auto& node : planet.storage_nodes()) node->orders().sender().Pause();

@@ -33,6 +33,26 @@ TEST(ScenarioLoader, AcceptsAMinimalScenarioAndFillsDefaults) {
   EXPECT_EQ(loaded->spec.planet().flush_bytes(), 1u << 20);
 }
 
+// How long the storage nodes take to start: none by default, any duration within the run, and
+// a bad one refused at its line and field.
+TEST(ScenarioLoader, TheStartSpreadIsADurationWithinTheRun) {
+  auto SpreadOf = [](const std::string& planet) {
+    auto loaded =
+        LoadScenarioText("spread.textproto", "duration: \"2h\"\nplanet { " + planet + " }\n");
+    EXPECT_THAT(loaded, IsOk());
+    return loaded.ok() ? loaded->planet.ToConfig(1).start_spread : Duration(-1);
+  };
+  EXPECT_EQ(SpreadOf(""), Duration::zero());
+  EXPECT_EQ(SpreadOf("start_spread: \"1h\""), 1h);
+  std::string e = ErrorOf("duration: \"1h\"\nplanet { start_spread: \"-5m\" }\n");
+  EXPECT_EQ(e.rfind("bad.textproto:2:", 0), 0u) << e;
+  EXPECT_NE(e.find("planet.start_spread: must not be negative"), std::string::npos) << e;
+  e = ErrorOf("duration: \"1h\"\nplanet { start_spread: \"2h\" }\n");
+  EXPECT_NE(e.find("planet.start_spread: is after the end of the run"), std::string::npos) << e;
+  e = ErrorOf("duration: \"1h\"\nplanet { start_spread: \"soon\" }\n");
+  EXPECT_NE(e.find("planet.start_spread:"), std::string::npos) << e;
+}
+
 // The satellite's check-in wait period: 0 by default, Storj's 70 minutes with the release
 // preset, and what the file says over either.
 TEST(ScenarioLoader, TheCheckInWaitPeriodComesFromThePresetOrTheFile) {
