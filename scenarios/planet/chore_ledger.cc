@@ -1,5 +1,7 @@
 #include "scenarios/planet/chore_ledger.h"
 
+#include <algorithm>
+
 #include "sim/cycle.h"
 
 namespace testplanet {
@@ -28,15 +30,16 @@ ChoreLedger::ChoreLedger(std::function<void(const std::string&)> violation,
 
 void ChoreLedger::Started(PeerId peer,
                           const std::vector<std::pair<std::uint64_t, Duration>>& chores,
-                          TimePoint now) {
+                          TimePoint chores_begin) {
   for (const auto& [chore, interval] : chores) {
     State& state = Slot(peer, chore);
     const State::Counts counts = state.counts;  // they go on across restarts
     state = State{};
     state.counts = counts;
     state.interval = interval;
-    state.armed_at = now;
+    state.armed_at = chores_begin;
   }
+  if (peer < chores_.size()) chores_[peer].chores_begin = chores_begin;
 }
 
 ChoreLedger::Runs ChoreLedger::RunsOf(PeerId peer, std::uint64_t chore) const {
@@ -91,7 +94,7 @@ void ChoreLedger::OnRecord(const TraceRecord& record) {
   }
   State& state = Slot(record.peer, record.a);
   if (kind == chore_kinds::kControl.id) {
-    Control(state, record);
+    Control(state, chores_[record.peer].chores_begin, record);
   } else if (kind == trace_kinds::kCycleRunBegin.id) {
     RunBegan(state, record);
   } else if (kind == trace_kinds::kCycleRunEnd.id) {
@@ -103,8 +106,10 @@ void ChoreLedger::OnRecord(const TraceRecord& record) {
   }
 }
 
-void ChoreLedger::Control(State& state, const TraceRecord& record) {
-  const TimePoint now{Duration(record.time_ns)};
+void ChoreLedger::Control(State& state, TimePoint chores_begin, const TraceRecord& record) {
+  // Asked before the peer's chores begin, a Restart or ChangeInterval arms the ticker as it
+  // begins (Cycle::Start), not now.
+  const TimePoint now = std::max(TimePoint{Duration(record.time_ns)}, chores_begin);
   switch (static_cast<ChoreOp>(record.b)) {
     case ChoreOp::kPause:
       state.paused = true;

@@ -7,7 +7,7 @@
 //   * runs of one chore never overlap;
 //   * a paused or disabled chore runs only when triggered;
 //   * the first tick after Start, Restart or ChangeInterval comes one full interval later, no
-//     sooner;
+//     sooner (a peer whose chores begin after its start, as with a start spread, arms them then);
 //   * a stopped chore never runs again.
 // "Paused", "stopped" and the interval are what was asked of the chore (planet.chore.control
 // records), so a chore that ignores a call is caught too. A peer that starts again starts its
@@ -60,9 +60,11 @@ class ChoreLedger {
   ChoreLedger(std::function<void(const std::string&)> violation,
               std::function<std::string(PeerId, std::uint64_t)> describe);
 
-  // Peer `peer` (re)started with these chores (name id, interval) at `now`: fresh state.
+  // Peer `peer` (re)started with these chores (name id, interval), which begin at `chores_begin`:
+  // fresh state. That is the start itself, or later for a node of a start spread; a Restart or
+  // ChangeInterval asked before then arms the chore when it begins.
   void Started(PeerId peer, const std::vector<std::pair<std::uint64_t, Duration>>& chores,
-               TimePoint now);
+               TimePoint chores_begin);
   // Feeds one trace record (the planet's trace listener calls it for every record).
   void OnRecord(const TraceRecord& record);
 
@@ -95,13 +97,14 @@ class ChoreLedger {
   struct alignas(64) PeerChores {
     std::array<std::uint64_t, kInlineChores> names{};
     std::uint32_t count = 0;  // of names and states in use
+    TimePoint chores_begin{};  // of the peer's latest start
     std::vector<std::pair<std::uint64_t, State>> more;
     std::array<State, kInlineChores> states{};
   };
   // The state of `chore` on `peer`, made if there is none; Find: nullptr if there is none.
   State& Slot(PeerId peer, std::uint64_t chore);
   const State* Find(PeerId peer, std::uint64_t chore) const;
-  void Control(State& state, const TraceRecord& record);
+  void Control(State& state, TimePoint chores_begin, const TraceRecord& record);
   void RunBegan(State& state, const TraceRecord& record);
   void Violate(const TraceRecord& record, const std::string& what);
 

@@ -227,9 +227,9 @@ Status Planet::Start() {
             static_cast<int>(i), &satellite_disks_[i].after_exit);
   }
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    NoteStarted(PeerRef::StorageNode(static_cast<int>(i)));
     const Duration offset = StartOffset(config_.start_spread, i, nodes_.size());
     const int index = static_cast<int>(i);
+    NoteStarted(PeerRef::StorageNode(index), offset);
     RunPeer(offset > Duration::zero() ? RunNodeAfter(index, offset) : nodes_[i]->Run(*node_ctx_[i]),
             nodes_[i]->address(), &node_running_, index, &node_disks_[i].after_exit);
   }
@@ -251,7 +251,7 @@ Awaitable<Status> Planet::RunNodeAfter(int index, Duration delay) {
   co_return co_await nodes_[static_cast<std::size_t>(index)]->Run(ctx);
 }
 
-void Planet::NoteStarted(PeerRef peer) {
+void Planet::NoteStarted(PeerRef peer, Duration chores_after) {
   const PeerId id = PeerIdOf(peer);
   ++generations_[peer];
   sim_->Record(id, planet_kinds::kStarted);
@@ -260,7 +260,7 @@ void Planet::NoteStarted(PeerRef peer) {
     ChoreControl* chore = peer.is_storage_node() ? nodes_[peer.index]->Chore(name) : nullptr;
     if (chore != nullptr) chores.emplace_back(sim_->trace().InternName(name), chore->interval());
   }
-  chore_ledger_.Started(id, chores, sim_->Now());
+  chore_ledger_.Started(id, chores, sim_->Now() + chores_after);
 }
 
 void Planet::OnRecord(const TraceRecord& record) {

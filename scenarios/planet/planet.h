@@ -252,8 +252,9 @@ class Planet {
   // Storage node `index`'s services, begun `delay` after its start (Config::start_spread); a
   // stop before then ends it as a stop during its run would.
   Awaitable<Status> RunNodeAfter(int index, Duration delay);
-  // Tells the trace and the chore ledger that `peer` (a satellite or node) has just started.
-  void NoteStarted(PeerRef peer);
+  // Tells the trace and the chore ledger that `peer` (a satellite or node) has just started, its
+  // chores beginning `chores_after` from now (RunNodeAfter's delay).
+  void NoteStarted(PeerRef peer, Duration chores_after = Duration::zero());
   // Routes every trace record to the ledgers.
   void OnRecord(const TraceRecord& record);
   struct ChoreHandle {

@@ -107,5 +107,32 @@ TEST_F(ChoreLedgerTest, ARestartedPeerStartsItsChoresAfreshAndKeepsCounting) {
   EXPECT_EQ(ledger_.RunsOf(kPeer, kChore).started, 2u);
 }
 
+TEST_F(ChoreLedgerTest, ChoresThatBeginAfterTheStartAreArmedWhenTheyBegin) {
+  // A node of a start spread: up at 1min, its chores begin at 1min30s.
+  ledger_.Started(kPeer, {{kChore, 10s}}, TimePoint(1min + 30s));
+  Begin(1min + 30s, CycleRunReason::kFirst);
+  End(1min + 31s);
+  Begin(1min + 39s, CycleRunReason::kTick);  // one interval after the start, not after the begin
+  ASSERT_EQ(violations_.size(), 1u);
+  EXPECT_NE(violations_[0].find("ticked 9s after its ticker was armed at +1m30s"),
+            std::string::npos)
+      << violations_[0];
+}
+
+TEST_F(ChoreLedgerTest, ARestartAskedBeforeTheChoresBeginArmsThemAsTheyBegin) {
+  ledger_.Started(kPeer, {{kChore, 10s}}, TimePoint(1min + 30s));
+  Control(1min + 5s, ChoreOp::kRestart);
+  Begin(1min + 30s, CycleRunReason::kFirst);
+  End(1min + 31s);
+  Begin(1min + 35s, CycleRunReason::kTick);  // 30s after the restart, 5s after the begin
+  ASSERT_EQ(violations_.size(), 1u);
+  EXPECT_NE(violations_[0].find("ticked 5s after its ticker was armed at +1m30s"),
+            std::string::npos)
+      << violations_[0];
+  End(1min + 36s);
+  Begin(1min + 45s, CycleRunReason::kTick);
+  EXPECT_EQ(violations_.size(), 1u);
+}
+
 }  // namespace
 }  // namespace testplanet
