@@ -96,7 +96,7 @@ class ChoreLedger {
   static constexpr std::size_t kInlineChores = 3;  // a storage node's
   struct alignas(64) PeerChores {
     std::array<std::uint64_t, kInlineChores> names{};
-    std::uint32_t count = 0;  // of names and states in use
+    std::uint32_t count = 0;   // of names and states in use
     TimePoint chores_begin{};  // of the peer's latest start
     std::vector<std::pair<std::uint64_t, State>> more;
     std::array<State, kInlineChores> states{};
