@@ -67,26 +67,71 @@ json ChoreRows(const scenario::RunResult& r) {
   return rows;
 }
 
-// The page stays small enough for a browser: past this many spans, chore runs are kept first and
-// RPCs only while there is room (the page says how many it left out; trace.json has them all).
+// The page stays small enough for a browser: at most this many spans, and rows for at most
+// kMaxRows lanes (kMaxLanes a peer; later lanes draw in the last). The script reads the two
+// limits from the data.
 constexpr std::size_t kMaxSpans = 200'000;
+constexpr int kMaxRows = 1500;
+constexpr int kMaxLanes = 8;
+// Slices of the run in which ChoreDensities counts runs, for the whole planet's rows.
+constexpr int kDensitySlices = 1000;
+
+// What the page carries. Past kMaxSpans, whole peers in row order: each drawn peer with every
+// chore run it began, so that a row is never cut off in time; then the RPCs of drawn peers, a
+// peer's all or none, while there is room. What is left out is counted, and the page then also
+// draws every peer's runs as densities (ChoreDensities).
+struct Selection {
+  std::vector<PeerId> rows;        // the peers drawn one by one, in row order
+  std::vector<bool> chores;        // by peer: its chore runs are on the page
+  std::vector<bool> rpcs;          // by peer: its served RPCs are on the page
+  std::size_t peers_left_out = 0;  // peers in row order not drawn
+  std::uint64_t runs_left_out = 0;
+  std::uint64_t rpcs_left_out = 0;
+  std::size_t max_spans = 0;
+  bool partial() const { return peers_left_out + runs_left_out + rpcs_left_out > 0; }
+};
+
+Selection SelectSpans(const RunModel& model, std::size_t max_spans) {
+  Selection out;
+  out.max_spans = max_spans;
+  std::size_t peers = model.peer_names.size();
+  for (const Span& s : model.spans) peers = std::max<std::size_t>(peers, s.peer + std::size_t{1});
+  std::vector<std::uint64_t> runs(peers, 0), rpcs(peers, 0);
+  for (const Span& s : model.spans) ++(s.kind == Span::Kind::kChore ? runs : rpcs)[s.peer];
+  out.chores.assign(peers, false);
+  out.rpcs.assign(peers, false);
+  std::uint64_t room = max_spans;
+  int rows = 0;
+  const std::vector<PeerId> order = model.RowOrder();
+  for (PeerId peer : order) {
+    const int lanes = std::min(peer < model.lanes.size() ? model.lanes[peer] : 1, kMaxLanes);
+    if (runs[peer] > room || rows + lanes > kMaxRows) break;
+    room -= runs[peer];
+    rows += lanes;
+    out.chores[peer] = true;
+    out.rows.push_back(peer);
+  }
+  for (PeerId peer : out.rows) {
+    if (rpcs[peer] > room) continue;
+    room -= rpcs[peer];
+    out.rpcs[peer] = true;
+  }
+  out.peers_left_out = order.size() - out.rows.size();
+  for (std::size_t peer = 0; peer < peers; ++peer) {
+    if (!out.chores[peer]) out.runs_left_out += runs[peer];
+    if (!out.rpcs[peer]) out.rpcs_left_out += rpcs[peer];
+  }
+  return out;
+}
 
 // The spans as JSON text, [[peer,lane,name,begin,duration,why,status,rpc],...], written directly:
 // a DOM of 200,000 small arrays took about 35 MB more for the reference week's report.
-std::string SpansJson(const RunModel& model, NameTable& names, std::size_t& left_out) {
+std::string SpansJson(const RunModel& model, const Selection& selection, NameTable& names) {
   std::string spans = "[";
-  std::size_t kept = 0;
-  std::size_t chores = 0;
-  for (const Span& s : model.spans) chores += s.kind == Span::Kind::kChore ? 1 : 0;
-  std::size_t rpc_room = chores >= kMaxSpans ? 0 : kMaxSpans - chores;
-  left_out = 0;
+  bool first = true;
   for (const Span& s : model.spans) {
     const bool chore = s.kind == Span::Kind::kChore;
-    if (chore ? kept >= kMaxSpans : rpc_room == 0) {
-      ++left_out;
-      continue;
-    }
-    if (!chore) --rpc_room;
+    if (!(chore ? selection.chores : selection.rpcs)[s.peer]) continue;
     const std::int64_t fields[] = {s.peer,
                                    s.lane,
                                    names.Of(model.Text(s.name)),
@@ -95,7 +140,8 @@ std::string SpansJson(const RunModel& model, NameTable& names, std::size_t& left
                                    names.Of(model.Text(s.why)),
                                    names.Of(s.finished ? model.Text(s.status) : "unfinished"),
                                    chore ? 0 : 1};
-    spans += kept++ == 0 ? "[" : ",[";
+    spans += first ? "[" : ",[";
+    first = false;
     for (std::size_t i = 0; i < std::size(fields); ++i) {
       if (i > 0) spans += ',';
       spans += std::to_string(fields[i]);
@@ -105,8 +151,25 @@ std::string SpansJson(const RunModel& model, NameTable& names, std::size_t& left
   return spans + "]";
 }
 
+// Every peer's chore runs, per kind of peer, when the page cannot draw them one by one.
+json Densities(const RunModel& model, const Selection& selection, NameTable& names) {
+  json out = json::array();
+  if (!selection.partial()) return out;
+  for (const ChoreDensity& d : ChoreDensities(model, kDensitySlices)) {
+    out.push_back({{"kind", d.kind},
+                   {"chore", names.Of(d.chore)},
+                   {"peers", d.peers},
+                   {"runs", d.runs},
+                   {"failed", d.failed},
+                   {"started", d.started},
+                   {"failures", d.failures}});
+  }
+  return out;
+}
+
 // The page's data, but for its spans (SpansJson, spliced in by ReportHtml at "spans":[]).
-json Data(const RunFiles& run, const RunModel& model, NameTable& names, std::size_t left_out) {
+json Data(const RunFiles& run, const RunModel& model, const Selection& selection,
+          NameTable& names) {
   const scenario::RunResult& r = *run.result;
   json faults = json::array();
   for (const Mark& f : model.faults) {
@@ -120,15 +183,25 @@ json Data(const RunFiles& run, const RunModel& model, NameTable& names, std::siz
   for (const auto& [peer, series] : model.backlog) {
     backlog[std::to_string(peer)] = Series(series, model.end_ns, 1500);
   }
-  json row_order = json::array();
-  for (PeerId peer : model.RowOrder()) row_order.push_back(peer);
-  return {
-      {"end_ns", model.end_ns}, {"peers", model.peer_names},
-      {"lanes", model.lanes},   {"row_order", row_order},
-      {"spans", json::array()}, {"faults", faults},
-      {"checks", checks},       {"chores", ChoreRows(r)},
-      {"backlog", backlog},     {"total_backlog", Series(model.total_backlog, model.end_ns, 3000)},
-      {"names", names.names()}, {"spans_left_out", left_out}};
+  return {{"end_ns", model.end_ns},
+          {"peers", model.peer_names},
+          {"lanes", model.lanes},
+          {"row_order", selection.rows},
+          {"max_rows", kMaxRows},
+          {"max_lanes", kMaxLanes},
+          {"max_spans", selection.max_spans},
+          {"spans", json::array()},
+          {"densities", Densities(model, selection, names)},
+          {"faults", faults},
+          {"checks", checks},
+          {"chores", ChoreRows(r)},
+          {"backlog", backlog},
+          {"orders_recorded", model.orders_recorded},
+          {"total_backlog", Series(model.total_backlog, model.end_ns, 3000)},
+          {"names", names.names()},
+          {"peers_left_out", selection.peers_left_out},
+          {"runs_left_out", selection.runs_left_out},
+          {"rpcs_left_out", selection.rpcs_left_out}};
 }
 
 // JSON inside <script>: no "</script>" may appear, so every '<' goes as \u003c.
@@ -173,6 +246,10 @@ std::string Summary(const RunFiles& run) {
 std::string ReportHtml(const RunFiles& run) { return ReportHtml(run, BuildRunModel(*run.result)); }
 
 std::string ReportHtml(const RunFiles& run, const RunModel& model) {
+  return ReportHtml(run, model, kMaxSpans);
+}
+
+std::string ReportHtml(const RunFiles& run, const RunModel& model, std::size_t max_spans) {
   const scenario::RunResult& r = *run.result;
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
                      EscapeMarkup(r.scenario + " seed " + std::to_string(r.seed) +
@@ -194,10 +271,10 @@ std::string ReportHtml(const RunFiles& run, const RunModel& model) {
   html += "<h2>Chores</h2><table id=\"chores\"></table>\n";
   html += "</div><div id=\"tip\"></div>\n<script type=\"application/json\" id=\"run-data\">";
   NameTable names;
-  std::size_t left_out = 0;
-  const std::string spans = SpansJson(model, names, left_out);
+  const Selection selection = SelectSpans(model, max_spans);
+  const std::string spans = SpansJson(model, selection, names);
   const std::string data = ScriptSafe(
-      Data(run, model, names, left_out).dump(-1, ' ', false, json::error_handler_t::replace));
+      Data(run, model, selection, names).dump(-1, ' ', false, json::error_handler_t::replace));
   // Keys are in order and a quote inside a string is escaped: this text occurs once, as the key.
   constexpr std::string_view kKey = "\"spans\":";
   const std::size_t at = data.find("\"spans\":[]");

@@ -66,6 +66,9 @@ Status WriteChromeTrace(const std::string& path, const scenario::RunResult& resu
 Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& result,
                         const RunModel& model);
 std::string ReportHtml(const RunFiles& run, const RunModel& model);
+// With at most `max_spans` spans on the page (200,000 by default): past it, whole peers in row
+// order and the whole planet's runs as densities per kind of peer and chore.
+std::string ReportHtml(const RunFiles& run, const RunModel& model, std::size_t max_spans);
 Status WriteReportHtml(const std::string& path, const RunFiles& run);
 Status WriteLog(const std::string& path, const scenario::RunResult& result);
 Status WriteRecords(const std::string& path, const RecordLog& records);

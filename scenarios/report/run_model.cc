@@ -19,6 +19,8 @@ class ModelBuilder {
   explicit ModelBuilder(const scenario::RunResult& result) : result_(result) {
     model_.end_ns = result.end.time_since_epoch().count();
     model_.peer_names = result.peer_names;
+    model_.orders_recorded =
+        scenario::KeepsKind(result.trace_level, storagenode::piecestore_kinds::kOrderStored.id);
     Intern("");
   }
 
@@ -286,5 +288,62 @@ std::vector<PeerId> RunModel::RowOrder() const {
 }
 
 RunModel BuildRunModel(const scenario::RunResult& result) { return ModelBuilder(result).Build(); }
+
+namespace {
+
+// "storagenode" for "storagenode12": a peer's name without its number.
+std::string_view KindOf(std::string_view name) {
+  std::size_t end = name.size();
+  while (end > 0 && name[end - 1] >= '0' && name[end - 1] <= '9') --end;
+  return name.substr(0, end);
+}
+
+// Satellites, then storage nodes, then the rest (by name): the reports' row order.
+int KindRank(std::string_view kind) {
+  if (kind == "satellite") return 0;
+  if (kind == "storagenode") return 1;
+  return 2;
+}
+
+}  // namespace
+
+std::vector<ChoreDensity> ChoreDensities(const RunModel& model, int slices) {
+  slices = std::max(slices, 1);
+  const std::int64_t span = std::max<std::int64_t>(model.end_ns, 1);
+  // (kind rank, kind, chore name) -> the density and which peers it has seen.
+  using Key = std::tuple<int, std::string_view, std::string_view>;
+  std::map<Key, std::pair<ChoreDensity, std::vector<bool>>> by_key;
+  for (const Span& s : model.spans) {
+    if (s.kind != Span::Kind::kChore || s.peer >= model.peer_names.size()) continue;
+    const std::string_view kind = KindOf(model.peer_names[s.peer]);
+    const std::string& chore = model.Text(s.name);
+    auto [it, added] = by_key.try_emplace(Key{KindRank(kind), kind, chore});
+    auto& [density, seen] = it->second;
+    if (added) {
+      density.kind = std::string(kind);
+      density.chore = chore;
+      density.started.assign(static_cast<std::size_t>(slices), 0);
+      density.failures.assign(static_cast<std::size_t>(slices), 0);
+      seen.assign(model.peer_names.size(), false);
+    }
+    if (!seen[s.peer]) {
+      seen[s.peer] = true;
+      ++density.peers;
+    }
+    const auto slice = static_cast<std::size_t>(std::min<long double>(
+        slices - 1,
+        static_cast<long double>(std::clamp<std::int64_t>(s.begin_ns, 0, span)) * slices / span));
+    ++density.runs;
+    ++density.started[slice];
+    if (s.finished && model.Text(s.status) != "OK") {
+      ++density.failed;
+      ++density.failures[slice];
+    }
+  }
+  std::vector<ChoreDensity> out;
+  out.reserve(by_key.size());
+  for (auto& [key, entry] : by_key) out.push_back(std::move(entry.first));
+  return out;
+}
 
 }  // namespace testplanet::report

@@ -46,6 +46,9 @@ struct BacklogPoint {
 
 struct RunModel {
   std::int64_t end_ns = 0;
+  // Whether the run kept its order records (--trace all): at "chores" the backlog is unknown,
+  // not empty.
+  bool orders_recorded = true;
   std::vector<Span> spans;   // ordered by begin, then by the trace's order
   std::vector<int> lanes;    // per peer: how many lanes its spans use (at least 1)
   std::vector<Mark> faults;  // in trace order: the scenario's faults and the network's
@@ -64,6 +67,23 @@ struct RunModel {
 };
 
 RunModel BuildRunModel(const scenario::RunResult& result);
+
+// Every run of one chore by the peers of one kind, counted in equal slices of the run: what the
+// reports draw for a planet with more peers than they have rows for, so that the whole planet's
+// chores show over the whole run, beside the rows of the peers drawn one by one.
+struct ChoreDensity {
+  std::string kind;       // the peers' name without its number: "storagenode"
+  std::string chore;      // "orders.cleanup"
+  std::size_t peers = 0;  // peers of that kind that began at least one run of it
+  std::uint64_t runs = 0;
+  std::uint64_t failed = 0;             // runs that ended with a status other than OK
+  std::vector<std::uint32_t> started;   // runs begun in each slice
+  std::vector<std::uint32_t> failures;  // of those, the failed ones
+};
+
+// Kinds in row order (satellites, storage nodes, then the rest by name), chores by name; each
+// with `slices` slices of [0, max(end_ns, 1)] (at least one).
+std::vector<ChoreDensity> ChoreDensities(const RunModel& model, int slices);
 
 }  // namespace testplanet::report
 

@@ -3,8 +3,10 @@
 // served) has a band of its own, shaded by how much of each pixel column it was running; a run
 // that took no time still shows. Faults are red lines, labelled along the top and marked on the
 // peer's row; failed checks are marked below. Under the rows, the unsent-orders backlog over
-// time: the total, and each storage node with a row faintly. At most 400 rows are drawn (satellites
-// first); the rest are counted. Plain SVG: any browser shows it.
+// time: the total, and each storage node with a row faintly. At most 400 peers are drawn
+// (satellites first); the rest are counted, and a planet with more then gets a row per kind of
+// peer on top ("storagenode*"): every peer's runs of each chore, shaded by how many began in each
+// pixel column. Plain SVG: any browser shows it.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -97,6 +99,15 @@ class Timeline {
       peers_.resize(kMaxRows);
     }
     for (PeerId peer : peers_) shown_.insert(peer);
+    if (not_shown_ > 0) {
+      for (ChoreDensity& density : ChoreDensities(model_, kWidth)) {
+        if (colours_.count(density.chore) == 0) {
+          colours_[density.chore] = kPalette[colours_.size() % kPalette.size()];
+        }
+        if (kinds_.empty() || kinds_.back().front().kind != density.kind) kinds_.emplace_back();
+        kinds_.back().push_back(std::move(density));
+      }
+    }
     for (const Span& span : model_.spans) {
       if (shown_.count(span.peer) == 0) continue;
       const bool rpc = span.kind == Span::Kind::kRpc;
@@ -113,12 +124,16 @@ class Timeline {
 
   std::string Svg() const {
     const std::size_t shown = peers_.size();
-    const int rows_bottom = kTop + static_cast<int>(shown) * kRowHeight;
+    const int peers_top = kTop + static_cast<int>(kinds_.size()) * kRowHeight;
+    const int rows_bottom = peers_top + static_cast<int>(shown) * kRowHeight;
     const int backlog_top = rows_bottom + 34;
     const int height = backlog_top + kBacklogHeight + 68;
     std::string svg = Header(height, rows_bottom);
+    for (std::size_t i = 0; i < kinds_.size(); ++i) {
+      svg += KindRowSvg(kTop + static_cast<int>(i) * kRowHeight, kinds_[i]);
+    }
     for (std::size_t i = 0; i < shown; ++i) {
-      svg += RowSvg(kTop + static_cast<int>(i) * kRowHeight, i, peers_[i]);
+      svg += RowSvg(peers_top + static_cast<int>(i) * kRowHeight, i + kinds_.size(), peers_[i]);
     }
     if (not_shown_ > 0) {
       svg += "<text x=\"8\" y=\"" + std::to_string(rows_bottom + 12) + "\">(+" +
@@ -204,6 +219,45 @@ class Timeline {
     return svg;
   }
 
+  // A kind's row: every peer of the kind, a band per chore, each pixel column shaded by how many
+  // runs began in it (against the band's busiest column); red beneath where some failed.
+  std::string KindRowSvg(int y, const std::vector<ChoreDensity>& chores) const {
+    std::string svg = "<rect x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(y) +
+                      "\" width=\"" + std::to_string(kWidth) + "\" height=\"" +
+                      std::to_string(kRowHeight) + "\" fill=\"#eef0e4\"/>\n";
+    svg += "<text x=\"8\" y=\"" + std::to_string(y + 10) + "\">" +
+           EscapeMarkup(chores.front().kind + "* (" + std::to_string(PeersOf(chores)) + ")") +
+           "</text>\n";
+    const double band_height = static_cast<double>(kRowHeight - 2) / chores.size();
+    for (std::size_t b = 0; b < chores.size(); ++b) {
+      const ChoreDensity& d = chores[b];
+      const std::uint32_t top =
+          std::max<std::uint32_t>(1, *std::max_element(d.started.begin(), d.started.end()));
+      Band band;
+      for (int x = 0; x < kWidth; ++x) {
+        band.busy[x] = static_cast<double>(d.started[x]) / top;
+        band.started[x] = d.started[x] > 0;
+      }
+      const double band_y = y + 1 + static_cast<double>(b) * band_height;
+      svg += BandSvg(band, band_y, band_height, colours_.at(d.chore),
+                     d.kind + "* " + d.chore + ": " + std::to_string(d.runs) + " runs by " +
+                         std::to_string(d.peers) + " peers, " + std::to_string(d.failed) +
+                         " failed; shade: runs begun, against the busiest column");
+      for (int x = 0; x < kWidth; ++x) {
+        if (d.failures[x] == 0) continue;
+        svg += "<rect x=\"" + std::to_string(kLeft + x) + "\" y=\"" +
+               Num(band_y + band_height - 1.5) + "\" width=\"1\" height=\"1.5\" fill=\"#d33\"/>";
+      }
+    }
+    return svg;
+  }
+
+  static std::size_t PeersOf(const std::vector<ChoreDensity>& chores) {
+    std::size_t most = 0;
+    for (const ChoreDensity& d : chores) most = std::max(most, d.peers);
+    return most;
+  }
+
   static std::string BandSvg(const Band& band, double y, double height, const std::string& colour,
                              const std::string& title) {
     auto level = [&band](int x) {
@@ -232,7 +286,7 @@ class Timeline {
     std::string svg;
     std::map<PeerId, int> row_of;
     for (std::size_t i = 0; i < peers_.size(); ++i) {
-      row_of[peers_[i]] = static_cast<int>(i);
+      row_of[peers_[i]] = static_cast<int>(i + kinds_.size());
     }
     std::array<int, 3> last_label_x = {-1000, -1000, -1000};
     std::map<std::pair<PeerId, int>, std::map<std::string, int>> network;  // (peer, x) -> kinds
@@ -340,7 +394,11 @@ class Timeline {
       svg += BacklogLine(series, top, scale, "stroke=\"#9ab\" stroke-width=\"0.7\"");
     }
     svg += BacklogLine(model_.total_backlog, top, scale, "stroke=\"#2456b8\" stroke-width=\"1.6\"");
-    if (model_.total_backlog.empty()) {
+    if (!model_.orders_recorded) {
+      svg += "<text x=\"" + std::to_string(kLeft + 8) + "\" y=\"" + std::to_string(top + 60) +
+             "\" fill=\"#555\">orders were not recorded (the run kept chore runs and faults only: "
+             "--trace chores)</text>\n";
+    } else if (model_.total_backlog.empty()) {
       svg += "<text x=\"" + std::to_string(kLeft + 8) + "\" y=\"" + std::to_string(top + 60) +
              "\" fill=\"#555\">no orders were stored in this run</text>\n";
     }
@@ -376,6 +434,8 @@ class Timeline {
   std::set<PeerId> shown_;     // the same peers, to look up
   std::size_t not_shown_ = 0;  // peers with a row past the first kMaxRows
   std::map<PeerId, std::map<std::string, Band>> bands_;
+  // With peers not shown: every peer's chores, a row per kind of peer (ChoreDensities' order).
+  std::vector<std::vector<ChoreDensity>> kinds_;
   std::map<std::string, std::string> colours_;  // chore -> colour
 };
 

@@ -67,7 +67,7 @@
   // ---- the shared time axis -----------------------------------------------------------------
   const span = Math.max(data.end_ns, 1e9);
   const view = {from: 0, to: span};
-  const LEFT = 150;
+  const LEFT = 190;
   const canvases = [];
   function x(ns, width) { return LEFT + (ns - view.from) / (view.to - view.from) * (width - LEFT - 10); }
   function ns(px, width) { return view.from + (px - LEFT) / (width - LEFT - 10) * (view.to - view.from); }
@@ -118,6 +118,10 @@
   // ---- the chore timeline -------------------------------------------------------------------
   const colours = ['#2456b8', '#2a9d5c', '#b8742a', '#8a3fb8', '#3fa7b8', '#b83f6e'];
   const colourOf = {};
+  const densities = data.densities || [];
+  densities.forEach(d => {
+    if (colourOf[d.chore] === undefined) colourOf[d.chore] = colours[Object.keys(colourOf).length % colours.length];
+  });
   data.spans.forEach(s => {
     if (s[7] === 0 && colourOf[s[2]] === undefined) {
       colourOf[s[2]] = colours[Object.keys(colourOf).length % colours.length];
@@ -132,22 +136,32 @@
     legend.appendChild(el('span', {class: 'swatch', style: 'background:' + c}));
     legend.appendChild(document.createTextNode(t + '  '));
   });
-  // A row per lane, up to MAX_LANES a peer (later lanes draw in the last one) and MAX_ROWS in
+  // First, when the page cannot draw every peer, a row per kind of peer and chore: every run of
+  // the whole planet, shaded by how many began in each slice of time. Then a row per lane of
+  // each peer drawn, up to max_lanes a peer (later lanes draw in the last one) and max_rows in
   // all, so that the canvas stays within what browsers draw.
-  const MAX_LANES = 8, MAX_ROWS = 1500;
-  const rows = [];  // [peer, lane]
+  const MAX_LANES = data.max_lanes, MAX_ROWS = data.max_rows;
+  const rows = densities.map(d => [-1, 0, d]);  // [peer, lane] or [-1, 0, density]
   const rowOf = {};
   let hidden = 0;
   data.row_order.forEach(p => {
     const lanes = Math.min(data.lanes[p] || 1, MAX_LANES);
-    if (rows.length + lanes > MAX_ROWS) { hidden++; return; }
+    if (rows.length - densities.length + lanes > MAX_ROWS) { hidden++; return; }
     for (let l = 0; l < (data.lanes[p] || 1); l++) rowOf[p + ':' + l] = rows.length + Math.min(l, lanes - 1);
     for (let l = 0; l < lanes; l++) rows.push([p, l]);
   });
   const notes = [];
-  if (hidden) notes.push(hidden + ' peers not drawn (the timeline shows ' + MAX_ROWS + ' rows at most)');
-  if (data.spans_left_out) notes.push(data.spans_left_out + ' RPCs left out of this page (trace.json has them all)');
+  const notDrawn = hidden + (data.peers_left_out || 0);
+  if (notDrawn) {
+    notes.push(notDrawn + ' peers not drawn one by one (the page holds ' + MAX_ROWS +
+               ' rows and ' + data.max_spans + ' runs at most; the rows marked * count every peer\'s runs)');
+  }
+  if (data.runs_left_out) notes.push(data.runs_left_out + ' chore runs of peers not drawn left out of this page');
+  if (data.rpcs_left_out) notes.push(data.rpcs_left_out + ' RPCs left out of this page');
+  if (data.runs_left_out || data.rpcs_left_out) notes.push('trace.json has them all');
   document.getElementById('timeline-notes').textContent = notes.join('; ');
+  const slice = d => span / d.started.length;
+  const densest = d => d.started.reduce((a, b) => Math.max(a, b), 1);
   const ROW = 14;
   const timeline = document.getElementById('timeline');
   timeline.height = 20 + rows.length * ROW + 4;
@@ -162,6 +176,11 @@
       const y = 20 + i * ROW;
       if (i % 2 === 0) { ctx.fillStyle = '#f4f6fa'; ctx.fillRect(LEFT, y, w - LEFT, ROW); }
       ctx.fillStyle = '#222';
+      if (r[0] < 0) {
+        ctx.fillText(r[2].kind + '* ' + data.names[r[2].chore], 4, y + 11);
+        drawDensity(ctx, r[2], y, w);
+        return;
+      }
       const more = r[1] === MAX_LANES - 1 && data.lanes[r[0]] > MAX_LANES ? '+' : '';
       ctx.fillText(data.peers[r[0]] + (r[1] ? ' (' + (r[1] + 1) + more + ')' : ''), 4, y + 11);
     });
@@ -188,9 +207,30 @@
       ctx.stroke();
     });
   };
+  // A density row: each slice in the chore's colour, darker the more runs began in it; slices
+  // with failed runs in red beneath.
+  function drawDensity(ctx, d, y, w) {
+    const top = densest(d), each = slice(d);
+    d.started.forEach((n, i) => {
+      if (!n) return;
+      const x0 = Math.max(LEFT, x(i * each, w)), x1 = x((i + 1) * each, w);
+      if (x1 < LEFT || x0 > w) return;
+      ctx.globalAlpha = 0.2 + 0.8 * n / top;
+      ctx.fillStyle = colourOf[d.chore];
+      ctx.fillRect(x0, y + 2, Math.max(1, x1 - x0), ROW - 4);
+      if (d.failures[i]) { ctx.fillStyle = '#d22'; ctx.fillRect(x0, y + ROW - 4, Math.max(1, x1 - x0), 3); }
+    });
+    ctx.globalAlpha = 1;
+  }
+  function densityAt(d, px) {
+    const at = ns(px, timeline.width), i = Math.floor(at / slice(d));
+    if (i < 0 || i >= d.started.length) return null;
+    return {density: d, from: i * slice(d), to: (i + 1) * slice(d), runs: d.started[i], failed: d.failures[i]};
+  }
   function spanAt(px, py) {
     const row = Math.floor((py - 20) / ROW);
     if (row < 0 || row >= rows.length || px < LEFT) return null;
+    if (rows[row][0] < 0) return densityAt(rows[row][2], px);
     const w = timeline.width;
     let best = null;
     data.spans.forEach(s => {
@@ -207,7 +247,13 @@
     tip.style.display = 'block';
     tip.style.left = (e.pageX + 12) + 'px';
     tip.style.top = (e.pageY + 12) + 'px';
-    if (s.length === 4) {
+    if (s.density) {
+      const d = s.density;
+      tip.textContent = data.names[d.chore] + ' on ' + d.peers + ' ' + d.kind + ' peers\n' +
+          s.runs + ' runs began from +' + fmt(Math.round(s.from)) + ' to +' + fmt(Math.round(s.to)) +
+          (s.failed ? ' (' + s.failed + ' failed)' : '') + '\n' + d.runs + ' runs in all, ' +
+          d.failed + ' failed';
+    } else if (s.length === 4) {
       tip.textContent = (s[3] ? 'network fault ' : 'fault ') + data.names[s[2]] + ' on ' +
           data.peers[s[1]] + ' at +' + fmt(s[0]);
     } else {
@@ -252,6 +298,10 @@
     ctx.strokeStyle = '#2456b8'; ctx.lineWidth = 1.6;
     stepLine(ctx, chosen || data.total_backlog, w, h, top);
     ctx.lineWidth = 1;
+    if (!data.orders_recorded) {
+      ctx.fillStyle = '#555';
+      ctx.fillText('orders were not recorded (the run kept chore runs and faults only: --trace chores)', LEFT + 8, h / 2);
+    }
   };
   function resize() {
     const main = document.getElementById('main');

@@ -5,11 +5,13 @@
 
 #include <zstd.h>
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "scenarios/report/junit.h"
@@ -438,6 +440,10 @@ step { at: "1m" traffic { uplink: 0 satellite: 0 every: "1m" size: 1024 nodes: 8
   EXPECT_EQ(svg.find(">storagenode399</text>"), std::string::npos)
       << "400 rows, a satellite's first";
   EXPECT_NE(svg.find("(+51 more peers not shown)"), std::string::npos) << "451 peers, 400 rows";
+  // Above them, every node's runs in one row for the kind, a band per chore.
+  EXPECT_NE(svg.find(">storagenode* (450)</text>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>storagenode* orders.cleanup: "), std::string::npos);
+  EXPECT_LT(svg.find(">storagenode* (450)</text>"), svg.find(">satellite0</text>"));
   // A faint backlog line per node with a row, and the total: not one per node.
   const RunModel model = BuildRunModel(result);
   std::vector<PeerId> rows = model.RowOrder();
@@ -465,6 +471,181 @@ TEST(TimelineSvg, ARunThatTakesNoVirtualTimeStillShowsItsRuns) {
   const std::string svg = ReadAll(dir + "/timeline.svg");
   EXPECT_NE(svg.find("fill-opacity"), std::string::npos) << "the first runs are drawn";
   EXPECT_NE(svg.find(">+1s</text>"), std::string::npos) << "the axis spans a second at least";
+}
+
+// A planet of more peers than the reports draw: 120 storage nodes with chores every minute.
+RunResult ManyNodesRun(scenario::TraceLevel level = scenario::TraceLevel::kAll) {
+  RunOptions options;
+  options.trace_detail = TraceDetail::kRecords;
+  options.trace_level = level;
+  return scenario::RunText(R"(
+name: "many"
+duration: "30m"
+planet { satellites: 1 storage_nodes: 120 uplinks: 1
+  storage_node { sender_interval: "5m" cleanup_interval: "1m" } }
+step { at: "1m" traffic { uplink: 0 satellite: 0 every: "1m" size: 1024 nodes: 30 } }
+)",
+                           options);
+}
+
+TEST(RunModel, DensitiesCountEveryRunOfEachKindAndChoreInTheSliceItBegan) {
+  const RunResult result = ManyNodesRun();
+  ASSERT_TRUE(result.status.ok()) << result.status.ToString();
+  const RunModel model = BuildRunModel(result);
+  constexpr int kSlices = 30;
+  const std::vector<ChoreDensity> densities = ChoreDensities(model, kSlices);
+  // Expected, from the spans themselves.
+  std::map<std::pair<std::string, std::string>, std::vector<std::uint32_t>> started;
+  std::map<std::pair<std::string, std::string>, std::set<PeerId>> peers;
+  for (const Span& s : model.spans) {
+    if (s.kind != Span::Kind::kChore) continue;
+    std::string kind = model.peer_names[s.peer];
+    while (!kind.empty() && std::isdigit(static_cast<unsigned char>(kind.back()))) kind.pop_back();
+    auto& slices = started[{kind, model.Text(s.name)}];
+    slices.resize(kSlices);
+    ++slices[std::min<std::int64_t>(kSlices - 1, s.begin_ns * kSlices / model.end_ns)];
+    peers[{kind, model.Text(s.name)}].insert(s.peer);
+  }
+  ASSERT_EQ(densities.size(), started.size());
+  ASSERT_FALSE(densities.empty());
+  EXPECT_EQ(densities.front().kind, "storagenode") << "no satellite chore here; nodes first";
+  for (const ChoreDensity& d : densities) {
+    const auto key = std::make_pair(d.kind, d.chore);
+    ASSERT_TRUE(started.count(key)) << d.kind << " " << d.chore;
+    EXPECT_EQ(d.started, started[key]) << d.kind << " " << d.chore;
+    EXPECT_EQ(d.peers, peers[key].size()) << d.kind << " " << d.chore;
+    std::uint64_t runs = 0;
+    for (std::uint32_t n : d.started) runs += n;
+    EXPECT_EQ(d.runs, runs);
+    EXPECT_EQ(d.failed, 0u) << "nothing failed in this run";
+    EXPECT_EQ(d.failures, std::vector<std::uint32_t>(kSlices, 0));
+  }
+  const auto cleanup = std::find_if(densities.begin(), densities.end(), [](const ChoreDensity& d) {
+    return d.kind == "storagenode" && d.chore == "orders.cleanup";
+  });
+  ASSERT_NE(cleanup, densities.end());
+  EXPECT_EQ(cleanup->peers, 120u);
+  EXPECT_GE(cleanup->runs, 120u * 30) << "every node cleans up every minute of 30";
+}
+
+TEST(RunModel, DensitiesCountARunWhereItBeganItsFailuresAndKindsInRowOrder) {
+  RunModel model;
+  model.end_ns = 100;
+  model.peer_names = {"uplink0", "storagenode10", "satellite0", "storagenode2"};
+  model.texts = {"", "orders.sender", "OK", "DEADLINE_EXCEEDED", "rollups"};
+  auto run = [&](PeerId peer, std::uint32_t name, std::int64_t begin, std::int64_t end,
+                 std::uint32_t status, bool finished = true) {
+    Span s;
+    s.peer = peer;
+    s.name = name;
+    s.begin_ns = begin;
+    s.end_ns = end;
+    s.status = status;
+    s.finished = finished;
+    model.spans.push_back(s);
+  };
+  run(1, 1, 5, 95, 2);           // begins in slice 0, ends in slice 3
+  run(3, 1, 30, 31, 3);          // slice 1, failed
+  run(1, 1, 99, 100, 2);         // the last slice
+  run(3, 1, 60, 100, 0, false);  // still running at the end: not a failure
+  run(2, 4, 0, 0, 2);
+  run(0, 1, 10, 10, 3);
+  Span rpc;
+  rpc.kind = Span::Kind::kRpc;
+  rpc.peer = 2;
+  rpc.name = 1;
+  model.spans.push_back(rpc);  // RPCs are not chore runs
+  const std::vector<ChoreDensity> densities = ChoreDensities(model, 4);
+  ASSERT_EQ(densities.size(), 3u);
+  EXPECT_EQ(densities[0].kind, "satellite");
+  EXPECT_EQ(densities[0].chore, "rollups");
+  EXPECT_EQ(densities[0].started, (std::vector<std::uint32_t>{1, 0, 0, 0}));
+  EXPECT_EQ(densities[1].kind, "storagenode");
+  EXPECT_EQ(densities[1].chore, "orders.sender");
+  EXPECT_EQ(densities[1].peers, 2u);
+  EXPECT_EQ(densities[1].runs, 4u);
+  EXPECT_EQ(densities[1].started, (std::vector<std::uint32_t>{1, 1, 1, 1}));
+  EXPECT_EQ(densities[1].failed, 1u);
+  EXPECT_EQ(densities[1].failures, (std::vector<std::uint32_t>{0, 1, 0, 0}));
+  EXPECT_EQ(densities[2].kind, "uplink");
+  EXPECT_EQ(densities[2].failed, 1u);
+}
+
+// The JSON report.html draws from.
+nlohmann::json PageData(const std::string& html) {
+  const std::string open = "<script type=\"application/json\" id=\"run-data\">";
+  const std::size_t from = html.find(open);
+  const std::size_t to = html.find("</script>", from);
+  if (from == std::string::npos || to == std::string::npos) return nullptr;
+  return nlohmann::json::parse(html.substr(from + open.size(), to - from - open.size()));
+}
+
+TEST(ReportHtml, PastItsSpanBudgetDrawsWholePeersAndEveryPeersRunsAsDensities) {
+  const RunResult result = ManyNodesRun();
+  ASSERT_TRUE(result.status.ok()) << result.status.ToString();
+  const RunModel model = BuildRunModel(result);
+  const RunFiles files{nullptr, &result, "testplanet run many", 1.0, false};
+  std::map<PeerId, std::size_t> runs_of;
+  std::size_t runs = 0;
+  for (const Span& s : model.spans) {
+    if (s.kind != Span::Kind::kChore) continue;
+    ++runs_of[s.peer];
+    ++runs;
+  }
+  // Room for about ten nodes' runs: the satellite (no chore runs) and the first nodes, whole.
+  const std::size_t budget = runs / 12;
+  const nlohmann::json data = PageData(ReportHtml(files, model, budget));
+  ASSERT_TRUE(data.is_object());
+  const auto& rows = data["row_order"];
+  ASSERT_GE(rows.size(), 5u);
+  ASSERT_LT(rows.size(), 30u);
+  const std::vector<PeerId> order = model.RowOrder();
+  std::size_t kept_runs = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].get<PeerId>(), order[i]) << "a prefix of the row order";
+    kept_runs += runs_of[order[i]];
+  }
+  EXPECT_LE(data["spans"].size(), budget);
+  EXPECT_GT(kept_runs + runs_of[order[rows.size()]], budget) << "the next peer did not fit";
+  // Every run of a drawn peer is on the page, up to the run's end: none is cut off in time.
+  std::map<PeerId, std::size_t> on_page;
+  for (const auto& span : data["spans"]) {
+    if (span[7] == 0) ++on_page[span[0].get<PeerId>()];
+  }
+  for (const auto& row : rows) {
+    EXPECT_EQ(on_page[row.get<PeerId>()], runs_of[row.get<PeerId>()]) << "peer " << row;
+  }
+  EXPECT_EQ(data["peers_left_out"].get<std::size_t>(), order.size() - rows.size());
+  EXPECT_EQ(data["runs_left_out"].get<std::size_t>(), runs - kept_runs);
+  // The whole planet, as densities: every run, drawn peer or not.
+  std::uint64_t density_runs = 0;
+  for (const auto& d : data["densities"]) density_runs += d["runs"].get<std::uint64_t>();
+  EXPECT_EQ(density_runs, runs);
+  EXPECT_EQ(data["orders_recorded"], true);
+
+  // Within the budget, everything and no densities.
+  const nlohmann::json whole = PageData(ReportHtml(files, model, model.spans.size()));
+  EXPECT_EQ(whole["row_order"].size(), order.size());
+  EXPECT_EQ(whole["spans"].size(), model.spans.size());
+  EXPECT_TRUE(whole["densities"].empty());
+  EXPECT_EQ(whole["runs_left_out"], 0);
+}
+
+TEST(TimelineSvg, ARunThatKeptNoOrdersSaysSoRatherThanThatNoneWereStored) {
+  const RunResult chores_only = ManyNodesRun(scenario::TraceLevel::kChores);
+  ASSERT_TRUE(chores_only.status.ok()) << chores_only.status.ToString();
+  const std::string dir = TempDir("chores-only");
+  ASSERT_TRUE(WriteTimelineSvg(dir + "/timeline.svg", chores_only).ok());
+  std::string svg = ReadAll(dir + "/timeline.svg");
+  EXPECT_NE(svg.find("orders were not recorded"), std::string::npos);
+  EXPECT_EQ(svg.find("no orders were stored"), std::string::npos);
+  const RunFiles files{nullptr, &chores_only, "testplanet run many", 1.0, false};
+  EXPECT_EQ(PageData(ReportHtml(files))["orders_recorded"], false);
+
+  const RunResult all = ManyNodesRun();
+  ASSERT_TRUE(WriteTimelineSvg(dir + "/timeline.svg", all).ok());
+  svg = ReadAll(dir + "/timeline.svg");
+  EXPECT_EQ(svg.find("orders were not recorded"), std::string::npos);
 }
 
 TEST(Junit, PutsTheLineInItsOwnAttributeWithTimesAndFailureTypes) {
