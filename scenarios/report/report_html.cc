@@ -77,7 +77,8 @@ constexpr int kMaxLanes = 8;
 constexpr int kDensitySlices = 1000;
 
 // What the page carries. Past kMaxSpans, whole peers in row order: each drawn peer with every
-// chore run it began, so that a row is never cut off in time; then the RPCs of drawn peers, a
+// chore run it began, so that a row is never cut off in time (a peer with more runs than the
+// page holds is skipped); then the RPCs of drawn peers, a
 // peer's all or none, while there is room. What is left out is counted, and the page then also
 // draws every peer's runs as densities (ChoreDensities).
 struct Selection {
@@ -104,6 +105,8 @@ Selection SelectSpans(const RunModel& model, std::size_t max_spans) {
   int rows = 0;
   const std::vector<PeerId> order = model.RowOrder();
   for (PeerId peer : order) {
+    // A peer with more runs than the page holds is left out whole, not the peers after it.
+    if (runs[peer] > max_spans) continue;
     const int lanes = std::min(peer < model.lanes.size() ? model.lanes[peer] : 1, kMaxLanes);
     if (runs[peer] > room || rows + lanes > kMaxRows) break;
     room -= runs[peer];

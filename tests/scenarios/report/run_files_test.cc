@@ -623,6 +623,18 @@ TEST(ReportHtml, PastItsSpanBudgetDrawsWholePeersAndEveryPeersRunsAsDensities) {
   EXPECT_EQ(density_runs, runs);
   EXPECT_EQ(data["orders_recorded"], true);
 
+  // A budget below any node's runs: no node is drawn, the satellite (no chore runs) still is,
+  // and the densities still count every run.
+  const nlohmann::json tiny = PageData(ReportHtml(files, model, 3));
+  EXPECT_LE(tiny["spans"].size(), 3u);
+  for (const auto& row : tiny["row_order"]) EXPECT_LE(runs_of[row.get<PeerId>()], 3u);
+  ASSERT_FALSE(tiny["row_order"].empty());
+  EXPECT_EQ(tiny["row_order"][0].get<PeerId>(), order.front());
+  EXPECT_EQ(model.PeerName(order.front()), "satellite0");
+  density_runs = 0;
+  for (const auto& d : tiny["densities"]) density_runs += d["runs"].get<std::uint64_t>();
+  EXPECT_EQ(density_runs, runs);
+
   // Within the budget, everything and no densities.
   const nlohmann::json whole = PageData(ReportHtml(files, model, model.spans.size()));
   EXPECT_EQ(whole["row_order"].size(), order.size());
