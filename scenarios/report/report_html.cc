@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "scenarios/report/check_json.h"
 #include "scenarios/report/html/assets.h"
@@ -52,32 +53,16 @@ json Series(const std::vector<BacklogPoint>& series, std::int64_t end, std::size
   return out;
 }
 
-json ChoreRows(const scenario::RunResult& r) {
-  json rows = json::array();
-  auto when = [](const std::optional<TimePoint>& t) { return t ? FormatTime(*t) : "—"; };
-  for (const auto& c : r.chores) {
-    rows.push_back({{"peer", c.peer},
-                    {"chore", c.chore},
-                    {"interval", c.interval ? FormatDuration(*c.interval) : "— (down)"},
-                    {"runs", c.runs},
-                    {"ticks_dropped", c.ticks_dropped},
-                    {"last_run", when(c.last_run)},
-                    {"next_tick", when(c.next_tick)}});
-  }
-  return rows;
-}
-
-// The page stays small enough for a browser: at most this many spans, and rows for at most
-// kMaxRows lanes (kMaxLanes a peer; later lanes draw in the last). The script reads the two
+// The page stays small enough for a browser: at most HtmlLimits::spans spans, and rows for at
+// most kMaxRows lanes (kMaxLanes a peer; later lanes draw in the last). The script reads the
 // limits from the data.
-constexpr std::size_t kMaxSpans = 200'000;
 constexpr int kMaxRows = 1500;
 constexpr int kMaxLanes = 8;
 // Slices of the run in which ChoreDensities counts runs, for the whole planet's rows.
 constexpr int kDensitySlices = 1000;
 
-// What the page carries. Past kMaxSpans, whole peers in row order: each drawn peer with every
-// chore run it began, so that a row is never cut off in time (a peer with more runs than the
+// What the page carries. Past HtmlLimits::spans, whole peers in row order: each drawn peer with
+// every chore run it began, so that a row is never cut off in time (a peer with more runs than the
 // page holds is skipped); then the RPCs of drawn peers, a
 // peer's all or none, while there is room. What is left out is counted, and the page then also
 // draws every peer's runs as densities (ChoreDensities).
@@ -154,6 +139,72 @@ std::string SpansJson(const RunModel& model, const Selection& selection, NameTab
   return spans + "]";
 }
 
+json ChoreRow(const scenario::ChoreRuns& c) {
+  auto when = [](const std::optional<TimePoint>& t) { return t ? FormatTime(*t) : "—"; };
+  return {{"peer", c.peer},
+          {"chore", c.chore},
+          {"interval", c.interval ? FormatDuration(*c.interval) : "— (down)"},
+          {"runs", c.runs},
+          {"ticks_dropped", c.ticks_dropped},
+          {"last_run", when(c.last_run)},
+          {"next_tick", when(c.next_tick)}};
+}
+
+// Totals of each kind of peer and chore: "storagenode* (25000)", runs in all and the fewest and
+// most of one peer.
+json ChoreTotals(const std::vector<scenario::ChoreRuns>& chores) {
+  struct Total {
+    std::size_t peers = 0;
+    std::uint64_t runs = 0, fewest = UINT64_MAX, most = 0, ticks_dropped = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Total> totals;
+  for (const auto& c : chores) {
+    Total& t = totals[{std::string(PeerKind(c.peer)), c.chore}];
+    ++t.peers;
+    t.runs += c.runs;
+    t.fewest = std::min(t.fewest, c.runs);
+    t.most = std::max(t.most, c.runs);
+    t.ticks_dropped += c.ticks_dropped;
+  }
+  json rows = json::array();
+  for (const auto& [key, t] : totals) {
+    rows.push_back({{"peer", key.first + "* (" + std::to_string(t.peers) + ")"},
+                    {"chore", key.second},
+                    {"interval", "—"},
+                    {"runs", std::to_string(t.runs) + " (" + std::to_string(t.fewest) + "–" +
+                                 std::to_string(t.most) + " a peer)"},
+                    {"ticks_dropped", t.ticks_dropped},
+                    {"last_run", "—"},
+                    {"next_tick", "—"},
+                    {"total", true}});
+  }
+  return rows;
+}
+
+// A row per peer and chore up to `max_rows`; past it, a row per kind of peer and chore with its
+// totals, then the rows of the peers drawn one by one while there is room (summary.json has every
+// row).
+json ChoreRows(const scenario::RunResult& r, const RunModel& model, const Selection& selection,
+               std::size_t max_rows, std::size_t& left_out) {
+  json rows = json::array();
+  left_out = 0;
+  if (r.chores.size() <= max_rows) {
+    for (const auto& c : r.chores) rows.push_back(ChoreRow(c));
+    return rows;
+  }
+  rows = ChoreTotals(r.chores);
+  std::set<std::string_view> drawn;
+  for (PeerId peer : selection.rows) drawn.insert(model.PeerName(peer));
+  for (const auto& c : r.chores) {
+    if (rows.size() < max_rows && drawn.count(c.peer) != 0) {
+      rows.push_back(ChoreRow(c));
+    } else {
+      ++left_out;
+    }
+  }
+  return rows;
+}
+
 // Every peer's chore runs, per kind of peer, when the page cannot draw them one by one.
 json Densities(const RunModel& model, const Selection& selection, NameTable& names) {
   json out = json::array();
@@ -172,7 +223,7 @@ json Densities(const RunModel& model, const Selection& selection, NameTable& nam
 
 // The page's data, but for its spans (SpansJson, spliced in by ReportHtml at "spans":[]).
 json Data(const RunFiles& run, const RunModel& model, const Selection& selection,
-          NameTable& names) {
+          std::size_t max_chore_rows, NameTable& names) {
   const scenario::RunResult& r = *run.result;
   json faults = json::array();
   for (const Mark& f : model.faults) {
@@ -182,6 +233,8 @@ json Data(const RunFiles& run, const RunModel& model, const Selection& selection
   for (const auto& c : r.checks) {
     checks.push_back(CheckJson(c));
   }
+  std::size_t chore_rows_left_out = 0;
+  json chores = ChoreRows(r, model, selection, max_chore_rows, chore_rows_left_out);
   json backlog = json::object();
   for (const auto& [peer, series] : model.backlog) {
     backlog[std::to_string(peer)] = Series(series, model.end_ns, 1500);
@@ -197,7 +250,8 @@ json Data(const RunFiles& run, const RunModel& model, const Selection& selection
           {"densities", Densities(model, selection, names)},
           {"faults", faults},
           {"checks", checks},
-          {"chores", ChoreRows(r)},
+          {"chores", std::move(chores)},
+          {"chore_rows_left_out", chore_rows_left_out},
           {"backlog", backlog},
           {"orders_recorded", model.orders_recorded},
           {"total_backlog", Series(model.total_backlog, model.end_ns, 3000)},
@@ -249,10 +303,10 @@ std::string Summary(const RunFiles& run) {
 std::string ReportHtml(const RunFiles& run) { return ReportHtml(run, BuildRunModel(*run.result)); }
 
 std::string ReportHtml(const RunFiles& run, const RunModel& model) {
-  return ReportHtml(run, model, kMaxSpans);
+  return ReportHtml(run, model, HtmlLimits{});
 }
 
-std::string ReportHtml(const RunFiles& run, const RunModel& model, std::size_t max_spans) {
+std::string ReportHtml(const RunFiles& run, const RunModel& model, const HtmlLimits& limits) {
   const scenario::RunResult& r = *run.result;
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
                      EscapeMarkup(r.scenario + " seed " + std::to_string(r.seed) +
@@ -274,10 +328,10 @@ std::string ReportHtml(const RunFiles& run, const RunModel& model, std::size_t m
   html += "<h2>Chores</h2><table id=\"chores\"></table>\n";
   html += "</div><div id=\"tip\"></div>\n<script type=\"application/json\" id=\"run-data\">";
   NameTable names;
-  const Selection selection = SelectSpans(model, max_spans);
+  const Selection selection = SelectSpans(model, limits.spans);
   const std::string spans = SpansJson(model, selection, names);
-  const std::string data = ScriptSafe(
-      Data(run, model, selection, names).dump(-1, ' ', false, json::error_handler_t::replace));
+  const std::string data = ScriptSafe(Data(run, model, selection, limits.chore_rows, names)
+                                          .dump(-1, ' ', false, json::error_handler_t::replace));
   // Keys are in order and a quote inside a string is escaped: this text occurs once, as the key.
   constexpr std::string_view kKey = "\"spans\":";
   const std::size_t at = data.find("\"spans\":[]");

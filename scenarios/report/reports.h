@@ -66,9 +66,14 @@ Status WriteChromeTrace(const std::string& path, const scenario::RunResult& resu
 Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& result,
                         const RunModel& model);
 std::string ReportHtml(const RunFiles& run, const RunModel& model);
-// With at most `max_spans` spans on the page (200,000 by default): past it, whole peers in row
-// order and the whole planet's runs as densities per kind of peer and chore.
-std::string ReportHtml(const RunFiles& run, const RunModel& model, std::size_t max_spans);
+// What report.html holds at most, so that a browser shows it. Past `spans`, whole peers in row
+// order and the whole planet's runs as densities per kind of peer and chore; past `chore_rows`,
+// the chores table has totals per kind of peer and chore, then the drawn peers' rows.
+struct HtmlLimits {
+  std::size_t spans = 200'000;
+  std::size_t chore_rows = 2'000;
+};
+std::string ReportHtml(const RunFiles& run, const RunModel& model, const HtmlLimits& limits);
 Status WriteReportHtml(const std::string& path, const RunFiles& run);
 Status WriteLog(const std::string& path, const scenario::RunResult& result);
 Status WriteRecords(const std::string& path, const RecordLog& records);

@@ -289,14 +289,13 @@ std::vector<PeerId> RunModel::RowOrder() const {
 
 RunModel BuildRunModel(const scenario::RunResult& result) { return ModelBuilder(result).Build(); }
 
-namespace {
-
-// "storagenode" for "storagenode12": a peer's name without its number.
-std::string_view KindOf(std::string_view name) {
+std::string_view PeerKind(std::string_view name) {
   std::size_t end = name.size();
   while (end > 0 && name[end - 1] >= '0' && name[end - 1] <= '9') --end;
   return name.substr(0, end);
 }
+
+namespace {
 
 // Satellites, then storage nodes, then the rest (by name): the reports' row order.
 int KindRank(std::string_view kind) {
@@ -315,7 +314,7 @@ std::vector<ChoreDensity> ChoreDensities(const RunModel& model, int slices) {
   std::map<Key, std::pair<ChoreDensity, std::vector<bool>>> by_key;
   for (const Span& s : model.spans) {
     if (s.kind != Span::Kind::kChore || s.peer >= model.peer_names.size()) continue;
-    const std::string_view kind = KindOf(model.peer_names[s.peer]);
+    const std::string_view kind = PeerKind(model.peer_names[s.peer]);
     const std::string& chore = model.Text(s.name);
     auto [it, added] = by_key.try_emplace(Key{KindRank(kind), kind, chore});
     auto& [density, seen] = it->second;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scenarios/language/runner.h"
@@ -67,6 +68,9 @@ struct RunModel {
 };
 
 RunModel BuildRunModel(const scenario::RunResult& result);
+
+// "storagenode" for "storagenode12": a peer's name without its number, the kind of peer.
+std::string_view PeerKind(std::string_view name);
 
 // Every run of one chore by the peers of one kind, counted in equal slices of the run: what the
 // reports draw for a planet with more peers than they have rows for, so that the whole planet's

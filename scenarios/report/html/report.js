@@ -60,9 +60,16 @@
                                                       Array.from(byKind[k].peers).sort().join(' ')]})),
         'No fault fired.');
   table('chores', ['peer', 'chore', 'interval', 'runs', 'ticks dropped', 'last run', 'next tick'],
-        data.chores.map(c => ({cells: [c.peer, c.chore, c.interval, c.runs, c.ticks_dropped,
+        data.chores.map(c => ({cls: c.total ? 'total' : '',
+                               cells: [c.peer, c.chore, c.interval, c.runs, c.ticks_dropped,
                                        c.last_run, c.next_tick]})),
         'No chore ran.');
+  if (data.chore_rows_left_out) {
+    const note = el('p', {class: 'hint'}, data.chore_rows_left_out + ' rows of peers not drawn ' +
+                    'one by one left out: the rows marked * total every peer of a kind; ' +
+                    'summary.json has every row.');
+    document.getElementById('chores').after(note);
+  }
 
   // ---- the shared time axis -----------------------------------------------------------------
   const span = Math.max(data.end_ns, 1e9);

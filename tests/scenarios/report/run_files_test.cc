@@ -594,7 +594,7 @@ TEST(ReportHtml, PastItsSpanBudgetDrawsWholePeersAndEveryPeersRunsAsDensities) {
   }
   // Room for about ten nodes' runs: the satellite (no chore runs) and the first nodes, whole.
   const std::size_t budget = runs / 12;
-  const nlohmann::json data = PageData(ReportHtml(files, model, budget));
+  const nlohmann::json data = PageData(ReportHtml(files, model, {.spans = budget}));
   ASSERT_TRUE(data.is_object());
   const auto& rows = data["row_order"];
   ASSERT_GE(rows.size(), 5u);
@@ -625,7 +625,7 @@ TEST(ReportHtml, PastItsSpanBudgetDrawsWholePeersAndEveryPeersRunsAsDensities) {
 
   // A budget below any node's runs: no node is drawn, the satellite (no chore runs) still is,
   // and the densities still count every run.
-  const nlohmann::json tiny = PageData(ReportHtml(files, model, 3));
+  const nlohmann::json tiny = PageData(ReportHtml(files, model, {.spans = 3}));
   EXPECT_LE(tiny["spans"].size(), 3u);
   for (const auto& row : tiny["row_order"]) EXPECT_LE(runs_of[row.get<PeerId>()], 3u);
   ASSERT_FALSE(tiny["row_order"].empty());
@@ -635,8 +635,44 @@ TEST(ReportHtml, PastItsSpanBudgetDrawsWholePeersAndEveryPeersRunsAsDensities) {
   for (const auto& d : tiny["densities"]) density_runs += d["runs"].get<std::uint64_t>();
   EXPECT_EQ(density_runs, runs);
 
+  // The chores table: within its limit a row per peer and chore; past it, the totals per kind of
+  // peer and chore first, then the drawn peers' rows.
+  EXPECT_EQ(data["chores"].size(), result.chores.size());
+  EXPECT_EQ(data["chore_rows_left_out"], 0);
+  const nlohmann::json few =
+      PageData(ReportHtml(files, model, {.spans = budget, .chore_rows = 20}));
+  const auto& chores = few["chores"];
+  ASSERT_LE(chores.size(), 20u);
+  ASSERT_TRUE(chores[0].value("total", false));
+  std::uint64_t cleanup_total = 0;
+  for (const auto& c : result.chores) {
+    if (c.chore == "orders.cleanup" && c.peer.rfind("storagenode", 0) == 0) cleanup_total += c.runs;
+  }
+  bool cleanup_row = false;
+  for (const auto& c : chores) {
+    if (!c.value("total", false)) {
+      EXPECT_NE(std::find(rows.begin(), rows.end(),
+                          std::find(model.peer_names.begin(), model.peer_names.end(),
+                                    c["peer"].get<std::string>()) -
+                              model.peer_names.begin()),
+                rows.end())
+          << c["peer"] << " is drawn one by one";
+    } else if (c["chore"] == "orders.cleanup" && c["peer"] == "storagenode* (120)") {
+      cleanup_row = true;
+      EXPECT_EQ(c["runs"].get<std::string>().rfind(std::to_string(cleanup_total) + " (", 0), 0u)
+          << c["runs"];
+    }
+  }
+  EXPECT_TRUE(cleanup_row);
+  const auto per_peer = std::count_if(chores.begin(), chores.end(), [](const nlohmann::json& c) {
+    return !c.value("total", false);
+  });
+  EXPECT_GT(per_peer, 0);
+  EXPECT_EQ(few["chore_rows_left_out"].get<std::size_t>() + static_cast<std::size_t>(per_peer),
+            result.chores.size());
+
   // Within the budget, everything and no densities.
-  const nlohmann::json whole = PageData(ReportHtml(files, model, model.spans.size()));
+  const nlohmann::json whole = PageData(ReportHtml(files, model, {.spans = model.spans.size()}));
   EXPECT_EQ(whole["row_order"].size(), order.size());
   EXPECT_EQ(whole["spans"].size(), model.spans.size());
   EXPECT_TRUE(whole["densities"].empty());
