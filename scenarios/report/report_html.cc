@@ -205,11 +205,17 @@ json ChoreRows(const scenario::RunResult& r, const RunModel& model, const Select
   return rows;
 }
 
+// The time the densities' slices cover: the run, or a second for a run that took less (the
+// script's time axis, which it reads from the data).
+std::int64_t DensitySpan(const RunModel& model) {
+  return std::max<std::int64_t>(model.end_ns, 1'000'000'000);
+}
+
 // Every peer's chore runs, per kind of peer, when the page cannot draw them one by one.
 json Densities(const RunModel& model, const Selection& selection, NameTable& names) {
   json out = json::array();
   if (!selection.partial()) return out;
-  for (const ChoreDensity& d : ChoreDensities(model, kDensitySlices)) {
+  for (const ChoreDensity& d : ChoreDensities(model, kDensitySlices, DensitySpan(model))) {
     out.push_back({{"kind", d.kind},
                    {"chore", names.Of(d.chore)},
                    {"peers", d.peers},
@@ -240,6 +246,7 @@ json Data(const RunFiles& run, const RunModel& model, const Selection& selection
     backlog[std::to_string(peer)] = Series(series, model.end_ns, 1500);
   }
   return {{"end_ns", model.end_ns},
+          {"axis_ns", DensitySpan(model)},
           {"peers", model.peer_names},
           {"lanes", model.lanes},
           {"row_order", selection.rows},

@@ -306,9 +306,9 @@ int KindRank(std::string_view kind) {
 
 }  // namespace
 
-std::vector<ChoreDensity> ChoreDensities(const RunModel& model, int slices) {
+std::vector<ChoreDensity> ChoreDensities(const RunModel& model, int slices, std::int64_t span_ns) {
   slices = std::max(slices, 1);
-  const std::int64_t span = std::max<std::int64_t>(model.end_ns, 1);
+  const std::int64_t span = std::max<std::int64_t>(span_ns, 1);
   // (kind rank, kind, chore name) -> the density and which peers it has seen.
   using Key = std::tuple<int, std::string_view, std::string_view>;
   std::map<Key, std::pair<ChoreDensity, std::vector<bool>>> by_key;

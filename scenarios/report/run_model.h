@@ -86,8 +86,9 @@ struct ChoreDensity {
 };
 
 // Kinds in row order (satellites, storage nodes, then the rest by name), chores by name; each
-// with `slices` slices of [0, max(end_ns, 1)] (at least one).
-std::vector<ChoreDensity> ChoreDensities(const RunModel& model, int slices);
+// with `slices` equal slices (at least one) of [0, span_ns] (at least 1 ns), the span the report
+// draws: a run that took less than its axis fills only the first slices.
+std::vector<ChoreDensity> ChoreDensities(const RunModel& model, int slices, std::int64_t span_ns);
 
 }  // namespace testplanet::report
 

@@ -100,7 +100,7 @@ class Timeline {
     }
     for (PeerId peer : peers_) shown_.insert(peer);
     if (not_shown_ > 0) {
-      for (ChoreDensity& density : ChoreDensities(model_, kWidth)) {
+      for (ChoreDensity& density : ChoreDensities(model_, kWidth, span_)) {
         if (colours_.count(density.chore) == 0) {
           colours_[density.chore] = kPalette[colours_.size() % kPalette.size()];
         }

@@ -72,7 +72,7 @@
   }
 
   // ---- the shared time axis -----------------------------------------------------------------
-  const span = Math.max(data.end_ns, 1e9);
+  const span = data.axis_ns;  // the run, or a second for a run that took less
   const view = {from: 0, to: span};
   const LEFT = 190;
   const canvases = [];
@@ -337,6 +337,12 @@
       timeline.dispatchEvent(new MouseEvent('mousemove', {clientX: rect.left + px,
                                                           clientY: rect.top + py, bubbles: true}));
       document.body.setAttribute('data-tooltip', tip.style.display === 'block' ? tip.textContent : '');
+    }
+    if (densities.length) {  // the middle of the first row of the whole planet's runs
+      const rect = timeline.getBoundingClientRect();
+      timeline.dispatchEvent(new MouseEvent('mousemove', {clientX: rect.left + x(span / 2, timeline.width),
+                                                          clientY: rect.top + 20 + ROW / 2, bubbles: true}));
+      document.body.setAttribute('data-density-tooltip', tip.style.display === 'block' ? tip.textContent : '');
     }
   }
 })();

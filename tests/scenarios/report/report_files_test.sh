@@ -8,7 +8,8 @@
 #     clears its previous output, keeps everything with --keep-passing, stops at --time-budget;
 #   - merge joins shards into the same sweep;
 #   - report.html and index.html render in headless Chromium without a script error, and the
-#     timeline zooms and shows a tooltip.
+#     timeline zooms and shows a tooltip; a planet with more peers than the page has rows gets the
+#     whole planet's runs in rows of their own, with a tooltip, and says what it left out.
 # Usage: report_files_test.sh TESTPLANET SOURCE_DIR
 set -euo pipefail
 testplanet=$(readlink -f "$1")
@@ -85,6 +86,20 @@ grep -q '<pre class="fail">DATA_LOSS: invariant violated' report.html || fail "t
 grep -qE '<table id="checks"><tr>(<th>|<td class="hint">No check ran)' report.html || fail "the checks table was not filled"
 grep -q '<canvas id="timeline"' report.html || fail "no timeline"
 grep -q 'ticked while paused' report.html || fail "the failure is not on the page"
+# A planet with more peers than the page has rows: whole peers, and the whole planet's runs.
+cat >big.textproto <<'EOF'
+name: "big"
+duration: "10m"
+planet { satellites: 1 storage_nodes: 1600 uplinks: 1 }
+step { at: "1m" traffic { uplink: 0 satellite: 0 every: "1m" size: 1024 nodes: 8 } }
+EOF
+"$testplanet" run big.textproto --trace chores --out big --quiet >/dev/null
+render big "file://$work/big/report.html#selftest"
+grep -q 'data-rendered="yes"' big.html || fail "a big planet's report.html did not finish rendering"
+grep -q 'peers not drawn one by one' big.html || fail "a big planet's page does not say what it left out"
+grep -qE 'data-density-tooltip="[a-z.]+ on 1600 storagenode peers' big.html \
+  || fail "no tooltip over the whole planet's runs"
+grep -qE 'data-tooltip="chore [^"]+' big.html || fail "no tooltip over a drawn peer's run"
 render index "file://$work/sweep/index.html"
 grep -q '<table id="signatures">' index.html || fail "index.html has no signatures"
 grep -q "href=\"$(basename "$failing")/report.html\"" index.html || fail "index.html does not link the kept run"

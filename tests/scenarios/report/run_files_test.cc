@@ -493,7 +493,7 @@ TEST(RunModel, DensitiesCountEveryRunOfEachKindAndChoreInTheSliceItBegan) {
   ASSERT_TRUE(result.status.ok()) << result.status.ToString();
   const RunModel model = BuildRunModel(result);
   constexpr int kSlices = 30;
-  const std::vector<ChoreDensity> densities = ChoreDensities(model, kSlices);
+  const std::vector<ChoreDensity> densities = ChoreDensities(model, kSlices, model.end_ns);
   // Expected, from the spans themselves.
   std::map<std::pair<std::string, std::string>, std::vector<std::uint32_t>> started;
   std::map<std::pair<std::string, std::string>, std::set<PeerId>> peers;
@@ -555,7 +555,7 @@ TEST(RunModel, DensitiesCountARunWhereItBeganItsFailuresAndKindsInRowOrder) {
   rpc.peer = 2;
   rpc.name = 1;
   model.spans.push_back(rpc);  // RPCs are not chore runs
-  const std::vector<ChoreDensity> densities = ChoreDensities(model, 4);
+  const std::vector<ChoreDensity> densities = ChoreDensities(model, 4, model.end_ns);
   ASSERT_EQ(densities.size(), 3u);
   EXPECT_EQ(densities[0].kind, "satellite");
   EXPECT_EQ(densities[0].chore, "rollups");
@@ -569,6 +569,8 @@ TEST(RunModel, DensitiesCountARunWhereItBeganItsFailuresAndKindsInRowOrder) {
   EXPECT_EQ(densities[1].failures, (std::vector<std::uint32_t>{0, 1, 0, 0}));
   EXPECT_EQ(densities[2].kind, "uplink");
   EXPECT_EQ(densities[2].failed, 1u);
+  // Over an axis twice the run's length, the runs fill the first half of the slices.
+  EXPECT_EQ(ChoreDensities(model, 4, 200)[1].started, (std::vector<std::uint32_t>{2, 2, 0, 0}));
 }
 
 // The JSON report.html draws from.
