@@ -62,10 +62,10 @@ constexpr int kMaxLanes = 8;
 constexpr int kDensitySlices = 1000;
 
 // What the page carries. Past HtmlLimits::spans, whole peers in row order: each drawn peer with
-// every chore run it began, so that a row is never cut off in time (a peer with more runs than the
-// page holds is skipped); then the RPCs of drawn peers, a
-// peer's all or none, while there is room. What is left out is counted, and the page then also
-// draws every peer's runs as densities (ChoreDensities).
+// every chore run it began, so that a row is never cut off in time (a peer with more runs than
+// the page holds is skipped); then the RPCs of drawn peers, a peer's all or none, while there is
+// room. What is left out is counted, and the page then also draws every peer's runs as densities
+// (ChoreDensities).
 struct Selection {
   std::vector<PeerId> rows;        // the peers drawn one by one, in row order
   std::vector<bool> chores;        // by peer: its chore runs are on the page
@@ -73,13 +73,11 @@ struct Selection {
   std::size_t peers_left_out = 0;  // peers in row order not drawn
   std::uint64_t runs_left_out = 0;
   std::uint64_t rpcs_left_out = 0;
-  std::size_t max_spans = 0;
   bool partial() const { return peers_left_out + runs_left_out + rpcs_left_out > 0; }
 };
 
 Selection SelectSpans(const RunModel& model, std::size_t max_spans) {
   Selection out;
-  out.max_spans = max_spans;
   std::size_t peers = model.peer_names.size();
   for (const Span& s : model.spans) peers = std::max<std::size_t>(peers, s.peer + std::size_t{1});
   std::vector<std::uint64_t> runs(peers, 0), rpcs(peers, 0);
@@ -229,7 +227,7 @@ json Densities(const RunModel& model, const Selection& selection, NameTable& nam
 
 // The page's data, but for its spans (SpansJson, spliced in by ReportHtml at "spans":[]).
 json Data(const RunFiles& run, const RunModel& model, const Selection& selection,
-          std::size_t max_chore_rows, NameTable& names) {
+          const HtmlLimits& limits, NameTable& names) {
   const scenario::RunResult& r = *run.result;
   json faults = json::array();
   for (const Mark& f : model.faults) {
@@ -240,7 +238,7 @@ json Data(const RunFiles& run, const RunModel& model, const Selection& selection
     checks.push_back(CheckJson(c));
   }
   std::size_t chore_rows_left_out = 0;
-  json chores = ChoreRows(r, model, selection, max_chore_rows, chore_rows_left_out);
+  json chores = ChoreRows(r, model, selection, limits.chore_rows, chore_rows_left_out);
   json backlog = json::object();
   for (const auto& [peer, series] : model.backlog) {
     backlog[std::to_string(peer)] = Series(series, model.end_ns, 1500);
@@ -252,7 +250,7 @@ json Data(const RunFiles& run, const RunModel& model, const Selection& selection
           {"row_order", selection.rows},
           {"max_rows", kMaxRows},
           {"max_lanes", kMaxLanes},
-          {"max_spans", selection.max_spans},
+          {"max_spans", limits.spans},
           {"spans", json::array()},
           {"densities", Densities(model, selection, names)},
           {"faults", faults},
@@ -337,7 +335,7 @@ std::string ReportHtml(const RunFiles& run, const RunModel& model, const HtmlLim
   NameTable names;
   const Selection selection = SelectSpans(model, limits.spans);
   const std::string spans = SpansJson(model, selection, names);
-  const std::string data = ScriptSafe(Data(run, model, selection, limits.chore_rows, names)
+  const std::string data = ScriptSafe(Data(run, model, selection, limits, names)
                                           .dump(-1, ' ', false, json::error_handler_t::replace));
   // Keys are in order and a quote inside a string is escaped: this text occurs once, as the key.
   constexpr std::string_view kKey = "\"spans\":";

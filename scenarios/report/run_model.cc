@@ -265,30 +265,6 @@ const std::string& RunModel::PeerName(PeerId peer) const {
   return peer < peer_names.size() ? peer_names[peer] : kUnknown;
 }
 
-std::vector<PeerId> RunModel::RowOrder() const {
-  std::vector<bool> active(peer_names.size(), false);
-  for (const Span& span : spans) {
-    if (span.peer < active.size()) active[span.peer] = true;
-  }
-  for (const Mark& fault : faults) {
-    if (fault.peer < active.size()) active[fault.peer] = true;
-  }
-  std::vector<PeerId> rows;
-  for (const char* prefix : {"satellite", "storagenode"}) {
-    for (std::size_t p = 0; p < peer_names.size(); ++p) {
-      if (peer_names[p].rfind(prefix, 0) == 0) rows.push_back(static_cast<PeerId>(p));
-    }
-  }
-  for (std::size_t p = 0; p < peer_names.size(); ++p) {
-    const bool listed =
-        peer_names[p].rfind("satellite", 0) == 0 || peer_names[p].rfind("storagenode", 0) == 0;
-    if (!listed && active[p]) rows.push_back(static_cast<PeerId>(p));
-  }
-  return rows;
-}
-
-RunModel BuildRunModel(const scenario::RunResult& result) { return ModelBuilder(result).Build(); }
-
 std::string_view PeerKind(std::string_view name) {
   std::size_t end = name.size();
   while (end > 0 && name[end - 1] >= '0' && name[end - 1] <= '9') --end;
@@ -305,6 +281,28 @@ int KindRank(std::string_view kind) {
 }
 
 }  // namespace
+
+std::vector<PeerId> RunModel::RowOrder() const {
+  std::vector<bool> active(peer_names.size(), false);
+  for (const Span& span : spans) {
+    if (span.peer < active.size()) active[span.peer] = true;
+  }
+  for (const Mark& fault : faults) {
+    if (fault.peer < active.size()) active[fault.peer] = true;
+  }
+  // Every satellite and storage node (ranks 0 and 1), then any other peer with something drawn.
+  std::vector<PeerId> rows;
+  for (int rank = 0; rank <= 2; ++rank) {
+    for (std::size_t p = 0; p < peer_names.size(); ++p) {
+      if (KindRank(PeerKind(peer_names[p])) == rank && (rank < 2 || active[p])) {
+        rows.push_back(static_cast<PeerId>(p));
+      }
+    }
+  }
+  return rows;
+}
+
+RunModel BuildRunModel(const scenario::RunResult& result) { return ModelBuilder(result).Build(); }
 
 std::vector<ChoreDensity> ChoreDensities(const RunModel& model, int slices, std::int64_t span_ns) {
   slices = std::max(slices, 1);

@@ -145,22 +145,19 @@
   });
   // First, when the page cannot draw every peer, a row per kind of peer and chore: every run of
   // the whole planet, shaded by how many began in each slice of time. Then a row per lane of
-  // each peer drawn, up to max_lanes a peer (later lanes draw in the last one) and max_rows in
-  // all, so that the canvas stays within what browsers draw.
-  const MAX_LANES = data.max_lanes, MAX_ROWS = data.max_rows;
+  // each peer drawn, up to max_lanes a peer (later lanes draw in the last one); the page's data
+  // holds only the peers that fit in max_rows, so that the canvas stays within what browsers draw.
+  const MAX_LANES = data.max_lanes;
   const rows = densities.map(d => [-1, 0, d]);  // [peer, lane] or [-1, 0, density]
   const rowOf = {};
-  let hidden = 0;
   data.row_order.forEach(p => {
     const lanes = Math.min(data.lanes[p] || 1, MAX_LANES);
-    if (rows.length - densities.length + lanes > MAX_ROWS) { hidden++; return; }
     for (let l = 0; l < (data.lanes[p] || 1); l++) rowOf[p + ':' + l] = rows.length + Math.min(l, lanes - 1);
     for (let l = 0; l < lanes; l++) rows.push([p, l]);
   });
   const notes = [];
-  const notDrawn = hidden + (data.peers_left_out || 0);
-  if (notDrawn) {
-    notes.push(notDrawn + ' peers not drawn one by one (the page holds ' + MAX_ROWS +
+  if (data.peers_left_out) {
+    notes.push(data.peers_left_out + ' peers not drawn one by one (the page holds ' + data.max_rows +
                ' rows and ' + data.max_spans + ' runs at most; the rows marked * count every peer\'s runs)');
   }
   if (data.runs_left_out) notes.push(data.runs_left_out + ' chore runs of peers not drawn left out of this page');
