@@ -12,6 +12,7 @@
 #include "scenarios/cli/interrupt.h"
 #include "scenarios/cli/outputs.h"
 #include "scenarios/cli/progress.h"
+#include "scenarios/cli/side_process.h"
 #include "scenarios/cli/unit_costs.h"
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
@@ -234,6 +235,8 @@ int Run(const RunCommand& command) {
   std::vector<report::RunFiles> files;
   files.reserve(plans->size());
   std::optional<report::UnitCosts> unit_costs;  // measured once, for each run's floor
+  // trace.json is written in a child process while this one writes the other reports.
+  ChildProcessWriter side_writer("trace.json");
   bool all_passed = true;
   bool comparison_cut = false;
   for (std::size_t i = 0; i < plans->size() && !InterruptWatch::Requested(); ++i) {
@@ -252,6 +255,7 @@ int Run(const RunCommand& command) {
     if (!command.lean) {
       if (!unit_costs) unit_costs = MeasureUnitCosts();  // after the run: its work is counted
       files[i].unit_costs = unit_costs;
+      files[i].side_writer = &side_writer;
     }
     if (Status s = report::WriteRunDirectory(options[i].run_directory, files[i]); !s.ok()) {
       std::fprintf(stderr, "testplanet: %s\n", s.ToString().c_str());

@@ -25,8 +25,26 @@
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
 #include "scenarios/report/floor.h"
+#include "sim/status.h"
+#include "sim/unique_function.h"
 
 namespace testplanet::report {
+
+// SideWriter: runs one report writer beside the others. The command line gives one that writes
+// trace.json in a child process, on the core the single-threaded simulation left idle, while
+// this process writes the rest (trace.json, with the run model it builds for itself, takes about
+// as long as all the others together). Without one, WriteTraceFiles writes trace.json in turn.
+// Promises: a file's bytes do not depend on where it was written; Wait returns the job's status
+// (or why it has none). Trap: the job may run in another process, so it must only write its own
+// files and return a status: anything else it changes is lost.
+class SideWriter {
+ public:
+  virtual ~SideWriter() = default;
+  // Starts `job`; at most one at a time. What it reads must stay alive until Wait returns.
+  virtual void Start(UniqueFunction<Status()> job) = 0;
+  // Waits for the job started last and returns its status.
+  virtual Status Wait() = 0;
+};
 
 struct RunFiles {
   const scenario::Plan* scenario = nullptr;
@@ -39,6 +57,8 @@ struct RunFiles {
   // This machine's unit costs, measured by the command: summary.json then has the run's floor
   // (floor.h). Unset (a sweep's lean seed, a GoogleTest run): no floor.
   std::optional<UnitCosts> unit_costs = {};
+  // Where trace.json is written beside the other files (see SideWriter); null: in turn.
+  SideWriter* side_writer = nullptr;
 };
 
 Status WriteRunDirectory(const std::string& directory, const RunFiles& run);
