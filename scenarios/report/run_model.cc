@@ -1,6 +1,8 @@
 #include "scenarios/report/run_model.h"
 
 #include <algorithm>
+#include <limits>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <tuple>
@@ -172,15 +174,16 @@ class ModelBuilder {
   }
 
   // By begin, then in the order they were added: stable, but without stable_sort's buffer of
-  // every span (millions in a long run). Sorts positions, then follows the permutation's cycles
-  // to move each span once, in place.
+  // every span (millions in a long run). Sorts (begin, position) pairs, so that a comparison
+  // reads two adjacent keys rather than two spans anywhere in hundreds of megabytes, then
+  // follows the permutation's cycles to move each span once, in place.
   static void SortByBegin(std::vector<Span>& spans) {
+    std::vector<std::pair<std::int64_t, std::size_t>> keys(spans.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = {spans[i].begin_ns, i};
+    std::sort(keys.begin(), keys.end());
     std::vector<std::size_t> order(spans.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&spans](std::size_t a, std::size_t b) {
-      const std::int64_t x = spans[a].begin_ns, y = spans[b].begin_ns;
-      return x != y ? x < y : a < b;
-    });
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = keys[i].second;
+    keys = {};  // its memory back before the moves
     // order[j] is the position of the span that belongs at j; a settled j has order[j] == j.
     for (std::size_t start = 0; start < order.size(); ++start) {
       if (order[start] == start) continue;
@@ -304,21 +307,51 @@ std::vector<PeerId> RunModel::RowOrder() const {
 
 RunModel BuildRunModel(const scenario::RunResult& result) { return ModelBuilder(result).Build(); }
 
+namespace {
+
+// The slice of [0, span] that `time` falls in, of `slices`: exact in integers while they cannot
+// overflow (runs up to ~100 virtual days at 1,000 slices), in long double past that.
+std::size_t SliceOf(std::int64_t time, int slices, std::int64_t span) {
+  const std::int64_t t = std::clamp<std::int64_t>(time, 0, span);
+  const std::int64_t slice =
+      span <= std::numeric_limits<std::int64_t>::max() / slices
+          ? t * slices / span
+          : static_cast<std::int64_t>(static_cast<long double>(t) * slices / span);
+  return static_cast<std::size_t>(std::min<std::int64_t>(slice, slices - 1));
+}
+
+}  // namespace
+
 std::vector<ChoreDensity> ChoreDensities(const RunModel& model, int slices, std::int64_t span_ns) {
   slices = std::max(slices, 1);
   const std::int64_t span = std::max<std::int64_t>(span_ns, 1);
-  // (kind rank, kind, chore name) -> the density and which peers it has seen.
-  using Key = std::tuple<int, std::string_view, std::string_view>;
-  std::map<Key, std::pair<ChoreDensity, std::vector<bool>>> by_key;
+  // A week of 25,000 nodes has ~50 M spans, so a span costs a lookup in a map of a few integer
+  // keys: each peer's kind is found once, and texts are distinct, so a span's chore and status
+  // compare by id.
+  std::map<std::string_view, std::uint32_t> kind_ids;
+  std::vector<std::string_view> kinds;
+  std::vector<std::uint32_t> kind_of(model.peer_names.size());
+  for (std::size_t p = 0; p < model.peer_names.size(); ++p) {
+    const auto [it, added] =
+        kind_ids.try_emplace(PeerKind(model.peer_names[p]), static_cast<std::uint32_t>(kinds.size()));
+    if (added) kinds.push_back(it->first);
+    kind_of[p] = it->second;
+  }
+  const auto ok = std::find(model.texts.begin(), model.texts.end(), "OK");
+  const auto ok_id = static_cast<std::uint32_t>(ok - model.texts.begin());  // size(): no OK
+  struct Entry {
+    ChoreDensity density;
+    std::vector<bool> seen;  // by peer
+  };
+  std::map<std::pair<std::uint32_t, std::uint32_t>, Entry> by_id;  // (kind id, chore text id)
   for (const Span& s : model.spans) {
     if (s.kind != Span::Kind::kChore || s.peer >= model.peer_names.size()) continue;
-    const std::string_view kind = PeerKind(model.peer_names[s.peer]);
-    const std::string& chore = model.Text(s.name);
-    auto [it, added] = by_key.try_emplace(Key{KindRank(kind), kind, chore});
-    auto& [density, seen] = it->second;
+    const auto [it, added] = by_id.try_emplace({kind_of[s.peer], s.name});
+    ChoreDensity& density = it->second.density;
+    std::vector<bool>& seen = it->second.seen;
     if (added) {
-      density.kind = std::string(kind);
-      density.chore = chore;
+      density.kind = std::string(kinds[kind_of[s.peer]]);
+      density.chore = model.Text(s.name);
       density.started.assign(static_cast<std::size_t>(slices), 0);
       density.failures.assign(static_cast<std::size_t>(slices), 0);
       seen.assign(model.peer_names.size(), false);
@@ -327,19 +360,22 @@ std::vector<ChoreDensity> ChoreDensities(const RunModel& model, int slices, std:
       seen[s.peer] = true;
       ++density.peers;
     }
-    const auto slice = static_cast<std::size_t>(std::min<long double>(
-        slices - 1,
-        static_cast<long double>(std::clamp<std::int64_t>(s.begin_ns, 0, span)) * slices / span));
+    const std::size_t slice = SliceOf(s.begin_ns, slices, span);
     ++density.runs;
     ++density.started[slice];
-    if (s.finished && model.Text(s.status) != "OK") {
+    if (s.finished && s.status != ok_id) {
       ++density.failed;
       ++density.failures[slice];
     }
   }
   std::vector<ChoreDensity> out;
-  out.reserve(by_key.size());
-  for (auto& [key, entry] : by_key) out.push_back(std::move(entry.first));
+  out.reserve(by_id.size());
+  for (auto& [key, entry] : by_id) out.push_back(std::move(entry.density));
+  // The reports' order: kinds in row order, then by name; chores by name.
+  std::sort(out.begin(), out.end(), [](const ChoreDensity& a, const ChoreDensity& b) {
+    return std::tuple(KindRank(a.kind), std::string_view(a.kind), std::string_view(a.chore)) <
+           std::tuple(KindRank(b.kind), std::string_view(b.kind), std::string_view(b.chore));
+  });
   return out;
 }
 
