@@ -332,8 +332,8 @@ std::vector<ChoreDensity> ChoreDensities(const RunModel& model, int slices, std:
   std::vector<std::string_view> kinds;
   std::vector<std::uint32_t> kind_of(model.peer_names.size());
   for (std::size_t p = 0; p < model.peer_names.size(); ++p) {
-    const auto [it, added] =
-        kind_ids.try_emplace(PeerKind(model.peer_names[p]), static_cast<std::uint32_t>(kinds.size()));
+    const auto [it, added] = kind_ids.try_emplace(PeerKind(model.peer_names[p]),
+                                                  static_cast<std::uint32_t>(kinds.size()));
     if (added) kinds.push_back(it->first);
     kind_of[p] = it->second;
   }
