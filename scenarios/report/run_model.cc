@@ -181,22 +181,19 @@ class ModelBuilder {
     std::vector<std::pair<std::int64_t, std::size_t>> keys(spans.size());
     for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = {spans[i].begin_ns, i};
     std::sort(keys.begin(), keys.end());
-    std::vector<std::size_t> order(spans.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = keys[i].second;
-    keys = {};  // its memory back before the moves
-    // order[j] is the position of the span that belongs at j; a settled j has order[j] == j.
-    for (std::size_t start = 0; start < order.size(); ++start) {
-      if (order[start] == start) continue;
+    // keys[j].second is the position of the span that belongs at j; a settled j has it == j.
+    for (std::size_t start = 0; start < keys.size(); ++start) {
+      if (keys[start].second == start) continue;
       const Span first = spans[start];
       std::size_t j = start;
-      while (order[j] != start) {
-        const std::size_t from = order[j];
+      while (keys[j].second != start) {
+        const std::size_t from = keys[j].second;
         spans[j] = spans[from];
-        order[j] = j;
+        keys[j].second = j;
         j = from;
       }
       spans[j] = first;
-      order[j] = j;
+      keys[j].second = j;
     }
   }
 
