@@ -10,34 +10,19 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
 #include "scenarios/planet/owned_directory.h"
 #include "tests/status_matchers.h"
+#include "tests/temp_files.h"
 
 namespace testplanet::cli {
 namespace {
 
-std::string TempDir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("testplanet-side-" + name + "-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 TEST(ChildProcessWriter, RunsTheJobInAnotherProcessAndReturnsItsStatus) {
-  const std::string dir = TempDir("ok");
+  const std::string dir = TempDir("side-ok");
   const pid_t self = ::getpid();
   int changed_here = 0;
   ChildProcessWriter writer("job");
@@ -101,7 +86,7 @@ TEST(ChildProcessWriter, ARunsFilesAreTheSameBytesAsWrittenInTurn) {
   const scenario::RunResult result = scenario::RunScenario(*plan, options);
   ASSERT_THAT(result.status, IsOk());
   report::RunFiles files{&*plan, &result, "testplanet run side.textproto", 1.0, false};
-  const std::string in_turn = TempDir("in-turn"), beside = TempDir("beside");
+  const std::string in_turn = TempDir("side-in-turn"), beside = TempDir("side-beside");
   ASSERT_THAT(report::WriteRunDirectory(in_turn, files), IsOk());
   ChildProcessWriter writer("trace.json");
   files.side_writer = &writer;
@@ -121,7 +106,7 @@ TEST(ChildProcessWriter, ATraceJsonThatCannotBeWrittenIsTheRunsError) {
   ASSERT_THAT(plan.status(), IsOk());
   const scenario::RunResult result = scenario::RunScenario(*plan, scenario::RunOptions{});
   ASSERT_THAT(result.status, IsOk());
-  const std::string dir = TempDir("blocked");
+  const std::string dir = TempDir("side-blocked");
   ASSERT_THAT(ClaimDirectory(dir), IsOk());
   std::filesystem::create_directories(dir + "/trace.json");  // a directory where the file goes
   ChildProcessWriter writer("trace.json");

@@ -12,12 +12,12 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 #include "scenarios/report/junit.h"
 #include "scenarios/report/reports.h"
 #include "scenarios/report/run_model.h"
 #include "tests/scenarios/language/run_text.h"
+#include "tests/temp_files.h"
 
 namespace testplanet::report {
 namespace {
@@ -49,25 +49,10 @@ RunResult BusyRun() {
   return scenario::RunText(kBusy, options);
 }
 
-std::string TempDir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("testplanet-report-" + name + "-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 TEST(ChromeTrace, CompleteSlicesOnOneTrackNeverPartlyOverlap) {
   const RunResult result = BusyRun();
   ASSERT_TRUE(result.status.ok()) << result.status.ToString();
-  const std::string dir = TempDir("trace");
+  const std::string dir = TempDir("report-trace");
   ASSERT_TRUE(WriteChromeTrace(dir + "/trace.json", result).ok());
   const auto trace = nlohmann::json::parse(ReadAll(dir + "/trace.json"));
   std::map<std::int64_t, std::vector<std::pair<double, double>>> by_track;
@@ -112,7 +97,7 @@ TEST(ChromeTrace, SlicesCarryTheirTextsEscapedAndUnfinishedRunsSaySo) {
   result.records.Append({3000, 0, 1, trace_kinds::kCycleRunBegin.id, sender, 3, 2});
   result.records.Append({4000, 0, 1, fakes::net_kinds::kStreamOpen.id, 2, method, 77});
   result.records.Append({5500, 0, 1, fakes::net_kinds::kStreamEnd.id, 2, 0, 77});
-  const std::string dir = TempDir("trace-texts");
+  const std::string dir = TempDir("report-trace-texts");
   ASSERT_TRUE(WriteChromeTrace(dir + "/trace.json", result).ok());
   const auto trace = nlohmann::json::parse(ReadAll(dir + "/trace.json"));
   std::vector<nlohmann::json> slices;
@@ -142,7 +127,7 @@ TEST(ChromeTrace, ALongTraceIsCutIntoWholeTracesOfConsecutiveWindows) {
   const RunResult result = BusyRun();
   ASSERT_TRUE(result.status.ok()) << result.status.ToString();
   const RunModel model = BuildRunModel(result);
-  const std::string dir = TempDir("parts");
+  const std::string dir = TempDir("report-parts");
   std::ofstream(dir + "/trace.40.json") << "from an earlier run";
   ASSERT_TRUE(WriteChromeTrace(dir + "/trace.json", result, model, 64 << 10).ok());
   std::size_t slices = 0, faults = 0;
@@ -301,7 +286,7 @@ TEST(RunModel, BacklogEndsAtWhatTheOrdersDatabaseHolds) {
 
 TEST(TraceBin, ReadsBackEveryRecordExactlyAndSmallerThanFixedWidth) {
   const RunResult result = BusyRun();
-  const std::string dir = TempDir("bin");
+  const std::string dir = TempDir("report-bin");
   ASSERT_TRUE(WriteRecords(dir + "/trace.bin", result.records).ok());
   auto read = ReadRecords(dir + "/trace.bin");
   ASSERT_TRUE(read.ok()) << read.status().ToString();
@@ -312,7 +297,7 @@ TEST(TraceBin, ReadsBackEveryRecordExactlyAndSmallerThanFixedWidth) {
 
 TEST(TraceBin, RefusesTruncatedFilesNamingThem) {
   const RunResult result = BusyRun();
-  const std::string dir = TempDir("truncated");
+  const std::string dir = TempDir("report-truncated");
   ASSERT_TRUE(WriteRecords(dir + "/trace.bin", result.records).ok());
   std::filesystem::resize_file(dir + "/trace.bin",
                                std::filesystem::file_size(dir + "/trace.bin") / 2);
@@ -330,7 +315,7 @@ TEST(TraceBin, ALongRunsRecordsGoThroughCompressedFramesExactly) {
                     i / 3, i % 2});
   }
   ASSERT_GT(records.block_count(), 3u);
-  const std::string dir = TempDir("frames");
+  const std::string dir = TempDir("report-frames");
   const std::string path = dir + "/trace.bin";
   ASSERT_TRUE(WriteRecords(path, records).ok());
   EXPECT_LT(std::filesystem::file_size(path), records.coded_bytes() / 2) << "compressed";
@@ -370,7 +355,7 @@ TEST(TraceBin, RefusesFramesThatExpandFarMoreThanRecordsDo) {
     AppendVarint(file, frame.size());
     file += frame;
   }
-  const std::string path = TempDir("bomb") + "/trace.bin";
+  const std::string path = TempDir("report-bomb") + "/trace.bin";
   {
     std::ofstream out(path, std::ios::binary);
     out << file;
@@ -392,7 +377,7 @@ TEST(TraceBin, StillReadsVersionTwo) {
         std::uint64_t{0}, std::uint64_t{7}, std::uint64_t{8}, std::uint64_t{9}}) {
     AppendVarint(file, v);
   }
-  const std::string path = TempDir("v2") + "/trace.bin";
+  const std::string path = TempDir("report-v2") + "/trace.bin";
   {
     std::ofstream out(path, std::ios::binary);
     out << file;
@@ -407,7 +392,7 @@ TEST(TraceBin, StillReadsVersionTwo) {
 TEST(TimelineSvg, IsWellFormedWhateverTheScenarioIsCalledAndShowsEveryPeer) {
   RunResult result = BusyRun();
   result.scenario = std::string("ctl\x01<&>\"\xff", 9);
-  const std::string dir = TempDir("svg");
+  const std::string dir = TempDir("report-svg");
   ASSERT_TRUE(WriteTimelineSvg(dir + "/timeline.svg", result).ok());
   const std::string svg = ReadAll(dir + "/timeline.svg");
   EXPECT_EQ(svg.find('\x01'), std::string::npos);
@@ -433,7 +418,7 @@ step { at: "1m" traffic { uplink: 0 satellite: 0 every: "1m" size: 1024 nodes: 8
 )",
                                              options);
   ASSERT_TRUE(result.status.ok()) << result.status.ToString();
-  const std::string dir = TempDir("many");
+  const std::string dir = TempDir("report-many");
   ASSERT_TRUE(WriteTimelineSvg(dir + "/timeline.svg", result).ok());
   const std::string svg = ReadAll(dir + "/timeline.svg");
   EXPECT_NE(svg.find(">storagenode398</text>"), std::string::npos);
@@ -466,7 +451,7 @@ TEST(TimelineSvg, ARunThatTakesNoVirtualTimeStillShowsItsRuns) {
   options.trace_detail = TraceDetail::kRecords;
   options.stop_at = Duration::zero();
   const RunResult result = scenario::RunText(kBusy, options);
-  const std::string dir = TempDir("zero");
+  const std::string dir = TempDir("report-zero");
   ASSERT_TRUE(WriteTimelineSvg(dir + "/timeline.svg", result).ok());
   const std::string svg = ReadAll(dir + "/timeline.svg");
   EXPECT_NE(svg.find("fill-opacity"), std::string::npos) << "the first runs are drawn";
@@ -684,7 +669,7 @@ TEST(ReportHtml, PastItsSpanBudgetDrawsWholePeersAndEveryPeersRunsAsDensities) {
 TEST(TimelineSvg, ARunThatKeptNoOrdersSaysSoRatherThanThatNoneWereStored) {
   const RunResult chores_only = ManyNodesRun(scenario::TraceLevel::kChores);
   ASSERT_TRUE(chores_only.status.ok()) << chores_only.status.ToString();
-  const std::string dir = TempDir("chores-only");
+  const std::string dir = TempDir("report-chores-only");
   ASSERT_TRUE(WriteTimelineSvg(dir + "/timeline.svg", chores_only).ok());
   std::string svg = ReadAll(dir + "/timeline.svg");
   EXPECT_NE(svg.find("orders were not recorded"), std::string::npos);
