@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <limits>
 #include <map>
-#include <optional>
 #include <string_view>
 #include <tuple>
 
@@ -26,25 +25,26 @@ class ModelBuilder {
     Intern("");
   }
 
+  // Each span takes its place when it begins and is completed when it ends, so the spans come
+  // out in the order they began without sorting them: a week of the network has ~60 M, and
+  // sorting them (then moving each to its place) was most of building the model.
   RunModel Build() {
     ReserveSpans();
+    unfinished_ = Intern("");
     runs_.resize(model_.peer_names.size());
     for (const TraceRecord& r : result_.records) Add(r);
-    // Unfinished runs by (peer, chore, run), as they always came out.
-    for (std::size_t peer = 0; peer < runs_.size(); ++peer) {
-      PeerRuns& open = runs_[peer];
-      std::sort(open.begin(), open.end(), [](const OpenRun& x, const OpenRun& y) {
-        return std::tie(x.chore, x.run) < std::tie(y.chore, y.run);
-      });
-      for (const OpenRun& run : open) {
-        model_.spans.push_back(
-            ChoreSpan(static_cast<PeerId>(peer), run, model_.end_ns, std::nullopt));
-      }
+    // Runs and streams still open are spans to the run's end, unfinished: already in place.
+    for (PeerRuns& open : runs_) {
+      for (const OpenRun& run : open) model_.spans[run.span].end_ns = model_.end_ns;
     }
-    for (const auto& [id, open] : streams_) {
-      model_.spans.push_back(RpcSpan(open, model_.end_ns, std::nullopt));
+    for (const auto& [id, span] : streams_) model_.spans[span].end_ns = model_.end_ns;
+    if (abandoned_ > 0) {
+      std::erase_if(model_.spans, [](const Span& span) { return span.lane == kAbandoned; });
     }
-    SortByBegin(model_.spans);
+    // Records come in time order from a run; a trace put together otherwise (a test's) may not.
+    if (!std::is_sorted(model_.spans.begin(), model_.spans.end(), BeganBefore)) {
+      SortByBegin(model_.spans);
+    }
     PackLanes();
     return std::move(model_);
   }
@@ -57,25 +57,31 @@ class ModelBuilder {
 
   void Add(const TraceRecord& r) {
     if (r.kind == trace_kinds::kCycleRunBegin.id) {
-      const OpenRun begun{r.time_ns, r.a, r.b, r.c};
+      const OpenRun begun{r.a, r.c, Begin(ChoreSpan(r))};
       if (OpenRun* open = FindRun(r)) {
+        Abandon(open->span);  // the same run begun again: its later begin is the span's
         *open = begun;
       } else {
         runs_[r.peer].push_back(begun);
       }
     } else if (r.kind == trace_kinds::kCycleRunEnd.id) {
       OpenRun* open = FindRun(r);
-      if (open == nullptr) return;
-      model_.spans.push_back(ChoreSpan(r.peer, *open, r.time_ns, r.b));
+      if (open == nullptr) return;  // begun before the trace: no span
+      End(model_.spans[open->span], r.time_ns, r.b);
       PeerRuns& peer_runs = runs_[r.peer];
       *open = peer_runs.back();
       peer_runs.pop_back();
     } else if (r.kind == fakes::net_kinds::kStreamOpen.id) {
-      streams_[r.c] = r;
+      const std::size_t span = Begin(RpcSpan(r));
+      const auto [it, added] = streams_.try_emplace(r.c, span);
+      if (!added) {
+        Abandon(it->second);
+        it->second = span;
+      }
     } else if (r.kind == fakes::net_kinds::kStreamEnd.id) {
       auto it = streams_.find(r.c);
       if (it == streams_.end()) return;
-      model_.spans.push_back(RpcSpan(it->second, r.time_ns, r.b));
+      End(model_.spans[it->second], r.time_ns, r.b);
       streams_.erase(it);
     } else if (r.kind == scenario::scenario_kinds::kFault.id) {
       model_.faults.push_back({r.time_ns, r.peer, NameOf(r.a), true, false});
@@ -95,45 +101,58 @@ class ModelBuilder {
                                          : "check " + std::to_string(index);
   }
 
-  // A chore run begun and not yet ended: what its span needs of its begin record (a = chore,
-  // b = reason, c = run number).
+  // A chore run begun and not yet ended (its begin record's a = chore, c = run number), and
+  // where its span is.
   struct OpenRun {
-    std::int64_t time_ns;
-    std::uint64_t chore, reason, run;
+    std::uint64_t chore, run;
+    std::size_t span;
   };
 
-  // `status`: the code the span ended with; none if it was still open when the run ended.
-  Span ChoreSpan(PeerId peer, const OpenRun& begin, std::int64_t end,
-                 std::optional<std::uint64_t> status) {
+  // A span as its begin record gives it (b = reason): unfinished until End.
+  Span ChoreSpan(const TraceRecord& begin) {
     static constexpr const char* kReasons[] = {"", "first", "tick", "trigger"};
     Span span;
     span.kind = Span::Kind::kChore;
-    span.peer = peer;
-    span.name = NameText(begin.chore);
+    span.peer = begin.peer;
+    span.name = NameText(begin.a);
     span.begin_ns = begin.time_ns;
-    span.end_ns = end;
-    span.finished = status.has_value();
-    span.why = Cached(reason_texts_, begin.reason,
-                      [&] { return begin.reason < 4 ? kReasons[begin.reason] : "?"; });
-    span.status = status ? StatusText(*status) : Intern("");
-    span.run = begin.run;
+    span.why =
+        Cached(reason_texts_, begin.b, [&] { return begin.b < 4 ? kReasons[begin.b] : "?"; });
+    span.run = begin.c;
     return span;
   }
 
-  Span RpcSpan(const TraceRecord& open, std::int64_t end, std::optional<std::uint64_t> status) {
+  // An RPC served, from its stream's open record (a = the caller, b = the method).
+  Span RpcSpan(const TraceRecord& open) {
     Span span;
     span.kind = Span::Kind::kRpc;
     span.peer = open.peer;
     span.name = NameText(open.b);
     span.begin_ns = open.time_ns;
-    span.end_ns = end;
-    span.finished = status.has_value();
     span.why = Cached(caller_texts_, open.a, [&] {
       return open.a < result_.peer_names.size() ? std::string_view(result_.peer_names[open.a])
                                                 : std::string_view("?");
     });
-    span.status = status ? StatusText(*status) : Intern("");
     return span;
+  }
+
+  // Places a begun span after every span begun before it; returns where.
+  std::size_t Begin(Span span) {
+    span.finished = false;
+    span.status = unfinished_;
+    model_.spans.push_back(span);
+    return model_.spans.size() - 1;
+  }
+  void End(Span& span, std::int64_t end_ns, std::uint64_t status) {
+    span.end_ns = end_ns;
+    span.finished = true;
+    span.status = StatusText(status);
+  }
+  // A span whose run began again before it ended: dropped when the model is done.
+  static constexpr int kAbandoned = -1;
+  void Abandon(std::size_t span) {
+    model_.spans[span].lane = kAbandoned;
+    ++abandoned_;
   }
 
   OpenRun* FindRun(const TraceRecord& r) {
@@ -173,10 +192,12 @@ class ModelBuilder {
                   [&] { return StatusCodeName(static_cast<StatusCode>(code)); });
   }
 
+  static bool BeganBefore(const Span& a, const Span& b) { return a.begin_ns < b.begin_ns; }
+
   // By begin, then in the order they were added: stable, but without stable_sort's buffer of
-  // every span (millions in a long run). Sorts (begin, position) pairs, so that a comparison
-  // reads two adjacent keys rather than two spans anywhere in hundreds of megabytes, then
-  // follows the permutation's cycles to move each span once, in place.
+  // every span. Sorts (begin, position) pairs, so that a comparison reads two adjacent keys
+  // rather than two spans anywhere in memory, then follows the permutation's cycles to move each
+  // span once, in place.
   static void SortByBegin(std::vector<Span>& spans) {
     std::vector<std::pair<std::int64_t, std::size_t>> keys(spans.size());
     for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = {spans[i].begin_ns, i};
@@ -247,13 +268,15 @@ class ModelBuilder {
 
   const scenario::RunResult& result_;
   RunModel model_;
-  // Open runs (by peer) and streams, by value: the log decodes each record into one place as it
-  // goes. Runs are looked up once per record of a run: a tree of every open run over thousands
+  // Open runs (by peer) and streams, each with where its span is. Runs are looked up once per
+  // record of a run: a tree of every open run over thousands
   // of peers was a cache miss per level, and a vector per peer a second miss after the first.
   // A peer has a few open at most (a storage node's three chores), so they sit in its entry.
   using PeerRuns = boost::container::small_vector<OpenRun, 3>;
   std::vector<PeerRuns> runs_;
-  std::map<std::uint64_t, TraceRecord> streams_;
+  std::map<std::uint64_t, std::size_t> streams_;  // open streams by id: where their spans are
+  std::uint32_t unfinished_ = 0;                  // the status text of a span still open
+  std::size_t abandoned_ = 0;
   std::map<std::string, std::uint32_t, std::less<>> text_ids_;
   std::map<std::uint64_t, std::uint32_t> name_texts_, reason_texts_, caller_texts_, status_texts_;
 };

@@ -184,8 +184,8 @@ TEST(RunModel, LanesHoldSpansThatNeverOverlap) {
   EXPECT_GT(most_lanes, 1) << "the busy run has concurrent work on some peer";
 }
 
-// Spans go by begin; spans that begin together keep the order they ended in (the trace's order),
-// and every span's texts come back from the model's table.
+// Spans go by begin; spans that begin together keep the order they began in (the trace's order,
+// whatever order they ended in), and every span's texts come back from the model's table.
 TEST(RunModel, SpansAreOrderedByBeginThenByTheTrace) {
   RunResult result;
   result.peer_names = {"sim", "storagenode0"};
@@ -199,23 +199,25 @@ TEST(RunModel, SpansAreOrderedByBeginThenByTheTrace) {
   add(10, trace_kinds::kCycleRunBegin.id, sender, 1);
   add(10, trace_kinds::kCycleRunBegin.id, cleanup, 1);
   add(5, trace_kinds::kCycleRunBegin.id, sender, 7);  // out of order in time on purpose
-  add(20, trace_kinds::kCycleRunEnd.id, cleanup, 1);  // ends first: first of the two at 10
+  add(20, trace_kinds::kCycleRunEnd.id, cleanup, 1);  // ends first, yet began second
   add(30, trace_kinds::kCycleRunEnd.id, sender, 1);
   add(40, trace_kinds::kCycleRunEnd.id, sender, 7);
   const RunModel model = BuildRunModel(result);
   ASSERT_EQ(model.spans.size(), 3u);
   EXPECT_EQ(model.spans[0].begin_ns, 5);
-  EXPECT_EQ(model.Text(model.spans[1].name), "orders.cleanup");
-  EXPECT_EQ(model.Text(model.spans[2].name), "orders.sender");
-  EXPECT_EQ(model.spans[2].end_ns, 30);
-  EXPECT_EQ(model.Text(model.spans[2].why), "tick");
-  EXPECT_EQ(model.Text(model.spans[2].status), "OK");
+  EXPECT_EQ(model.spans[0].end_ns, 40);
+  EXPECT_EQ(model.Text(model.spans[1].name), "orders.sender");
+  EXPECT_EQ(model.spans[1].end_ns, 30);
+  EXPECT_EQ(model.Text(model.spans[1].why), "tick");
+  EXPECT_EQ(model.Text(model.spans[1].status), "OK");
+  EXPECT_EQ(model.Text(model.spans[2].name), "orders.cleanup");
+  EXPECT_EQ(model.spans[2].end_ns, 20);
   EXPECT_EQ(model.Text(0), "");
 }
 
-// Runs still open when the run ends are spans to its end, unfinished, each once, ordered among
-// equal begins by peer, chore and run; an end with no begin (its begin fell before the trace)
-// is no span; a run begun twice under one number keeps its later begin.
+// Runs still open when the run ends are spans to its end, unfinished, each once, among equal
+// begins in the order they began; an end with no begin (its begin fell before the trace) is no
+// span; a run begun twice under one number keeps its later begin (and its place).
 TEST(RunModel, RunsOpenAtTheEndAreUnfinishedSpansToTheEnd) {
   RunResult result;
   result.peer_names = {"sim", "storagenode0", "storagenode1"};
@@ -251,20 +253,56 @@ TEST(RunModel, RunsOpenAtTheEndAreUnfinishedSpansToTheEnd) {
     EXPECT_EQ(span.end_ns, span.finished ? 30 : 100);
     EXPECT_EQ(model.Text(span.status), span.finished ? "OK" : "");
   }
-  // At 10: storagenode0's (peer 1) runs by chore id, then run; the finished run at 20 ends
-  // before the end's spans are added, so among all it goes by its begin.
-  std::vector<Seen> want;
-  const bool sender_first = sender < cleanup;
-  const Seen sender2{10, 1, "orders.sender", 2, false}, sender3{10, 1, "orders.sender", 3, false};
-  const Seen cleanup9{10, 1, "orders.cleanup", 9, false};
-  if (sender_first) {
-    want = {sender2, sender3, cleanup9};
-  } else {
-    want = {cleanup9, sender2, sender3};
-  }
+  // At 10: storagenode0's (peer 1) runs as they began; storagenode1's cleanup 4 began at 10 too,
+  // but again at 40, and that is its span.
+  std::vector<Seen> want = {{10, 1, "orders.sender", 3, false},
+                            {10, 1, "orders.cleanup", 9, false},
+                            {10, 1, "orders.sender", 2, false}};
   want.push_back({20, 2, "orders.sender", 5, true});
   want.push_back({40, 2, "orders.cleanup", 4, false});
   EXPECT_EQ(seen, want);
+}
+
+// A served RPC is a span from its stream's open to its end, in its place among the chore runs
+// by begin; a stream id opened again before it ended keeps its later open, and a stream still
+// open at the end is unfinished to the end.
+TEST(RunModel, StreamsAreSpansInTheirPlaceByBegin) {
+  RunResult result;
+  result.peer_names = {"sim", "satellite0", "storagenode0"};
+  const std::uint64_t check_in = StableHash("contact.CheckIn"),
+                      sender = StableHash("orders.sender");
+  result.names = {{check_in, "contact.CheckIn"}, {sender, "orders.sender"}};
+  result.end = TimePoint(std::chrono::nanoseconds(100));
+  auto open = [&result](std::int64_t t, std::uint64_t stream) {
+    result.records.Append(
+        {t, 0, 1, fakes::net_kinds::kStreamOpen.id, 2, StableHash("contact.CheckIn"), stream});
+  };
+  auto end = [&result](std::int64_t t, std::uint64_t stream) {
+    result.records.Append({t, 0, 1, fakes::net_kinds::kStreamEnd.id, 2, 0, stream});
+  };
+  open(10, 7);
+  result.records.Append({12, 0, 2, trace_kinds::kCycleRunBegin.id, sender, 2, 1});
+  open(15, 7);  // stream 7 again, before its end
+  open(20, 8);  // never ends
+  end(30, 7);
+  result.records.Append({40, 0, 2, trace_kinds::kCycleRunEnd.id, sender, 0, 1});
+  const RunModel model = BuildRunModel(result);
+  ASSERT_EQ(model.spans.size(), 3u);
+  EXPECT_EQ(model.spans[0].kind, Span::Kind::kChore);
+  EXPECT_EQ(model.spans[0].begin_ns, 12);
+  EXPECT_EQ(model.spans[0].end_ns, 40);
+  EXPECT_EQ(model.spans[1].kind, Span::Kind::kRpc);
+  EXPECT_EQ(model.spans[1].begin_ns, 15);
+  EXPECT_EQ(model.spans[1].end_ns, 30);
+  EXPECT_TRUE(model.spans[1].finished);
+  EXPECT_EQ(model.Text(model.spans[1].name), "contact.CheckIn");
+  EXPECT_EQ(model.Text(model.spans[1].why), "storagenode0");
+  EXPECT_EQ(model.Text(model.spans[1].status), "OK");
+  EXPECT_EQ(model.spans[2].begin_ns, 20);
+  EXPECT_EQ(model.spans[2].end_ns, 100);
+  EXPECT_FALSE(model.spans[2].finished);
+  EXPECT_EQ(model.Text(model.spans[2].status), "");
+  for (const Span& span : model.spans) EXPECT_GE(span.lane, 0);
 }
 
 TEST(RunModel, BacklogEndsAtWhatTheOrdersDatabaseHolds) {
