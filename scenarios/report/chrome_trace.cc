@@ -11,6 +11,7 @@
 // start in its process name and in otherData.from_ns. No viewer opened the 1.3 GB of a day of
 // the 25,000-node network in one file.
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <optional>
@@ -43,28 +44,34 @@ class Tracks {
 };
 
 // Appends one event object, `"key":value` pairs written by the caller between Begin and End.
+// An event is put together in a small buffer of the writer's own and reaches the file's buffer in
+// one append: a week of the network writes ~60 M events, and a dozen appends to a std::string
+// each (a capacity check, a length, a copy) were most of the time trace.json took. Texts longer
+// than the buffer, and those that need escaping, go to the file's buffer directly, in order.
 class EventWriter {
  public:
   explicit EventWriter(FileWriter& file) : file_(file), out_(file.buffer()) {}
 
   void Begin(std::string_view ph, std::string_view name) {
     BeginEvent(ph);
+    Spill();
     AppendJsonString(out_, name);
-    out_ += ",\"pid\":1";
+    Put(",\"pid\":1");
   }
   // As Begin, with the name already a JSON string (QuotedTexts).
   void BeginQuoted(std::string_view ph, std::string_view quoted_name) {
     BeginEvent(ph);
-    out_ += quoted_name;
-    out_ += ",\"pid\":1";
+    Put(quoted_name);
+    Put(",\"pid\":1");
   }
   void String(std::string_view key, std::string_view value) {
     Key(key);
+    Spill();
     AppendJsonString(out_, value);
   }
   void Quoted(std::string_view key, std::string_view quoted_value) {
     Key(key);
-    out_ += quoted_value;
+    Put(quoted_value);
   }
   void Integer(std::string_view key, std::int64_t value) {
     Key(key);
@@ -73,55 +80,83 @@ class EventWriter {
   // Virtual nanoseconds as the format's microseconds, exactly: "12.5", never an exponent.
   void Micros(std::string_view key, std::int64_t ns) {
     Key(key);
-    if (ns < 0) out_ += '-';
+    Room(kNumberBytes + 5);
+    if (ns < 0) event_[size_++] = '-';
     const std::uint64_t magnitude =
         ns < 0 ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
     Number(magnitude / 1000);
     const auto fraction = static_cast<unsigned>(magnitude % 1000);
     if (fraction == 0) return;
-    const char digits[3] = {static_cast<char>('0' + fraction / 100),
-                            static_cast<char>('0' + fraction / 10 % 10),
-                            static_cast<char>('0' + fraction % 10)};
-    out_ += '.';
-    out_.append(digits, fraction % 100 == 0 ? 1 : fraction % 10 == 0 ? 2 : 3);
+    char* out = event_ + size_;
+    out[0] = '.';
+    out[1] = static_cast<char>('0' + fraction / 100);
+    out[2] = static_cast<char>('0' + fraction / 10 % 10);
+    out[3] = static_cast<char>('0' + fraction % 10);
+    size_ += fraction % 100 == 0 ? 2 : fraction % 10 == 0 ? 3 : 4;
   }
   void BeginArgs() {
-    out_ += ",\"args\":{";
+    Put(",\"args\":{");
     args_first_ = true;
   }
   void EndArgs() {
-    out_ += '}';
+    Put("}");
     args_first_ = false;
   }
   void End() {
-    out_ += '}';
+    Put("}");
+    Spill();
     file_.MaybeFlush();
   }
 
  private:
+  static constexpr std::size_t kEventBytes = 512;
+  static constexpr std::size_t kNumberBytes = 20;  // the digits of any 64-bit integer, and a sign
+
   // `ph` and keys are literals of ours, plain ASCII: written as they are, not escaped.
   void BeginEvent(std::string_view ph) {
-    out_ += first_ ? "\n{\"ph\":\"" : ",\n{\"ph\":\"";
+    Put(first_ ? std::string_view("\n{\"ph\":\"") : std::string_view(",\n{\"ph\":\""));
     first_ = false;
-    out_ += ph;
-    out_ += "\",\"name\":";
+    Put(ph);
+    Put("\",\"name\":");
   }
   void Key(std::string_view key) {
-    if (!args_first_) out_ += ',';
+    Room(key.size() + 4);
+    if (!args_first_) event_[size_++] = ',';
     args_first_ = false;
-    out_ += '"';
-    out_ += key;
-    out_ += "\":";
+    event_[size_++] = '"';
+    Put(key);
+    Put("\":");
   }
   template <typename Integer>
   void Number(Integer value) {
-    char digits[24];
-    const auto result = std::to_chars(digits, digits + sizeof(digits), value);
-    out_.append(digits, result.ptr);
+    Room(kNumberBytes);
+    size_ = static_cast<std::size_t>(
+        std::to_chars(event_ + size_, event_ + kEventBytes, value).ptr - event_);
+  }
+  void Put(std::string_view text) {
+    if (text.size() > kEventBytes - size_) {
+      Spill();
+      if (text.size() > kEventBytes) {
+        out_.append(text);
+        return;
+      }
+    }
+    std::memcpy(event_ + size_, text.data(), text.size());
+    size_ += text.size();
+  }
+  // Makes room for `bytes` (at most kEventBytes) in the event's buffer.
+  void Room(std::size_t bytes) {
+    if (bytes > kEventBytes - size_) Spill();
+  }
+  void Spill() {
+    out_.append(event_, size_);
+    size_ = 0;
   }
 
   FileWriter& file_;
   std::string& out_;
+  char event_[kEventBytes];
+  std::size_t size_ = 0;
   bool first_ = true;
   bool args_first_ = false;
 };

@@ -121,6 +121,42 @@ TEST(ChromeTrace, SlicesCarryTheirTextsEscapedAndUnfinishedRunsSaySo) {
   EXPECT_EQ(slices[2]["dur"], 1.5);
 }
 
+// Texts longer than an event's usual size (a chore or caller named at length) come through whole,
+// beside the short ones, with every number after them in place.
+TEST(ChromeTrace, LongTextsComeThroughWhole) {
+  RunResult result;
+  const std::string caller = "uplink-" + std::string(3000, 'c');
+  result.peer_names = {"sim", "storagenode0", caller};
+  const std::string chore = "orders." + std::string(700, 's');
+  const std::uint64_t id = StableHash(chore), method = StableHash("piece.put");
+  result.names = {{id, chore}, {method, "piece.put"}};
+  result.end = TimePoint(std::chrono::microseconds(100));
+  result.records.Append({1000, 0, 1, trace_kinds::kCycleRunBegin.id, id, 2, 1});
+  result.records.Append({2000, 0, 1, trace_kinds::kCycleRunEnd.id, id, 0, 1});
+  result.records.Append({4000, 0, 1, fakes::net_kinds::kStreamOpen.id, 2, method, 77});
+  result.records.Append({5500, 0, 1, fakes::net_kinds::kStreamEnd.id, 2, 0, 77});
+  const std::string dir = TempDir("report-trace-long");
+  ASSERT_TRUE(WriteChromeTrace(dir + "/trace.json", result).ok());
+  const auto trace = nlohmann::json::parse(ReadAll(dir + "/trace.json"));
+  std::vector<nlohmann::json> slices;
+  bool caller_track = false;
+  for (const auto& event : trace["traceEvents"]) {
+    if (event["ph"] == "X") slices.push_back(event);
+    if (event["ph"] == "M" && event["args"].value("name", "") == caller) caller_track = true;
+  }
+  EXPECT_TRUE(caller_track);
+  ASSERT_EQ(slices.size(), 2u);
+  EXPECT_EQ(slices[0]["name"], chore);
+  EXPECT_EQ(slices[0]["ts"], 1.0);
+  EXPECT_EQ(slices[0]["dur"], 1.0);
+  EXPECT_EQ(slices[0]["args"]["run"], 1);
+  EXPECT_EQ(slices[0]["args"]["status"], "OK");
+  EXPECT_EQ(slices[1]["args"]["caller"], caller);
+  EXPECT_EQ(slices[1]["ts"], 4.0);
+  EXPECT_EQ(slices[1]["dur"], 1.5);
+  EXPECT_EQ(slices[1]["args"]["status"], "OK");
+}
+
 // A trace past its part size goes on in trace.2.json, ...: each part a whole trace (it parses,
 // names its tracks), the parts in time order, every slice and fault in exactly one of them.
 TEST(ChromeTrace, ALongTraceIsCutIntoWholeTracesOfConsecutiveWindows) {
