@@ -50,7 +50,7 @@ struct RunModel {
   // Whether the run kept its order records (--trace all): at "chores" the backlog is unknown,
   // not empty.
   bool orders_recorded = true;
-  std::vector<Span> spans;   // ordered by begin, then by the trace's order
+  std::vector<Span> spans;   // ordered by begin, then in the order they began (the trace's)
   std::vector<int> lanes;    // per peer: how many lanes its spans use (at least 1)
   std::vector<Mark> faults;  // in trace order: the scenario's faults and the network's
   std::vector<Mark> checks;  // in trace order
