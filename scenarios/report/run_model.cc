@@ -269,9 +269,9 @@ class ModelBuilder {
   const scenario::RunResult& result_;
   RunModel model_;
   // Open runs (by peer) and streams, each with where its span is. Runs are looked up once per
-  // record of a run: a tree of every open run over thousands
-  // of peers was a cache miss per level, and a vector per peer a second miss after the first.
-  // A peer has a few open at most (a storage node's three chores), so they sit in its entry.
+  // record of a run: a tree of every open run over thousands of peers was a cache miss per
+  // level, and a vector per peer a second miss after the first. A peer has a few open at most
+  // (a storage node's three chores), so they sit in its entry.
   using PeerRuns = boost::container::small_vector<OpenRun, 3>;
   std::vector<PeerRuns> runs_;
   std::map<std::uint64_t, std::size_t> streams_;  // open streams by id: where their spans are
