@@ -49,6 +49,22 @@ RunResult BusyRun() {
   return scenario::RunText(kBusy, options);
 }
 
+// trace.json of `result`, written in a scratch directory named `name` and parsed back.
+nlohmann::json WrittenTrace(const RunResult& result, const std::string& name) {
+  const std::string dir = TempDir(name);
+  EXPECT_TRUE(WriteChromeTrace(dir + "/trace.json", result).ok());
+  return nlohmann::json::parse(ReadAll(dir + "/trace.json"));
+}
+
+// Its complete slices ("X" events), in file order.
+std::vector<nlohmann::json> SlicesOf(const nlohmann::json& trace) {
+  std::vector<nlohmann::json> slices;
+  for (const auto& event : trace["traceEvents"]) {
+    if (event["ph"] == "X") slices.push_back(event);
+  }
+  return slices;
+}
+
 TEST(ChromeTrace, CompleteSlicesOnOneTrackNeverPartlyOverlap) {
   const RunResult result = BusyRun();
   ASSERT_TRUE(result.status.ok()) << result.status.ToString();
@@ -97,13 +113,7 @@ TEST(ChromeTrace, SlicesCarryTheirTextsEscapedAndUnfinishedRunsSaySo) {
   result.records.Append({3000, 0, 1, trace_kinds::kCycleRunBegin.id, sender, 3, 2});
   result.records.Append({4000, 0, 1, fakes::net_kinds::kStreamOpen.id, 2, method, 77});
   result.records.Append({5500, 0, 1, fakes::net_kinds::kStreamEnd.id, 2, 0, 77});
-  const std::string dir = TempDir("report-trace-texts");
-  ASSERT_TRUE(WriteChromeTrace(dir + "/trace.json", result).ok());
-  const auto trace = nlohmann::json::parse(ReadAll(dir + "/trace.json"));
-  std::vector<nlohmann::json> slices;
-  for (const auto& event : trace["traceEvents"]) {
-    if (event["ph"] == "X") slices.push_back(event);
-  }
+  const std::vector<nlohmann::json> slices = SlicesOf(WrittenTrace(result, "report-trace-texts"));
   ASSERT_EQ(slices.size(), 3u);
   EXPECT_EQ(slices[0]["name"], "orders.sender");
   EXPECT_EQ(slices[0]["cat"], "chore");
@@ -135,16 +145,13 @@ TEST(ChromeTrace, LongTextsComeThroughWhole) {
   result.records.Append({2000, 0, 1, trace_kinds::kCycleRunEnd.id, id, 0, 1});
   result.records.Append({4000, 0, 1, fakes::net_kinds::kStreamOpen.id, 2, method, 77});
   result.records.Append({5500, 0, 1, fakes::net_kinds::kStreamEnd.id, 2, 0, 77});
-  const std::string dir = TempDir("report-trace-long");
-  ASSERT_TRUE(WriteChromeTrace(dir + "/trace.json", result).ok());
-  const auto trace = nlohmann::json::parse(ReadAll(dir + "/trace.json"));
-  std::vector<nlohmann::json> slices;
+  const nlohmann::json trace = WrittenTrace(result, "report-trace-long");
   bool caller_track = false;
   for (const auto& event : trace["traceEvents"]) {
-    if (event["ph"] == "X") slices.push_back(event);
     if (event["ph"] == "M" && event["args"].value("name", "") == caller) caller_track = true;
   }
   EXPECT_TRUE(caller_track);
+  const std::vector<nlohmann::json> slices = SlicesOf(trace);
   ASSERT_EQ(slices.size(), 2u);
   EXPECT_EQ(slices[0]["name"], chore);
   EXPECT_EQ(slices[0]["ts"], 1.0);
