@@ -22,7 +22,7 @@ class ModelBuilder {
     model_.peer_names = result.peer_names;
     model_.orders_recorded =
         scenario::KeepsKind(result.trace_level, storagenode::piecestore_kinds::kOrderStored.id);
-    Intern("");
+    Intern("");  // kNoText
   }
 
   // Each span takes its place when it begins and is completed when it ends, so the spans come
@@ -30,7 +30,6 @@ class ModelBuilder {
   // sorting them (then moving each to its place) was most of building the model.
   RunModel Build() {
     ReserveSpans();
-    unfinished_ = Intern("");
     runs_.resize(model_.peer_names.size());
     for (const TraceRecord& r : result_.records) Add(r);
     // Runs and streams still open are spans to the run's end, unfinished: already in place.
@@ -41,9 +40,10 @@ class ModelBuilder {
     if (abandoned_ > 0) {
       std::erase_if(model_.spans, [](const Span& span) { return span.lane == kAbandoned; });
     }
-    // Records come in time order from a run; a trace put together otherwise (a test's) may not.
+    // Records come in time order from a run; a trace put together otherwise (a test's) may not,
+    // and is sorted by begin, stably (rare and small: the buffer stable_sort takes is fine).
     if (!std::is_sorted(model_.spans.begin(), model_.spans.end(), BeganBefore)) {
-      SortByBegin(model_.spans);
+      std::stable_sort(model_.spans.begin(), model_.spans.end(), BeganBefore);
     }
     PackLanes();
     return std::move(model_);
@@ -139,7 +139,7 @@ class ModelBuilder {
   // Places a begun span after every span begun before it; returns where.
   std::size_t Begin(Span span) {
     span.finished = false;
-    span.status = unfinished_;
+    span.status = kNoText;
     model_.spans.push_back(span);
     return model_.spans.size() - 1;
   }
@@ -192,31 +192,10 @@ class ModelBuilder {
                   [&] { return StatusCodeName(static_cast<StatusCode>(code)); });
   }
 
-  static bool BeganBefore(const Span& a, const Span& b) { return a.begin_ns < b.begin_ns; }
+  // The text id of "", interned first: the status of a span still open.
+  static constexpr std::uint32_t kNoText = 0;
 
-  // By begin, then in the order they were added: stable, but without stable_sort's buffer of
-  // every span. Sorts (begin, position) pairs, so that a comparison reads two adjacent keys
-  // rather than two spans anywhere in memory, then follows the permutation's cycles to move each
-  // span once, in place.
-  static void SortByBegin(std::vector<Span>& spans) {
-    std::vector<std::pair<std::int64_t, std::size_t>> keys(spans.size());
-    for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = {spans[i].begin_ns, i};
-    std::sort(keys.begin(), keys.end());
-    // keys[j].second is the position of the span that belongs at j; a settled j has it == j.
-    for (std::size_t start = 0; start < keys.size(); ++start) {
-      if (keys[start].second == start) continue;
-      const Span first = spans[start];
-      std::size_t j = start;
-      while (keys[j].second != start) {
-        const std::size_t from = keys[j].second;
-        spans[j] = spans[from];
-        keys[j].second = j;
-        j = from;
-      }
-      spans[j] = first;
-      keys[j].second = j;
-    }
-  }
+  static bool BeganBefore(const Span& a, const Span& b) { return a.begin_ns < b.begin_ns; }
 
   std::uint32_t Intern(std::string_view text) {
     auto it = text_ids_.find(text);
@@ -275,7 +254,6 @@ class ModelBuilder {
   using PeerRuns = boost::container::small_vector<OpenRun, 3>;
   std::vector<PeerRuns> runs_;
   std::map<std::uint64_t, std::size_t> streams_;  // open streams by id: where their spans are
-  std::uint32_t unfinished_ = 0;                  // the status text of a span still open
   std::size_t abandoned_ = 0;
   std::map<std::string, std::uint32_t, std::less<>> text_ids_;
   std::map<std::uint64_t, std::uint32_t> name_texts_, reason_texts_, caller_texts_, status_texts_;
