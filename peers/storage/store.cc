@@ -4,6 +4,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
@@ -123,6 +124,12 @@ const rocksdb::Options& TemplateOptions() {
     // Every table read reaches the file system: whether a read hits a shared cache would depend on
     // every other peer (and on RocksDB's per-open session ids, which pick cache shards).
     table.no_block_cache = true;
+    // A Bloom filter per table (10 bits a key, ~1% false positives), held in memory from the
+    // table's open: a lookup of an absent key -- a satellite's double-spend check of each new
+    // order, the most common read of a planet -- skips the table instead of reading and
+    // decompressing one of its data blocks. 25,000 nodes, 12 h: 0.92x the wall (0.86-0.98),
+    // same digest, +4 MB peak.
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     db_options->table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     db_options->fail_if_options_file_error = false;  // there is none: see WithoutOptionsFile
     return db_options;

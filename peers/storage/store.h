@@ -8,7 +8,8 @@
 // files that became obsolete, on the calling thread. So which files exist, and which calls read
 // them, follow from the simulation alone (a crash at any instant leaves the same files behind);
 // memory stays small per peer (a memtable under `flush_bytes`), so thousands of peers fit. Reads
-// see every write before them.
+// see every write before them. Each table keeps a Bloom filter in memory: a Get of a key the
+// database lacks reads (and so meets a read fault in) no table file but for a ~1% false positive.
 //
 // Keys are byte strings; each user of the Store owns a documented prefix. RocksDB's headers stay
 // out of this header: Batch and Store keep their RocksDB objects behind pointers.

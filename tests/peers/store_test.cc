@@ -7,9 +7,11 @@
 #include <rocksdb/file_system.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "fakes/faulty_fs.h"
 #include "tests/status_matchers.h"
 
 namespace testplanet {
@@ -91,6 +93,42 @@ TEST(Store, ADatabaseIdentityIsItsDirectorysOnEveryRun) {
   EXPECT_TRUE(first.starts_with("testplanet-")) << first;
   EXPECT_EQ(identity_of("/node-a"), first);
   EXPECT_NE(identity_of("/node-b"), first);
+}
+
+// Every table carries a Bloom filter, held in memory from the table's open: a lookup of a key
+// the database does not have (a satellite's double-spend check of a new order, the common case)
+// reads no table file, while one of a key in a table still does. Without the filter, each lookup
+// read and decompressed a data block of every table in turn.
+TEST(Store, LooksUpAnAbsentKeyWithoutReadingATable) {
+  std::unique_ptr<rocksdb::Env> memory(rocksdb::NewMemEnv(rocksdb::Env::Default()));
+  auto fs = std::make_shared<fakes::FaultyFileSystem>(memory->GetFileSystem());
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  StorageOptions options;
+  options.directory = "/filter-test";
+  options.env = env.get();
+  options.flush_bytes = 4096;  // a table every few dozen keys
+  auto store = Store::Open(options);
+  ASSERT_THAT(store, IsOk());
+  for (int i = 0; i < 200; i += 2)
+    ASSERT_THAT((*store)->Put(Key(i), std::string(100, 'v')), IsOk());
+  int table_reads = 0;
+  fs->SetErrorPolicy([&](fakes::DiskOp op, const std::string& path) {
+    if (op == fakes::DiskOp::kRead && path.ends_with(".sst")) ++table_reads;
+    return false;  // count, never fail
+  });
+  // Between the keys the tables hold, so every table's range covers them.
+  constexpr int kLookups = 99;
+  for (int i = 1; i < 2 * kLookups; i += 2) {
+    auto got = (*store)->Get(Key(i));
+    ASSERT_THAT(got, IsOk());
+    EXPECT_FALSE(got->has_value()) << i;
+  }
+  // A Bloom filter of 10 bits a key answers "maybe" for about 1% of absent keys.
+  EXPECT_LT(table_reads, kLookups / 10) << "absent keys were looked for in table files";
+  const int absent_reads = table_reads;
+  auto present = (*store)->Get(Key(2));  // long flushed: in a table, not the memtable
+  ASSERT_TRUE(present.ok() && present->has_value());
+  EXPECT_GT(table_reads, absent_reads) << "a key in a table was found without reading it";
 }
 
 }  // namespace
