@@ -68,18 +68,14 @@ std::vector<nlohmann::json> SlicesOf(const nlohmann::json& trace) {
 TEST(ChromeTrace, CompleteSlicesOnOneTrackNeverPartlyOverlap) {
   const RunResult result = BusyRun();
   ASSERT_TRUE(result.status.ok()) << result.status.ToString();
-  const std::string dir = TempDir("report-trace");
-  ASSERT_TRUE(WriteChromeTrace(dir + "/trace.json", result).ok());
-  const auto trace = nlohmann::json::parse(ReadAll(dir + "/trace.json"));
+  const nlohmann::json trace = WrittenTrace(result, "report-trace");
+  const std::vector<nlohmann::json> slices = SlicesOf(trace);
   std::map<std::int64_t, std::vector<std::pair<double, double>>> by_track;
-  std::size_t slices = 0;
-  for (const auto& event : trace["traceEvents"]) {
-    if (event["ph"] != "X") continue;
-    const double begin = event["ts"], end = begin + event["dur"].get<double>();
-    by_track[event["tid"].get<std::int64_t>()].push_back({begin, end});
-    ++slices;
+  for (const auto& slice : slices) {
+    const double begin = slice["ts"], end = begin + slice["dur"].get<double>();
+    by_track[slice["tid"].get<std::int64_t>()].push_back({begin, end});
   }
-  ASSERT_GT(slices, 100u);
+  ASSERT_GT(slices.size(), 100u);
   EXPECT_GT(by_track.size(), result.peer_names.size() / 2) << "concurrent work got lanes";
   std::size_t overlaps = 0;
   for (auto& [track, spans] : by_track) {
