@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 
 #include "scenarios/cli/allocator.h"
@@ -12,7 +13,6 @@
 #include "scenarios/cli/interrupt.h"
 #include "scenarios/cli/outputs.h"
 #include "scenarios/cli/progress.h"
-#include "scenarios/cli/side_process.h"
 #include "scenarios/cli/unit_costs.h"
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
@@ -200,6 +200,21 @@ scenario::RunResult RunShowingProgress(const RunCommand& command, const scenario
   return result;
 }
 
+// trace.json of `plan`'s run in its directory, fed by the run's records as they are made.
+std::unique_ptr<report::ChromeTraceStream> StreamChromeTrace(const scenario::Plan& plan,
+                                                             const scenario::RunOptions& options) {
+  return std::make_unique<report::ChromeTraceStream>(
+      options.run_directory + "/trace.json",
+      report::ChromeTraceStream::Options{.scenario = plan.name,
+                                         .seed = options.seed,
+                                         .level = options.trace_level,
+                                         .check_name = [&plan](std::uint64_t index, std::size_t) {
+                                           return index < plan.checks.size()
+                                                      ? plan.checks[index].name
+                                                      : "check " + std::to_string(index);
+                                         }});
+}
+
 }  // namespace
 
 int Run(const RunCommand& command) {
@@ -235,16 +250,24 @@ int Run(const RunCommand& command) {
   std::vector<report::RunFiles> files;
   files.reserve(plans->size());
   std::optional<report::UnitCosts> unit_costs;  // measured once, for each run's floor
-  // trace.json is written in a child process while this one writes the other reports.
-  ChildProcessWriter side_writer("trace.json");
   bool all_passed = true;
   bool comparison_cut = false;
   for (std::size_t i = 0; i < plans->size() && !InterruptWatch::Requested(); ++i) {
     const scenario::Plan& plan = (*plans)[i];
     options[i].stop_requested = &InterruptWatch::Requested;
+    // trace.json goes to disk as the run goes, while the disk has nothing else to do.
+    std::unique_ptr<report::ChromeTraceStream> chrome_trace;
+    if (!command.lean) {
+      chrome_trace = StreamChromeTrace(plan, options[i]);
+      options[i].on_record = [&trace = *chrome_trace](const TraceRecord& record,
+                                                      const Trace& names) {
+        trace.Add(record, {names.peer_names(), names.names()});
+      };
+    }
     const auto started =
         std::chrono::steady_clock::now();  // determinism-ok: wall_seconds in reports only
     results[i] = RunShowingProgress(command, plan, options[i]);
+    options[i].on_record = nullptr;
     // Interrupted: what ran is the run stopped there, and that is what reproduces it.
     if (results[i].interrupted) options[i].stop_at = results[i].stop_at;
     ReturnFreedMemory();  // the planet is gone: its pages go back before the reports are built
@@ -255,12 +278,13 @@ int Run(const RunCommand& command) {
     if (!command.lean) {
       if (!unit_costs) unit_costs = MeasureUnitCosts();  // after the run: its work is counted
       files[i].unit_costs = unit_costs;
-      files[i].side_writer = &side_writer;
+      files[i].chrome_trace = chrome_trace.get();
     }
     if (Status s = report::WriteRunDirectory(options[i].run_directory, files[i]); !s.ok()) {
       std::fprintf(stderr, "testplanet: %s\n", s.ToString().c_str());
       return kExitFailed;
     }
+    files[i].chrome_trace = nullptr;  // finished, and gone with this iteration
     PrintOutcome(command, results[i], files[i], options[i].run_directory);
     if (InterruptWatch::Requested()) break;  // no second run to compare, no next scenario
     const std::optional<bool> same =

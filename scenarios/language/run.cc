@@ -118,6 +118,10 @@ bool Run::Setup() {
       }
     });
   }
+  if (options_->on_record) {
+    planet_->sim().trace().AddListener(
+        [this](const TraceRecord& record) { options_->on_record(record, planet_->sim().trace()); });
+  }
   if (Status s = planet_->Start(); !s.ok()) {
     result_->status = s.WithContext("starting the planet");
     Finish();

@@ -55,6 +55,10 @@ struct RunOptions {
   // stop_at at that instant gives — the same digest, the state described, no end-of-run checks —
   // and RunResult says so (`interrupted`, with `stop_at` the instant).
   std::function<bool()> stop_requested = {};
+  // Handed every record as it is made, with the trace that names its peers and ids, from the
+  // planet's start to its shutdown (how trace.json is written as the run goes). It must only
+  // read: the run is the same without.
+  std::function<void(const TraceRecord&, const Trace&)> on_record = {};
 };
 
 struct CheckOutcome {

@@ -1,47 +1,26 @@
-// trace.json in the Chrome trace event format, which the Perfetto UI (ui.perfetto.dev) and
-// chrome://tracing open: tracks per peer, a complete ("X") slice per chore run and per served
-// RPC, an instant event per fault and per check. Timestamps are virtual microseconds.
-// Complete slices on one track must nest; concurrent work on one peer (an upload served while
-// the sender runs) does not, so each peer's spans are packed into lanes (run_model.h) and every
-// lane past the first is a track of its own, "storagenode3 (2)", sorted under the peer's.
-// The file is streamed event by event (FileWriter): a long run's trace holds millions of
-// events, and a JSON document of them cost more time and memory than the whole simulation.
-// Past part_bytes it goes on in trace.2.json, trace.3.json, ...: each part a whole trace of one
-// window of the run (its spans by begin, its faults and checks), opened on its own, its window's
-// start in its process name and in otherData.from_ns. No viewer opened the 1.3 GB of a day of
-// the 25,000-node network in one file.
+// trace.json as the run goes (chrome_trace.h): spans from the SpanTracker, written when they
+// end, faults and checks when they happen, each into the part being filled. The file is
+// streamed event by event (FileWriter): a long run's trace holds millions of events, and a
+// JSON document of them cost more time and memory than the whole simulation.
+#include "scenarios/report/chrome_trace.h"
+
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <limits>
+#include <map>
 #include <optional>
+#include <vector>
 
+#include "fakes/sim_network.h"
+#include "scenarios/language/runner.h"
 #include "scenarios/report/file_writer.h"
 #include "scenarios/report/markup.h"
 #include "scenarios/report/reports.h"
-#include "scenarios/report/run_model.h"
 
 namespace testplanet::report {
 namespace {
-
-// Track ids, dense and in peer order: a peer's lanes are consecutive tracks, however many lanes
-// a peer needs (a satellite serving thousands of nodes at once needs thousands).
-class Tracks {
- public:
-  explicit Tracks(const RunModel& model) {
-    std::int64_t next = 0;
-    for (std::size_t peer = 0; peer < model.peer_names.size(); ++peer) {
-      first_.push_back(next);
-      next += peer < model.lanes.size() ? model.lanes[peer] : 1;
-    }
-  }
-  std::int64_t Of(PeerId peer, int lane) const {
-    return peer < first_.size() ? first_[peer] + lane : lane;
-  }
-
- private:
-  std::vector<std::int64_t> first_;
-};
 
 // Appends one event object, `"key":value` pairs written by the caller between Begin and End.
 // An event is put together in a small buffer of the writer's own and reaches the file's buffer in
@@ -161,75 +140,6 @@ class EventWriter {
   bool args_first_ = false;
 };
 
-void Metadata(const std::string& process, const RunModel& model, const Tracks& tracks,
-              EventWriter& events) {
-  for (std::size_t peer = 0; peer < model.peer_names.size(); ++peer) {
-    const int lanes = peer < model.lanes.size() ? model.lanes[peer] : 1;
-    for (int lane = 0; lane < lanes; ++lane) {
-      const std::int64_t tid = tracks.Of(static_cast<PeerId>(peer), lane);
-      const std::string name =
-          model.peer_names[peer] + (lane == 0 ? "" : " (" + std::to_string(lane + 1) + ")");
-      events.Begin("M", "thread_name");
-      events.Integer("tid", tid);
-      events.BeginArgs();
-      events.String("name", name);
-      events.EndArgs();
-      events.End();
-      events.Begin("M", "thread_sort_index");
-      events.Integer("tid", tid);
-      events.BeginArgs();
-      events.Integer("sort_index", tid);
-      events.EndArgs();
-      events.End();
-    }
-  }
-  events.Begin("M", "process_name");
-  events.BeginArgs();
-  events.String("name", process);
-  events.EndArgs();
-  events.End();
-}
-
-// The model's texts as JSON strings, each escaped once: millions of slices share a few dozen.
-class QuotedTexts {
- public:
-  explicit QuotedTexts(const RunModel& model) {
-    for (const std::string& text : model.texts) AppendJsonString(quoted_.emplace_back(), text);
-  }
-  const std::string& Of(std::uint32_t id) const { return quoted_.at(id); }
-
- private:
-  std::vector<std::string> quoted_;
-};
-
-void Slice(const RunModel& model, const QuotedTexts& texts, const Span& span, const Tracks& tracks,
-           EventWriter& events) {
-  const bool chore = span.kind == Span::Kind::kChore;
-  if (span.finished) {
-    events.BeginQuoted("X", texts.Of(span.name));
-  } else {
-    events.Begin("X", model.Text(span.name) + " (unfinished)");
-  }
-  events.Quoted("cat", chore ? "\"chore\"" : "\"rpc\"");
-  events.Integer("tid", tracks.Of(span.peer, span.lane));
-  events.Micros("ts", span.begin_ns);
-  events.Micros("dur", span.end_ns - span.begin_ns);
-  events.BeginArgs();
-  if (chore) {
-    events.Integer("run", static_cast<std::int64_t>(span.run));
-    events.Quoted("why", texts.Of(span.why));
-  } else {
-    events.Quoted("caller", texts.Of(span.why));
-  }
-  if (span.finished) {
-    events.Quoted("status", texts.Of(span.status));
-  } else {
-    events.String("status", "unfinished at the end of the run");
-  }
-  events.EndArgs();
-  events.End();
-}
-
 // The path of part `part` (from 1) of the trace at `path`: trace.json, then trace.2.json, ...
 std::string PartPath(const std::string& path, int part) {
   if (part == 1) return path;
@@ -237,51 +147,120 @@ std::string PartPath(const std::string& path, int part) {
   return stem + "." + std::to_string(part) + ".json";
 }
 
-// Writes the trace as consecutive parts, each a whole trace of its own (header, track names,
-// then its events), so that each opens by itself; a part ends at the first event past
-// `part_bytes`.
-class PartedTrace {
+}  // namespace
+
+// Where a record goes: spans to the tracker (which calls back as they begin and end), faults
+// and checks straight to the part being filled.
+class ChromeTraceStream::Writer : public SpanTracker::Sink {
  public:
-  PartedTrace(const std::string& path, const scenario::RunResult& result, const RunModel& model,
-              std::size_t part_bytes)
-      : path_(path), result_(result), model_(model), tracks_(model), part_bytes_(part_bytes) {}
-
-  // The event writer for an event at `time_ns`: the current part's, or a new part's when the
-  // current one is full (never before the part holds one event).
-  EventWriter& At(std::int64_t time_ns) {
-    if (!file_ || (events_in_part_ > 0 && file_->size() >= part_bytes_)) Open(time_ns);
-    ++events_in_part_;
-    return *events_;
+  Writer(std::string path, Options options) : path_(std::move(path)), options_(std::move(options)) {
+    using scenario::KeepsKind;
+    keep_runs_ = KeepsKind(options_.level, trace_kinds::kCycleRunBegin.id);
+    keep_streams_ = KeepsKind(options_.level, fakes::net_kinds::kStreamOpen.id);
+    keep_faults_ = KeepsKind(options_.level, scenario::scenario_kinds::kFault.id);
+    keep_network_faults_ = KeepsKind(options_.level, fakes::net_kinds::kFault.id);
+    keep_checks_ = KeepsKind(options_.level, scenario::scenario_kinds::kCheck.id);
   }
-  const Tracks& tracks() const { return tracks_; }
 
-  Status Close() {
+  void Add(const TraceRecord& r, const NameTables& tables) {
+    tables_ = &tables;
+    const std::uint64_t kind = r.kind;
+    if (kind == trace_kinds::kCycleRunBegin.id || kind == trace_kinds::kCycleRunEnd.id) {
+      if (keep_runs_) tracker_.Add(r, tables);
+    } else if (kind == fakes::net_kinds::kStreamOpen.id ||
+               kind == fakes::net_kinds::kStreamEnd.id) {
+      if (keep_streams_) tracker_.Add(r, tables);
+    } else if (kind == scenario::scenario_kinds::kFault.id) {
+      if (keep_faults_) Fault(r, tables.NameOf(r.a));
+    } else if (kind == fakes::net_kinds::kFault.id) {
+      if (keep_network_faults_) Fault(r, tables.NameOf(r.a));
+    } else if (kind == scenario::scenario_kinds::kCheck.id) {
+      const std::size_t ordinal = checks_seen_++;
+      if (keep_checks_) Check(r, ordinal);
+    }
+    tables_ = nullptr;
+  }
+
+  Status Finish(const scenario::RunResult& result) {
+    const NameTables tables{result.peer_names, result.names};
+    tables_ = &tables;
+    tracker_.EndAll(result.end.time_since_epoch().count());
     if (!file_) At(0);  // no events at all: still one (empty) trace
-    Finish();
+    ClosePart();
+    tables_ = nullptr;
+    const std::string digest = Trace::FormatDigest(result.digest);
+    for (const Part& part : parts_) errors_.Add(Patch(part, digest));
     RemoveLaterParts();
     return errors_.Combined();
   }
 
+  std::size_t Began(const Span&) override { return 0; }
+  void Ended(const Span& span, std::size_t) override { Slice(span); }
+  void Dropped(std::size_t) override {}
+
  private:
+  // Sixteen characters, the length of a digest, so Finish writes the digest in its place.
+  static constexpr std::string_view kPendingDigest = "(run unfinished)";
+
+  struct Part {
+    std::string path;
+    std::size_t digest_at = 0;  // where the digest goes in its header
+  };
+
+  // The event writer for an event at `time_ns`: the current part's, or a new part's when the
+  // current one is full (never before the part holds one event).
+  EventWriter& At(std::int64_t time_ns) {
+    if (!file_ || (events_in_part_ > 0 && file_->size() >= options_.part_bytes)) Open(time_ns);
+    ++events_in_part_;
+    return *events_;
+  }
+
   void Open(std::int64_t from_ns) {
-    Finish();
-    ++part_;
+    ClosePart();
+    Part& part = parts_.emplace_back();
+    part.path = PartPath(path_, static_cast<int>(parts_.size()));
     events_in_part_ = 0;
-    file_.emplace(PartPath(path_, part_));
+    file_.emplace(part.path);
     std::string& out = file_->buffer();
     out += "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"seed\":";
-    out += std::to_string(result_.seed);
-    out += ",\"digest\":\"" + Trace::FormatDigest(result_.digest) + "\"";
-    out += ",\"part\":" + std::to_string(part_) + ",\"from_ns\":" + std::to_string(from_ns);
+    out += std::to_string(options_.seed);
+    out += ",\"digest\":\"";
+    part.digest_at = out.size();
+    out += kPendingDigest;
+    out +=
+        "\",\"part\":" + std::to_string(parts_.size()) + ",\"from_ns\":" + std::to_string(from_ns);
     out += "},\"traceEvents\":[";
     events_.emplace(*file_);
-    std::string process = result_.scenario + " (seed " + std::to_string(result_.seed) + ")";
-    if (part_ > 1) {
-      process +=
-          ", part " + std::to_string(part_) + " from " + FormatTime(TimePoint(Duration(from_ns)));
+    std::string process = options_.scenario + " (seed " + std::to_string(options_.seed) + ")";
+    if (parts_.size() > 1) {
+      process += ", part " + std::to_string(parts_.size()) + " from " +
+                 FormatTime(TimePoint(Duration(from_ns)));
     }
-    Metadata(process, model_, tracks_, *events_);
+    events_->Begin("M", "process_name");
+    events_->BeginArgs();
+    events_->String("name", process);
+    events_->EndArgs();
+    events_->End();
+    NameKnownTracks();
   }
+
+  void ClosePart() {
+    if (!file_) return;
+    file_->buffer() += "\n]}\n";
+    errors_.Add(file_->Close());
+    events_.reset();
+    file_.reset();
+  }
+
+  Status Patch(const Part& part, const std::string& digest) {
+    std::fstream file(part.path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(part.digest_at));
+    file.write(digest.data(), static_cast<std::streamsize>(digest.size()));
+    file.close();
+    if (!file) return UnavailableError("cannot write the digest into " + part.path);
+    return Status::Ok();
+  }
+
   // Parts an earlier, longer run left beside this trace would read as part of this one.
   void RemoveLaterParts() {
     const std::filesystem::path first(path_);
@@ -299,87 +278,178 @@ class PartedTrace {
       int part = 0;
       const auto [end, parsed] =
           std::from_chars(number.data(), number.data() + number.size(), part);
-      if (parsed == std::errc() && end == number.data() + number.size() && part > part_) {
+      if (parsed == std::errc() && end == number.data() + number.size() &&
+          part > static_cast<int>(parts_.size())) {
         stale.push_back(entry.path());
       }
     }
     for (const auto& path : stale) std::filesystem::remove(path, error);
   }
-  void Finish() {
-    if (!file_) return;
-    file_->buffer() += "\n]}\n";
-    errors_.Add(file_->Close());
-    events_.reset();
-    file_.reset();
+
+  // The track of a peer's lane. A part names every track known when it opens, and a track
+  // first seen later as it appears; a peer's lanes are taken lowest first, so a peer's known
+  // tracks are its lanes below a count. Ids follow peer order (64 a peer; a lane past those,
+  // which only a peer with more than 64 spans open at once has, gets one of its own above
+  // kOverflowTids), so a slice costs one lookup in a small array, not a map.
+  std::int64_t Track(PeerId peer, int lane) {
+    if (peer >= named_lanes_.size()) named_lanes_.resize(peer + std::size_t{1}, 0);
+    int& named = named_lanes_[peer];
+    while (named <= lane) NameTrack(peer, named++);
+    return TidOf(peer, lane);
   }
 
-  const std::string& path_;
-  const scenario::RunResult& result_;
-  const RunModel& model_;
-  const Tracks tracks_;
-  const std::size_t part_bytes_;
+  std::int64_t TidOf(PeerId peer, int lane) {
+    if (lane < kLanesInOrder) return static_cast<std::int64_t>(peer) * kLanesInOrder + lane;
+    const auto [it, added] = overflow_tids_.try_emplace(
+        {peer, lane}, kOverflowTids + static_cast<std::int64_t>(overflow_tids_.size()));
+    return it->second;
+  }
+
+  void NameKnownTracks() {
+    for (std::size_t peer = 0; peer < named_lanes_.size(); ++peer) {
+      for (int lane = 0; lane < named_lanes_[peer]; ++lane) {
+        NameTrack(static_cast<PeerId>(peer), lane);
+      }
+    }
+  }
+
+  void NameTrack(PeerId peer, int lane) {
+    const std::int64_t tid = TidOf(peer, lane);
+    const std::string_view peer_name = tables_ != nullptr && peer < tables_->peer_names.size()
+                                           ? std::string_view(tables_->peer_names[peer])
+                                           : std::string_view("?");
+    std::string name(peer_name);
+    if (lane > 0) name += " (" + std::to_string(lane + 1) + ")";
+    events_->Begin("M", "thread_name");
+    events_->Integer("tid", tid);
+    events_->BeginArgs();
+    events_->String("name", name);
+    events_->EndArgs();
+    events_->End();
+    events_->Begin("M", "thread_sort_index");
+    events_->Integer("tid", tid);
+    events_->BeginArgs();
+    events_->Integer("sort_index",
+                     (static_cast<std::int64_t>(peer) << 20) + std::min(lane, (1 << 20) - 1));
+    events_->EndArgs();
+    events_->End();
+  }
+
+  // The tracker's texts as JSON strings, each escaped once: millions of slices share a few
+  // dozen.
+  const std::string& Quoted(std::uint32_t id) {
+    while (quoted_.size() <= id) {
+      const std::string& text = tracker_.texts()[quoted_.size()];
+      AppendJsonString(quoted_.emplace_back(), text);
+    }
+    return quoted_[id];
+  }
+
+  void Slice(const Span& span) {
+    EventWriter& events = At(span.end_ns);
+    const std::int64_t tid = Track(span.peer, span.lane);
+    const bool chore = span.kind == Span::Kind::kChore;
+    if (span.finished) {
+      events.BeginQuoted("X", Quoted(span.name));
+    } else {
+      events.Begin("X", tracker_.texts()[span.name] + " (unfinished)");
+    }
+    events.Quoted("cat", chore ? "\"chore\"" : "\"rpc\"");
+    events.Integer("tid", tid);
+    events.Micros("ts", span.begin_ns);
+    events.Micros("dur", span.end_ns - span.begin_ns);
+    events.BeginArgs();
+    if (chore) {
+      events.Integer("run", static_cast<std::int64_t>(span.run));
+      events.Quoted("why", Quoted(span.why));
+    } else {
+      events.Quoted("caller", Quoted(span.why));
+    }
+    if (span.finished) {
+      events.Quoted("status", Quoted(span.status));
+    } else {
+      events.String("status", "unfinished at the end of the run");
+    }
+    events.EndArgs();
+    events.End();
+  }
+
+  void Fault(const TraceRecord& r, std::string_view what) {
+    EventWriter& events = At(r.time_ns);
+    const std::int64_t tid = Track(r.peer, 0);
+    events.Begin("i", what);
+    events.String("cat", "fault");
+    events.String("s", "t");
+    events.Integer("tid", tid);
+    events.Micros("ts", r.time_ns);
+    events.End();
+  }
+
+  void Check(const TraceRecord& r, std::size_t ordinal) {
+    EventWriter& events = At(r.time_ns);
+    const std::int64_t tid = Track(kSimulatorPeer, 0);
+    const std::string name =
+        options_.check_name ? options_.check_name(r.a, ordinal) : "check " + std::to_string(r.a);
+    events.Begin("i", r.b != 0 ? "check passed" : "check FAILED");
+    events.String("cat", "check");
+    events.String("s", "g");
+    events.Integer("tid", tid);
+    events.Micros("ts", r.time_ns);
+    events.BeginArgs();
+    events.String("check", name);
+    events.EndArgs();
+    events.End();
+  }
+
+  const std::string path_;
+  const Options options_;
+  SpanTracker tracker_{*this};
+  const NameTables* tables_ = nullptr;  // while a record (or Finish) is being taken
+  bool keep_runs_ = true, keep_streams_ = true, keep_faults_ = true, keep_network_faults_ = true,
+       keep_checks_ = true;
+  std::size_t checks_seen_ = 0;
+  std::vector<std::string> quoted_;
+  static constexpr int kLanesInOrder = 64;
+  static constexpr std::int64_t kOverflowTids = std::int64_t{1} << 30;
+  std::vector<int> named_lanes_;  // by peer: its lanes with a track so far
+  std::map<std::pair<PeerId, int>, std::int64_t> overflow_tids_;
+  std::vector<Part> parts_;
   std::optional<FileWriter> file_;
   std::optional<EventWriter> events_;
-  int part_ = 0;
   std::size_t events_in_part_ = 0;
   StatusGroup errors_;
 };
 
-void Fault(const Mark& fault, const Tracks& tracks, EventWriter& events) {
-  events.Begin("i", fault.what);
-  events.String("cat", "fault");
-  events.String("s", "t");
-  events.Integer("tid", tracks.Of(fault.peer, 0));
-  events.Micros("ts", fault.time_ns);
-  events.End();
+ChromeTraceStream::ChromeTraceStream(std::string path, Options options)
+    : writer_(std::make_unique<Writer>(std::move(path), std::move(options))) {}
+
+ChromeTraceStream::~ChromeTraceStream() = default;
+
+void ChromeTraceStream::Add(const TraceRecord& record, const NameTables& tables) {
+  writer_->Add(record, tables);
 }
 
-void Check(const Mark& check, EventWriter& events) {
-  events.Begin("i", check.passed ? "check passed" : "check FAILED");
-  events.String("cat", "check");
-  events.String("s", "g");
-  events.Integer("tid", 0);
-  events.Micros("ts", check.time_ns);
-  events.BeginArgs();
-  events.String("check", check.what);
-  events.EndArgs();
-  events.End();
+Status ChromeTraceStream::Finish(const scenario::RunResult& result) {
+  return writer_->Finish(result);
 }
-
-}  // namespace
 
 Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result,
-                        const RunModel& model, std::size_t part_bytes) {
-  PartedTrace trace(path, result, model, part_bytes);
-  const QuotedTexts texts(model);
-  // Spans by begin, faults and checks by time (the model keeps each list in that order), merged
-  // so that each part covers one window of the run.
-  std::size_t fault = 0, check = 0;
-  auto marks_until = [&](std::int64_t time_ns) {
-    for (;;) {
-      const bool f = fault < model.faults.size() && model.faults[fault].time_ns <= time_ns;
-      const bool c = check < model.checks.size() && model.checks[check].time_ns <= time_ns;
-      if (f && (!c || model.faults[fault].time_ns <= model.checks[check].time_ns)) {
-        const Mark& m = model.faults[fault++];
-        Fault(m, trace.tracks(), trace.At(m.time_ns));
-      } else if (c) {
-        const Mark& m = model.checks[check++];
-        Check(m, trace.At(m.time_ns));
-      } else {
-        return;
-      }
-    }
-  };
-  for (const Span& span : model.spans) {
-    marks_until(span.begin_ns);
-    Slice(model, texts, span, trace.tracks(), trace.At(span.begin_ns));
-  }
-  marks_until(std::numeric_limits<std::int64_t>::max());
-  return trace.Close();
-}
-
-Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result) {
-  return WriteChromeTrace(path, result, BuildRunModel(result), kTracePartBytes);
+                        std::size_t part_bytes) {
+  ChromeTraceStream trace(path, {.scenario = result.scenario,
+                                 .seed = result.seed,
+                                 .level = result.trace_level,
+                                 .check_name =
+                                     [&result](std::uint64_t index, std::size_t ordinal) {
+                                       // The n-th check record is the n-th outcome: each joins the
+                                       // result as it is made.
+                                       return ordinal < result.checks.size()
+                                                  ? result.checks[ordinal].name
+                                                  : "check " + std::to_string(index);
+                                     },
+                                 .part_bytes = part_bytes});
+  const NameTables tables{result.peer_names, result.names};
+  for (const TraceRecord& r : result.records) trace.Add(r, tables);
+  return trace.Finish(result);
 }
 
 }  // namespace testplanet::report

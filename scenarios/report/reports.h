@@ -5,8 +5,9 @@
 //   summary.json        the outcome: digest, passed, events, times, orders, chore runs, checks
 //   junit.xml           one test case per scenario and per check, for CI systems
 //   trace.json          Chrome trace event format (Perfetto UI, chrome://tracing): a track per
-//                       peer, a slice per chore run and per RPC, instant events for faults;
-//                       past kTracePartBytes, continued in trace.2.json, trace.3.json, ...
+//                       peer lane, a slice per chore run and per RPC, instant events for faults
+//                       and checks; past kTracePartBytes, continued in trace.2.json, ...;
+//                       written as the run goes when the run was given a ChromeTraceStream
 //   timeline.svg        chore runs per peer over virtual time, readable in any browser
 //   report.html         one self-contained page: outcome, checks, faults, the chore timeline
 //                       (zoom, pan, tooltips), the unsent-orders curve, a table per chore
@@ -24,27 +25,11 @@
 
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
+#include "scenarios/report/chrome_trace.h"
 #include "scenarios/report/floor.h"
 #include "sim/status.h"
-#include "sim/unique_function.h"
 
 namespace testplanet::report {
-
-// SideWriter: runs one report writer beside the others. The command line gives one that writes
-// trace.json in a child process, on the core the single-threaded simulation left idle, while
-// this process writes the rest (trace.json, with the run model it builds for itself, takes about
-// as long as all the others together). Without one, WriteTraceFiles writes trace.json in turn.
-// Promises: a file's bytes do not depend on where it was written; Wait returns the job's status
-// (or why it has none). Trap: the job may run in another process, so it must only write its own
-// files and return a status: anything else it changes is lost.
-class SideWriter {
- public:
-  virtual ~SideWriter() = default;
-  // Starts `job`; at most one at a time. What it reads must stay alive until Wait returns.
-  virtual void Start(UniqueFunction<Status()> job) = 0;
-  // Waits for the job started last and returns its status.
-  virtual Status Wait() = 0;
-};
 
 struct RunFiles {
   const scenario::Plan* scenario = nullptr;
@@ -57,8 +42,9 @@ struct RunFiles {
   // This machine's unit costs, measured by the command: summary.json then has the run's floor
   // (floor.h). Unset (a sweep's lean seed, a GoogleTest run): no floor.
   std::optional<UnitCosts> unit_costs = {};
-  // Where trace.json is written beside the other files (see SideWriter); null: in turn.
-  SideWriter* side_writer = nullptr;
+  // trace.json, written as the run went (the command line's runs): the reports finish it.
+  // Null: written from the result's records with the other files.
+  ChromeTraceStream* chrome_trace = nullptr;
 };
 
 Status WriteRunDirectory(const std::string& directory, const RunFiles& run);
@@ -72,17 +58,10 @@ Status WriteTraceFiles(const std::string& directory, const RunFiles& run);
 Status WriteManifest(const std::string& path, const RunFiles& run);
 Status WriteSummary(const std::string& path, const RunFiles& run);
 Status WriteJunit(const std::string& path, const std::vector<RunFiles>& runs);
-Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result);
 Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& result);
 std::string ReportHtml(const RunFiles& run);
-// The same, drawn from a model the caller built once (BuildRunModel) for all three.
+// The same, drawn from a model the caller built once (BuildRunModel) for both.
 struct RunModel;
-// trace.json's parts: the Perfetto UI parses a trace in the browser and fails on JSON traces of
-// about a gigabyte (chrome://tracing at 256 MB), so a long run's trace is cut into consecutive
-// windows of about this many bytes, each a whole trace: trace.json, trace.2.json, ...
-inline constexpr std::size_t kTracePartBytes = std::size_t{256} << 20;
-Status WriteChromeTrace(const std::string& path, const scenario::RunResult& result,
-                        const RunModel& model, std::size_t part_bytes = kTracePartBytes);
 Status WriteTimelineSvg(const std::string& path, const scenario::RunResult& result,
                         const RunModel& model);
 std::string ReportHtml(const RunFiles& run, const RunModel& model);

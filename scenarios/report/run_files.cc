@@ -409,29 +409,23 @@ StatusOr<RecordLog> ReadRecords(const std::string& path) {
 Status WriteTraceFiles(const std::string& directory, const RunFiles& run) {
   if (Status s = ClaimDirectory(directory); !s.ok()) return s;
   const bool chrome_trace = !run.lean;
-  // Beside the rest, trace.json is begun first and builds its own model, so that the two halves
-  // take about as long: it alone is about as long as everything else here.
-  SideWriter* const side = chrome_trace ? run.side_writer : nullptr;
-  if (side != nullptr) {
-    side->Start([&] { return WriteChromeTrace(directory + "/trace.json", *run.result); });
-  }
-  // trace.json's status is added last either way: one order of messages.
-  Status chrome = Status::Ok();
   StatusGroup errors;
   errors.Add(WriteSummary(directory + "/summary.json", run));
   if (run.lean && run.result->passed()) return errors.Combined();
+  // trace.json first: a stream given to the run has written it as the run went and only ends
+  // it here; otherwise it is written from the records.
+  if (chrome_trace) {
+    errors.Add(run.chrome_trace != nullptr
+                   ? run.chrome_trace->Finish(*run.result)
+                   : WriteChromeTrace(directory + "/trace.json", *run.result));
+  }
   {  // the model lives only while the files that draw it are written
     const RunModel model = BuildRunModel(*run.result);
-    if (chrome_trace && side == nullptr) {
-      chrome = WriteChromeTrace(directory + "/trace.json", *run.result, model, kTracePartBytes);
-    }
     errors.Add(WriteTimelineSvg(directory + "/timeline.svg", *run.result, model));
     errors.Add(WriteFile(directory + "/report.html", ReportHtml(run, model)));
   }
   errors.Add(WriteLog(directory + "/log.txt", *run.result));
   errors.Add(WriteRecords(directory + "/trace.bin", run.result->records));
-  if (side != nullptr) chrome = side->Wait();
-  errors.Add(chrome);
   return errors.Combined();
 }
 

@@ -6,8 +6,6 @@
 #include <string_view>
 #include <tuple>
 
-#include <boost/container/small_vector.hpp>
-
 #include "fakes/sim_network.h"
 #include "peers/storagenode/orders_service.h"
 #include "peers/storagenode/piecestore.h"
@@ -15,14 +13,13 @@
 namespace testplanet::report {
 namespace {
 
-class ModelBuilder {
+class ModelBuilder : public SpanTracker::Sink {
  public:
-  explicit ModelBuilder(const scenario::RunResult& result) : result_(result) {
+  explicit ModelBuilder(const scenario::RunResult& result) : result_(result), tracker_(*this) {
     model_.end_ns = result.end.time_since_epoch().count();
     model_.peer_names = result.peer_names;
     model_.orders_recorded =
         scenario::KeepsKind(result.trace_level, storagenode::piecestore_kinds::kOrderStored.id);
-    Intern("");  // kNoText
   }
 
   // Each span takes its place when it begins and is completed when it ends, so the spans come
@@ -30,137 +27,58 @@ class ModelBuilder {
   // sorting them (then moving each to its place) was most of building the model.
   RunModel Build() {
     ReserveSpans();
-    runs_.resize(model_.peer_names.size());
-    for (const TraceRecord& r : result_.records) Add(r);
-    // Runs and streams still open are spans to the run's end, unfinished: already in place.
-    for (PeerRuns& open : runs_) {
-      for (const OpenRun& run : open) model_.spans[run.span].end_ns = model_.end_ns;
+    const NameTables tables{result_.peer_names, result_.names};
+    for (const TraceRecord& r : result_.records) {
+      if (!tracker_.Add(r, tables)) AddMark(r, tables);
     }
-    for (const auto& [id, span] : streams_) model_.spans[span].end_ns = model_.end_ns;
+    // Runs and streams still open are spans to the run's end, unfinished: already in place.
+    tracker_.EndAll(model_.end_ns);
+    model_.lanes = tracker_.Lanes();
+    if (model_.lanes.size() < model_.peer_names.size()) {
+      model_.lanes.resize(model_.peer_names.size(), 1);
+    }
+    model_.texts = tracker_.TakeTexts();
     if (abandoned_ > 0) {
       std::erase_if(model_.spans, [](const Span& span) { return span.lane == kAbandoned; });
     }
     // Records come in time order from a run; a trace put together otherwise (a test's) may not,
-    // and is sorted by begin, stably (rare and small: the buffer stable_sort takes is fine).
+    // and is sorted by begin, stably (rare and small: the buffer stable_sort takes is fine), its
+    // lanes packed again in that order.
     if (!std::is_sorted(model_.spans.begin(), model_.spans.end(), BeganBefore)) {
       std::stable_sort(model_.spans.begin(), model_.spans.end(), BeganBefore);
+      PackLanes();
     }
-    PackLanes();
     return std::move(model_);
   }
 
- private:
-  std::string NameOf(std::uint64_t id) const {
-    auto it = result_.names.find(id);
-    return it == result_.names.end() ? std::string("?") : it->second;
+  std::size_t Began(const Span& span) override {
+    model_.spans.push_back(span);
+    return model_.spans.size() - 1;
+  }
+  void Ended(const Span& span, std::size_t handle) override { model_.spans[handle] = span; }
+  void Dropped(std::size_t handle) override {
+    model_.spans[handle].lane = kAbandoned;
+    ++abandoned_;
   }
 
-  void Add(const TraceRecord& r) {
-    if (r.kind == trace_kinds::kCycleRunBegin.id) {
-      const OpenRun begun{r.a, r.c, Begin(ChoreSpan(r))};
-      if (OpenRun* open = FindRun(r)) {
-        Abandon(open->span);  // the same run begun again: its later begin is the span's
-        *open = begun;
-      } else {
-        runs_[r.peer].push_back(begun);
-      }
-    } else if (r.kind == trace_kinds::kCycleRunEnd.id) {
-      OpenRun* open = FindRun(r);
-      if (open == nullptr) return;  // begun before the trace: no span
-      End(model_.spans[open->span], r.time_ns, r.b);
-      PeerRuns& peer_runs = runs_[r.peer];
-      *open = peer_runs.back();
-      peer_runs.pop_back();
-    } else if (r.kind == fakes::net_kinds::kStreamOpen.id) {
-      const std::size_t span = Begin(RpcSpan(r));
-      const auto [it, added] = streams_.try_emplace(r.c, span);
-      if (!added) {
-        Abandon(it->second);
-        it->second = span;
-      }
-    } else if (r.kind == fakes::net_kinds::kStreamEnd.id) {
-      auto it = streams_.find(r.c);
-      if (it == streams_.end()) return;
-      End(model_.spans[it->second], r.time_ns, r.b);
-      streams_.erase(it);
-    } else if (r.kind == scenario::scenario_kinds::kFault.id) {
-      model_.faults.push_back({r.time_ns, r.peer, NameOf(r.a), true, false});
+ private:
+  void AddMark(const TraceRecord& r, const NameTables& tables) {
+    if (r.kind == scenario::scenario_kinds::kFault.id) {
+      model_.faults.push_back({r.time_ns, r.peer, std::string(tables.NameOf(r.a)), true, false});
     } else if (r.kind == fakes::net_kinds::kFault.id) {
-      model_.faults.push_back({r.time_ns, r.peer, NameOf(r.a), true, true});
+      model_.faults.push_back({r.time_ns, r.peer, std::string(tables.NameOf(r.a)), true, true});
     } else if (r.kind == scenario::scenario_kinds::kCheck.id) {
-      model_.checks.push_back({r.time_ns, r.peer, CheckName(r.a), r.b != 0, false});
+      // A check's outcome joins the result as its record is made: the n-th check record is the
+      // n-th outcome (checks run in time order, not in the order the file lists them).
+      const std::size_t n = checks_seen_++;
+      const std::string name =
+          n < result_.checks.size() ? result_.checks[n].name : "check " + std::to_string(r.a);
+      model_.checks.push_back({r.time_ns, r.peer, name, r.b != 0, false});
     } else if (r.kind == storagenode::piecestore_kinds::kOrderStored.id) {
       Backlog(r.peer, r.time_ns, 1);
     } else if (r.kind == storagenode::order_kinds::kArchive.id) {
       Backlog(r.peer, r.time_ns, -static_cast<std::int64_t>(r.a + r.b));
     }
-  }
-
-  std::string CheckName(std::uint64_t index) const {
-    return index < result_.checks.size() ? result_.checks[index].name
-                                         : "check " + std::to_string(index);
-  }
-
-  // A chore run begun and not yet ended (its begin record's a = chore, c = run number), and
-  // where its span is.
-  struct OpenRun {
-    std::uint64_t chore, run;
-    std::size_t span;
-  };
-
-  // A span as its begin record gives it (b = reason): unfinished until End.
-  Span ChoreSpan(const TraceRecord& begin) {
-    static constexpr const char* kReasons[] = {"", "first", "tick", "trigger"};
-    Span span;
-    span.kind = Span::Kind::kChore;
-    span.peer = begin.peer;
-    span.name = NameText(begin.a);
-    span.begin_ns = begin.time_ns;
-    span.why =
-        Cached(reason_texts_, begin.b, [&] { return begin.b < 4 ? kReasons[begin.b] : "?"; });
-    span.run = begin.c;
-    return span;
-  }
-
-  // An RPC served, from its stream's open record (a = the caller, b = the method).
-  Span RpcSpan(const TraceRecord& open) {
-    Span span;
-    span.kind = Span::Kind::kRpc;
-    span.peer = open.peer;
-    span.name = NameText(open.b);
-    span.begin_ns = open.time_ns;
-    span.why = Cached(caller_texts_, open.a, [&] {
-      return open.a < result_.peer_names.size() ? std::string_view(result_.peer_names[open.a])
-                                                : std::string_view("?");
-    });
-    return span;
-  }
-
-  // Places a begun span after every span begun before it; returns where.
-  std::size_t Begin(Span span) {
-    span.finished = false;
-    span.status = kNoText;
-    model_.spans.push_back(span);
-    return model_.spans.size() - 1;
-  }
-  void End(Span& span, std::int64_t end_ns, std::uint64_t status) {
-    span.end_ns = end_ns;
-    span.finished = true;
-    span.status = StatusText(status);
-  }
-  // A span whose run began again before it ended: dropped when the model is done.
-  static constexpr int kAbandoned = -1;
-  void Abandon(std::size_t span) {
-    model_.spans[span].lane = kAbandoned;
-    ++abandoned_;
-  }
-
-  OpenRun* FindRun(const TraceRecord& r) {
-    if (r.peer >= runs_.size()) runs_.resize(r.peer + std::size_t{1});
-    for (OpenRun& open : runs_[r.peer]) {
-      if (open.chore == r.a && open.run == r.c) return &open;
-    }
-    return nullptr;
   }
 
   // Every chore run the ledger counted is a span (finished or not), and the trace keeps them at
@@ -173,38 +91,7 @@ class ModelBuilder {
     model_.spans.reserve(static_cast<std::size_t>(std::min(runs, result_.records.size())));
   }
 
-  // Text ids by the trace's small numbers, each interned once: millions of spans share a few
-  // dozen texts, and a string map lookup per span was most of building the model.
-  template <typename TextOf>
-  std::uint32_t Cached(std::map<std::uint64_t, std::uint32_t>& cache, std::uint64_t key,
-                       TextOf text_of) {
-    auto it = cache.lower_bound(key);
-    if (it != cache.end() && it->first == key) return it->second;
-    const std::uint32_t id = Intern(text_of());
-    cache.emplace_hint(it, key, id);
-    return id;
-  }
-  std::uint32_t NameText(std::uint64_t name) {
-    return Cached(name_texts_, name, [&] { return NameOf(name); });
-  }
-  std::uint32_t StatusText(std::uint64_t code) {
-    return Cached(status_texts_, code,
-                  [&] { return StatusCodeName(static_cast<StatusCode>(code)); });
-  }
-
-  // The text id of "", interned first: the status of a span still open.
-  static constexpr std::uint32_t kNoText = 0;
-
   static bool BeganBefore(const Span& a, const Span& b) { return a.begin_ns < b.begin_ns; }
-
-  std::uint32_t Intern(std::string_view text) {
-    auto it = text_ids_.find(text);
-    if (it != text_ids_.end()) return it->second;
-    const auto id = static_cast<std::uint32_t>(model_.texts.size());
-    model_.texts.emplace_back(text);
-    text_ids_.emplace(std::string(text), id);
-    return id;
-  }
 
   void Backlog(PeerId peer, std::int64_t time, std::int64_t change) {
     auto& series = model_.backlog[peer];
@@ -227,7 +114,8 @@ class ModelBuilder {
     }
   }
 
-  // Greedy interval packing per peer: each span goes to the first lane free at its begin.
+  // Greedy interval packing per peer, for spans sorted after the fact: each span goes to the
+  // first lane free at its begin.
   void PackLanes() {
     std::vector<std::vector<std::int64_t>> lane_ends(model_.peer_names.size());
     for (Span& span : model_.spans) {
@@ -239,24 +127,20 @@ class ModelBuilder {
       ends[lane] = span.end_ns;
       span.lane = static_cast<int>(lane);
     }
-    model_.lanes.resize(lane_ends.size());
+    model_.lanes.assign(lane_ends.size(), 1);
     for (std::size_t peer = 0; peer < lane_ends.size(); ++peer) {
       model_.lanes[peer] = std::max<int>(1, static_cast<int>(lane_ends[peer].size()));
     }
   }
 
+  // A span whose run began again before it ended: dropped when the model is done.
+  static constexpr int kAbandoned = -1;
+
   const scenario::RunResult& result_;
   RunModel model_;
-  // Open runs (by peer) and streams, each with where its span is. Runs are looked up once per
-  // record of a run: a tree of every open run over thousands of peers was a cache miss per
-  // level, and a vector per peer a second miss after the first. A peer has a few open at most
-  // (a storage node's three chores), so they sit in its entry.
-  using PeerRuns = boost::container::small_vector<OpenRun, 3>;
-  std::vector<PeerRuns> runs_;
-  std::map<std::uint64_t, std::size_t> streams_;  // open streams by id: where their spans are
+  SpanTracker tracker_;
   std::size_t abandoned_ = 0;
-  std::map<std::string, std::uint32_t, std::less<>> text_ids_;
-  std::map<std::uint64_t, std::uint32_t> name_texts_, reason_texts_, caller_texts_, status_texts_;
+  std::size_t checks_seen_ = 0;
 };
 
 }  // namespace

@@ -1,7 +1,8 @@
 // What the visual reports draw, read once out of a run's trace: every chore run and served RPC
 // as a span (packed into lanes so that no two spans in one lane overlap), faults and checks as
-// marks, and each storage node's unsent-orders backlog as a step series. The Chrome trace, the
-// timeline SVG and report.html all draw from this one model, so they agree.
+// marks, and each storage node's unsent-orders backlog as a step series. The timeline SVG and
+// report.html draw from this one model; trace.json is written from the same SpanTracker as the
+// run goes, so all three show the same spans in the same lanes.
 // The backlog is counted from the trace: +1 per order a node's piece store enqueued, minus the
 // orders each archive batch settled. A crash that loses unsynced orders is not subtracted.
 #ifndef TESTPLANET_SCENARIOS_REPORT_RUN_MODEL_H_
@@ -14,23 +15,9 @@
 #include <vector>
 
 #include "scenarios/language/runner.h"
+#include "scenarios/report/span_tracker.h"
 
 namespace testplanet::report {
-
-// A chore run or a served RPC. Its texts are ids into RunModel::texts (RunModel::Text): a long
-// run has millions of spans and a few dozen distinct texts, so a span is 48 bytes, not 150.
-struct Span {
-  enum class Kind : std::uint8_t { kChore, kRpc };
-  Kind kind = Kind::kChore;
-  bool finished = true;  // false: still running when the run ended
-  PeerId peer = 0;
-  std::uint32_t name = 0;    // the chore ("orders.sender") or the RPC method
-  std::uint32_t why = 0;     // chore: "first", "tick", "trigger"; rpc: the caller's name
-  std::uint32_t status = 0;  // "OK", "DEADLINE_EXCEEDED", ...; "" when unfinished
-  int lane = 0;              // within the peer: no two spans of one lane overlap
-  std::int64_t begin_ns = 0, end_ns = 0;
-  std::uint64_t run = 0;  // chore: its run number
-};
 
 struct Mark {
   std::int64_t time_ns = 0;

@@ -1,6 +1,7 @@
 // The files a run leaves, as tools read them: trace.json slices that nest on every track,
 // trace.bin that reads back exactly, a timeline that is well-formed whatever the scenario is
 // called, and a backlog curve that agrees with the orders database.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <zstd.h>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "scenarios/report/chrome_trace.h"
 #include "scenarios/report/junit.h"
 #include "scenarios/report/reports.h"
 #include "scenarios/report/run_model.h"
@@ -109,6 +111,7 @@ TEST(ChromeTrace, SlicesCarryTheirTextsEscapedAndUnfinishedRunsSaySo) {
   result.records.Append({3000, 0, 1, trace_kinds::kCycleRunBegin.id, sender, 3, 2});
   result.records.Append({4000, 0, 1, fakes::net_kinds::kStreamOpen.id, 2, method, 77});
   result.records.Append({5500, 0, 1, fakes::net_kinds::kStreamEnd.id, 2, 0, 77});
+  // Slices are written as they end: the open run last, when the run ends.
   const std::vector<nlohmann::json> slices = SlicesOf(WrittenTrace(result, "report-trace-texts"));
   ASSERT_EQ(slices.size(), 3u);
   EXPECT_EQ(slices[0]["name"], "orders.sender");
@@ -116,23 +119,24 @@ TEST(ChromeTrace, SlicesCarryTheirTextsEscapedAndUnfinishedRunsSaySo) {
   EXPECT_EQ(slices[0]["args"]["why"], "tick");
   EXPECT_EQ(slices[0]["args"]["status"], "DEADLINE_EXCEEDED");
   EXPECT_EQ(slices[0]["dur"], 1.0);
-  EXPECT_EQ(slices[1]["name"], "orders.sender (unfinished)");
-  EXPECT_EQ(slices[1]["args"]["why"], "trigger");
-  EXPECT_EQ(slices[1]["args"]["status"], "unfinished at the end of the run");
-  EXPECT_EQ(slices[1]["dur"], 97.0);
-  EXPECT_EQ(slices[2]["name"], "piece\\put");
-  EXPECT_EQ(slices[2]["cat"], "rpc");
-  EXPECT_EQ(slices[2]["args"]["caller"], "uplink \"0\"");
-  EXPECT_EQ(slices[2]["args"]["status"], "OK");
-  EXPECT_EQ(slices[2]["dur"], 1.5);
+  EXPECT_EQ(slices[1]["name"], "piece\\put");
+  EXPECT_EQ(slices[1]["cat"], "rpc");
+  EXPECT_EQ(slices[1]["args"]["caller"], "uplink \"0\"");
+  EXPECT_EQ(slices[1]["args"]["status"], "OK");
+  EXPECT_EQ(slices[1]["dur"], 1.5);
+  EXPECT_EQ(slices[2]["name"], "orders.sender (unfinished)");
+  EXPECT_EQ(slices[2]["args"]["why"], "trigger");
+  EXPECT_EQ(slices[2]["args"]["status"], "unfinished at the end of the run");
+  EXPECT_EQ(slices[2]["dur"], 97.0);
 }
 
-// Texts longer than an event's usual size (a chore or caller named at length) come through whole,
-// beside the short ones, with every number after them in place.
+// Texts longer than an event's usual size (a chore, peer or caller named at length) come through
+// whole, beside the short ones, with every number after them in place.
 TEST(ChromeTrace, LongTextsComeThroughWhole) {
   RunResult result;
   const std::string caller = "uplink-" + std::string(3000, 'c');
-  result.peer_names = {"sim", "storagenode0", caller};
+  const std::string node = "storagenode-" + std::string(2000, 'n');
+  result.peer_names = {"sim", node, caller};
   const std::string chore = "orders." + std::string(700, 's');
   const std::uint64_t id = StableHash(chore), method = StableHash("piece.put");
   result.names = {{id, chore}, {method, "piece.put"}};
@@ -142,11 +146,11 @@ TEST(ChromeTrace, LongTextsComeThroughWhole) {
   result.records.Append({4000, 0, 1, fakes::net_kinds::kStreamOpen.id, 2, method, 77});
   result.records.Append({5500, 0, 1, fakes::net_kinds::kStreamEnd.id, 2, 0, 77});
   const nlohmann::json trace = WrittenTrace(result, "report-trace-long");
-  bool caller_track = false;
+  bool node_track = false;
   for (const auto& event : trace["traceEvents"]) {
-    if (event["ph"] == "M" && event["args"].value("name", "") == caller) caller_track = true;
+    if (event["ph"] == "M" && event["args"].value("name", "") == node) node_track = true;
   }
-  EXPECT_TRUE(caller_track);
+  EXPECT_TRUE(node_track);
   const std::vector<nlohmann::json> slices = SlicesOf(trace);
   ASSERT_EQ(slices.size(), 2u);
   EXPECT_EQ(slices[0]["name"], chore);
@@ -160,18 +164,26 @@ TEST(ChromeTrace, LongTextsComeThroughWhole) {
   EXPECT_EQ(slices[1]["args"]["status"], "OK");
 }
 
+// When an event was written, in virtual nanoseconds: a slice when it ended, an instant when it
+// happened.
+std::int64_t WrittenAt(const nlohmann::json& event) {
+  const std::int64_t at = std::llround(event["ts"].get<double>() * 1000);
+  return event["ph"] == "X" ? at + std::llround(event["dur"].get<double>() * 1000) : at;
+}
+
 // A trace past its part size goes on in trace.2.json, ...: each part a whole trace (it parses,
-// names its tracks), the parts in time order, every slice and fault in exactly one of them.
+// names the tracks it uses, carries the run's digest), the parts in time order, every slice and
+// fault in exactly one of them.
 TEST(ChromeTrace, ALongTraceIsCutIntoWholeTracesOfConsecutiveWindows) {
   const RunResult result = BusyRun();
   ASSERT_TRUE(result.status.ok()) << result.status.ToString();
   const RunModel model = BuildRunModel(result);
   const std::string dir = TempDir("report-parts");
   std::ofstream(dir + "/trace.40.json") << "from an earlier run";
-  ASSERT_TRUE(WriteChromeTrace(dir + "/trace.json", result, model, 64 << 10).ok());
+  ASSERT_TRUE(WriteChromeTrace(dir + "/trace.json", result, 64 << 10).ok());
   std::size_t slices = 0, faults = 0;
   std::int64_t last_from = -1;
-  double last_ts = -1;
+  std::int64_t last_written = -1;
   int parts = 0;
   for (int part = 1;; ++part) {
     const std::string path =
@@ -180,21 +192,25 @@ TEST(ChromeTrace, ALongTraceIsCutIntoWholeTracesOfConsecutiveWindows) {
     ++parts;
     const auto trace = nlohmann::json::parse(ReadAll(path));  // throws if not whole
     EXPECT_EQ(trace["otherData"]["part"], part);
+    EXPECT_EQ(trace["otherData"]["digest"], Trace::FormatDigest(result.digest));
     const std::int64_t from = trace["otherData"]["from_ns"];
     EXPECT_GT(from, last_from) << "part " << part << " starts after the one before";
     last_from = from;
-    std::size_t named = 0;
+    std::set<std::int64_t> named;
     for (const auto& event : trace["traceEvents"]) {
-      if (event["ph"] == "M" && event["name"] == "thread_name") ++named;
-      if (event["ph"] == "M") continue;
-      const double ts = event["ts"];
-      EXPECT_GE(ts, last_ts) << "events go forward in time across parts";
-      EXPECT_GE(std::llround(ts * 1000), from) << "part " << part;
-      last_ts = ts;
+      if (event["ph"] == "M") {
+        if (event["name"] == "thread_name") named.insert(event["tid"].get<std::int64_t>());
+        continue;
+      }
+      EXPECT_TRUE(named.count(event["tid"].get<std::int64_t>()))
+          << "part " << part << " names a track before its first event there";
+      const std::int64_t written = WrittenAt(event);
+      EXPECT_GE(written, last_written) << "events go forward in time across parts";
+      EXPECT_GE(written, from) << "part " << part;
+      last_written = written;
       slices += event["ph"] == "X" ? 1 : 0;
       faults += event.value("cat", "") == "fault" ? 1 : 0;
     }
-    EXPECT_GE(named, result.peer_names.size()) << "each part names every track";
   }
   EXPECT_GT(parts, 2);
   EXPECT_EQ(slices, model.spans.size());
@@ -202,9 +218,44 @@ TEST(ChromeTrace, ALongTraceIsCutIntoWholeTracesOfConsecutiveWindows) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/trace.40.json")) << "an earlier run's part went";
 
   // Written again in one part: the later parts go.
-  ASSERT_TRUE(WriteChromeTrace(dir + "/trace.json", result, model).ok());
+  ASSERT_TRUE(WriteChromeTrace(dir + "/trace.json", result).ok());
   EXPECT_TRUE(std::filesystem::exists(dir + "/trace.json"));
   EXPECT_FALSE(std::filesystem::exists(dir + "/trace.2.json"));
+}
+
+// The command's trace.json: fed record by record while the run goes, its first parts are on
+// disk, whole, before the run ends (its digest still to come), and once finished it is the same
+// file, byte for byte, as one written afterwards from the run's records.
+TEST(ChromeTrace, IsWrittenAsTheRunGoesAndEndsAsTheOneWrittenAfter) {
+  const std::string dir = TempDir("report-streamed");
+  ChromeTraceStream stream(
+      dir + "/trace.json",
+      {.scenario = "busy", .seed = 1, .check_name = {}, .part_bytes = 64 << 10});
+  bool part_one_whole_during_run = false;
+  RunOptions options;
+  options.trace_detail = TraceDetail::kRecords;
+  options.on_record = [&](const TraceRecord& record, const Trace& trace) {
+    stream.Add(record, {trace.peer_names(), trace.names()});
+    if (!part_one_whole_during_run && std::filesystem::exists(dir + "/trace.2.json")) {
+      const auto first = nlohmann::json::parse(ReadAll(dir + "/trace.json"));
+      part_one_whole_during_run = first["otherData"]["digest"] == "(run unfinished)";
+    }
+  };
+  const RunResult result = scenario::RunText(kBusy, options);
+  ASSERT_TRUE(result.status.ok()) << result.status.ToString();
+  EXPECT_TRUE(part_one_whole_during_run);
+  ASSERT_TRUE(stream.Finish(result).ok());
+
+  const std::string after = TempDir("report-streamed-after");
+  ASSERT_TRUE(WriteChromeTrace(after + "/trace.json", result, 64 << 10).ok());
+  int parts = 0;
+  for (int part = 1;; ++part) {
+    const std::string name = part == 1 ? "/trace.json" : "/trace." + std::to_string(part) + ".json";
+    if (!std::filesystem::exists(after + name)) break;
+    ++parts;
+    EXPECT_EQ(ReadAll(dir + name), ReadAll(after + name)) << name;
+  }
+  EXPECT_GT(parts, 2);
 }
 
 TEST(RunModel, LanesHoldSpansThatNeverOverlap) {
@@ -342,6 +393,37 @@ TEST(RunModel, StreamsAreSpansInTheirPlaceByBegin) {
   EXPECT_FALSE(model.spans[2].finished);
   EXPECT_EQ(model.Text(model.spans[2].status), "");
   for (const Span& span : model.spans) EXPECT_GE(span.lane, 0);
+}
+
+// Checks run in time order, not in the order the file lists them: a check record's outcome is
+// the one made with it, so the later-listed check that ran first is named first, in the model
+// and in trace.json.
+TEST(RunModel, ChecksAreNamedByTheOutcomeMadeWithTheirRecord) {
+  RunResult result;
+  result.peer_names = {"sim"};
+  result.end = TimePoint(std::chrono::seconds(3));
+  result.records.Append({1'000'000'000, 0, 0, scenario::scenario_kinds::kCheck.id, 1, 1, 0});
+  result.records.Append({2'000'000'000, 0, 0, scenario::scenario_kinds::kCheck.id, 0, 0, 0});
+  result.checks.resize(2);
+  result.checks[0].name = "listed second, ran first";
+  result.checks[0].passed = true;
+  result.checks[1].name = "listed first, ran second";
+  const RunModel model = BuildRunModel(result);
+  ASSERT_EQ(model.checks.size(), 2u);
+  EXPECT_EQ(model.checks[0].what, "listed second, ran first");
+  EXPECT_TRUE(model.checks[0].passed);
+  EXPECT_EQ(model.checks[1].what, "listed first, ran second");
+  EXPECT_FALSE(model.checks[1].passed);
+  std::vector<std::string> marks;
+  const nlohmann::json trace = WrittenTrace(result, "report-trace-checks");
+  for (const auto& event : trace["traceEvents"]) {
+    if (event.value("cat", "") == "check") {
+      marks.push_back(event["name"].get<std::string>() + ": " +
+                      event["args"]["check"].get<std::string>());
+    }
+  }
+  EXPECT_THAT(marks, testing::ElementsAre("check passed: listed second, ran first",
+                                          "check FAILED: listed first, ran second"));
 }
 
 TEST(RunModel, BacklogEndsAtWhatTheOrdersDatabaseHolds) {

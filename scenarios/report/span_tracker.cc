@@ -1,0 +1,183 @@
+#include "scenarios/report/span_tracker.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "fakes/sim_network.h"
+#include "sim/status.h"
+
+namespace testplanet::report {
+namespace {
+
+// The text id of "", interned first: the status of a span still open.
+constexpr std::uint32_t kNoText = 0;
+
+}  // namespace
+
+std::string_view NameTables::NameOf(std::uint64_t id) const {
+  auto it = names.find(id);
+  return it == names.end() ? std::string_view("?") : std::string_view(it->second);
+}
+
+SpanTracker::SpanTracker(Sink& sink) : sink_(sink) { Intern(""); }
+
+bool SpanTracker::Add(const TraceRecord& r, const NameTables& tables) {
+  if (r.kind == trace_kinds::kCycleRunBegin.id) {
+    PeerState& peer = StateOf(r.peer);
+    OpenRun begun{r.a, r.c, ChoreSpan(r, tables), 0};
+    auto open = std::find_if(peer.runs.begin(), peer.runs.end(), [&](const OpenRun& run) {
+      return run.chore == r.a && run.run == r.c;
+    });
+    if (open != peer.runs.end()) {
+      Drop(open->span, open->handle);  // the same run begun again: its later begin is the span's
+      peer.runs.erase(open);
+    }
+    Begin(begun.span, begun.handle);
+    peer.runs.push_back(begun);
+  } else if (r.kind == trace_kinds::kCycleRunEnd.id) {
+    PeerState& peer = StateOf(r.peer);
+    auto open = std::find_if(peer.runs.begin(), peer.runs.end(), [&](const OpenRun& run) {
+      return run.chore == r.a && run.run == r.c;
+    });
+    if (open == peer.runs.end()) return true;  // begun before the trace: no span
+    End(open->span, open->handle, r.time_ns, r.b);
+    *open = peer.runs.back();
+    peer.runs.pop_back();
+  } else if (r.kind == fakes::net_kinds::kStreamOpen.id) {
+    OpenStream begun{RpcSpan(r, tables), 0};
+    auto [it, added] = streams_.try_emplace(r.c, begun);
+    if (!added) {
+      Drop(it->second.span, it->second.handle);
+      it->second = begun;
+    }
+    Begin(it->second.span, it->second.handle);
+  } else if (r.kind == fakes::net_kinds::kStreamEnd.id) {
+    auto it = streams_.find(r.c);
+    if (it == streams_.end()) return true;
+    End(it->second.span, it->second.handle, r.time_ns, r.b);
+    streams_.erase(it);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void SpanTracker::EndAll(std::int64_t end_ns) {
+  for (PeerState& peer : peers_) {
+    for (OpenRun& run : peer.runs) {
+      run.span.end_ns = end_ns;
+      sink_.Ended(run.span, run.handle);
+    }
+    peer.runs.clear();
+  }
+  for (auto& [id, stream] : streams_) {
+    stream.span.end_ns = end_ns;
+    sink_.Ended(stream.span, stream.handle);
+  }
+  streams_.clear();
+}
+
+std::vector<int> SpanTracker::Lanes() const {
+  std::vector<int> lanes(peers_.size());
+  for (std::size_t p = 0; p < peers_.size(); ++p) lanes[p] = std::max(1, peers_[p].lanes);
+  return lanes;
+}
+
+SpanTracker::PeerState& SpanTracker::StateOf(PeerId peer) {
+  if (peer >= peers_.size()) peers_.resize(peer + std::size_t{1});
+  return peers_[peer];
+}
+
+void SpanTracker::Begin(Span& span, std::size_t& handle) {
+  span.finished = false;
+  span.status = kNoText;
+  span.lane = TakeLane(StateOf(span.peer));
+  handle = sink_.Began(span);
+}
+
+void SpanTracker::End(Span& span, std::size_t handle, std::int64_t end_ns, std::uint64_t status) {
+  span.end_ns = end_ns;
+  span.finished = true;
+  span.status = Cached(status_texts_, status,
+                       [&] { return StatusCodeName(static_cast<StatusCode>(status)); });
+  FreeLane(StateOf(span.peer), span.lane);
+  sink_.Ended(span, handle);
+}
+
+void SpanTracker::Drop(const Span& span, std::size_t handle) {
+  FreeLane(StateOf(span.peer), span.lane);
+  sink_.Dropped(handle);
+}
+
+int SpanTracker::TakeLane(PeerState& peer) {
+  if (peer.busy != ~std::uint64_t{0}) {
+    const int lane = std::countr_one(peer.busy);
+    peer.busy |= std::uint64_t{1} << lane;
+    peer.lanes = std::max(peer.lanes, lane + 1);
+    return lane;
+  }
+  if (peer.free_high.empty()) return peer.lanes++;  // all 64 busy: lanes >= 64 already
+  std::pop_heap(peer.free_high.begin(), peer.free_high.end(), std::greater<>());
+  const int lane = peer.free_high.back();
+  peer.free_high.pop_back();
+  return lane;
+}
+
+void SpanTracker::FreeLane(PeerState& peer, int lane) {
+  if (lane < 64) {
+    peer.busy &= ~(std::uint64_t{1} << lane);
+    return;
+  }
+  peer.free_high.push_back(lane);
+  std::push_heap(peer.free_high.begin(), peer.free_high.end(), std::greater<>());
+}
+
+// A span as its begin record gives it (a = chore, b = reason, c = run number).
+Span SpanTracker::ChoreSpan(const TraceRecord& begin, const NameTables& tables) {
+  static constexpr const char* kReasons[] = {"", "first", "tick", "trigger"};
+  Span span;
+  span.kind = Span::Kind::kChore;
+  span.peer = begin.peer;
+  span.name = Cached(name_texts_, begin.a, [&] { return tables.NameOf(begin.a); });
+  span.begin_ns = begin.time_ns;
+  span.why = Cached(reason_texts_, begin.b, [&] { return begin.b < 4 ? kReasons[begin.b] : "?"; });
+  span.run = begin.c;
+  return span;
+}
+
+// An RPC served, from its stream's open record (a = the caller, b = the method).
+Span SpanTracker::RpcSpan(const TraceRecord& open, const NameTables& tables) {
+  Span span;
+  span.kind = Span::Kind::kRpc;
+  span.peer = open.peer;
+  span.name = Cached(name_texts_, open.b, [&] { return tables.NameOf(open.b); });
+  span.begin_ns = open.time_ns;
+  span.why = Cached(caller_texts_, open.a, [&] {
+    return open.a < tables.peer_names.size() ? std::string_view(tables.peer_names[open.a])
+                                             : std::string_view("?");
+  });
+  return span;
+}
+
+// Text ids by the trace's small numbers, each interned once: millions of spans share a few
+// dozen texts, and a string map lookup per span was most of building the model.
+template <typename TextOf>
+std::uint32_t SpanTracker::Cached(std::map<std::uint64_t, std::uint32_t>& cache, std::uint64_t key,
+                                  TextOf text_of) {
+  auto it = cache.lower_bound(key);
+  if (it != cache.end() && it->first == key) return it->second;
+  const std::uint32_t id = Intern(text_of());
+  cache.emplace_hint(it, key, id);
+  return id;
+}
+
+std::uint32_t SpanTracker::Intern(std::string_view text) {
+  auto it = text_ids_.find(text);
+  if (it != text_ids_.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(texts_.size());
+  texts_.emplace_back(text);
+  text_ids_.emplace(std::string(text), id);
+  return id;
+}
+
+}  // namespace testplanet::report
