@@ -62,6 +62,20 @@ for f in scenario.textproto manifest.json summary.json junit.xml trace.json time
   if [ -s "$work/run/$f" ]; then echo "ok:   the run directory has $f"; else
     echo "FAIL: the run directory lacks $f"; failures=$((failures + 1)); fi
 done
+# trace.json, written as the run went: whole, with the run's digest, its checks named as the
+# scenario names them, its slices there.
+if python3 - "$work/run" <<'PY'
+import json, sys
+run = sys.argv[1]
+trace = json.load(open(run + "/trace.json"))
+summary = json.load(open(run + "/summary.json"))
+assert trace["otherData"]["digest"] == summary["digest"], trace["otherData"]
+marks = sorted(e["args"]["check"] for e in trace["traceEvents"] if e.get("cat") == "check")
+assert marks and set(marks) <= {c["name"] for c in summary["checks"]}, marks
+assert any(e["ph"] == "X" for e in trace["traceEvents"]), "no slices"
+PY
+then echo "ok:   trace.json is whole, with the run's digest and its checks named"; else
+  echo "FAIL: trace.json is not the run's"; failures=$((failures + 1)); fi
 check "replay of a fresh run matches" 0 "$tp" replay "$work/run"
 expect_output "replay says so" "replay matches"
 
