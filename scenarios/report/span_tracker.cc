@@ -25,9 +25,7 @@ bool SpanTracker::Add(const TraceRecord& r, const NameTables& tables) {
   if (r.kind == trace_kinds::kCycleRunBegin.id) {
     PeerState& peer = StateOf(r.peer);
     OpenRun begun{r.a, r.c, ChoreSpan(r, tables), 0};
-    auto open = std::find_if(peer.runs.begin(), peer.runs.end(), [&](const OpenRun& run) {
-      return run.chore == r.a && run.run == r.c;
-    });
+    auto open = FindRun(peer, r);
     if (open != peer.runs.end()) {
       Drop(open->span, open->handle);  // the same run begun again: its later begin is the span's
       peer.runs.erase(open);
@@ -36,9 +34,7 @@ bool SpanTracker::Add(const TraceRecord& r, const NameTables& tables) {
     peer.runs.push_back(begun);
   } else if (r.kind == trace_kinds::kCycleRunEnd.id) {
     PeerState& peer = StateOf(r.peer);
-    auto open = std::find_if(peer.runs.begin(), peer.runs.end(), [&](const OpenRun& run) {
-      return run.chore == r.a && run.run == r.c;
-    });
+    auto open = FindRun(peer, r);
     if (open == peer.runs.end()) return true;  // begun before the trace: no span
     End(open->span, open->handle, r.time_ns, r.b);
     *open = peer.runs.back();
@@ -81,6 +77,12 @@ std::vector<int> SpanTracker::Lanes() const {
   std::vector<int> lanes(peers_.size());
   for (std::size_t p = 0; p < peers_.size(); ++p) lanes[p] = std::max(1, peers_[p].lanes);
   return lanes;
+}
+
+// The open run a begin or end record names (a = chore, c = run number), or runs.end().
+auto SpanTracker::FindRun(PeerState& peer, const TraceRecord& r) -> OpenRuns::iterator {
+  return std::find_if(peer.runs.begin(), peer.runs.end(),
+                      [&](const OpenRun& run) { return run.chore == r.a && run.run == r.c; });
 }
 
 SpanTracker::PeerState& SpanTracker::StateOf(PeerId peer) {

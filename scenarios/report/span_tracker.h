@@ -91,14 +91,16 @@ class SpanTracker {
   // and its lanes: how many it has used, which of the first 64 hold an open span (a bit each:
   // a record costs no second cache miss for a vector of lanes), and the free ones past those,
   // lowest first (a heap; only a peer with more than 64 spans open at once has any).
+  using OpenRuns = boost::container::small_vector<OpenRun, 3>;
   struct PeerState {
-    boost::container::small_vector<OpenRun, 3> runs;
+    OpenRuns runs;
     std::uint64_t busy = 0;
     int lanes = 0;
     std::vector<int> free_high;
   };
 
   PeerState& StateOf(PeerId peer);
+  static OpenRuns::iterator FindRun(PeerState& peer, const TraceRecord& r);
   void Begin(Span& span, std::size_t& handle);
   void End(Span& span, std::size_t handle, std::int64_t end_ns, std::uint64_t status);
   void Drop(const Span& span, std::size_t handle);
