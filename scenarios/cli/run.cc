@@ -13,6 +13,7 @@
 #include "scenarios/cli/interrupt.h"
 #include "scenarios/cli/outputs.h"
 #include "scenarios/cli/progress.h"
+#include "scenarios/cli/trace_process.h"
 #include "scenarios/cli/unit_costs.h"
 #include "scenarios/language/loader.h"
 #include "scenarios/language/runner.h"
@@ -200,10 +201,11 @@ scenario::RunResult RunShowingProgress(const RunCommand& command, const scenario
   return result;
 }
 
-// trace.json of `plan`'s run in its directory, fed by the run's records as they are made.
-std::unique_ptr<report::ChromeTraceStream> StreamChromeTrace(const scenario::Plan& plan,
-                                                             const scenario::RunOptions& options) {
-  return std::make_unique<report::ChromeTraceStream>(
+// trace.json of `plan`'s run in its directory, fed by the run's records as they are made and
+// written by a child process beside the simulation.
+std::unique_ptr<ChromeTraceProcess> StreamChromeTrace(const scenario::Plan& plan,
+                                                      const scenario::RunOptions& options) {
+  return std::make_unique<ChromeTraceProcess>(
       options.run_directory + "/trace.json",
       report::ChromeTraceStream::Options{.scenario = plan.name,
                                          .seed = options.seed,
@@ -255,8 +257,9 @@ int Run(const RunCommand& command) {
   for (std::size_t i = 0; i < plans->size() && !InterruptWatch::Requested(); ++i) {
     const scenario::Plan& plan = (*plans)[i];
     options[i].stop_requested = &InterruptWatch::Requested;
-    // trace.json goes to disk as the run goes, while the disk has nothing else to do.
-    std::unique_ptr<report::ChromeTraceStream> chrome_trace;
+    // trace.json goes to disk as the run goes, while the disk has nothing else to do. Before
+    // the planet is built: its writer is forked now (trace_process.h).
+    std::unique_ptr<ChromeTraceProcess> chrome_trace;
     if (!command.lean) {
       chrome_trace = StreamChromeTrace(plan, options[i]);
       options[i].on_record = [&trace = *chrome_trace](const TraceRecord& record,

@@ -148,35 +148,36 @@ std::string PartPath(const std::string& path, int part) {
 
 }  // namespace
 
+ChromeTraceKinds::ChromeTraceKinds(scenario::TraceLevel level)
+    : shows_checks_(scenario::KeepsKind(level, scenario::scenario_kinds::kCheck.id)) {
+  const auto take = [&](std::initializer_list<std::uint64_t> kinds) {
+    if (!scenario::KeepsKind(level, *kinds.begin())) return;
+    for (std::uint64_t kind : kinds) taken_[count_++] = kind;
+  };
+  take({trace_kinds::kCycleRunBegin.id, trace_kinds::kCycleRunEnd.id});
+  take({fakes::net_kinds::kStreamOpen.id, fakes::net_kinds::kStreamEnd.id});
+  take({scenario::scenario_kinds::kFault.id});
+  take({fakes::net_kinds::kFault.id});
+  taken_[count_++] = scenario::scenario_kinds::kCheck.id;
+}
+
 // Where a record goes: spans to the tracker (which calls back as they begin and end), faults
 // and checks straight to the part being filled.
 class ChromeTraceStream::Writer : public SpanTracker::Sink {
  public:
-  Writer(std::string path, Options options) : path_(std::move(path)), options_(std::move(options)) {
-    using scenario::KeepsKind;
-    keep_runs_ = KeepsKind(options_.level, trace_kinds::kCycleRunBegin.id);
-    keep_streams_ = KeepsKind(options_.level, fakes::net_kinds::kStreamOpen.id);
-    keep_faults_ = KeepsKind(options_.level, scenario::scenario_kinds::kFault.id);
-    keep_network_faults_ = KeepsKind(options_.level, fakes::net_kinds::kFault.id);
-    keep_checks_ = KeepsKind(options_.level, scenario::scenario_kinds::kCheck.id);
-  }
+  Writer(std::string path, Options options)
+      : path_(std::move(path)), options_(std::move(options)), kinds_(options_.level) {}
 
   void Add(const TraceRecord& r, const NameTables& tables) {
-    tables_ = &tables;
     const std::uint64_t kind = r.kind;
-    if (kind == trace_kinds::kCycleRunBegin.id || kind == trace_kinds::kCycleRunEnd.id) {
-      if (keep_runs_) tracker_.Add(r, tables);
-    } else if (kind == fakes::net_kinds::kStreamOpen.id ||
-               kind == fakes::net_kinds::kStreamEnd.id) {
-      if (keep_streams_) tracker_.Add(r, tables);
-    } else if (kind == scenario::scenario_kinds::kFault.id) {
-      if (keep_faults_) Fault(r, tables.NameOf(r.a));
-    } else if (kind == fakes::net_kinds::kFault.id) {
-      if (keep_network_faults_) Fault(r, tables.NameOf(r.a));
-    } else if (kind == scenario::scenario_kinds::kCheck.id) {
+    if (!kinds_.Takes(kind)) return;
+    if (kind == scenario::scenario_kinds::kCheck.id) {
       const std::size_t ordinal = checks_seen_++;
-      if (keep_checks_) Check(r, ordinal);
+      if (kinds_.ShowsChecks()) Check(r, ordinal);
+      return;
     }
+    tables_ = &tables;
+    if (!tracker_.Add(r, tables)) Fault(r, tables.NameOf(r.a));  // not a span's: a fault
     tables_ = nullptr;
   }
 
@@ -404,8 +405,7 @@ class ChromeTraceStream::Writer : public SpanTracker::Sink {
   const Options options_;
   SpanTracker tracker_{*this};
   const NameTables* tables_ = nullptr;  // while a record (or Finish) is being taken
-  bool keep_runs_ = true, keep_streams_ = true, keep_faults_ = true, keep_network_faults_ = true,
-       keep_checks_ = true;
+  const ChromeTraceKinds kinds_;
   std::size_t checks_seen_ = 0;
   std::vector<std::string> quoted_;
   static constexpr int kLanesInOrder = 64;

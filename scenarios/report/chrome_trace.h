@@ -17,6 +17,7 @@
 #ifndef TESTPLANET_SCENARIOS_REPORT_CHROME_TRACE_H_
 #define TESTPLANET_SCENARIOS_REPORT_CHROME_TRACE_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -38,7 +39,44 @@ namespace testplanet::report {
 // windows of about this many bytes, each a whole trace: trace.json, trace.2.json, ...
 inline constexpr std::size_t kTracePartBytes = std::size_t{256} << 20;
 
-class ChromeTraceStream {
+// The records trace.json is made from at a trace level: chore runs' begins and ends, RPC
+// streams' opens and ends, scenario and network faults, each when the level keeps its kind, and
+// every check (a check is named by how many came before it, kept or not). A sender may leave
+// every other record out: the file is the same.
+class ChromeTraceKinds {
+ public:
+  explicit ChromeTraceKinds(scenario::TraceLevel level);
+
+  bool Takes(std::uint64_t kind) const {
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (taken_[i] == kind) return true;
+    }
+    return false;
+  }
+  // Whether checks are shown (they are taken, to be counted, either way).
+  bool ShowsChecks() const { return shows_checks_; }
+
+ private:
+  std::array<std::uint64_t, 7> taken_{};
+  std::size_t count_ = 0;
+  bool shows_checks_ = false;
+};
+
+// What takes a run's records for trace.json as they are made and finishes the file: the stream
+// itself, or the command line's child process that runs one (cli/trace_process.h).
+class ChromeTraceSink {
+ public:
+  virtual ~ChromeTraceSink() = default;
+  // Takes one record of the run, any kind (those trace.json does not show cost a few
+  // comparisons), named by `tables` (the running Trace's, or a finished run's).
+  virtual void Add(const TraceRecord& record, const NameTables& tables) = 0;
+  // Writes the spans still open as unfinished ones to the run's end, the digest into every
+  // part, closes the last part and removes any later part an earlier run left beside it.
+  // Returns the first error writing any part, naming its file.
+  virtual Status Finish(const scenario::RunResult& result) = 0;
+};
+
+class ChromeTraceStream final : public ChromeTraceSink {
  public:
   struct Options {
     std::string scenario;  // the scenario's name, in each part's process name
@@ -52,17 +90,12 @@ class ChromeTraceStream {
   };
 
   ChromeTraceStream(std::string path, Options options);
-  ~ChromeTraceStream();
+  ~ChromeTraceStream() override;
   ChromeTraceStream(const ChromeTraceStream&) = delete;
   ChromeTraceStream& operator=(const ChromeTraceStream&) = delete;
 
-  // Takes one record of the run, any kind (those trace.json does not show cost a few
-  // comparisons), named by `tables` (the running Trace's, or a finished run's).
-  void Add(const TraceRecord& record, const NameTables& tables);
-  // Writes the spans still open as unfinished ones to the run's end, the digest into every
-  // part, closes the last part and removes any later part an earlier run left beside it.
-  // Returns the first error writing any part, naming its file.
-  Status Finish(const scenario::RunResult& result);
+  void Add(const TraceRecord& record, const NameTables& tables) override;
+  Status Finish(const scenario::RunResult& result) override;
 
  private:
   class Writer;

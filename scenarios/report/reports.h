@@ -44,7 +44,7 @@ struct RunFiles {
   std::optional<UnitCosts> unit_costs = {};
   // trace.json, written as the run went (the command line's runs): the reports finish it.
   // Null: written from the result's records with the other files.
-  ChromeTraceStream* chrome_trace = nullptr;
+  ChromeTraceSink* chrome_trace = nullptr;
 };
 
 Status WriteRunDirectory(const std::string& directory, const RunFiles& run);

@@ -23,27 +23,37 @@ SpanTracker::SpanTracker(Sink& sink) : sink_(sink) { Intern(""); }
 
 bool SpanTracker::Add(const TraceRecord& r, const NameTables& tables) {
   if (r.kind == trace_kinds::kCycleRunBegin.id) {
-    PeerState& peer = StateOf(r.peer);
-    OpenRun begun{r.a, r.c, ChoreSpan(r, tables), 0};
-    auto open = FindRun(peer, r);
-    if (open != peer.runs.end()) {
-      Drop(open->span, open->handle);  // the same run begun again: its later begin is the span's
-      peer.runs.erase(open);
+    Span span = ChoreSpan(r, tables);
+    std::uint32_t* open = FindRun(StateOf(r.peer), r);
+    if (*open != kNoRun) {
+      // The same run begun again: its later begin is the span's.
+      const std::size_t handle = runs_[*open].handle;
+      const Span dropped = TakeRun(open, r.peer);
+      Drop(r.peer, dropped.lane, handle);
     }
-    Begin(begun.span, begun.handle);
-    peer.runs.push_back(begun);
-  } else if (r.kind == trace_kinds::kCycleRunEnd.id) {
+    std::size_t handle = 0;
+    Begin(span, handle);
+    std::uint32_t index = free_runs_;
+    if (index == kNoRun) {
+      index = static_cast<std::uint32_t>(runs_.size());
+      runs_.emplace_back();
+    } else {
+      free_runs_ = runs_[index].next;
+    }
     PeerState& peer = StateOf(r.peer);
-    auto open = FindRun(peer, r);
-    if (open == peer.runs.end()) return true;  // begun before the trace: no span
-    End(open->span, open->handle, r.time_ns, r.b);
-    *open = peer.runs.back();
-    peer.runs.pop_back();
+    runs_[index] = {r.a, r.c, span.begin_ns, handle, span.name, span.why, span.lane, peer.runs};
+    peer.runs = index;
+  } else if (r.kind == trace_kinds::kCycleRunEnd.id) {
+    std::uint32_t* open = FindRun(StateOf(r.peer), r);
+    if (*open == kNoRun) return true;  // begun before the trace: no span
+    const std::size_t handle = runs_[*open].handle;
+    Span span = TakeRun(open, r.peer);
+    End(span, handle, r.time_ns, r.b);
   } else if (r.kind == fakes::net_kinds::kStreamOpen.id) {
     OpenStream begun{RpcSpan(r, tables), 0};
     auto [it, added] = streams_.try_emplace(r.c, begun);
     if (!added) {
-      Drop(it->second.span, it->second.handle);
+      Drop(it->second.span.peer, it->second.span.lane, it->second.handle);
       it->second = begun;
     }
     Begin(it->second.span, it->second.handle);
@@ -59,12 +69,14 @@ bool SpanTracker::Add(const TraceRecord& r, const NameTables& tables) {
 }
 
 void SpanTracker::EndAll(std::int64_t end_ns) {
-  for (PeerState& peer : peers_) {
-    for (OpenRun& run : peer.runs) {
-      run.span.end_ns = end_ns;
-      sink_.Ended(run.span, run.handle);
+  for (std::size_t p = 0; p < peers_.size(); ++p) {
+    PeerState& peer = peers_[p];
+    while (peer.runs != kNoRun) {
+      const std::size_t handle = runs_[peer.runs].handle;
+      Span span = TakeRun(&peer.runs, static_cast<PeerId>(p));
+      span.end_ns = end_ns;
+      sink_.Ended(span, handle);
     }
-    peer.runs.clear();
   }
   for (auto& [id, stream] : streams_) {
     stream.span.end_ns = end_ns;
@@ -79,10 +91,33 @@ std::vector<int> SpanTracker::Lanes() const {
   return lanes;
 }
 
-// The open run a begin or end record names (a = chore, c = run number), or runs.end().
-auto SpanTracker::FindRun(PeerState& peer, const TraceRecord& r) -> OpenRuns::iterator {
-  return std::find_if(peer.runs.begin(), peer.runs.end(),
-                      [&](const OpenRun& run) { return run.chore == r.a && run.run == r.c; });
+std::uint32_t* SpanTracker::FindRun(PeerState& peer, const TraceRecord& r) {
+  std::uint32_t* link = &peer.runs;
+  while (*link != kNoRun) {
+    OpenRun& run = runs_[*link];
+    if (run.chore == r.a && run.run == r.c) break;
+    link = &run.next;
+  }
+  return link;
+}
+
+Span SpanTracker::TakeRun(std::uint32_t* link, PeerId peer) {
+  const std::uint32_t index = *link;
+  OpenRun& run = runs_[index];
+  Span span;
+  span.kind = Span::Kind::kChore;
+  span.finished = false;
+  span.peer = peer;
+  span.name = run.name;
+  span.why = run.why;
+  span.status = kNoText;
+  span.lane = run.lane;
+  span.begin_ns = run.begin_ns;
+  span.run = run.run;
+  *link = run.next;
+  run.next = free_runs_;
+  free_runs_ = index;
+  return span;
 }
 
 SpanTracker::PeerState& SpanTracker::StateOf(PeerId peer) {
@@ -93,7 +128,7 @@ SpanTracker::PeerState& SpanTracker::StateOf(PeerId peer) {
 void SpanTracker::Begin(Span& span, std::size_t& handle) {
   span.finished = false;
   span.status = kNoText;
-  span.lane = TakeLane(StateOf(span.peer));
+  span.lane = TakeLane(span.peer, StateOf(span.peer));
   handle = sink_.Began(span);
 }
 
@@ -102,36 +137,39 @@ void SpanTracker::End(Span& span, std::size_t handle, std::int64_t end_ns, std::
   span.finished = true;
   span.status = Cached(status_texts_, status,
                        [&] { return StatusCodeName(static_cast<StatusCode>(status)); });
-  FreeLane(StateOf(span.peer), span.lane);
+  FreeLane(span.peer, span.lane);
   sink_.Ended(span, handle);
 }
 
-void SpanTracker::Drop(const Span& span, std::size_t handle) {
-  FreeLane(StateOf(span.peer), span.lane);
+void SpanTracker::Drop(PeerId peer, int lane, std::size_t handle) {
+  FreeLane(peer, lane);
   sink_.Dropped(handle);
 }
 
-int SpanTracker::TakeLane(PeerState& peer) {
+int SpanTracker::TakeLane(PeerId id, PeerState& peer) {
   if (peer.busy != ~std::uint64_t{0}) {
     const int lane = std::countr_one(peer.busy);
     peer.busy |= std::uint64_t{1} << lane;
     peer.lanes = std::max(peer.lanes, lane + 1);
     return lane;
   }
-  if (peer.free_high.empty()) return peer.lanes++;  // all 64 busy: lanes >= 64 already
-  std::pop_heap(peer.free_high.begin(), peer.free_high.end(), std::greater<>());
-  const int lane = peer.free_high.back();
-  peer.free_high.pop_back();
+  auto high = free_high_.find(id);
+  if (high == free_high_.end() || high->second.empty()) return peer.lanes++;  // lanes >= 64
+  std::vector<int>& free = high->second;
+  std::pop_heap(free.begin(), free.end(), std::greater<>());
+  const int lane = free.back();
+  free.pop_back();
   return lane;
 }
 
-void SpanTracker::FreeLane(PeerState& peer, int lane) {
+void SpanTracker::FreeLane(PeerId id, int lane) {
   if (lane < 64) {
-    peer.busy &= ~(std::uint64_t{1} << lane);
+    StateOf(id).busy &= ~(std::uint64_t{1} << lane);
     return;
   }
-  peer.free_high.push_back(lane);
-  std::push_heap(peer.free_high.begin(), peer.free_high.end(), std::greater<>());
+  std::vector<int>& free = free_high_[id];
+  free.push_back(lane);
+  std::push_heap(free.begin(), free.end(), std::greater<>());
 }
 
 // A span as its begin record gives it (a = chore, b = reason, c = run number).

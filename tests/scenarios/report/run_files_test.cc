@@ -19,6 +19,7 @@
 #include "scenarios/report/reports.h"
 #include "scenarios/report/run_model.h"
 #include "tests/scenarios/language/run_text.h"
+#include "tests/scenarios/report/busy_scenario.h"
 #include "tests/temp_files.h"
 
 namespace testplanet::report {
@@ -26,24 +27,6 @@ namespace {
 
 using scenario::RunOptions;
 using scenario::RunResult;
-
-// Uploads and downloads served while the sender settles: concurrent work on one peer.
-constexpr const char* kBusy = R"(
-name: "busy"
-duration: "3h"
-planet {
-  satellites: 1
-  storage_nodes: 3
-  uplinks: 2
-  storage_node { sender_interval: "10m" }
-  network { min_latency: "5ms" max_latency: "200ms" jitter: "50ms" }
-}
-step { at: "1m" traffic { uplink: 0 satellite: 0 every: "1m" until: "2h" size: 4096 download_previous: true } }
-step { at: "1m" traffic { uplink: 1 satellite: 0 every: "47s" until: "2h" size: 2048 download_previous: true } }
-step { at: "30m" messages { peer: "storagenode0" drop: 0.1 } }
-step { at: "1h" partition { a: "storagenode1" b: "satellite0" } }
-step { at: "1h20m" heal { a: "storagenode1" b: "satellite0" } }
-)";
 
 RunResult BusyRun() {
   RunOptions options;
