@@ -1,6 +1,5 @@
 #include "scenarios/cli/trace_process.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -21,7 +20,7 @@
 namespace testplanet::cli {
 namespace {
 
-// What goes down the pipe: a tag byte, then the message. Both ends are this one binary, so a
+// What goes down the socket: a tag byte, then the message. Both ends are this one binary, so a
 // record goes as its bytes.
 constexpr char kRecord = 'R';    // a TraceRecord
 constexpr char kPeerName = 'P';  // u32 peer, u32 length, the name
@@ -38,10 +37,9 @@ void PutText(std::string& out, std::string_view text) {
   out.append(text);
 }
 
-bool WriteAll(int fd, std::string_view bytes, bool socket = false) {
+bool WriteAll(int socket, std::string_view bytes) {
   while (!bytes.empty()) {
-    const ssize_t n = socket ? ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL)
-                             : ::write(fd, bytes.data(), bytes.size());
+    const ssize_t n = ::send(socket, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     bytes.remove_prefix(static_cast<std::size_t>(n));
@@ -49,12 +47,12 @@ bool WriteAll(int fd, std::string_view bytes, bool socket = false) {
   return true;
 }
 
-// Reads the pipe's messages in the child, a buffer at a time.
+// Reads the socket's messages in the child, a buffer at a time.
 class MessageReader {
  public:
   explicit MessageReader(int fd) : fd_(fd), buffer_(std::size_t{256} << 10) {}
 
-  // False at the end of the pipe (or an error) before `size` bytes came.
+  // False at the end of the records (or an error) before `size` bytes came.
   bool Read(void* out, std::size_t size) {
     auto* to = static_cast<char*>(out);
     while (size > 0) {
@@ -173,49 +171,38 @@ void DetachSignals(pid_t parent) {
 
 ChromeTraceProcess::ChromeTraceProcess(std::string path, report::ChromeTraceStream::Options options)
     : path_(std::move(path)), kinds_(options.level) {
-  // The records go through a socket, not a pipe, so that a write to a child that died fails
-  // (MSG_NOSIGNAL) instead of killing this process with SIGPIPE.
-  int records[2], reply[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, records) != 0) {
-    here_ = std::make_unique<report::ChromeTraceStream>(path_, std::move(options));
-    return;
-  }
-  if (::pipe2(reply, O_CLOEXEC) != 0) {
-    ::close(records[0]);
-    ::close(records[1]);
-    here_ = std::make_unique<report::ChromeTraceStream>(path_, std::move(options));
-    return;
-  }
-  const int buffer_bytes = 1 << 20;  // fewer wake-ups of either side; any size works
-  ::setsockopt(records[1], SOL_SOCKET, SO_SNDBUF, &buffer_bytes, sizeof buffer_bytes);
-  ::setsockopt(records[0], SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof buffer_bytes);
-  std::fflush(nullptr);  // whatever stdio holds is printed once, by this process
-  const pid_t parent = ::getpid();
-  const pid_t child = ::fork();
-  if (child == 0) {
-    ::close(records[1]);
-    ::close(reply[0]);
-    DetachSignals(parent);
-    MessageReader in(records[0]);
-    Status status;
-    {
-      report::ChromeTraceStream stream(path_, std::move(options));
-      status = RunStream(in, stream);
+  // One socket both ways: the records go down it, the child's status comes back up it, and a
+  // send to a child that died fails (MSG_NOSIGNAL) instead of killing this process with SIGPIPE.
+  int ends[2];
+  pid_t child = -1;
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) == 0) {
+    const int buffer_bytes = 1 << 20;  // fewer wake-ups of either side; any size works
+    ::setsockopt(ends[1], SOL_SOCKET, SO_SNDBUF, &buffer_bytes, sizeof buffer_bytes);
+    ::setsockopt(ends[0], SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof buffer_bytes);
+    std::fflush(nullptr);  // whatever stdio holds is printed once, by this process
+    const pid_t parent = ::getpid();
+    child = ::fork();
+    if (child == 0) {
+      ::close(ends[1]);
+      DetachSignals(parent);
+      MessageReader in(ends[0]);
+      Status status;
+      {
+        report::ChromeTraceStream stream(path_, std::move(options));
+        status = RunStream(in, stream);
+      }
+      WriteAll(ends[0], EncodeStatus(status));
+      ::_exit(0);  // no destructors, no atexit: this process's state is the parent's to end
     }
-    WriteAll(reply[1], EncodeStatus(status));
-    ::_exit(0);  // no destructors, no atexit: this process's state is the parent's to end
+    ::close(ends[0]);
+    if (child < 0) ::close(ends[1]);
   }
-  ::close(records[0]);
-  ::close(reply[1]);
-  if (child < 0) {
-    ::close(records[1]);
-    ::close(reply[0]);
+  if (child < 0) {  // no socket or no child: the stream runs here
     here_ = std::make_unique<report::ChromeTraceStream>(path_, std::move(options));
     return;
   }
   child_ = child;
-  to_child_ = records[1];
-  from_child_ = reply[0];
+  socket_ = ends[1];
   out_.reserve(kSendBytes + 4096);
 }
 
@@ -226,7 +213,7 @@ ChromeTraceProcess::~ChromeTraceProcess() {
 void ChromeTraceProcess::Add(const TraceRecord& record, const report::NameTables& tables) {
   if (here_) return here_->Add(record, tables);
   if (broken_ || !kinds_.Takes(record.kind)) return;
-  if (tables.peer_names.size() != peers_sent_ || tables.names.size() != names_seen_) {
+  if (tables.peer_names.size() != peers_sent_ || tables.names.size() != names_sent_.size()) {
     SendNames(tables);
   }
   out_ += kRecord;
@@ -242,19 +229,17 @@ void ChromeTraceProcess::SendNames(const report::NameTables& tables) {
     Put(out_, static_cast<std::uint32_t>(peers_sent_));
     PutText(out_, tables.peer_names[peers_sent_]);
   }
-  if (tables.names.size() != names_seen_) {
-    for (const auto& [id, name] : tables.names) {
-      if (!names_sent_.insert(id).second) continue;
-      out_ += kName;
-      Put(out_, id);
-      PutText(out_, name);
-    }
-    names_seen_ = tables.names.size();
+  if (tables.names.size() == names_sent_.size()) return;
+  for (const auto& [id, name] : tables.names) {
+    if (!names_sent_.insert(id).second) continue;
+    out_ += kName;
+    Put(out_, id);
+    PutText(out_, name);
   }
 }
 
 void ChromeTraceProcess::Send() {
-  if (!WriteAll(to_child_, out_, /*socket=*/true)) broken_ = true;
+  if (!WriteAll(socket_, out_)) broken_ = true;
   out_.clear();
 }
 
@@ -270,11 +255,11 @@ Status ChromeTraceProcess::Finish(const scenario::RunResult& result) {
 }
 
 Status ChromeTraceProcess::WaitForChild() {
-  ::close(to_child_);  // the end of the records: a child that never saw kFinish stops there
-  to_child_ = -1;
-  const std::string reply = ReadToEnd(from_child_);
-  ::close(from_child_);
-  from_child_ = -1;
+  // The end of the records (a child that never saw kFinish stops there), then its status.
+  ::shutdown(socket_, SHUT_WR);
+  const std::string reply = ReadToEnd(socket_);
+  ::close(socket_);
+  socket_ = -1;
   int wait_status = 0;
   pid_t waited;
   do {

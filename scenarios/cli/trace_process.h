@@ -51,12 +51,10 @@ class ChromeTraceProcess final : public report::ChromeTraceSink {
   report::ChromeTraceKinds kinds_;  // the records sent; the others would not change the file
   std::unique_ptr<report::ChromeTraceStream> here_;  // when no child could be made
   pid_t child_ = -1;
-  int to_child_ = -1;    // the records' socket, this end
-  int from_child_ = -1;  // the status's pipe, read end
+  int socket_ = -1;      // this end: the records go out, the child's status comes back
   bool broken_ = false;  // the child stopped reading: it will say why
   std::string out_;
   std::size_t peers_sent_ = 0;  // peer names sent: the first this many
-  std::size_t names_seen_ = 0;  // the names table's size when last sent
   std::set<std::uint64_t> names_sent_;
 };
 
